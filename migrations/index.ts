@@ -1,0 +1,4 @@
+/** Every migration, in order. TypeORM 1 needs them listed explicitly (no globbing of compiled files). */
+import { Foundation1763856000000 } from './1763856000000-foundation';
+
+export const migrations = [Foundation1763856000000];

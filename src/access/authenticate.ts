@@ -1,0 +1,179 @@
+/**
+ * Authentication: a bearer JWT from a trusted issuer becomes a Principal, or the request is
+ * refused with UNAUTHENTICATED and no detail (the reason is logged, never returned).
+ *
+ * `jsonwebtoken.verify` checks `aud`/`iss` only when it is given them and accepts a token with no
+ * `exp`, so both are passed and `exp` is required here; algorithms are pinned per key type, which
+ * also defeats `alg: none` and HS256-signed-with-the-public-key.
+ */
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
+import type { HarbourConfig } from '../config';
+import { UnauthenticatedError } from '../errors';
+import { DEV_ISSUER, devIssuerKeys } from './keys';
+import { AGENCY_CODE, isAgencyKind, isRole, type Principal } from './principal';
+
+export const AUDIENCE = 'harbour';
+
+export interface VerificationKey {
+  kid: string | undefined;
+  key: KeyObject;
+  algorithm: Algorithm;
+}
+
+export interface TrustedIssuer {
+  issuer: string;
+  /** Agency codes this issuer may sign for; `*` at the end matches a prefix (`POLICE-*`). */
+  agencies: string[];
+  keys: VerificationKey[];
+}
+
+interface IssuerFileEntry {
+  issuer?: unknown;
+  agencies?: unknown;
+  publicKeyFile?: unknown;
+  jwksFile?: unknown;
+}
+
+function algorithmFor(key: KeyObject, where: string): Algorithm {
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  throw new Error(`${where}: only RSA (RS256) and P-256 (ES256) public keys are accepted`);
+}
+
+/** Read the trusted issuers file (see README, "Configuration"). Errors name the file and entry. */
+export function readIssuersFile(file: string): TrustedIssuer[] {
+  const base = path.dirname(file);
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { issuers?: IssuerFileEntry[] };
+  if (!Array.isArray(parsed.issuers)) throw new Error(`${file}: expected {"issuers": [...]}`);
+  return parsed.issuers.map((entry, i) => {
+    const where = `${file} issuers[${i}]`;
+    if (typeof entry.issuer !== 'string' || !entry.issuer) throw new Error(`${where}: "issuer" must be a non-empty string`);
+    if (!Array.isArray(entry.agencies) || !entry.agencies.every((a) => typeof a === 'string')) {
+      throw new Error(`${where}: "agencies" must be a list of agency codes (a trailing * matches a prefix)`);
+    }
+    const keys: VerificationKey[] = [];
+    if (typeof entry.publicKeyFile === 'string') {
+      const key = createPublicKey(fs.readFileSync(path.resolve(base, entry.publicKeyFile), 'utf8'));
+      keys.push({ kid: undefined, key, algorithm: algorithmFor(key, where) });
+    }
+    if (typeof entry.jwksFile === 'string') {
+      const jwks = JSON.parse(fs.readFileSync(path.resolve(base, entry.jwksFile), 'utf8')) as { keys?: (JsonWebKey & { kid?: string })[] };
+      for (const jwk of jwks.keys ?? []) {
+        const key = createPublicKey({ key: jwk, format: 'jwk' });
+        keys.push({ kid: jwk.kid, key, algorithm: algorithmFor(key, where) });
+      }
+    }
+    if (keys.length === 0) throw new Error(`${where}: give "publicKeyFile" or "jwksFile"`);
+    return { issuer: entry.issuer, agencies: entry.agencies as string[], keys };
+  });
+}
+
+export function trustedIssuers(config: HarbourConfig): TrustedIssuer[] {
+  const issuers = config.issuersFile ? readIssuersFile(config.issuersFile) : [];
+  if (config.env !== 'production') {
+    const dev = devIssuerKeys(config.home);
+    issuers.push({ issuer: DEV_ISSUER, agencies: ['*'], keys: [{ kid: dev.kid, key: dev.publicKey, algorithm: 'ES256' }] });
+  }
+  return issuers;
+}
+
+function agencyAllowed(patterns: string[], agency: string): boolean {
+  return patterns.some((p) => (p.endsWith('*') ? agency.startsWith(p.slice(0, -1)) : p === agency));
+}
+
+export interface VerifyOptions {
+  audience: string;
+  maxLifetimeSeconds: number;
+  clockSkewSeconds: number;
+  now?: () => number;
+}
+
+/** Verify a compact JWS against the issuers; return the claims or throw UnauthenticatedError. */
+export function verifyToken(token: string, issuers: TrustedIssuer[], options: VerifyOptions): JwtPayload {
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || typeof decoded.payload !== 'object') throw new UnauthenticatedError('malformed token');
+  const { header, payload } = decoded;
+  if (header.alg !== 'RS256' && header.alg !== 'ES256') throw new UnauthenticatedError(`algorithm ${String(header.alg)} not allowed`);
+  const issuer = issuers.find((i) => i.issuer === payload.iss);
+  if (!issuer) throw new UnauthenticatedError('unknown issuer');
+  const key = header.kid === undefined ? (issuer.keys.length === 1 ? issuer.keys[0] : undefined) : issuer.keys.find((k) => k.kid === header.kid);
+  if (!key) throw new UnauthenticatedError('unknown key id');
+  const nowSeconds = Math.floor((options.now?.() ?? Date.now()) / 1000);
+  let claims: JwtPayload;
+  try {
+    claims = jwt.verify(token, key.key, {
+      algorithms: [key.algorithm],
+      audience: options.audience,
+      issuer: issuer.issuer,
+      clockTolerance: options.clockSkewSeconds,
+      clockTimestamp: nowSeconds,
+    }) as JwtPayload;
+  } catch (error) {
+    throw new UnauthenticatedError(`verification failed: ${(error as Error).message}`);
+  }
+  if (typeof claims.exp !== 'number') throw new UnauthenticatedError('no exp claim');
+  const issuedAt = typeof claims.iat === 'number' ? claims.iat : nowSeconds;
+  if (claims.exp - Math.min(issuedAt, nowSeconds) > options.maxLifetimeSeconds) throw new UnauthenticatedError('lifetime too long');
+  if (typeof claims.iat === 'number' && claims.iat > nowSeconds + options.clockSkewSeconds) throw new UnauthenticatedError('issued in the future');
+  if (typeof claims.agency === 'string' && !agencyAllowed(issuer.agencies, claims.agency)) {
+    throw new UnauthenticatedError('agency not allowed for issuer');
+  }
+  return claims;
+}
+
+/** The Principal in a verified token's claims, or UnauthenticatedError when a claim is missing or malformed. */
+export function principalFromClaims(claims: JwtPayload): Principal {
+  const { sub, agency, agencyKind, roles } = claims as Record<string, unknown>;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw new UnauthenticatedError('missing sub');
+  if (typeof agency !== 'string' || !AGENCY_CODE.test(agency)) throw new UnauthenticatedError('missing or malformed agency');
+  if (!isAgencyKind(agencyKind)) throw new UnauthenticatedError('missing or unknown agencyKind');
+  if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) throw new UnauthenticatedError('missing or unknown roles');
+  return Object.freeze({ sub, agency, agencyKind, roles: Object.freeze([...roles]) });
+}
+
+export class Authenticator {
+  constructor(
+    private readonly issuers: TrustedIssuer[],
+    private readonly options: VerifyOptions,
+  ) {}
+
+  static fromConfig(config: HarbourConfig): Authenticator {
+    return new Authenticator(trustedIssuers(config), {
+      audience: AUDIENCE,
+      maxLifetimeSeconds: config.maxTokenLifetimeSeconds,
+      clockSkewSeconds: config.clockSkewSeconds,
+    });
+  }
+
+  /** From an `Authorization` header value to a Principal. */
+  authenticate(authorization: string | undefined): Principal {
+    if (!authorization) throw new UnauthenticatedError('no token');
+    const match = /^Bearer ([A-Za-z0-9_.-]+=*)$/.exec(authorization.trim());
+    if (!match) throw new UnauthenticatedError('not a bearer token');
+    return principalFromClaims(verifyToken(match[1]!, this.issuers, this.options));
+  }
+}
+
+export interface SignOptions {
+  sub: string;
+  agency: string;
+  agencyKind: string;
+  roles: string[];
+  ttlSeconds: number;
+}
+
+/** Sign a development token (what `harbour token` prints). */
+export function signDevToken(home: string, options: SignOptions): string {
+  const keys = devIssuerKeys(home);
+  return jwt.sign({ agency: options.agency, agencyKind: options.agencyKind, roles: options.roles }, keys.privateKeyPem, {
+    algorithm: 'ES256',
+    keyid: keys.kid,
+    issuer: DEV_ISSUER,
+    audience: AUDIENCE,
+    subject: options.sub,
+    expiresIn: options.ttlSeconds,
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * Field guards. Every sensitive field carries `@Sensitive(category)`; the category lives in the
+ * guard's own arguments because `@Extensions` metadata does not survive `buildSubgraphSchema`.
+ *
+ * The parent object of a guarded field must say whose fact it is: `personId` (the subject) and
+ * `ownerAgency` (the supplier). A list of such facts is filtered item by item, so an agency always sees
+ * its own items of a list it may not otherwise see; a withheld field or item resolves to null (or
+ * is left out) and is reported in `extensions.withheld`, never its value.
+ */
+import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { clientPath, type RequestContext } from '../context';
+import type { DataCategory } from './categories';
+
+/** The owner of a fact: the subject person and the supplying agency (absent when mixed). */
+export interface Owned {
+  readonly personId: string;
+  readonly ownerAgency?: string;
+}
+
+function isOwned(value: unknown): value is Owned {
+  return typeof value === 'object' && value !== null && typeof (value as Owned).personId === 'string';
+}
+
+/** Registry of guarded fields, `Type.field` → category; the schema walk test reads it. */
+export const GUARDED_FIELDS = new Map<string, DataCategory>();
+/** Fields declared structural (ids, typenames, counts): no category, no guard. */
+export const PUBLIC_FIELDS = new Set<string>();
+
+export function Sensitive(category: DataCategory): MethodDecorator & PropertyDecorator {
+  const middleware: MiddlewareFn<RequestContext> = async ({ root, context, info }, next) => {
+    if (!isOwned(root)) throw new Error(`guard on ${info.parentType.name}.${info.fieldName}: parent has no personId`);
+    const path = clientPath(info.path, context);
+    const access = context.access;
+    const decision = access.decide(root.personId, root.ownerAgency, category);
+    access.record(root.personId, category, path, decision);
+    if (decision.kind === 'RELEASED') return next();
+    if (root.ownerAgency !== undefined) return null;
+    // Mixed owners and the category withheld: the reader still sees its own agency's items.
+    // Null otherwise, whether or not other agencies hold any: "none" and "not allowed" look alike.
+    const value: unknown = await next();
+    const mine = (item: unknown) => isOwned(item) && item.ownerAgency === access.principal.agency;
+    if (!Array.isArray(value)) return mine(value) ? value : null;
+    const own = value.filter(mine);
+    return own.length > 0 ? own : null;
+  };
+  const decorator = UseMiddleware(middleware);
+  return (target: object, propertyKey: string | symbol, descriptor?: PropertyDescriptor) => {
+    GUARDED_FIELDS.set(`${target.constructor.name}.${String(propertyKey)}`, category);
+    (decorator as (t: object, k: string | symbol, d?: PropertyDescriptor) => void)(target, propertyKey, descriptor);
+  };
+}

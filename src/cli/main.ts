@@ -1,0 +1,150 @@
+/**
+ * `harbour`: serve, migrate, token, schema. Every command honours DATABASE_URL and otherwise
+ * uses the embedded PostgreSQL under `.harbour/`.
+ */
+import 'reflect-metadata';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { AGENCY_CODE, AGENCY_KINDS, ROLES, signDevToken } from '../access';
+import { loadConfig, type HarbourConfig } from '../config';
+import { openDatabase, type Database } from '../db';
+import { seedDemo } from '../demo/seed';
+import { schemaDrift, writeSchemaFiles } from '../gateway/compose';
+import { startGatewayServer, startSubgraphServer } from '../gateway/server';
+import { rootLogger, type Logger } from '../log';
+
+function parseDuration(value: string): number {
+  const match = /^(\d+)(s|m|h)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected a duration such as 900, 15m or 1h');
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number');
+  return port;
+}
+
+/** Run `work` with the database open; close it (and the embedded server) on SIGINT/SIGTERM or when done. */
+async function withDatabase(config: HarbourConfig, log: Logger, work: (database: Database, onStop: (stop: () => Promise<void>) => void) => Promise<'keep-running' | void>) {
+  const database = await openDatabase(config, log);
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    for (const stop of stops.reverse()) await stop().catch((e: unknown) => log.error({ errorName: (e as Error).name }, 'stop failed'));
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    const result = await work(database, (stop) => stops.push(stop));
+    if (result !== 'keep-running') await database.close();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export function program(): Command {
+  const cli = new Command('harbour').description('A data-integration hub for one child across children’s services, police and the Home Office.');
+
+  cli
+    .command('serve')
+    .description('serve the hub (the gateway and every subgraph in-process), or one subgraph on its own')
+    .addOption(new Option('--subgraph <name>', 'serve one subgraph, for a gateway elsewhere').choices(['identity', 'care', 'police', 'immigration', 'safeguarding', 'access']))
+    .option('--port <port>', 'port to listen on (0: any free port)', parsePort)
+    .option('--host <host>', 'address to listen on')
+    .option('--demo', 'load the synthetic demo data and print how to try it')
+    .action(async (options: { subgraph?: string; port?: number; host?: string; demo?: boolean }) => {
+      const config = loadConfig();
+      const log = rootLogger(config.logLevel);
+      await withDatabase(config, log, async (database, onStop) => {
+        const applied = await database.migrate();
+        if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+        const deps = { config, db: database.db, log, ready: async () => (await database.db.query('select 1')).length === 1 };
+        const server = options.subgraph
+          ? await startSubgraphServer(options.subgraph as 'police', deps, options.port ?? config.port, options.host ?? config.host)
+          : await startGatewayServer(deps, options.port ?? config.port, options.host ?? config.host);
+        onStop(() => server.stop());
+        const what = options.subgraph ? `subgraph ${options.subgraph}` : 'harbour';
+        console.log(`${what} listening on ${server.url}`);
+        if (options.demo && !options.subgraph) {
+          const people = await seedDemo(database.dataSource, database.db);
+          printDemoHelp(server.url, people);
+        }
+        return 'keep-running';
+      });
+    });
+
+  cli
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const config = loadConfig();
+      const log = rootLogger(config.logLevel);
+      await withDatabase(config, log, async (database) => {
+        const applied = await database.migrate();
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+      });
+    });
+
+  cli
+    .command('token')
+    .description('print a token from the development issuer (not available in production)')
+    .requiredOption('--agency <code>', 'agency code, e.g. LA-213, POLICE-MPS, HO, NCA')
+    .addOption(new Option('--kind <kind>', 'agency kind').choices([...AGENCY_KINDS]).makeOptionMandatory())
+    .addOption(new Option('--role <role...>', 'role(s)').choices([...ROLES]).makeOptionMandatory())
+    .requiredOption('--sub <sub>', 'the user the token speaks for')
+    .option('--ttl <duration>', 'lifetime, e.g. 900, 15m, 1h', parseDuration, 3600)
+    .action((options: { agency: string; kind: string; role: string[]; sub: string; ttl: number }) => {
+      const config = loadConfig();
+      if (config.env === 'production') throw new Error('harbour token: there is no development issuer in production');
+      if (!AGENCY_CODE.test(options.agency)) throw new Error(`harbour token: --agency must look like LA-213, POLICE-MPS, HO, NCA or NHS-RJ1, received "${options.agency}"`);
+      if (options.ttl > config.maxTokenLifetimeSeconds) throw new Error(`harbour token: --ttl may be at most ${config.maxTokenLifetimeSeconds} s (HARBOUR_MAX_TOKEN_LIFETIME)`);
+      console.log(signDevToken(config.home, { sub: options.sub, agency: options.agency, agencyKind: options.kind, roles: options.role, ttlSeconds: options.ttl }));
+    });
+
+  cli
+    .command('schema')
+    .description('write the subgraph SDLs and the supergraph to schema/, or check that they match the code')
+    .option('--check', 'exit non-zero when schema/ differs from the code')
+    .option('--write', 'write schema/')
+    .action(async (options: { check?: boolean; write?: boolean }) => {
+      if (options.write) {
+        console.log(`written: ${(await writeSchemaFiles()).join(', ')}`);
+        return;
+      }
+      const drift = await schemaDrift();
+      if (drift.length) {
+        console.error(`schema/ differs from the code: ${drift.join(', ')}. Run \`npm run schema\` and commit the result.`);
+        process.exitCode = 1;
+      } else console.log('schema/ matches the code');
+    });
+
+  return cli;
+}
+
+function printDemoHelp(url: string, people: Record<string, string>): void {
+  console.log(`
+Demo data loaded: three children seen by several agencies under different names.
+
+Get a token (another terminal, from this folder):
+  TOKEN=$(npx harbour token --agency LA-886 --kind CHILDRENS_SERVICES --role CASEWORKER --sub alice)
+
+Ask for a child:
+  curl -s ${url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '{"query":"{ person(id: \\"${people.anh}\\") { id identities { agency names { kind given family } birthDates { value precision } } care { placements { startedOn postcode } missingEpisodes { open startedAt } } immigration { status { status } } } }"}'
+`);
+}
+
+if (require.main === module || process.argv[1]?.endsWith('harbour.js')) {
+  program()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      console.error((error as Error).message);
+      process.exit(1);
+    });
+}

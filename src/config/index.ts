@@ -1,0 +1,113 @@
+/**
+ * Configuration: the environment is read and validated here and nowhere else.
+ * Every variable has a default that works on a fresh machine; a wrong value fails
+ * at start with a message naming the variable.
+ */
+import path from 'node:path';
+
+export type Environment = 'development' | 'test' | 'production';
+
+export interface QueryLimits {
+  /** Deepest selection allowed. @default 14 */
+  maxDepth: number;
+  /** Aliases per operation. @default 30 */
+  maxAliases: number;
+  /** Directives per operation. @default 25 */
+  maxDirectives: number;
+  /** Lexical tokens per operation. @default 3000 */
+  maxTokens: number;
+  /** Estimated cost (graphql-armor's cost model). @default 8000 */
+  maxCost: number;
+}
+
+export interface HarbourConfig {
+  env: Environment;
+  /** Working folder for the embedded database and development keys. @default `<cwd>/.harbour` */
+  home: string;
+  /** An external PostgreSQL (15 or later); when absent the embedded server is used. */
+  databaseUrl: string | undefined;
+  host: string;
+  /** @default 4000 */
+  port: number;
+  /** JSON file listing trusted token issuers; see README. */
+  issuersFile: string | undefined;
+  /** Longest token lifetime (exp − iat) accepted, in seconds. @default 43200 (12 h) */
+  maxTokenLifetimeSeconds: number;
+  /** Clock skew tolerated on exp/nbf/iat, in seconds. @default 60 */
+  clockSkewSeconds: number;
+  /** Lifetime of the token the gateway signs for a remote subgraph, in seconds. @default 60 */
+  subgraphTokenSeconds: number;
+  /** Remote subgraph URLs (`name=url,…`); when absent every subgraph runs in-process. */
+  subgraphUrls: Record<string, string>;
+  /** Public key (PEM file) the remote subgraphs trust for gateway-signed tokens. @default `<home>/keys/gateway.pub.pem` */
+  gatewayPublicKeyFile: string;
+  /** Private key (PEM file) the gateway signs subgraph tokens with. @default `<home>/keys/gateway.key.pem` */
+  gatewayPrivateKeyFile: string;
+  limits: QueryLimits;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, expected: string, received: string) {
+    super(`configuration: ${variable} must be ${expected}, received ${JSON.stringify(received)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(name, `an integer ≥ ${min}`, raw);
+  return value;
+}
+
+function parseSubgraphUrls(raw: string | undefined): Record<string, string> {
+  const urls: Record<string, string> = {};
+  if (!raw) return urls;
+  for (const pair of raw.split(',')) {
+    const match = /^\s*([a-z]+)\s*=\s*(https?:\/\/\S+)\s*$/.exec(pair);
+    if (!match) throw new ConfigError('HARBOUR_SUBGRAPH_URLS', 'a list of name=http(s)://url', raw);
+    urls[match[1]!] = match[2]!;
+  }
+  return urls;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): HarbourConfig {
+  const rawEnv = env.HARBOUR_ENV ?? (env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development');
+  if (rawEnv !== 'development' && rawEnv !== 'test' && rawEnv !== 'production') {
+    throw new ConfigError('HARBOUR_ENV', 'development, test or production', rawEnv);
+  }
+  const home = path.resolve(cwd, env.HARBOUR_HOME ?? '.harbour');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'a postgres:// URL', '(not shown: it may hold a password)');
+  }
+  if (rawEnv === 'production' && !env.HARBOUR_ISSUERS_FILE) {
+    throw new ConfigError('HARBOUR_ISSUERS_FILE', 'set in production (there is no development issuer there)', '');
+  }
+  return {
+    env: rawEnv,
+    home,
+    databaseUrl,
+    host: env.HOST ?? '127.0.0.1',
+    port: integer(env, 'PORT', 4000, 0),
+    issuersFile: env.HARBOUR_ISSUERS_FILE ? path.resolve(cwd, env.HARBOUR_ISSUERS_FILE) : undefined,
+    maxTokenLifetimeSeconds: integer(env, 'HARBOUR_MAX_TOKEN_LIFETIME', 12 * 3600),
+    clockSkewSeconds: integer(env, 'HARBOUR_CLOCK_SKEW', 60, 0),
+    subgraphTokenSeconds: integer(env, 'HARBOUR_SUBGRAPH_TOKEN_SECONDS', 60),
+    subgraphUrls: parseSubgraphUrls(env.HARBOUR_SUBGRAPH_URLS),
+    gatewayPublicKeyFile: path.resolve(cwd, env.HARBOUR_GATEWAY_PUBLIC_KEY ?? path.join(home, 'keys', 'gateway.pub.pem')),
+    gatewayPrivateKeyFile: path.resolve(cwd, env.HARBOUR_GATEWAY_PRIVATE_KEY ?? path.join(home, 'keys', 'gateway.key.pem')),
+    limits: {
+      maxDepth: integer(env, 'HARBOUR_MAX_DEPTH', 14),
+      maxAliases: integer(env, 'HARBOUR_MAX_ALIASES', 30),
+      maxDirectives: integer(env, 'HARBOUR_MAX_DIRECTIVES', 25),
+      maxTokens: integer(env, 'HARBOUR_MAX_TOKENS', 3000),
+      maxCost: integer(env, 'HARBOUR_MAX_COST', 8000),
+    },
+    logLevel: env.HARBOUR_LOG_LEVEL ?? (rawEnv === 'test' ? 'silent' : 'info'),
+  };
+}

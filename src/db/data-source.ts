@@ -1,0 +1,58 @@
+import { DataSource, type Logger as OrmLogger } from 'typeorm';
+import { migrations } from '../../migrations';
+import { entities } from './entities';
+import type { Logger } from '../log';
+
+/**
+ * Records the SQL statements issued while recording is on. The golden statement-count tests
+ * use it to pin how many queries an operation costs, so an N+1 regression fails a test.
+ */
+export class StatementRecorder implements OrmLogger {
+  private recording: string[] | undefined;
+  constructor(private readonly logger?: Logger) {}
+
+  start(): void {
+    this.recording = [];
+  }
+  stop(): string[] {
+    const statements = this.recording ?? [];
+    this.recording = undefined;
+    return statements;
+  }
+  logQuery(query: string): void {
+    this.recording?.push(query.replace(/\s+/g, ' ').trim());
+  }
+  logQueryError(error: string | Error): void {
+    // The statement and its parameters may hold personal data: log the error code only.
+    const code = typeof error === 'object' && error && 'code' in error ? (error as { code?: string }).code : undefined;
+    this.logger?.warn({ sqlstate: code }, 'query failed');
+  }
+  logQuerySlow(time: number): void {
+    this.logger?.warn({ ms: time }, 'slow query');
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    this.logger?.info({ migration: message }, 'migration');
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger?.warn({ typeorm: String(message) }, 'typeorm');
+  }
+}
+
+export function createDataSource(url: string, options: { log?: Logger; poolSize?: number; applicationName?: string } = {}) {
+  const recorder = new StatementRecorder(options.log);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logger: recorder,
+    maxQueryExecutionTime: 1000,
+    poolSize: options.poolSize ?? 20,
+    applicationName: options.applicationName ?? 'harbour',
+  });
+  return { dataSource, recorder };
+}

@@ -1,0 +1,66 @@
+/**
+ * Error masking. A client sees a HarbourError's code and message, or the gateway's own request
+ * errors (parse, validation, limits); anything else becomes INTERNAL_SERVER_ERROR, logged with the
+ * request id, never with its message (a PostgreSQL message can quote the very value it choked on).
+ */
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode, HarbourError, isHarbourCode } from '../errors';
+import type { Logger } from '../log';
+
+/** Codes Apollo Server and the gateway give to a client's own mistakes. */
+const REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** graphql-armor's rejections are validation errors; give them their own code. */
+const LIMIT_MESSAGE = /(depth limit|Aliases limit|Directives limit|Query Cost limit|Token limit).*exceeded/i;
+
+export function describeForLog(error: unknown): Record<string, unknown> {
+  const e = error as { name?: string; code?: unknown; stack?: string };
+  return {
+    errorName: e?.name,
+    sqlstate: typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined,
+    // The stack without its first line, which carries the message.
+    stack: e?.stack?.split('\n').slice(1, 8).join('\n'),
+  };
+}
+
+export function maskError(formatted: GraphQLFormattedError, error: unknown, log: Logger | undefined, requestId: string | undefined): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = formatted.extensions?.code;
+  if (original instanceof HarbourError || isHarbourCode(code)) {
+    const safeCode = isHarbourCode(code) ? code : (original as HarbourError).code;
+    if (safeCode === ErrorCode.INTERNAL_SERVER_ERROR) return internal(formatted, requestId);
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { ...extensionsWithout(formatted), code: safeCode, requestId } };
+  }
+  if (typeof code === 'string' && REQUEST_CODES.has(code)) {
+    const limit = LIMIT_MESSAGE.test(formatted.message);
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: { code: limit ? ErrorCode.QUERY_TOO_COMPLEX : code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' ? code : ErrorCode.BAD_USER_INPUT, requestId },
+    };
+  }
+  log?.error({ requestId, ...describeForLog(original) }, 'unexpected error masked');
+  return internal(formatted, requestId);
+}
+
+function extensionsWithout(formatted: GraphQLFormattedError): Record<string, unknown> {
+  const { stacktrace: _s, serviceName: _n, exception: _e, ...rest } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+function internal(formatted: GraphQLFormattedError, requestId: string | undefined): GraphQLFormattedError {
+  return { message: `Internal server error (request ${requestId ?? 'unknown'}).`, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId } };
+}
+
+/** Inside a subgraph: keep HarbourErrors, mask the rest before the gateway ever sees them. */
+export function maskSubgraphError(error: GraphQLError, log: Logger): GraphQLError {
+  const original = error.originalError;
+  if (!original || original instanceof HarbourError) return error;
+  if (original instanceof GraphQLError && isHarbourCode(original.extensions?.code)) return error;
+  log.error({ path: error.path, ...describeForLog(original) }, 'unexpected error in a subgraph resolver');
+  return new GraphQLError('Internal server error.', { path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+}

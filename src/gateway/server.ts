@@ -1,0 +1,200 @@
+/**
+ * The hub: the gateway composed from the subgraphs (in-process by default, remote where
+ * configured), served over HTTP with limits, masking, request ids and `extensions.withheld`.
+ * Also the server of one subgraph on its own (`harbour serve --subgraph police`).
+ */
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { IncomingMessage } from 'node:http';
+import type http from 'node:http';
+import { AccessDecisions, Authenticator, DEFAULT_AGREEMENT, loadKeyPair, loadPublicKey, verifySubgraphToken, type SharingAgreement } from '../access';
+import type { HarbourConfig } from '../config';
+import { createRequestContext, type RequestContext } from '../context';
+import type { Db } from '../db';
+import { ErrorCode, UNAUTHENTICATED_MESSAGE, UnauthenticatedError } from '../errors';
+import type { Logger } from '../log';
+import { buildOneSubgraph, buildSubgraphs, type SubgraphName } from '../subgraphs';
+import { composeSupergraph, readCommittedSupergraph } from './compose';
+import { ENTITY_PATH_HEADER, entityPathOf, InProcessDataSource, RemoteSubgraphDataSource } from './datasources';
+import { describeForLog, maskError } from './errors';
+import { closeGracefully, createHttpServer, listen } from './http';
+
+export interface HubDependencies {
+  config: HarbourConfig;
+  db: Db;
+  log: Logger;
+  /** Extra readiness check (the database). */
+  ready?: () => Promise<boolean>;
+  agreement?: SharingAgreement;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  apollo: ApolloServer<RequestContext>;
+  http: http.Server;
+  stop(): Promise<void>;
+}
+
+function isUnexpected(error: { extensions?: Record<string, unknown> }): boolean {
+  const code = error.extensions?.code;
+  return code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/** Adds the request id and `withheld` to every response, and logs unexpected errors with the request id. */
+function responsePlugin(log: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (isUnexpected(error)) log.error({ requestId: contextValue?.requestId, ...describeForLog(error.originalError ?? error) }, 'unexpected error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || !contextValue?.access) return;
+          const result = response.body.singleResult;
+          const withheld = contextValue.access.withheld;
+          result.extensions = { ...result.extensions, requestId: contextValue.requestId, ...(withheld.length ? { withheld } : {}) };
+          for (const error of result.errors ?? []) (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+        },
+      };
+    },
+  };
+}
+
+function apolloOptions(config: HarbourConfig, log: Logger) {
+  const { limits } = config;
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: limits.maxAliases },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
+    // Enforced before parsing, in the HTTP layer (armor's own answers HTTP 500).
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: config.env === 'production' },
+  }).protect();
+  return {
+    plugins: [...armor.plugins, responsePlugin(log)],
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false as const,
+    csrfPrevention: true,
+    introspection: config.env !== 'production',
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted: Parameters<typeof maskError>[0], error: unknown) => {
+      const masked = maskError(formatted, error, undefined, undefined);
+      return masked.extensions?.code === ErrorCode.UNAUTHENTICATED ? { message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED } } : masked;
+    },
+  };
+}
+
+/** Build the gateway's ApolloServer (not listening): every subgraph in-process unless a URL is configured for it. */
+export async function createGateway(deps: HubDependencies): Promise<{ apollo: ApolloServer<RequestContext>; contextFor: (authorization: string | undefined, requestId: string) => Promise<RequestContext> }> {
+  const { config, log } = deps;
+  const subgraphs = await buildSubgraphs();
+  const remote = Object.keys(config.subgraphUrls).length > 0;
+  const gatewayKeys = remote ? loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, config.env !== 'production') : undefined;
+  const supergraphSdl = remote ? readCommittedSupergraph() : composeSupergraph(subgraphs);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService({ name }): GraphQLDataSource {
+      const url = config.subgraphUrls[name];
+      if (url) return new RemoteSubgraphDataSource(name, url, gatewayKeys!, config.subgraphTokenSeconds) as unknown as GraphQLDataSource;
+      const local = subgraphs.find((s) => s.name === name);
+      if (!local) throw new Error(`no subgraph named ${name}`);
+      return new InProcessDataSource(local.schema) as unknown as GraphQLDataSource;
+    },
+  });
+  const apollo = new ApolloServer<RequestContext>({ gateway, ...apolloOptions(config, log) });
+  await apollo.start();
+  const authenticator = Authenticator.fromConfig(config);
+  const agreement = deps.agreement ?? DEFAULT_AGREEMENT;
+  const contextFor = async (authorization: string | undefined, requestId: string): Promise<RequestContext> => {
+    let principal;
+    try {
+      principal = authenticator.authenticate(authorization);
+    } catch (error) {
+      log.info({ requestId, reason: error instanceof UnauthenticatedError ? error.reason : 'unknown' }, 'authentication refused');
+      throw error;
+    }
+    const requestLog = log.child({ requestId, sub: principal.sub, agency: principal.agency });
+    return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement) });
+  };
+  return { apollo, contextFor };
+}
+
+export async function startGatewayServer(deps: HubDependencies, port = deps.config.port, host = deps.config.host): Promise<RunningServer> {
+  const { apollo, contextFor } = await createGateway(deps);
+  const server = createHttpServer<RequestContext>({
+    apollo,
+    context: (req: IncomingMessage, requestId: string) => contextFor(req.headers.authorization, requestId),
+    ready: async () => (deps.ready ? deps.ready() : true),
+    log: deps.log,
+    maxTokens: deps.config.limits.maxTokens,
+  });
+  return serve(server, apollo, port, host);
+}
+
+async function serve(server: http.Server, apollo: ApolloServer<RequestContext>, port: number, host: string): Promise<RunningServer> {
+  const bound = await listen(server, port, host);
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${bound}/graphql`,
+    port: bound,
+    apollo,
+    http: server,
+    stop: () => (stopped ??= (async () => {
+      await closeGracefully(server);
+      await apollo.stop();
+    })()),
+  };
+}
+
+/** One subgraph on its own, trusting only tokens the gateway signed for it. */
+export async function startSubgraphServer(name: SubgraphName, deps: HubDependencies, port: number, host = deps.config.host): Promise<RunningServer> {
+  const { config, log } = deps;
+  const built = await buildOneSubgraph(name);
+  const gatewayKey = loadPublicKey(config.gatewayPublicKeyFile);
+  const agreement = deps.agreement ?? DEFAULT_AGREEMENT;
+  const options = apolloOptions(config, log);
+  const apollo = new ApolloServer<RequestContext>({
+    schema: built.schema,
+    plugins: [responsePlugin(log)],
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    introspection: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: options.formatError,
+  });
+  await apollo.start();
+  const server = createHttpServer<RequestContext>({
+    apollo,
+    context: async (req, requestId) => {
+      const verified = verifySubgraphToken(gatewayKey, name, req.headers.authorization, {
+        maxLifetimeSeconds: Math.max(config.subgraphTokenSeconds, 60) * 5,
+        clockSkewSeconds: config.clockSkewSeconds,
+      });
+      let fetchPath: (string | number)[] = [];
+      try {
+        const parsed = JSON.parse(String(req.headers[ENTITY_PATH_HEADER] ?? '[]')) as unknown;
+        if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'string' || typeof k === 'number')) fetchPath = parsed;
+      } catch {
+        // no path: entity paths stay as the subgraph sees them
+      }
+      const rid = verified.requestId ?? requestId;
+      return createRequestContext({
+        requestId: rid,
+        principal: verified.principal,
+        log: log.child({ requestId: rid, subgraph: name }),
+        db: deps.db,
+        access: new AccessDecisions(verified.principal, agreement),
+        entityPath: entityPathOf(fetchPath),
+      });
+    },
+    ready: async () => (deps.ready ? deps.ready() : true),
+    log,
+    maxTokens: config.limits.maxTokens * 4,
+  });
+  return serve(server, apollo, port, host);
+}

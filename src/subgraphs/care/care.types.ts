@@ -1,0 +1,92 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
+import { DataCategory, Sensitive, type Owned } from '../../access';
+
+export enum MissingKind { MISSING = 'MISSING', AWAY = 'AWAY' }
+export enum RiskLevel { NO_APPARENT_RISK = 'NO_APPARENT_RISK', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
+registerEnumType(MissingKind, { name: 'MissingKind', description: 'MISSING, or AWAY from placement without authorisation (SSDA903).' });
+registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'College of Policing APP risk grading.' });
+
+@ObjectType({ description: 'A looked-after placement. Its address is sealed (DfE ¶37).' })
+export class Placement implements Owned {
+  @Field(() => ID) id!: string;
+  @Field() agency!: string;
+  personId!: string;
+  ownerAgency!: string;
+  placementTypeValue!: string | null;
+  startedOnValue!: string;
+  endedOnValue!: string | null;
+  postcodeValue!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'SSDA903 PLACE code.' })
+  @Sensitive(DataCategory.CARE_PLAN)
+  placementType(): string | null {
+    return this.placementTypeValue;
+  }
+
+  @Field(() => GraphQLDate, { nullable: true })
+  @Sensitive(DataCategory.CARE_PLAN)
+  startedOn(): string {
+    return this.startedOnValue;
+  }
+
+  @Field(() => GraphQLDate, { nullable: true })
+  @Sensitive(DataCategory.CARE_PLAN)
+  endedOn(): string | null {
+    return this.endedOnValue;
+  }
+
+  @Field(() => String, { nullable: true, description: 'Placement postcode: LOCATION, sealed.' })
+  @Sensitive(DataCategory.LOCATION)
+  postcode(): string | null {
+    return this.postcodeValue;
+  }
+}
+
+@ObjectType({ description: 'A missing (or away without authorisation) episode recorded by an LA.' })
+export class MissingEpisode implements Owned {
+  @Field(() => ID) id!: string;
+  @Field() agency!: string;
+  @Field(() => MissingKind) kind!: MissingKind;
+  @Field(() => GraphQLDateTime) startedAt!: Date;
+  @Field(() => GraphQLDateTime, { nullable: true }) endedAt!: Date | null;
+  @Field({ description: 'True while the child has not been found.' }) open!: boolean;
+  @Field(() => RiskLevel, { nullable: true }) riskLevel!: RiskLevel | null;
+  personId!: string;
+  ownerAgency!: string;
+  lastSeenLocationValue!: string | null;
+  foundLocationValue!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Sensitive(DataCategory.LOCATION)
+  lastSeenLocation(): string | null {
+    return this.lastSeenLocationValue;
+  }
+
+  @Field(() => String, { nullable: true })
+  @Sensitive(DataCategory.LOCATION)
+  foundLocation(): string | null {
+    return this.foundLocationValue;
+  }
+}
+
+@ObjectType({ description: 'What local authorities hold on a child, across every LA that supplied records.' })
+export class CareRecord implements Owned {
+  @Field({ description: 'The LA with the most recent record (the responsible LA, as far as harbour knows).' }) agency!: string;
+  personId!: string;
+  readonly ownerAgency = undefined;
+  placementItems!: Placement[];
+  missingItems!: MissingEpisode[];
+
+  @Field(() => [Placement], { nullable: true })
+  @Sensitive(DataCategory.CARE_PLAN)
+  placements(): Placement[] {
+    return this.placementItems;
+  }
+
+  @Field(() => [MissingEpisode], { nullable: true })
+  @Sensitive(DataCategory.MISSING)
+  missingEpisodes(): MissingEpisode[] {
+    return this.missingItems;
+  }
+}

@@ -1,0 +1,30 @@
+import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import type { SubgraphModule } from '../federation';
+import { careLoaders } from './care.loader';
+import { CareRecord } from './care.types';
+
+export { CareRecord, Placement, MissingEpisode, MissingKind, RiskLevel } from './care.types';
+
+@Directive('@key(fields: "id")')
+@ObjectType('Person')
+export class CarePerson {
+  @Field(() => ID) id!: string;
+}
+
+@Resolver(() => CarePerson)
+export class CareResolver {
+  @FieldResolver(() => CareRecord, { nullable: true, description: 'Local authority records: placements, missing episodes.' })
+  care(@Root() person: CarePerson, @Ctx() ctx: RequestContext): Promise<CareRecord | null> {
+    return careLoaders(ctx).record.load(person.id);
+  }
+}
+
+export const care: SubgraphModule = {
+  name: 'care',
+  resolvers: [CareResolver],
+  orphanedTypes: [CarePerson],
+  referenceResolvers: {
+    Person: { __resolveReference: (reference: { id: string }) => Object.assign(new CarePerson(), { id: reference.id }) },
+  },
+};

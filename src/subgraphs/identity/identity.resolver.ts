@@ -1,0 +1,44 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { DataCategory } from '../../access';
+import type { RequestContext } from '../../context';
+import { identityLoaders, isUuid } from './identity.loader';
+import { Person } from './identity.types';
+
+@Resolver(() => Person)
+export class IdentityResolver {
+  @Query(() => Person, { nullable: true, description: 'A person by id; a merged-away id resolves to its survivor.' })
+  person(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Person | null> {
+    return isUuid(id) ? identityLoaders(ctx).person.load(id) : Promise.resolve(null);
+  }
+
+  @Query(() => Person, {
+    nullable: true,
+    description: 'The person holding an agency’s record with this local id. Null when there is none or the caller may not see that agency’s identifiers: the two look alike.',
+  })
+  async personBySourceRecord(
+    @Arg('agency') agency: string,
+    @Arg('localId') localId: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Person | null> {
+    const rows = await ctx.db.query<{ person_id: string }>(
+      `select person_id from identity.source_identity
+        where agency = $1 and local_id = $2 and retracted_at is null
+        order by last_seen desc limit 1`,
+      [agency, localId],
+    );
+    const personId = rows[0]?.person_id;
+    if (!personId) return null;
+    const decision = ctx.access.decide(personId, agency, DataCategory.IDENTIFIERS);
+    ctx.access.record(personId, DataCategory.IDENTIFIERS, ['personBySourceRecord'], decision);
+    return decision.kind === 'RELEASED' ? identityLoaders(ctx).person.load(personId) : null;
+  }
+}
+
+/** `Person.__resolveReference`: type-graphql does not wrap it, so it checks existence itself. */
+export const identityReferenceResolvers = {
+  Person: {
+    __resolveReference(reference: { id: string }, ctx: RequestContext): Promise<Person | null> {
+      return isUuid(reference.id) ? identityLoaders(ctx).person.load(reference.id) : Promise.resolve(null);
+    },
+  },
+};

@@ -1,0 +1,11 @@
+import type { SubgraphModule } from '../federation';
+import { IdentityResolver, identityReferenceResolvers } from './identity.resolver';
+
+export { identityEntities } from './identity.entity';
+export * from './identity.entity';
+
+export const identity: SubgraphModule = {
+  name: 'identity',
+  resolvers: [IdentityResolver],
+  referenceResolvers: identityReferenceResolvers,
+};

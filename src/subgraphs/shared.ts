@@ -1,0 +1,35 @@
+/** Small helpers every subgraph's loaders use. */
+import DataLoader from 'dataloader';
+import type { RequestContext } from '../context';
+import type { Db } from '../db';
+
+/** Rows grouped under their keys, in key order (what a DataLoader batch must return). */
+export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((k) => groups.get(k)!);
+}
+
+/**
+ * A loader of lists by key: `sql` takes the keys as `$1` (an array) and returns rows carrying
+ * the key in `keyColumn`; one query per batch.
+ */
+export function listLoader<Row extends object, Out>(db: Db, sql: string, keyColumn: keyof Row & string, map: (row: Row) => Out) {
+  return new DataLoader<string, Out[]>(async (keys) => {
+    const rows = await db.query<Row>(sql, [keys]);
+    return groupBy(keys, rows, (r) => String(r[keyColumn] as unknown)).map((group) => group.map(map));
+  });
+}
+
+/** Per-request loaders of one subgraph: `perRequestLoaders(key, create)(ctx)`. */
+export function perRequestLoaders<T>(create: (db: Db) => T): (ctx: RequestContext) => T {
+  const key = Symbol('loaders');
+  return (ctx) => ctx.perRequest(key, () => create(ctx.db));
+}
+
+/**
+ * The person index: every subgraph finds a person's facts through the source identities of
+ * that person (`identity.source_identity`, read-only outside the identity subgraph), so a merge
+ * or split of persons needs no write outside the identity schema.
+ */
+export const PERSON_OF_SOURCE = 'join identity.source_identity si on si.id = t.source_identity_id and si.person_id = any($1::uuid[])';
