@@ -1,0 +1,101 @@
+/**
+ * The authentication rejection matrix, through the real gateway over HTTP: every bad token is
+ * refused with HTTP 401, code UNAUTHENTICATED and the same message, with no hint of the reason.
+ */
+import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { postGraphQL, startTestHub, type TestHub } from './support/hub';
+
+const ISSUER = 'https://idp.police.test';
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+let hub: TestHub;
+let url: string;
+let privateKey: KeyObject;
+let publicPem: string;
+
+function claims(overrides: Record<string, unknown> = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: ISSUER, aud: 'harbour', sub: 'pc-1234', agency: 'POLICE-MPS', agencyKind: 'POLICE', roles: ['OFFICER'], iat: now, exp: now + 600, ...overrides };
+}
+
+function sign(payload: Record<string, unknown>, header: Record<string, unknown> = {}) {
+  return jwt.sign(payload, privateKey, { algorithm: 'RS256', keyid: 'police-1', ...header });
+}
+
+function without(key: string) {
+  const c: Record<string, unknown> = claims();
+  delete c[key];
+  return c;
+}
+
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-issuers-'));
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  privateKey = pair.privateKey;
+  publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  fs.writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'police-1', use: 'sig' }] }));
+  fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['POLICE-*'], jwksFile: 'jwks.json' }] }));
+  hub = await startTestHub({ HARBOUR_ISSUERS_FILE: path.join(dir, 'issuers.json') });
+  url = (await hub.server()).url;
+});
+
+afterAll(() => hub.close());
+
+const ask = (authorization?: string) => postGraphQL(url, { query: '{ me { sub agency agencyKind roles } }' }, authorization ? { authorization } : {});
+
+test('a valid token from a configured issuer gives the principal of its claims', async () => {
+  const response = await ask(`Bearer ${sign(claims())}`);
+  expect(response.status).toBe(200);
+  expect(response.body.data).toEqual({ me: { sub: 'pc-1234', agency: 'POLICE-MPS', agencyKind: 'POLICE', roles: ['OFFICER'] } });
+});
+
+test('a development token from `harbour token` is accepted outside production', async () => {
+  const response = await ask(`Bearer ${hub.token({ agency: 'LA-213', kind: 'CHILDRENS_SERVICES', sub: 'alice' })}`);
+  expect(response.body.data).toEqual({ me: { sub: 'alice', agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] } });
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+const cases: [string, () => string | undefined][] = [
+  ['no token', () => undefined],
+  ['not a bearer token', () => `Basic ${Buffer.from('a:b').toString('base64')}`],
+  ['alg none', () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`],
+  ['HS256 signed with the public key (algorithm confusion)', () => {
+    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT', kid: 'police-1' })}.${b64(claims())}`;
+    return `Bearer ${unsigned}.${createHmac('sha256', publicPem).update(unsigned).digest('base64url')}`;
+  }],
+  ['expired', () => `Bearer ${sign(claims({ iat: now() - 3600, exp: now() - 600 }))}`],
+  ['not yet valid (nbf)', () => `Bearer ${sign(claims({ nbf: now() + 600 }))}`],
+  ['wrong audience', () => `Bearer ${sign(claims({ aud: 'someone-else' }))}`],
+  ['wrong issuer', () => `Bearer ${sign(claims({ iss: 'https://idp.unknown.test' }))}`],
+  ['unknown key id', () => `Bearer ${sign(claims(), { keyid: 'not-a-key' })}`],
+  ['tampered signature', () => {
+    const [header, , signature] = sign(claims()).split('.');
+    return `Bearer ${header}.${b64(claims({ agency: 'POLICE-WYP' }))}.${signature}`;
+  }],
+  ['signed by another key under the right key id', () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    return `Bearer ${jwt.sign(claims(), other, { algorithm: 'RS256', keyid: 'police-1' })}`;
+  }],
+  ['no exp', () => `Bearer ${sign(without('exp'))}`],
+  ['no sub', () => `Bearer ${sign(without('sub'))}`],
+  ['no agency', () => `Bearer ${sign(without('agency'))}`],
+  ['no agencyKind', () => `Bearer ${sign(without('agencyKind'))}`],
+  ['no roles', () => `Bearer ${sign(without('roles'))}`],
+  ['an unknown role', () => `Bearer ${sign(claims({ roles: ['ADMIN'] }))}`],
+  ['agency not allowed for this issuer', () => `Bearer ${sign(claims({ agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES' }))}`],
+  ['lifetime longer than allowed', () => `Bearer ${sign(claims({ exp: now() + 48 * 3600 }))}`],
+  ['issued in the future', () => `Bearer ${sign(claims({ iat: now() + 3600, exp: now() + 4000 }))}`],
+  ['garbage', () => 'Bearer not.a.jwt'],
+];
+
+test.each(cases)('refused: %s', async (_name, make) => {
+  const response = await ask(make());
+  expect(response.status).toBe(401);
+  expect(response.body.data ?? null).toBeNull();
+  expect(response.body.errors).toEqual([{ message: 'Authentication required: send a valid bearer token.', extensions: { code: 'UNAUTHENTICATED' } }]);
+});

@@ -1,0 +1,53 @@
+/**
+ * Golden statement counts (the PostGraphile practice): the SQL a person query issues is pinned,
+ * and its number does not grow with the number of source identities — an N+1 fails here.
+ */
+import { insertPerson } from './fixtures/persons';
+import { startTestHub, type TestHub } from './support/hub';
+
+const QUERY = `query ($id: ID!) {
+  person(id: $id) {
+    id
+    identities { agency names { kind given family } identifiers { scheme value verified } }
+    care { agency placements { startedOn postcode } missingEpisodes { kind open } }
+  }
+}`;
+
+let hub: TestHub;
+let token: string;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  token = hub.token({ agency: 'LA-213', kind: 'CHILDRENS_SERVICES' });
+});
+afterAll(() => hub.close());
+
+async function statementsFor(personId: string): Promise<{ statements: string[]; identities: number }> {
+  hub.database.recorder.start();
+  const response = await hub.execute<{ person: { identities: unknown[] } }>(token, QUERY, { id: personId });
+  const statements = hub.database.recorder.stop();
+  expect(response.errors).toBeUndefined();
+  return { statements, identities: response.data!.person.identities.length };
+}
+
+test('a person with 1 or 50 source identities costs the same statements', async () => {
+  const one = await insertPerson(hub.database.db, 1, ['LA-213']);
+  const fifty = await insertPerson(hub.database.db, 50);
+
+  const small = await statementsFor(one.personId);
+  const large = await statementsFor(fifty.personId);
+
+  expect(small.identities).toBe(1);
+  expect(large.identities).toBe(50);
+  expect(large.statements.length).toBe(small.statements.length);
+  // person, identities, names, identifiers (identity); placements, missing episodes (care).
+  expect(small.statements.map((s) => /from (\w+\.\w+)/.exec(s)?.[1]).sort()).toEqual(
+    ['care.missing_episode', 'care.placement', 'identity.identifier', 'identity.name', 'identity.person', 'identity.source_identity'].sort(),
+  );
+});
+
+test('every statement is parameterised: no value of the request appears in the SQL', async () => {
+  const person = await insertPerson(hub.database.db, 3);
+  const { statements } = await statementsFor(person.personId);
+  for (const sql of statements) expect(sql).not.toContain(person.personId);
+});

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { loadConfig, type HarbourConfig } from '../../src/config';
+import { openDatabase, type Database } from '../../src/db';
+import { rootLogger } from '../../src/log';
+
+export function adminUrl(): string {
+  const url = process.env.HARBOUR_TEST_ADMIN_URL;
+  if (!url) throw new Error('HARBOUR_TEST_ADMIN_URL is not set: run the tests through jest (global setup starts PostgreSQL)');
+  return url;
+}
+
+/** A fresh database cloned from the migrated template; its URL. */
+export async function createTestDatabaseUrl(): Promise<string> {
+  const name = `harbour_t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template harbour_template`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): HarbourConfig {
+  return loadConfig({ ...process.env, HARBOUR_ENV: 'test', DATABASE_URL: databaseUrl, ...overrides });
+}
+
+export async function createTestDatabase(env: Record<string, string> = {}): Promise<{ database: Database; config: HarbourConfig }> {
+  const config = testConfig(await createTestDatabaseUrl(), env);
+  const database = await openDatabase(config, rootLogger('silent'), { poolSize: 5 });
+  return { database, config };
+}
