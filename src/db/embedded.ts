@@ -122,9 +122,15 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return !alive(pid);
 }
 
+/** PostgreSQL's own environment: ours, with messages in the C locale. */
+function serverEnv(): NodeJS.ProcessEnv {
+  // eslint-disable-next-line no-restricted-properties -- passed through to the child, not read
+  return { ...process.env, LC_ALL: 'C' };
+}
+
 async function run(command: string, args: string[], options: { uid?: number; gid?: number }): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv() });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -167,7 +173,7 @@ async function spawnServer(bins: Binaries, dataDir: string, port: number, owner:
   const child = spawn(bins.postgres, ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'], {
     ...(owner ?? {}),
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LC_ALL: 'C' },
+    env: serverEnv(),
   });
   await new Promise<void>((resolve, reject) => {
     let output = '';
