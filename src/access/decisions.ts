@@ -74,8 +74,13 @@ export class AccessDecisions {
     }
   }
 
-  record(personId: string, category: DataCategory, path: (string | number)[], decision: Decision): void {
+  /**
+   * Record a decision for the audit and, unless `tellClient` is false, report a withholding in
+   * `extensions.withheld`. A lookup whose refusal would itself disclose that a record exists
+   * (personBySourceRecord) must not tell the client.
+   */
+  record(personId: string, category: DataCategory, path: (string | number)[], decision: Decision, tellClient = true): void {
     this.recorded.push({ personId, category, path, decision });
-    if (decision.kind === 'WITHHELD') this.withheld.push({ path, category, releasableWith: [...decision.releasableWith] });
+    if (decision.kind === 'WITHHELD' && tellClient) this.withheld.push({ path, category, releasableWith: [...decision.releasableWith] });
   }
 }

@@ -1,6 +1,7 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { DataCategory } from '../../access';
-import type { RequestContext } from '../../context';
+import { clientPath, type RequestContext } from '../../context';
 import { identityLoaders, isUuid } from './identity.loader';
 import { Person } from './identity.types';
 
@@ -19,6 +20,7 @@ export class IdentityResolver {
     @Arg('agency') agency: string,
     @Arg('localId') localId: string,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Person | null> {
     const rows = await ctx.db.query<{ person_id: string }>(
       `select person_id from identity.source_identity
@@ -29,7 +31,7 @@ export class IdentityResolver {
     const personId = rows[0]?.person_id;
     if (!personId) return null;
     const decision = ctx.access.decide(personId, agency, DataCategory.IDENTIFIERS);
-    ctx.access.record(personId, DataCategory.IDENTIFIERS, ['personBySourceRecord'], decision);
+    ctx.access.record(personId, DataCategory.IDENTIFIERS, clientPath(info.path, ctx), decision, false);
     return decision.kind === 'RELEASED' ? identityLoaders(ctx).person.load(personId) : null;
   }
 }

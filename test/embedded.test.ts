@@ -1,0 +1,101 @@
+/**
+ * The embedded PostgreSQL as a user meets it, with real processes: a fresh home is initialised
+ * and migrated, the demo survives a restart, SIGTERM and SIGINT stop the database cleanly, and a
+ * server orphaned by SIGKILL is adopted by the next start.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { loadKeyPair } from '../src/access';
+import { postGraphQL } from './support/hub';
+import { assertBuilt, harbour, ROOT } from './support/processes';
+
+const home = path.join(ROOT, '.harbour', `lifecycle-${randomBytes(4).toString('hex')}`);
+const env = { HARBOUR_HOME: home, DATABASE_URL: '', HARBOUR_ENV: 'development' };
+
+function pidOfServer(): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(home, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pid: number | undefined, ms = 20_000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    if (!alive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !alive(pid);
+}
+
+function token(): string {
+  const keys = loadKeyPair(path.join(home, 'keys/dev-issuer.key.pem'), path.join(home, 'keys/dev-issuer.pub.pem'), false);
+  return jwt.sign({ agency: 'LA-886', agencyKind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] }, keys.privateKeyPem, { algorithm: 'ES256', keyid: keys.kid, issuer: 'harbour-dev', audience: 'harbour', subject: 'alice', expiresIn: 300 });
+}
+
+async function serveDemo() {
+  const server = harbour(['serve', '--demo', '--port', '0'], env);
+  const url = (await server.waitFor(/harbour listening on (\S+)/, 90_000))[1]!;
+  const personId = (await server.waitFor(/person\(id: \\"([0-9a-f-]{36})\\"/))[1]!;
+  return { server, url, personId };
+}
+
+async function identitiesOf(url: string, personId: string): Promise<string[]> {
+  const response = await postGraphQL(url, { query: `{ person(id: "${personId}") { identities { agency } } }` }, { authorization: `Bearer ${token()}` });
+  return (response.body.data as { person: { identities: { agency: string }[] } }).person.identities.map((i) => i.agency).sort();
+}
+
+beforeAll(() => assertBuilt());
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+test('a fresh home is initialised and migrated by `harbour migrate`; a second run has nothing to do', async () => {
+  const first = harbour(['migrate'], env);
+  expect(await first.exited).toBe(0);
+  expect(first.output()).toMatch(/applied: Foundation/);
+  expect(fs.existsSync(path.join(home, 'pg', 'PG_VERSION'))).toBe(true);
+  const second = harbour(['migrate'], env);
+  expect(await second.exited).toBe(0);
+  expect(second.output()).toMatch(/the database is up to date/);
+  expect(pidOfServer()).toBeUndefined(); // the command stopped the server it started
+}, 120_000);
+
+test('the demo survives a restart; SIGTERM and SIGINT stop the database cleanly', async () => {
+  const first = await serveDemo();
+  expect(await identitiesOf(first.url, first.personId)).toEqual(['HO', 'LA-886']);
+  const pid = pidOfServer();
+  expect(alive(pid)).toBe(true);
+  expect(await first.server.stop('SIGTERM')).toBe(0);
+  expect(await gone(pid)).toBe(true);
+
+  const second = await serveDemo();
+  expect(second.personId).toBe(first.personId);
+  expect(await identitiesOf(second.url, second.personId)).toEqual(['HO', 'LA-886']);
+  const pid2 = pidOfServer();
+  expect(await second.server.stop('SIGINT')).toBe(0);
+  expect(await gone(pid2)).toBe(true);
+}, 180_000);
+
+test('after SIGKILL the orphaned database is adopted by the next start and stopped with it', async () => {
+  const killed = await serveDemo();
+  const pid = pidOfServer();
+  await killed.server.stop('SIGKILL');
+  expect(alive(pid)).toBe(true); // PostgreSQL outlives its killed parent
+
+  const next = await serveDemo();
+  expect(next.personId).toBe(killed.personId);
+  expect(await identitiesOf(next.url, next.personId)).toEqual(['HO', 'LA-886']);
+  expect(await next.server.stop('SIGTERM')).toBe(0);
+  expect(await gone(pid)).toBe(true);
+}, 180_000);
