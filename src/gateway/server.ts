@@ -5,6 +5,7 @@
  */
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { IncomingMessage } from 'node:http';
 import type http from 'node:http';
@@ -155,12 +156,14 @@ async function serve(server: http.Server, apollo: ApolloServer<RequestContext>, 
 export async function startSubgraphServer(name: SubgraphName, deps: HubDependencies, port: number, host = deps.config.host): Promise<RunningServer> {
   const { config, log } = deps;
   const built = await buildOneSubgraph(name);
-  const gatewayKey = loadPublicKey(config.gatewayPublicKeyFile);
+  // Outside production the gateway's key pair is generated on first use, by whichever process starts first.
+  const gatewayKey = config.env === 'production' ? loadPublicKey(config.gatewayPublicKeyFile) : loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, true).publicKey;
   const agreement = deps.agreement ?? DEFAULT_AGREEMENT;
   const options = apolloOptions(config, log);
   const apollo = new ApolloServer<RequestContext>({
     schema: built.schema,
-    plugins: [responsePlugin(log)],
+    // Apollo's federated tracing is for Apollo's cloud; harbour sends nothing there.
+    plugins: [responsePlugin(log), ApolloServerPluginInlineTraceDisabled()],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     introspection: false,

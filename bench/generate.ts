@@ -1,0 +1,74 @@
+/**
+ * A seeded synthetic store for the benchmarks: `persons` persons with 1–5 source identities each
+ * (about 3 on average), names, dates of birth, identifiers, contacts, and for LA identities a
+ * placement and sometimes a missing episode. Generated in SQL; reused when already there.
+ */
+import type { Pool } from 'pg';
+
+const AGENCIES = ['LA-213', 'LA-886', 'POLICE-MPS', 'POLICE-WYP', 'HO'];
+const GIVEN = ['Anh', 'Van', 'Minh', 'Mariam', 'Yonas', 'Ahmad', 'Omar', 'Dmytro', 'Olena', 'Tesfay', 'Hawi', 'Bilal', 'Kawa', 'Rezan', 'Linh', 'Thu'];
+const FAMILY = ['Nguyen', 'Tran', 'Le', 'Tesfaye', 'Haile', 'Abdi', 'Hassan', 'Karimi', 'Ahmadi', 'Shevchenko', 'Bondar', 'Rahimi', 'Mohammed', 'Pham'];
+
+export async function ensureBenchData(pool: Pool, persons: number, seed: number, log: (m: string) => void): Promise<void> {
+  await pool.query('create table if not exists public.bench_meta (persons int not null, seed int not null)');
+  const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta');
+  if (meta.rows[0]?.persons === persons && meta.rows[0]?.seed === seed) return;
+  log(`generating ${persons} persons (seed ${seed}); reused on later runs`);
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('truncate identity.person, identity.source_identity, identity.name, identity.birth_date, identity.identifier, identity.contact_point, identity.biometric_reference, care.placement, care.missing_episode cascade');
+    await client.query('select setseed($1)', [(seed % 1000) / 1000]);
+    await client.query('insert into identity.person (id) select gen_random_uuid() from generate_series(1, $1)', [persons]);
+    await client.query(
+      `insert into identity.source_identity (person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen)
+       select p.id, ($1::text[])[1 + ((p.n + g) % 5)], 'bench', p.n || '-' || g,
+              case when random() < 0.8 then 'MALE' else 'FEMALE' end,
+              (array['VNM','ERI','AFG','IRQ','SDN','UKR','ALB'])[1 + floor(random() * 7)::int],
+              now() - make_interval(days => (random() * 700)::int), now()
+         from (select id, row_number() over (order by id) as n from identity.person) p,
+              generate_series(1, 1 + floor(random() * 5)::int) g`,
+      [AGENCIES],
+    );
+    await client.query(
+      `insert into identity.name (source_identity_id, kind, given, family, ordinal)
+       select si.id, k.kind, ($1::text[])[1 + floor(random() * $3)::int], ($2::text[])[1 + floor(random() * $4)::int], k.ordinal
+         from identity.source_identity si, (values ('ASSERTED', 0), ('ALTERNATE', 1)) k(kind, ordinal)`,
+      [GIVEN, FAMILY, GIVEN.length, FAMILY.length],
+    );
+    await client.query(
+      `insert into identity.birth_date (source_identity_id, value, precision, basis)
+       select id, date '2006-01-01' + (random() * 4000)::int, (array['DAY','MONTH','YEAR'])[1 + floor(random() * 3)::int], 'CLAIMED'
+         from identity.source_identity`,
+    );
+    await client.query(
+      `insert into identity.identifier (source_identity_id, scheme, raw, canonical, check_status)
+       select id, 'HO_REF', 'B' || lpad((floor(random() * 1e7))::text, 7, '0'), 'B' || lpad((floor(random() * 1e7))::text, 7, '0'), 'NOT_CHECKABLE'
+         from identity.source_identity`,
+    );
+    await client.query(
+      `insert into identity.contact_point (source_identity_id, kind, value, canonical)
+       select id, 'PHONE', '07700 9' || lpad((floor(random() * 1e5))::text, 5, '0'), '+4477009' || lpad((floor(random() * 1e5))::text, 5, '0')
+         from identity.source_identity where random() < 0.3`,
+    );
+    await client.query(
+      `insert into care.placement (source_identity_id, agency, local_key, placement_type, started_on, postcode)
+       select id, agency, local_id || '/p', 'K2', date '2024-01-01' + (random() * 600)::int, 'CT16 1AA'
+         from identity.source_identity where agency like 'LA-%'`,
+    );
+    await client.query(
+      `insert into care.missing_episode (source_identity_id, agency, local_key, kind, started_at, last_seen_location)
+       select id, agency, local_id || '/m', 'MISSING', now() - make_interval(days => (random() * 300)::int), 'Dover'
+         from identity.source_identity where agency like 'LA-%' and random() < 0.3`,
+    );
+    await client.query('delete from public.bench_meta');
+    await client.query('insert into public.bench_meta (persons, seed) values ($1, $2)', [persons, seed]);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+  await pool.query('analyze');
+}

@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: ratios against baselines measured in the same run, alternating rounds.
+ *
+ *   person/hub-vs-sql        the person query through the gateway (HTTP) vs the one raw SQL
+ *                            statement that answers it (pg, same machine)        target ≤ 5×
+ *   identity/gateway-vs-direct  an identity-only query through the gateway (HTTP) vs the same
+ *                            operation sent directly to the identity subgraph (HTTP) target ≤ 1.5×
+ *
+ * Options: --persons N (100000), --rounds N (400), --warmup N (50), --seed N (42).
+ * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'pg';
+import { loadKeyPair, signDevToken, signSubgraphToken } from '../src/access';
+import { loadConfig } from '../src/config';
+import { openDatabase, startEmbedded, type EmbeddedServer } from '../src/db';
+import { projectRoot } from '../src/gateway/compose';
+import { startGatewayServer, startSubgraphServer } from '../src/gateway/server';
+import { rootLogger } from '../src/log';
+import { ensureBenchData } from './generate';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`bench: --${name} must be a positive integer`);
+  return value;
+}
+
+const PERSON_QUERY = `query ($id: ID!) { person(id: $id) { id
+  identities { agency feed names { kind given family } birthDates { value precision } identifiers { scheme value verified } }
+  care { agency placements { startedOn postcode } missingEpisodes { kind open startedAt } } } }`;
+
+const PERSON_SQL = `select json_build_object('id', p.id,
+  'identities', coalesce((select json_agg(json_build_object('agency', si.agency, 'feed', si.feed,
+      'names', (select coalesce(json_agg(json_build_object('kind', n.kind, 'given', n.given, 'family', n.family) order by n.ordinal, n.id), '[]') from identity.name n where n.source_identity_id = si.id),
+      'birthDates', (select coalesce(json_agg(json_build_object('value', b.value, 'precision', b.precision) order by b.id), '[]') from identity.birth_date b where b.source_identity_id = si.id),
+      'identifiers', (select coalesce(json_agg(json_build_object('scheme', i.scheme, 'value', i.canonical, 'verified', i.check_status = 'VALID') order by i.scheme, i.id), '[]') from identity.identifier i where i.source_identity_id = si.id))
+    order by si.first_seen, si.id) from identity.source_identity si where si.person_id = p.id and si.retracted_at is null), '[]'),
+  'care', json_build_object(
+    'placements', (select coalesce(json_agg(json_build_object('startedOn', t.started_on, 'postcode', t.postcode, 'agency', t.agency) order by t.started_on, t.id), '[]')
+                     from care.placement t join identity.source_identity si on si.id = t.source_identity_id where si.person_id = p.id and t.retracted_at is null),
+    'missingEpisodes', (select coalesce(json_agg(json_build_object('kind', t.kind, 'startedAt', t.started_at, 'open', t.ended_at is null) order by t.started_at, t.id), '[]')
+                     from care.missing_episode t join identity.source_identity si on si.id = t.source_identity_id where si.person_id = p.id and t.retracted_at is null)))
+  as person from identity.person p where p.id = $1`;
+
+const IDENTITY_QUERY = `query ($id: ID!) { person(id: $id) { id identities { agency names { given family } identifiers { scheme value } } } }`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]!;
+}
+
+async function post(url: string, query: string, variables: Record<string, unknown>, authorization: string): Promise<{ data?: { person?: { identities: unknown[] } }; errors?: unknown[] }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });
+  return (await response.json()) as { data?: { person?: { identities: unknown[] } } };
+}
+
+async function main(): Promise<void> {
+  const persons = option('persons', 100_000);
+  const rounds = option('rounds', 400);
+  const warmup = option('warmup', 50);
+  const seed = option('seed', 42);
+  const say = (m: string) => console.error(`[bench] ${m}`);
+  const log = rootLogger('silent');
+  const base = loadConfig();
+
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl = base.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbedded(base.home, log);
+    const admin = new Pool({ connectionString: embedded.urlFor('postgres'), max: 1 });
+    const exists = await admin.query(`select 1 from pg_database where datname = 'harbour_bench'`);
+    if (!exists.rowCount) await admin.query('create database harbour_bench');
+    await admin.end();
+    databaseUrl = embedded.urlFor('harbour_bench');
+  }
+  const config = { ...base, databaseUrl };
+  const database = await openDatabase(config, log, { poolSize: 10 });
+  await database.migrate();
+  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  await ensureBenchData(pool, persons, seed, say);
+
+  const deps = { config, db: database.db, log };
+  const gateway = await startGatewayServer(deps, 0, '127.0.0.1');
+  loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, config.env !== 'production');
+  const identity = await startSubgraphServer('identity', deps, 0, '127.0.0.1');
+  const gatewayKeys = loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, false);
+  const principal = { sub: 'bench', agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES' as const, roles: ['ANALYST' as const] };
+  const clientAuth = `Bearer ${signDevToken(config.home, { sub: principal.sub, agency: principal.agency, agencyKind: principal.agencyKind, roles: [...principal.roles], ttlSeconds: 3600 })}`;
+
+  const ids = (await pool.query<{ id: string }>(`select id from identity.person order by md5(id::text || $1) limit $2`, [String(seed), rounds + warmup])).rows.map((r) => r.id);
+  const stats = await pool.query<{ persons: string; identities: string }>(`select (select count(*) from identity.person) persons, (select count(*) from identity.source_identity) identities`);
+
+  // The hub and the raw SQL must answer the same question.
+  const hubAnswer = await post(gateway.url, PERSON_QUERY, { id: ids[0] }, clientAuth);
+  const sqlAnswer = (await pool.query<{ person: { identities: unknown[] } }>(PERSON_SQL, [ids[0]])).rows[0]!.person;
+  if (hubAnswer.errors || hubAnswer.data?.person?.identities.length !== sqlAnswer.identities.length) {
+    throw new Error(`bench: the hub and the SQL baseline disagree: ${JSON.stringify(hubAnswer.errors ?? hubAnswer.data)}`);
+  }
+
+  type Timer = (id: string) => Promise<unknown>;
+  const scenarios: { scenario: string; target: number; subject: Timer; baselineName: string; baseline: Timer }[] = [
+    {
+      scenario: 'person/hub-vs-sql', target: 5,
+      subject: (id) => post(gateway.url, PERSON_QUERY, { id }, clientAuth),
+      baselineName: 'raw SQL (one statement, pg)',
+      baseline: (id) => pool.query(PERSON_SQL, [id]),
+    },
+    {
+      scenario: 'identity/gateway-vs-direct', target: 1.5,
+      subject: (id) => post(gateway.url, IDENTITY_QUERY, { id }, clientAuth),
+      baselineName: 'identity subgraph directly (HTTP)',
+      baseline: (id) => post(identity.url, IDENTITY_QUERY, { id }, `Bearer ${signSubgraphToken(gatewayKeys, 'identity', principal, 'bench', 60)}`),
+    },
+  ];
+
+  const results = [];
+  for (const s of scenarios) {
+    const subject: number[] = [];
+    const baseline: number[] = [];
+    for (let round = 0; round < warmup + rounds; round++) {
+      const id = ids[round % ids.length]!;
+      const order: [Timer, number[]][] = round % 2 === 0 ? [[s.subject, subject], [s.baseline, baseline]] : [[s.baseline, baseline], [s.subject, subject]];
+      for (const [run, into] of order) {
+        const started = performance.now();
+        await run(id);
+        if (round >= warmup) into.push(performance.now() - started);
+      }
+    }
+    subject.sort((a, b) => a - b);
+    baseline.sort((a, b) => a - b);
+    const r = {
+      scenario: s.scenario,
+      baseline: s.baselineName,
+      p50_ms: +percentile(subject, 0.5).toFixed(3),
+      p95_ms: +percentile(subject, 0.95).toFixed(3),
+      baseline_p50_ms: +percentile(baseline, 0.5).toFixed(3),
+      baseline_p95_ms: +percentile(baseline, 0.95).toFixed(3),
+      ratio_p50: +(percentile(subject, 0.5) / percentile(baseline, 0.5)).toFixed(2),
+      ratio_p95: +(percentile(subject, 0.95) / percentile(baseline, 0.95)).toFixed(2),
+      target_ratio_p50: s.target,
+      rounds,
+      persons: Number(stats.rows[0]!.persons),
+      source_identities: Number(stats.rows[0]!.identities),
+    };
+    results.push(r);
+  }
+
+  console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${rounds} alternating rounds (after ${warmup} warm-up)\n`);
+  console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
+  for (const r of results) {
+    const flag = r.ratio_p50 <= r.target_ratio_p50 ? 'ok' : 'OVER';
+    console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}${`≤${r.target_ratio_p50}×`.padStart(8)}  ${r.baseline} ${flag}`);
+  }
+  const out = path.join(projectRoot(), 'bench', 'results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten: bench/results/latest.json`);
+
+  await identity.stop();
+  await gateway.stop();
+  await pool.end();
+  await database.close();
+  await embedded?.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
