@@ -1,7 +1,8 @@
 /**
  * A seeded synthetic store for the benchmarks: `persons` persons with 1–5 source identities each
  * (about 3 on average), names, dates of birth, identifiers, contacts, and for LA identities a
- * placement and sometimes a missing episode. Generated in SQL; reused when already there.
+ * placement and sometimes a missing episode. Generated in SQL; reused when already there
+ * (the table name of the marker carries the generator version: change it when this changes).
  */
 import type { Pool } from 'pg';
 
@@ -10,8 +11,8 @@ const GIVEN = ['Anh', 'Van', 'Minh', 'Mariam', 'Yonas', 'Ahmad', 'Omar', 'Dmytro
 const FAMILY = ['Nguyen', 'Tran', 'Le', 'Tesfaye', 'Haile', 'Abdi', 'Hassan', 'Karimi', 'Ahmadi', 'Shevchenko', 'Bondar', 'Rahimi', 'Mohammed', 'Pham'];
 
 export async function ensureBenchData(pool: Pool, persons: number, seed: number, log: (m: string) => void): Promise<void> {
-  await pool.query('create table if not exists public.bench_meta (persons int not null, seed int not null)');
-  const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta');
+  await pool.query('create table if not exists public.bench_meta_v2 (persons int not null, seed int not null)');
+  const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta_v2');
   if (meta.rows[0]?.persons === persons && meta.rows[0]?.seed === seed) return;
   log(`generating ${persons} persons (seed ${seed}); reused on later runs`);
   const client = await pool.connect();
@@ -27,7 +28,8 @@ export async function ensureBenchData(pool: Pool, persons: number, seed: number,
               (array['VNM','ERI','AFG','IRQ','SDN','UKR','ALB'])[1 + floor(random() * 7)::int],
               now() - make_interval(days => (random() * 700)::int), now()
          from (select id, row_number() over (order by id) as n from identity.person) p,
-              generate_series(1, 1 + floor(random() * 5)::int) g`,
+              -- Correlated with p on purpose: an uncorrelated random() is drawn once for all rows.
+              generate_series(1, 1 + abs(hashtext(p.id::text)) % 5) g`,
       [AGENCIES],
     );
     await client.query(
@@ -61,8 +63,8 @@ export async function ensureBenchData(pool: Pool, persons: number, seed: number,
        select id, agency, local_id || '/m', 'MISSING', now() - make_interval(days => (random() * 300)::int), 'Dover'
          from identity.source_identity where agency like 'LA-%' and random() < 0.3`,
     );
-    await client.query('delete from public.bench_meta');
-    await client.query('insert into public.bench_meta (persons, seed) values ($1, $2)', [persons, seed]);
+    await client.query('delete from public.bench_meta_v2');
+    await client.query('insert into public.bench_meta_v2 (persons, seed) values ($1, $2)', [persons, seed]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

@@ -100,6 +100,14 @@ async function main(): Promise<void> {
     throw new Error(`bench: the hub and the SQL baseline disagree: ${JSON.stringify(hubAnswer.errors ?? hubAnswer.data)}`);
   }
 
+  // The gateway signs a fresh token per request; here one is reused for 30 s so that signing
+  // stays out of the timed baseline (the gateway's own signing is part of what it costs).
+  let subgraphToken = { value: '', at: 0 };
+  const subgraphAuth = () => {
+    if (Date.now() - subgraphToken.at > 30_000) subgraphToken = { value: `Bearer ${signSubgraphToken(gatewayKeys, 'identity', principal, 'bench', 60)}`, at: Date.now() };
+    return subgraphToken.value;
+  };
+
   type Timer = (id: string) => Promise<unknown>;
   const scenarios: { scenario: string; target: number; subject: Timer; baselineName: string; baseline: Timer }[] = [
     {
@@ -112,7 +120,7 @@ async function main(): Promise<void> {
       scenario: 'identity/gateway-vs-direct', target: 1.5,
       subject: (id) => post(gateway.url, IDENTITY_QUERY, { id }, clientAuth),
       baselineName: 'identity subgraph directly (HTTP)',
-      baseline: (id) => post(identity.url, IDENTITY_QUERY, { id }, `Bearer ${signSubgraphToken(gatewayKeys, 'identity', principal, 'bench', 60)}`),
+      baseline: (id) => post(identity.url, IDENTITY_QUERY, { id }, subgraphAuth()),
     },
   ];
 

@@ -23,8 +23,6 @@ function isOwned(value: unknown): value is Owned {
 
 /** Registry of guarded fields, `Type.field` → category; the schema walk test reads it. */
 export const GUARDED_FIELDS = new Map<string, DataCategory>();
-/** Fields declared structural (ids, typenames, counts): no category, no guard. */
-export const PUBLIC_FIELDS = new Set<string>();
 
 export function Sensitive(category: DataCategory): MethodDecorator & PropertyDecorator {
   const middleware: MiddlewareFn<RequestContext> = async ({ root, context, info }, next) => {

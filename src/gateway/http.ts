@@ -19,8 +19,6 @@ export interface HttpOptions<TContext extends BaseContext> {
   maxTokens: number;
   /** Request body limit in bytes. @default 1 MiB */
   maxBodyBytes?: number;
-  /** Extra routes (GET only), e.g. the strategy pack. */
-  routes?: Record<string, (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>>;
 }
 
 /** True when `query` has more than `max` lexical tokens (stops counting at max + 1). */
@@ -74,8 +72,6 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       const ready = await options.ready().catch(() => false);
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }, requestId);
     }
-    const route = options.routes?.[url.pathname.split('/').slice(0, 2).join('/')];
-    if (route && req.method === 'GET') return route(req, res, requestId);
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       return sendJson(res, 404, codedError(ErrorCode.NOT_FOUND, 'Not found: GraphQL is served at /graphql.', requestId), requestId);
     }
