@@ -27,6 +27,15 @@ export interface SubgraphModule {
   referenceResolvers?: Record<string, { __resolveReference: (reference: never, context: never) => unknown }>;
 }
 
+/**
+ * The reference resolver of a subgraph that only extends `Person`: any id becomes an instance of
+ * its `Person` class. Whether that person exists is the identity subgraph's business; every field
+ * the extension adds is guarded on its own.
+ */
+export function personReference<T extends { id: string }>(PersonClass: new () => T): SubgraphModule['referenceResolvers'] {
+  return { Person: { __resolveReference: (reference: { id: string }) => Object.assign(new PersonClass(), { id: reference.id }) } };
+}
+
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 
 export interface BuiltSubgraph {

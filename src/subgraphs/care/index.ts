@@ -1,6 +1,6 @@
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
-import type { SubgraphModule } from '../federation';
+import { personReference, type SubgraphModule } from '../federation';
 import { careLoaders } from './care.loader';
 import { CareRecord } from './care.types';
 
@@ -24,7 +24,5 @@ export const care: SubgraphModule = {
   name: 'care',
   resolvers: [CareResolver],
   orphanedTypes: [CarePerson],
-  referenceResolvers: {
-    Person: { __resolveReference: (reference: { id: string }) => Object.assign(new CarePerson(), { id: reference.id }) },
-  },
+  referenceResolvers: personReference(CarePerson),
 };

@@ -4,7 +4,7 @@ import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root, r
 import { DataCategory, Sensitive, type Owned } from '../../access';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
-import type { SubgraphModule } from '../federation';
+import { personReference, type SubgraphModule } from '../federation';
 import { listLoader, perRequestLoaders, PERSON_OF_SOURCE } from '../shared';
 
 export enum AsylumStatusCode {
@@ -162,7 +162,5 @@ export const immigration: SubgraphModule = {
   name: 'immigration',
   resolvers: [ImmigrationResolver],
   orphanedTypes: [ImmigrationPerson],
-  referenceResolvers: {
-    Person: { __resolveReference: (reference: { id: string }) => Object.assign(new ImmigrationPerson(), { id: reference.id }) },
-  },
+  referenceResolvers: personReference(ImmigrationPerson),
 };

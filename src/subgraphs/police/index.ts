@@ -4,7 +4,7 @@ import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root, r
 import { DataCategory, Sensitive, type Owned } from '../../access';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
-import type { SubgraphModule } from '../federation';
+import { personReference, type SubgraphModule } from '../federation';
 import { listLoader, perRequestLoaders, PERSON_OF_SOURCE } from '../shared';
 
 export enum PoliceRiskLevel { NO_APPARENT_RISK = 'NO_APPARENT_RISK', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
@@ -156,7 +156,5 @@ export const police: SubgraphModule = {
   name: 'police',
   resolvers: [PoliceResolver],
   orphanedTypes: [PolicePerson],
-  referenceResolvers: {
-    Person: { __resolveReference: (reference: { id: string }) => Object.assign(new PolicePerson(), { id: reference.id }) },
-  },
+  referenceResolvers: personReference(PolicePerson),
 };

@@ -3,7 +3,7 @@ import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } 
 import { DataCategory, Sensitive, type Owned } from '../../access';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
-import type { SubgraphModule } from '../federation';
+import { personReference, type SubgraphModule } from '../federation';
 import { listLoader, perRequestLoaders } from '../shared';
 
 @ObjectType({ description: 'A multi-agency strategy discussion about a child (DfE ¶36).' })
@@ -65,7 +65,5 @@ export const safeguarding: SubgraphModule = {
   name: 'safeguarding',
   resolvers: [SafeguardingResolver],
   orphanedTypes: [SafeguardingPerson],
-  referenceResolvers: {
-    Person: { __resolveReference: (reference: { id: string }) => Object.assign(new SafeguardingPerson(), { id: reference.id }) },
-  },
+  referenceResolvers: personReference(SafeguardingPerson),
 };
