@@ -1,0 +1,40 @@
+/** In production: no development issuer, no introspection, no field suggestions. */
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { startTestHub, type TestHub } from './support/hub';
+
+const ISSUER = 'https://idp.la213.test';
+let hub: TestHub;
+let token: string;
+
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-prod-'));
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  fs.writeFileSync(path.join(dir, 'la213.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+  fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['LA-213'], publicKeyFile: 'la213.pub.pem' }] }));
+  hub = await startTestHub({ HARBOUR_ENV: 'production', HARBOUR_ISSUERS_FILE: path.join(dir, 'issuers.json') });
+  token = jwt.sign({ agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] }, privateKey, { algorithm: 'ES256', issuer: ISSUER, audience: 'harbour', subject: 'alice', expiresIn: 300 });
+});
+afterAll(() => hub.close());
+
+test('the development issuer is not trusted', async () => {
+  await expect(hub.execute(hub.token({ agency: 'LA-213', kind: 'CHILDRENS_SERVICES' }), '{ me { sub } }')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+});
+
+test('a token from a configured issuer works', async () => {
+  expect((await hub.execute(token, '{ me { sub agency } }')).data).toEqual({ me: { sub: 'alice', agency: 'LA-213' } });
+});
+
+test('introspection is off', async () => {
+  const response = await hub.execute(token, '{ __schema { types { name } } }');
+  expect(response.data ?? undefined).toBeUndefined();
+  expect(response.errors?.[0]?.message).toMatch(/introspection/i);
+});
+
+test('field suggestions do not leak the schema', async () => {
+  const response = await hub.execute(token, '{ me { agenc } }');
+  expect(response.errors?.[0]?.message).not.toMatch(/Did you mean/);
+});
