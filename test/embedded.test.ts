@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import jwt from 'jsonwebtoken';
-import { loadKeyPair } from '../src/access';
+import { execFileSync } from 'node:child_process';
 import { postGraphQL } from './support/hub';
 import { assertBuilt, harbour, ROOT } from './support/processes';
 
@@ -40,9 +39,19 @@ async function gone(pid: number | undefined, ms = 20_000): Promise<boolean> {
   return !alive(pid);
 }
 
+/** A token exactly as the README gets one: `npx harbour token …` from the project root. */
 function token(): string {
-  const keys = loadKeyPair(path.join(home, 'keys/dev-issuer.key.pem'), path.join(home, 'keys/dev-issuer.pub.pem'), false);
-  return jwt.sign({ agency: 'LA-886', agencyKind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] }, keys.privateKeyPem, { algorithm: 'ES256', keyid: keys.kid, issuer: 'harbour-dev', audience: 'harbour', subject: 'alice', expiresIn: 300 });
+  return execFileSync('npx', ['harbour', 'token', '--agency', 'LA-886', '--kind', 'CHILDRENS_SERVICES', '--role', 'CASEWORKER', '--sub', 'alice'], {
+    cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+}
+
+/** The README's example request body, as printed there. */
+function readmeExample(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const body = /-d '(\{"query":.*\})'/.exec(readme)?.[1];
+  if (!body) throw new Error('README.md has no example query');
+  return body;
 }
 
 async function serveDemo() {
@@ -81,6 +90,13 @@ test('the demo survives a restart; SIGTERM and SIGINT stop the database cleanly'
 
   const second = await serveDemo();
   expect(second.personId).toBe(first.personId);
+  // The README's example, verbatim, with a token from `npx harbour token`.
+  const example = await fetch(second.url, { method: 'POST', headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' }, body: readmeExample() });
+  const answer = (await example.json()) as { data: { me: { agency: string }; personBySourceRecord: { id: string; care: { placements: { postcode: string }[] } } }; errors?: unknown };
+  expect(answer.errors).toBeUndefined();
+  expect(answer.data.me).toEqual({ agency: 'LA-886' });
+  expect(answer.data.personBySourceRecord.id).toBe(first.personId);
+  expect(answer.data.personBySourceRecord.care.placements[0]!.postcode).toBe('CT16 1AA');
   expect(await identitiesOf(second.url, second.personId)).toEqual(['HO', 'LA-886']);
   const pid2 = pidOfServer();
   expect(await second.server.stop('SIGINT')).toBe(0);

@@ -140,9 +140,10 @@ Ask for a child:
 `);
 }
 
-if (require.main === module || process.argv[1]?.endsWith('harbour.js')) {
+/** Run the CLI (what `bin/harbour.js` calls). */
+export function run(argv: string[] = process.argv): void {
   program()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((error: unknown) => {
       console.error((error as Error).message);
       process.exit(1);
