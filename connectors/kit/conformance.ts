@@ -1,0 +1,63 @@
+/**
+ * The conformance suite every connector passes: the same bad inputs, each ending in a clear
+ * coded rejection or warning, the run completing and nothing else lost. A connector's test calls
+ * `conformanceSuite` with a valid header and rows of its own format. Test-only: not in the build.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Connector, IssueCode, Item } from './contract';
+
+export interface CsvSample {
+  /** The header line. */
+  header: string;
+  /** Two valid data lines with different keys. */
+  rows: [string, string];
+  file: string;
+}
+
+export async function collect<R>(connector: Connector<R>, files: string[]): Promise<Item<R>[]> {
+  const items: Item<R>[] = [];
+  for await (const item of connector.parse(files.map((p) => ({ path: p })))) items.push(item);
+  return items;
+}
+
+function write(content: string | Buffer, name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-conformance-'));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+const accepted = <R>(items: Item<R>[]) => items.filter((i) => i.kind === 'record').length;
+const codes = <R>(items: Item<R>[]) => items.flatMap((i) => (i.kind === 'rejection' ? [i.rejection.code] : []));
+
+/** Registers the shared CSV cases for `connector` (call inside a jest `describe`). */
+export function conformanceSuite<R>(connector: Connector<R>, sample: CsvSample): void {
+  const { header, rows, file } = sample;
+  const lf = `${header}\n${rows[0]}\n${rows[1]}\n`;
+  const cases: [string, string | Buffer, number, IssueCode[]][] = [
+    ['an empty file', '', 0, ['EMPTY_FILE']],
+    ['a header only', `${header}\n`, 0, []],
+    ['a byte-order mark', `\uFEFF${lf}`, 2, []],
+    ['CRLF line ends', lf.replace(/\n/g, '\r\n'), 2, []],
+    ['an unknown header', `NOT,A,KNOWN,TABLE\n1,2,3,4\n`, 0, ['UNKNOWN_TABLE']],
+    ['a row with too many columns', `${header}\n${rows[0]},extra\n${rows[1]}\n`, 1, ['WRONG_COLUMN_COUNT']],
+    ['the same key twice', `${header}\n${rows[0]}\n${rows[0]}\n`, 1, ['DUPLICATE_KEY']],
+    ['an oversized field', `${header}\n${rows[0]}\n${rows[1].replace(/^[^,]*/, 'x'.repeat(20_000))}\n`, 1, ['OVERSIZED_FIELD']],
+    ['a truncated final line', `${header}\n${rows[0]}\n${rows[1].split(',').slice(0, 2).join(',')}`, 1, ['TRUNCATED']],
+    ['an unclosed quote at the end', `${header}\n${rows[0]}\n"${rows[1]}`, 1, ['TRUNCATED']],
+    ['invalid UTF-8', Buffer.concat([Buffer.from(`${header}\n${rows[0]}\n`), Buffer.from([0xc3, 0x28]), Buffer.from(`${rows[1].slice(1)}\n`)]), 1, ['INVALID_UTF8']],
+  ];
+  test.each(cases)(`conformance: %s`, async (_name, content, expectedAccepted, expectedCodes) => {
+    const items = await collect(connector, [write(content, file)]);
+    expect(accepted(items)).toBe(expectedAccepted);
+    expect(codes(items)).toEqual(expectedCodes);
+    for (const item of items) {
+      if (item.kind === 'rejection') {
+        expect(item.rejection.file).toBe(file);
+        expect(item.rejection.reason.length).toBeGreaterThan(5);
+      }
+    }
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * The connector contract. A connector turns one source format into typed records or rejections;
+ * it knows formats, never the database. Every item read is yielded exactly once, as a record or
+ * a rejection, so `read = accepted + rejected` holds by construction.
+ */
+
+/** Coded reasons a row cannot be accepted (rejections) or is accepted with a doubt (warnings). */
+export type IssueCode =
+  | 'EMPTY_FILE'
+  | 'UNKNOWN_TABLE'
+  | 'MISSING_COLUMN'
+  | 'WRONG_COLUMN_COUNT'
+  | 'MISSING_VALUE'
+  | 'BAD_DATE'
+  | 'UNKNOWN_CODE'
+  | 'DATES_OUT_OF_ORDER'
+  | 'OVERLAPPING_PERIOD'
+  | 'DUPLICATE_KEY'
+  | 'OVERSIZED_FIELD'
+  | 'TRUNCATED'
+  | 'INVALID_UTF8'
+  | 'MALFORMED_XML'
+  | 'NOT_AN_OBJECT'
+  | 'MALFORMED_LINE'
+  | 'BAD_IDENTIFIER';
+
+/** Where an item came from: a line of a text file, or an element path of an XML file. */
+export interface Position {
+  file: string;
+  line?: number;
+  path?: string;
+}
+
+export interface Rejection extends Position {
+  field?: string;
+  code: IssueCode;
+  reason: string;
+  /** The raw text of the row (truncated to 64 KiB). */
+  raw: string;
+}
+
+export interface Warning {
+  field?: string;
+  code: IssueCode;
+  message: string;
+}
+
+export type Item<R> =
+  | { readonly kind: 'record'; readonly record: R; readonly position: Position; readonly warnings: readonly Warning[] }
+  | { readonly kind: 'rejection'; readonly rejection: Rejection };
+
+export interface InputFile {
+  /** The path as given; rejections name its base name. */
+  path: string;
+}
+
+export interface Connector<R> {
+  readonly feed: string;
+  parse(files: readonly InputFile[]): AsyncIterable<Item<R>>;
+}
+
+/** A field over this many characters rejects its row: no real value is that long. */
+export const MAX_FIELD_CHARS = 10_000;
+/** Raw text kept with a rejection. */
+export const MAX_RAW_CHARS = 64 * 1024;
+
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    readonly code: IssueCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `[connector:ssda903] missing.csv line 42, column MIS_START: expected dd/mm/yyyy, received "31/02/2019"` */
+export function describe(feed: string, r: Rejection): string {
+  const where = r.line !== undefined ? `line ${r.line}` : r.path ? `at ${r.path}` : '';
+  const field = r.field ? `, column ${r.field}` : '';
+  return `[connector:${feed}] ${r.file}${where ? ` ${where}` : ''}${field}: ${r.reason}`;
+}
