@@ -1,4 +1,5 @@
 /** Every migration, in order. TypeORM 1 needs them listed explicitly (no globbing of compiled files). */
 import { Foundation1763856000000 } from './1763856000000-foundation';
+import { Ingest1763942400000 } from './1763942400000-ingest';
 
-export const migrations = [Foundation1763856000000];
+export const migrations = [Foundation1763856000000, Ingest1763942400000];

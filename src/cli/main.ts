@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../db';
 import { seedDemo } from '../demo/seed';
 import { schemaDrift, writeSchemaFiles } from '../gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../gateway/server';
+import { FEEDS, ingest } from '../ingest';
 import { rootLogger, type Logger } from '../log';
 
 function parseDuration(value: string): number {
@@ -88,6 +89,42 @@ export function program(): Command {
       await withDatabase(config, log, async (database) => {
         const applied = await database.migrate();
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+      });
+    });
+
+  cli
+    .command('sync')
+    .description('ingest feed files for an agency: every row is accepted or kept as a rejection')
+    .argument('<feed>', `the feed: ${Object.keys(FEEDS).join(', ')}`)
+    .argument('<paths...>', 'input files (SSDA903 CSV: one file per table)')
+    .requiredOption('--agency <code>', 'the supplying agency, e.g. LA-213')
+    .option('--full', 'the input is the agency’s complete current set: retract what it no longer holds')
+    .option('--json', 'print one JSON summary on stdout')
+    .action(async (feed: string, paths: string[], options: { agency: string; full?: boolean; json?: boolean }) => {
+      const applier = FEEDS[feed];
+      if (!applier) throw new Error(`harbour sync: unknown feed "${feed}" (known: ${Object.keys(FEEDS).join(', ')})`);
+      if (!AGENCY_CODE.test(options.agency)) throw new Error(`harbour sync: --agency must look like LA-213, POLICE-MPS, HO, NCA or NHS-RJ1, received "${options.agency}"`);
+      const config = loadConfig();
+      const log = rootLogger(options.json ? 'warn' : config.logLevel);
+      await withDatabase(config, log, async (database) => {
+        await database.migrate();
+        const tty = process.stderr.isTTY && !options.json;
+        const started = Date.now();
+        const summary = await ingest(database.db, log, applier, {
+          agency: options.agency,
+          files: paths,
+          full: options.full,
+          onProgress: tty
+            ? ({ read, rejected }) => process.stderr.write(`\r${feed}: ${read.toLocaleString('en-GB')} rows, ${Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)).toLocaleString('en-GB')} rows/s, ${rejected.toLocaleString('en-GB')} rejected   `)
+            : undefined,
+        });
+        if (tty) process.stderr.write('\n');
+        const { runId, read, inserted, updated, unchanged, rejected, retracted, durationMs } = summary;
+        if (options.json) {
+          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, durationMs }));
+        } else {
+          console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, warnings ${summary.warnings} in ${durationMs} ms`);
+        }
       });
     });
 

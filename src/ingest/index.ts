@@ -1,0 +1,10 @@
+import type { FeedApplier } from './feed';
+import { ssda903Feed } from './ssda903';
+
+export { ingest, type IngestOptions, type IngestSummary } from './run';
+export type { FeedApplier } from './feed';
+
+/** The feeds harbour can ingest, by name. */
+export const FEEDS: Record<string, FeedApplier<never>> = {
+  ssda903: ssda903Feed as FeedApplier<never>,
+};

@@ -1,0 +1,197 @@
+/**
+ * The ingest pipeline, the same for every feed and for the CLI and GraphQL push.
+ *
+ * Items are applied in batches, each in one transaction together with the run's counts, its
+ * rejections and warnings, and its checkpoint (items done). A run killed at any point (SIGKILL
+ * included) is resumed by running the same input again: the items before the checkpoint are
+ * parsed but not re-applied, so the final state and counts are those of an uninterrupted run.
+ * Unchanged records cost a hash comparison. `read = inserted + updated + unchanged + rejected`
+ * holds in the database (a check constraint), batch by batch.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import type { Item, Rejection, Warning } from '../../connectors/kit/contract';
+import type { Db } from '../db';
+import type { Logger } from '../log';
+import type { FeedApplier } from './feed';
+
+export interface IngestOptions {
+  agency: string;
+  files: string[];
+  /** The input is the agency's complete current set: what it no longer holds is retracted. */
+  full?: boolean;
+  /** Items per transaction. @default 500 */
+  batchSize?: number;
+  onProgress?: (progress: { read: number; rejected: number }) => void;
+}
+
+export interface IngestSummary {
+  runId: string;
+  feed: string;
+  agency: string;
+  read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  retracted: number;
+  warnings: number;
+  durationMs: number;
+  resumed: boolean;
+}
+
+interface Counts { read: number; inserted: number; updated: number; unchanged: number; rejected: number; warnings: number }
+
+/** The same input (feed, agency, --full, file names and bytes) has the same digest: that is what a resume matches. */
+async function inputDigest(feed: string, agency: string, full: boolean, files: string[]): Promise<string> {
+  const hash = createHash('sha256').update(`${feed}\0${agency}\0${full}\0`);
+  for (const file of files) {
+    hash.update(`${path.basename(file)}\0`);
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+const contentHash = (record: unknown) => createHash('sha256').update(JSON.stringify(record)).digest('base64url');
+
+async function startOrResume(db: Db, feed: string, agency: string, full: boolean, digest: string) {
+  const running = await db.query<{ id: string; checkpoint: number } & Counts>(
+    `select id, checkpoint, read, inserted, updated, unchanged, rejected, warnings from ingest.run
+      where feed = $1 and agency = $2 and input_digest = $3 and phase = 'RUNNING' order by started_at desc limit 1`,
+    [feed, agency, digest],
+  );
+  if (running[0]) return { ...running[0], resumed: true };
+  const [created] = await db.query<{ id: string }>(
+    `insert into ingest.run (feed, agency, full_snapshot, input_digest, phase) values ($1, $2, $3, $4, 'RUNNING') returning id`,
+    [feed, agency, full, digest],
+  );
+  return { id: created!.id, checkpoint: 0, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0, resumed: false };
+}
+
+interface Pending<R> { ordinal: number; item: Item<R> }
+
+async function applyBatch<R>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number): Promise<Counts> {
+  return db.transaction(async (tx) => {
+    const counts: Counts = { read: batch.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0 };
+    const rejections: (Rejection & { ordinal: number })[] = [];
+    const warnings: (Warning & { ordinal: number; file: string; line?: number; key: string })[] = [];
+    const records: { record: R; kind: string; key: string; hash: string }[] = [];
+    for (const { ordinal, item } of batch) {
+      if (item.kind === 'rejection') {
+        rejections.push({ ...item.rejection, ordinal });
+        continue;
+      }
+      const key = applier.keyOf(item.record);
+      records.push({ record: item.record, kind: applier.kindOf(item.record), key, hash: contentHash(item.record) });
+      for (const w of item.warnings) warnings.push({ ...w, ordinal, file: item.position.file, line: item.position.line, key });
+    }
+    const known = records.length
+      ? await tx.query<{ kind: string; local_key: string; content_hash: string; retracted_at: Date | null }>(
+          `select kind, local_key, content_hash, retracted_at from ingest.record_state
+            where agency = $1 and feed = $2 and (kind, local_key) in (select * from unnest($3::text[], $4::text[]))`,
+          [agency, applier.feed, records.map((r) => r.kind), records.map((r) => r.key)],
+        )
+      : [];
+    const previous = new Map(known.map((k) => [`${k.kind}\0${k.local_key}`, k]));
+    const changed: R[] = [];
+    for (const r of records) {
+      const before = previous.get(`${r.kind}\0${r.key}`);
+      if (!before) counts.inserted++;
+      else if (before.content_hash !== r.hash || before.retracted_at !== null) counts.updated++;
+      else {
+        counts.unchanged++;
+        continue;
+      }
+      changed.push(r.record);
+    }
+    if (changed.length) await applier.apply(tx, agency, changed);
+    if (records.length) {
+      await tx.query(
+        `insert into ingest.record_state (agency, feed, kind, local_key, content_hash, last_run_id)
+         select $1, $2, k, l, h, $6 from unnest($3::text[], $4::text[], $5::text[]) as t(k, l, h)
+         on conflict (agency, feed, kind, local_key) do update set content_hash = excluded.content_hash, last_run_id = excluded.last_run_id, retracted_at = null`,
+        [agency, applier.feed, records.map((r) => r.kind), records.map((r) => r.key), records.map((r) => r.hash), runId],
+      );
+    }
+    if (rejections.length) {
+      counts.rejected = rejections.length;
+      await tx.query(
+        `insert into ingest.rejection (run_id, ordinal, file, line, path, field, code, reason, raw)
+         select $1, * from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+        [runId, rejections.map((r) => r.ordinal), rejections.map((r) => r.file), rejections.map((r) => r.line ?? null), rejections.map((r) => r.path ?? null),
+          rejections.map((r) => r.field ?? null), rejections.map((r) => r.code), rejections.map((r) => r.reason), rejections.map((r) => r.raw)],
+      );
+    }
+    if (warnings.length) {
+      counts.warnings = warnings.length;
+      await tx.query(
+        `insert into ingest.warning (run_id, ordinal, file, line, field, code, message, local_key)
+         select $1, * from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+        [runId, warnings.map((w) => w.ordinal), warnings.map((w) => w.file), warnings.map((w) => w.line ?? null), warnings.map((w) => w.field ?? null),
+          warnings.map((w) => w.code), warnings.map((w) => w.message), warnings.map((w) => w.key)],
+      );
+    }
+    await tx.query(
+      `update ingest.run set read = read + $2, inserted = inserted + $3, updated = updated + $4, unchanged = unchanged + $5,
+         rejected = rejected + $6, warnings = warnings + $7, checkpoint = $8 where id = $1`,
+      [runId, counts.read, counts.inserted, counts.updated, counts.unchanged, counts.rejected, counts.warnings, done],
+    );
+    return counts;
+  });
+}
+
+/** Retract what a complete snapshot no longer contains, and finish the run, in one transaction. */
+async function finish(db: Db, applier: FeedApplier<unknown>, agency: string, runId: string, full: boolean): Promise<number> {
+  return db.transaction(async (tx) => {
+    let retracted = 0;
+    if (full) {
+      const gone = await tx.query<{ kind: string; keys: string[] }>(
+        `select kind, array_agg(local_key) as keys from ingest.record_state
+          where agency = $1 and feed = $2 and last_run_id <> $3 and retracted_at is null group by kind`,
+        [agency, applier.feed, runId],
+      );
+      for (const { kind, keys } of gone) {
+        await applier.retract(tx, agency, kind, keys);
+        retracted += keys.length;
+      }
+      await tx.query('update ingest.record_state set retracted_at = now() where agency = $1 and feed = $2 and last_run_id <> $3 and retracted_at is null', [agency, applier.feed, runId]);
+    }
+    await tx.query(`update ingest.run set phase = 'COMPLETED', finished_at = now(), retracted = $2 where id = $1`, [runId, retracted]);
+    return retracted;
+  });
+}
+
+export async function ingest<R>(db: Db, log: Logger, applier: FeedApplier<R>, options: IngestOptions): Promise<IngestSummary> {
+  const started = Date.now();
+  const full = options.full ?? false;
+  const batchSize = options.batchSize ?? 500;
+  const digest = await inputDigest(applier.feed, options.agency, full, options.files);
+  const run = await startOrResume(db, applier.feed, options.agency, full, digest);
+  const totals: Counts = { read: run.read, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, warnings: run.warnings };
+  log.info({ runId: run.id, feed: applier.feed, agency: options.agency, resumed: run.resumed, checkpoint: run.checkpoint }, 'ingest run');
+  let ordinal = 0;
+  let batch: Pending<R>[] = [];
+  const flush = async () => {
+    const counts = await applyBatch(db, applier, options.agency, run.id, batch, ordinal);
+    for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
+    batch = [];
+    options.onProgress?.({ read: totals.read, rejected: totals.rejected });
+  };
+  try {
+    for await (const item of applier.connector.parse(options.files.map((p) => ({ path: p })))) {
+      ordinal++;
+      if (ordinal <= run.checkpoint) continue; // applied before the run was interrupted
+      batch.push({ ordinal, item });
+      if (batch.length >= batchSize) await flush();
+    }
+    if (batch.length) await flush();
+  } catch (error) {
+    // Left RUNNING on purpose: the same input resumes from the last committed batch.
+    log.error({ runId: run.id, errorName: (error as Error).name }, 'ingest run interrupted');
+    throw error;
+  }
+  const retracted = await finish(db, applier as FeedApplier<unknown>, options.agency, run.id, full);
+  return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, retracted, durationMs: Date.now() - started, resumed: run.resumed };
+}
