@@ -1,0 +1,88 @@
+/**
+ * Ingest end to end on real PostgreSQL: the DfE samples, idempotent re-runs, --full retraction,
+ * rejections kept with the run, and what an LA then sees through the gateway.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FEEDS, ingest } from '../src/ingest';
+import { rootLogger } from '../src/log';
+import { startTestHub, type TestHub } from './support/hub';
+
+const SAMPLES = path.resolve(__dirname, '../../shared/data/ssda903');
+const TABLES = ['header.csv', 'episodes.csv', 'missing.csv', 'uasc.csv'].map((f) => path.join(SAMPLES, f));
+const log = rootLogger('silent');
+let hub: TestHub;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(() => hub.close());
+
+const sync = (agency: string, files: string[], full = false) => ingest(hub.database.db, log, FEEDS.ssda903!, { agency, files, full });
+
+function tmp(name: string, content: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ingest-')), name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+test('the DfE samples: read = accepted + rejected; a second run reports everything unchanged', async () => {
+  const first = await sync('LA-213', TABLES);
+  expect(first).toMatchObject({ read: 7900, inserted: 7900, updated: 0, unchanged: 0, rejected: 0, retracted: 0 });
+  const second = await sync('LA-213', TABLES);
+  expect(second).toMatchObject({ read: 7900, inserted: 0, updated: 0, unchanged: 7900, rejected: 0 });
+  const [counts] = await hub.database.db.query<{ identities: string; placements: string; missing: string }>(
+    `select (select count(*) from identity.source_identity where agency = 'LA-213' and feed = 'ssda903') identities,
+            (select count(*) from care.placement where agency = 'LA-213') placements,
+            (select count(*) from care.missing_episode where agency = 'LA-213') missing`,
+  );
+  expect(counts).toEqual({ identities: '2675', placements: '5050', missing: '43' });
+});
+
+test('the LA sees its child through the gateway; another LA does not see the sealed placement postcode', async () => {
+  const query = `{ personBySourceRecord(agency: "LA-213", localId: "566910") { identities { feed birthDates { value precision } identifiers { scheme value verified } }
+                   care { placements { startedOn endedOn postcode } } } }`;
+  const own = await hub.execute<{ personBySourceRecord: { identities: unknown[]; care: { placements: { startedOn: string; postcode: string | null }[] } } }>(
+    hub.token({ agency: 'LA-213', kind: 'CHILDRENS_SERVICES' }), query);
+  const person = own.data!.personBySourceRecord;
+  expect(person.identities).toEqual([
+    { feed: 'ssda903', birthDates: [{ value: '2008-03-27', precision: 'DAY' }], identifiers: expect.arrayContaining([{ scheme: 'LA_CHILD_ID', value: '566910', verified: false }, { scheme: 'UPN', value: 'D051910639385', verified: false }]) },
+  ]);
+  expect(person.care.placements).toEqual([
+    { startedOn: '2016-02-15', endedOn: '2017-08-14', postcode: null },
+    { startedOn: '2017-08-14', endedOn: null, postcode: 'WV27 9FW' },
+  ]);
+  const other = await hub.execute<{ personBySourceRecord: { care: { placements: { postcode: string | null }[] } } }>(hub.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES' }), query);
+  expect(other.data!.personBySourceRecord.care.placements.map((p) => p.postcode)).toEqual([null, null]);
+  expect(other.extensions?.withheld).toHaveLength(2);
+});
+
+test('rejections are kept with the run: file, line, field, code, reason and the raw text', async () => {
+  const file = tmp('missing.csv', 'CHILD,DOB,MISSING,MIS_START,MIS_END\n9001,12/03/2010,M,31/02/2019,\n9001,12/03/2010,M,01/03/2019,\n');
+  const summary = await sync('LA-300', [file]);
+  expect(summary).toMatchObject({ read: 2, inserted: 1, rejected: 1 });
+  const rows = await hub.database.db.query('select file, line, field, code, reason, raw from ingest.rejection where run_id = $1', [summary.runId]);
+  expect(rows).toEqual([{ file: 'missing.csv', line: 2, field: 'MIS_START', code: 'BAD_DATE', reason: 'expected dd/mm/yyyy, received "31/02/2019"', raw: '9001,12/03/2010,M,31/02/2019,' }]);
+});
+
+test('--full retracts what the snapshot no longer holds, and a later snapshot brings it back', async () => {
+  const header = 'CHILD,DOB,MISSING,MIS_START,MIS_END\n';
+  const both = tmp('missing.csv', `${header}7001,12/03/2010,M,01/02/2019,02/02/2019\n7001,12/03/2010,A,05/03/2019,\n`);
+  const one = tmp('missing.csv', `${header}7001,12/03/2010,M,01/02/2019,02/02/2019\n`);
+  expect(await sync('LA-301', [both], true)).toMatchObject({ inserted: 2, retracted: 0 });
+  expect(await sync('LA-301', [one], true)).toMatchObject({ unchanged: 1, retracted: 1 });
+  const open = () => hub.database.db.query(`select local_key from care.missing_episode where agency = 'LA-301' and retracted_at is null order by local_key`);
+  expect(await open()).toEqual([{ local_key: '7001/2019-02-01' }]);
+  expect(await sync('LA-301', [both], true)).toMatchObject({ unchanged: 1, updated: 1, retracted: 0 });
+  expect(await open()).toHaveLength(2);
+});
+
+test('a changed row is an update, not a new record', async () => {
+  const header = 'CHILD,DOB,MISSING,MIS_START,MIS_END\n';
+  await sync('LA-302', [tmp('missing.csv', `${header}7002,12/03/2010,M,01/02/2019,\n`)]);
+  const found = await sync('LA-302', [tmp('missing.csv', `${header}7002,12/03/2010,M,01/02/2019,09/02/2019\n`)]);
+  expect(found).toMatchObject({ inserted: 0, updated: 1 });
+  const [row] = await hub.database.db.query<{ ended_at: Date | null }>(`select ended_at from care.missing_episode where agency = 'LA-302'`);
+  expect(row!.ended_at?.toISOString()).toBe('2019-02-09T00:00:00.000Z');
+});
