@@ -40,6 +40,12 @@ test('the DfE samples: read = accepted + rejected; a second run reports everythi
   expect(counts).toEqual({ identities: '2675', placements: '5050', missing: '43' });
 });
 
+test('the DfE XML sample: read = accepted + rejected; a second run reports everything unchanged', async () => {
+  const xml = [path.join(SAMPLES, 'fake_903.xml')];
+  expect(await sync('LA-214', xml)).toMatchObject({ read: 730, inserted: 730, rejected: 0 });
+  expect(await sync('LA-214', xml)).toMatchObject({ read: 730, inserted: 0, updated: 0, unchanged: 730, rejected: 0 });
+});
+
 test('the LA sees its child through the gateway; another LA does not see the sealed placement postcode', async () => {
   const query = `{ personBySourceRecord(agency: "LA-213", localId: "566910") { identities { feed birthDates { value precision } identifiers { scheme value verified } }
                    care { placements { startedOn endedOn postcode } } } }`;

@@ -1,6 +1,6 @@
 /**
  * `ssda903`: the DfE children-looked-after return, CSV (one file per table, told apart by its
- * header). Header → a child (LA child id = CHILD, UPN); Episodes → looked-after episodes and
+ * header) or XML (`EXPSSDA903`, by the `.xml` extension). Header → a child (LA child id = CHILD, UPN); Episodes → looked-after episodes and
  * placements (PL_POST is sealed LOCATION downstream); Missing → LA missing episodes (M missing,
  * A away without authorisation; open when MIS_END is blank); UASC → UASC status and its end.
  *
@@ -8,10 +8,11 @@
  * code in a descriptive column is a warning on an accepted row; in SEX or MISSING, where it would
  * change what the row means, it rejects the row.
  */
-import { FieldError, type Connector, type InputFile, type Item, type Warning } from '../kit/contract';
+import { FieldError, type Connector, type InputFile, type Item, type Position, type Warning } from '../kit/contract';
 import { readCsv } from '../kit/csv';
 import { parseUkDate } from '../kit/dates';
 import { canonicalUpn, type CanonicalIdentifier } from '../kit/identifiers';
+import { readXml, serialise, type XmlNode } from '../kit/xml';
 import columns from './columns.json';
 
 export type Table = 'Header' | 'Episodes' | 'Missing' | 'UASC';
@@ -84,57 +85,103 @@ function toRecord(table: Table, v: Record<string, string>): Ssda903Record {
   }
 }
 
+/** Per-input state: keys seen per table (duplicates) and missing periods per child (overlaps). */
+class Seen {
+  private readonly keys = new Map<Table, Set<string>>();
+  private readonly periods = new Map<string, { start: string; end: string | null }[]>();
+
+  /** The record, or the rejection it earns against what came before it. */
+  item(table: Table, values: Record<string, string>, position: Position, raw: string): Item<Ssda903Record> {
+    const warnings: Warning[] = [];
+    let record: Ssda903Record;
+    try {
+      record = toRecord(table, checkRow(table, values, warnings));
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      return { kind: 'rejection', rejection: { ...position, field: error.field, code: error.code, reason: error.message, raw } };
+    }
+    const keys = this.keys.get(table) ?? this.keys.set(table, new Set()).get(table)!;
+    if (keys.has(record.key)) return { kind: 'rejection', rejection: { ...position, code: 'DUPLICATE_KEY', reason: `a row for ${record.key} came earlier in this input`, raw } };
+    keys.add(record.key);
+    if (record.type === 'missing') {
+      const mine = this.periods.get(record.child) ?? this.periods.set(record.child, []).get(record.child)!;
+      const overlap = mine.find((p) => record.start <= (p.end ?? '9999-12-31') && p.start <= (record.end ?? '9999-12-31'));
+      if (overlap) warnings.push({ field: 'MIS_START', code: 'OVERLAPPING_PERIOD', message: `overlaps the missing period from ${overlap.start} (DfE rule 574)` });
+      mine.push({ start: record.start, end: record.end });
+    }
+    return { kind: 'record', record, position, warnings };
+  }
+}
+
+async function* fromCsv(filePath: string, seen: Seen): AsyncGenerator<Item<Ssda903Record>> {
+  let table: Table | undefined;
+  let missingColumns: string[] = [];
+  for await (const item of readCsv(filePath)) {
+    if (item.kind === 'rejection') {
+      yield item;
+      continue;
+    }
+    if (item.kind === 'header') {
+      table = tableOf(item.columns);
+      missingColumns = table ? Object.keys(RULES[table]).filter((c) => !item.columns.includes(c)) : [];
+      continue;
+    }
+    const position = { file: item.file, line: item.line };
+    if (!table) {
+      yield { kind: 'rejection', rejection: { ...position, code: 'UNKNOWN_TABLE', reason: 'the header matches no SSDA903 table (Header, Episodes, Missing, UASC)', raw: item.raw } };
+    } else if (missingColumns.length) {
+      yield { kind: 'rejection', rejection: { ...position, field: missingColumns[0], code: 'MISSING_COLUMN', reason: `the ${table} table needs column(s) ${missingColumns.join(', ')}`, raw: item.raw } };
+    } else {
+      yield seen.item(table, item.values, position, item.raw);
+    }
+  }
+}
+
+/** XML element names that differ from the CSV columns. */
+const XML_NAMES: Record<string, string> = { CHILDID: 'CHILD', PL: 'PLACE' };
+
+function valuesOf(node: XmlNode, extra: Record<string, string> = {}): Record<string, string> {
+  const values: Record<string, string> = { ...extra };
+  for (const c of node.children) if (c.children.length === 0) values[XML_NAMES[c.name] ?? c.name] = c.text.trim();
+  return values;
+}
+
+/**
+ * `<EXPSSDA903><CHILD><HEADER>…<UASC>1</UASC><DUC>…</DUC><AMISSING>…</AMISSING></HEADER><EPISODE>…`:
+ * each CHILD becomes the rows the CSV tables would hold, checked by the same rules.
+ */
+async function* fromXml(filePath: string, seen: Seen): AsyncGenerator<Item<Ssda903Record>> {
+  for await (const item of readXml(filePath, 'CHILD')) {
+    if (item.kind === 'rejection') {
+      yield item;
+      continue;
+    }
+    const header = item.node.children.find((c) => c.name === 'HEADER');
+    const base = { file: item.file, line: item.line };
+    if (!header) {
+      yield { kind: 'rejection', rejection: { ...base, path: item.path, field: 'HEADER', code: 'MISSING_VALUE', reason: 'a CHILD needs a HEADER', raw: item.raw } };
+      continue;
+    }
+    const child = valuesOf(header);
+    yield seen.item('Header', child, { ...base, path: `${item.path}/HEADER` }, serialise(header));
+    if (child.UASC === '1') yield seen.item('UASC', { CHILD: child.CHILD ?? '', SEX: child.SEX ?? '', DOB: child.DOB ?? '', DUC: child.DUC ?? '' }, { ...base, path: `${item.path}/HEADER/UASC` }, serialise(header));
+    let m = 0;
+    for (const missing of header.children.filter((c) => c.name === 'AMISSING')) {
+      yield seen.item('Missing', valuesOf(missing, { CHILD: child.CHILD ?? '', DOB: child.DOB ?? '' }), { ...base, path: `${item.path}/HEADER/AMISSING[${++m}]` }, serialise(missing));
+    }
+    let e = 0;
+    for (const episode of item.node.children.filter((c) => c.name === 'EPISODE')) {
+      yield seen.item('Episodes', valuesOf(episode, { CHILD: child.CHILD ?? '' }), { ...base, path: `${item.path}/EPISODE[${++e}]` }, serialise(episode));
+    }
+  }
+}
+
+const isXml = (filePath: string) => /\.xml$/i.test(filePath);
+
 export const ssda903: Connector<Ssda903Record> = {
   feed: 'ssda903',
   async *parse(files: readonly InputFile[]): AsyncGenerator<Item<Ssda903Record>> {
-    const seen = new Map<Table, Set<string>>();
-    /** Missing periods per child, for overlap warnings (DfE rule 574). */
-    const periods = new Map<string, { start: string; end: string | null }[]>();
-    for (const input of files) {
-      let table: Table | undefined;
-      let missingColumns: string[] = [];
-      for await (const item of readCsv(input.path)) {
-        if (item.kind === 'rejection') {
-          yield item;
-          continue;
-        }
-        if (item.kind === 'header') {
-          table = tableOf(item.columns);
-          missingColumns = table ? Object.keys(RULES[table]).filter((c) => !item.columns.includes(c)) : [];
-          continue;
-        }
-        const position = { file: item.file, line: item.line };
-        if (!table) {
-          yield { kind: 'rejection', rejection: { ...position, code: 'UNKNOWN_TABLE', reason: 'the header matches no SSDA903 table (Header, Episodes, Missing, UASC)', raw: item.raw } };
-          continue;
-        }
-        if (missingColumns.length) {
-          yield { kind: 'rejection', rejection: { ...position, field: missingColumns[0], code: 'MISSING_COLUMN', reason: `the ${table} table needs column(s) ${missingColumns.join(', ')}`, raw: item.raw } };
-          continue;
-        }
-        const warnings: Warning[] = [];
-        let record: Ssda903Record;
-        try {
-          record = toRecord(table, checkRow(table, item.values, warnings));
-        } catch (error) {
-          if (!(error instanceof FieldError)) throw error;
-          yield { kind: 'rejection', rejection: { ...position, field: error.field, code: error.code, reason: error.message, raw: item.raw } };
-          continue;
-        }
-        const keys = seen.get(table) ?? seen.set(table, new Set()).get(table)!;
-        if (keys.has(record.key)) {
-          yield { kind: 'rejection', rejection: { ...position, code: 'DUPLICATE_KEY', reason: `a row for ${record.key} came earlier in this input`, raw: item.raw } };
-          continue;
-        }
-        keys.add(record.key);
-        if (record.type === 'missing') {
-          const mine = periods.get(record.child) ?? periods.set(record.child, []).get(record.child)!;
-          const overlap = mine.find((p) => record.start <= (p.end ?? '9999-12-31') && p.start <= (record.end ?? '9999-12-31'));
-          if (overlap) warnings.push({ field: 'MIS_START', code: 'OVERLAPPING_PERIOD', message: `overlaps the missing period from ${overlap.start} (DfE rule 574)` });
-          mine.push({ start: record.start, end: record.end });
-        }
-        yield { kind: 'record', record, position, warnings };
-      }
-    }
+    const seen = new Seen();
+    for (const input of files) yield* isXml(input.path) ? fromXml(input.path, seen) : fromCsv(input.path, seen);
   },
 };

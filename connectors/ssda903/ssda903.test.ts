@@ -78,3 +78,48 @@ describe('rows the DfE rules refuse', () => {
 describe('conformance', () => {
   conformanceSuite(ssda903, { file: 'missing.csv', header: 'CHILD,DOB,MISSING,MIS_START,MIS_END', rows: ['1,12/03/2010,M,13/11/2017,25/11/2017', '2,12/03/2010,A,14/11/2017,'] });
 });
+
+describe('XML (EXPSSDA903)', () => {
+  const child = (id: string, decom = '06/01/2017') =>
+    `<CHILD><HEADER><CHILDID>${id}</CHILDID><UPN>UN1</UPN><SEX>1</SEX><DOB>28/07/2010</DOB><ETHNIC>BAFR</ETHNIC><UASC>1</UASC><DUC>28/07/2028</DUC>` +
+    `<AMISSING><MISSING>M</MISSING><MIS_START>01/02/2017</MIS_START><MIS_END /></AMISSING></HEADER>` +
+    `<EPISODE><DECOM>${decom}</DECOM><RNE>T</RNE><LS>J3</LS><CIN>N4</CIN><PL>R5</PL><PL_POST>E7 5YR</PL_POST><HOME_POST /><URN /><PLACE_PROVIDER>PR2</PLACE_PROVIDER><DEC /><REC /><REASON_PLACE_CHANGE /></EPISODE></CHILD>`;
+  const xml = (body: string) => csv('return.xml', `<?xml version='1.0' encoding='utf-8'?>\n<EXPSSDA903>${body}</EXPSSDA903>\n`);
+
+  test('the DfE sample: 253 children, their episodes, 6 missing periods, 12 UASC', async () => {
+    const items = await collect(ssda903, [sample('fake_903.xml')]);
+    const byType = records(items).reduce<Record<string, number>>((m, r) => ({ ...m, [r.type]: (m[r.type] ?? 0) + 1 }), {});
+    expect(byType).toEqual({ child: 253, episode: 459, missing: 6, uasc: 12 });
+    expect(rejections(items)).toEqual([]);
+  });
+
+  test('one child becomes the rows of the four tables; an open missing period stays open', async () => {
+    const items = records(await collect(ssda903, [xml(child('907440'))]));
+    expect(items.map((r) => r.type)).toEqual(['child', 'uasc', 'missing', 'episode']);
+    expect(items[2]).toMatchObject({ type: 'missing', start: '2017-02-01', end: null });
+    expect(items[3]).toMatchObject({ type: 'episode', place: 'R5', plPost: 'E7 5YR', decom: '2017-01-06' });
+  });
+
+  test('a bad value is rejected with its element path; the rest of the child is kept', async () => {
+    const items = await collect(ssda903, [xml(child('1') + child('2', '31/02/2017'))]);
+    expect(rejections(items)).toMatchObject([{ code: 'BAD_DATE', field: 'DECOM', path: '/EXPSSDA903/CHILD[2]/EPISODE[1]', file: 'return.xml' }]);
+    expect(records(items)).toHaveLength(7);
+  });
+
+  test('XML that is not well formed: what came before is kept, then one MALFORMED_XML rejection', async () => {
+    const items = await collect(ssda903, [xml(child('1') + '<CHILD><HEADER><CHILDID>2</CHILDID></HEADR></CHILD>')]);
+    expect(records(items)).toHaveLength(4);
+    expect(rejections(items)).toMatchObject([{ code: 'MALFORMED_XML', file: 'return.xml' }]);
+  });
+
+  test('a file cut off mid-child', async () => {
+    const file = csv('cut.xml', `<EXPSSDA903>${child('1')}${child('2').slice(0, 60)}`);
+    const items = await collect(ssda903, [file]);
+    expect(records(items)).toHaveLength(4);
+    expect(rejections(items)).toMatchObject([{ code: 'MALFORMED_XML' }]);
+  });
+
+  test('an empty XML file', async () => {
+    expect(rejections(await collect(ssda903, [csv('empty.xml', '')]))).toMatchObject([{ code: 'EMPTY_FILE' }]);
+  });
+});
