@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { createTestDatabaseUrl } from './support/db';
 import { assertBuilt, harbour } from './support/processes';
 
-const ROWS = 6000;
+const ROWS = 60_000;
 
 function episodesFile(): string {
   const lines = ['CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN'];
@@ -61,7 +61,7 @@ test('SIGKILL mid-run, then the same command again: same state and counts as a r
 
   const killedUrl = await createTestDatabaseUrl();
   const killed = sync(killedUrl);
-  for (let waited = 0; (await checkpoint(killedUrl)) < 1500; waited += 50) {
+  for (let waited = 0; (await checkpoint(killedUrl)) < 5000; waited += 50) {
     if (waited > 60_000 || killed.child.exitCode !== null) throw new Error(`the run finished or stalled before it could be killed:\n${killed.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -15,21 +15,37 @@ export interface FeedApplier<R> {
 }
 
 /**
- * The source identity of an agency's record, created on first sight. A new one joins the person
- * of the same agency's record with the same local id in another feed (SSDA903 CHILD and the LA's
- * person id are the same id), otherwise a new person.
+ * The source identities of an agency's records in one feed, created on first sight, in a handful
+ * of statements for the whole batch. A new one joins the person of the same agency's record with
+ * the same local id in another feed (SSDA903 CHILD and the LA's person id are the same id),
+ * otherwise a new person. Returns local id → source identity id.
  */
-export async function ensureSourceIdentity(db: Db, agency: string, feed: string, localId: string): Promise<string> {
-  const found = await db.query<{ id: string }>('select id from identity.source_identity where agency = $1 and feed = $2 and local_id = $3', [agency, feed, localId]);
-  if (found[0]) {
-    await db.query('update identity.source_identity set last_seen = now(), retracted_at = null where id = $1', [found[0].id]);
-    return found[0].id;
-  }
-  const sibling = await db.query<{ person_id: string }>('select person_id from identity.source_identity where agency = $1 and local_id = $2 order by first_seen limit 1', [agency, localId]);
-  const personId = sibling[0]?.person_id ?? (await db.query<{ id: string }>('insert into identity.person default values returning id'))[0]!.id;
-  const created = await db.query<{ id: string }>(
-    'insert into identity.source_identity (person_id, agency, feed, local_id) values ($1, $2, $3, $4) returning id',
-    [personId, agency, feed, localId],
+export async function ensureSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(localIds)];
+  const found = await db.query<{ local_id: string; id: string }>(
+    `update identity.source_identity set last_seen = now(), retracted_at = null
+      where agency = $1 and feed = $2 and local_id = any($3::text[]) returning local_id, id`,
+    [agency, feed, wanted],
   );
-  return created[0]!.id;
+  const ids = new Map(found.map((r) => [r.local_id, r.id]));
+  const missing = wanted.filter((l) => !ids.has(l));
+  if (missing.length === 0) return ids;
+  const siblings = await db.query<{ local_id: string; person_id: string }>(
+    `select distinct on (local_id) local_id, person_id from identity.source_identity
+      where agency = $1 and local_id = any($2::text[]) order by local_id, first_seen`,
+    [agency, missing],
+  );
+  const personOf = new Map(siblings.map((r) => [r.local_id, r.person_id]));
+  const orphans = missing.filter((l) => !personOf.has(l));
+  if (orphans.length) {
+    const persons = await db.query<{ id: string }>('insert into identity.person select from generate_series(1, $1::int) returning id', [orphans.length]);
+    orphans.forEach((l, i) => personOf.set(l, persons[i]!.id));
+  }
+  const created = await db.query<{ local_id: string; id: string }>(
+    `insert into identity.source_identity (person_id, agency, feed, local_id)
+     select p, $1, $2, l from unnest($3::uuid[], $4::text[]) as t(p, l) returning local_id, id`,
+    [agency, feed, missing.map((l) => personOf.get(l)!), missing],
+  );
+  for (const r of created) ids.set(r.local_id, r.id);
+  return ids;
 }

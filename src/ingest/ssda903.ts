@@ -1,7 +1,7 @@
 /** Applying SSDA903 records: children to source identities, episodes to placements, missing periods, UASC. */
 import { ssda903, type Ssda903Record } from '../../connectors/ssda903';
 import type { Db } from '../db';
-import { ensureSourceIdentity, type FeedApplier } from './feed';
+import { ensureSourceIdentities, type FeedApplier } from './feed';
 
 const FEED = 'ssda903';
 
@@ -11,48 +11,70 @@ const TABLES: Record<Exclude<Ssda903Record['type'], 'child'>, string> = {
   uasc: 'care.uasc_status',
 };
 
-async function applyOne(db: Db, agency: string, r: Ssda903Record): Promise<void> {
-  const identity = await ensureSourceIdentity(db, agency, FEED, r.child);
-  switch (r.type) {
-    case 'child':
-      await db.query('update identity.source_identity set sex = $2 where id = $1', [identity, r.sex]);
-      // This feed's facts about the child are replaced whole: the row is the current truth.
-      await db.query('delete from identity.birth_date where source_identity_id = $1', [identity]);
-      await db.query(`insert into identity.birth_date (source_identity_id, value, precision, basis) values ($1, $2, 'DAY', 'CLAIMED')`, [identity, r.dob]);
-      await db.query(`delete from identity.identifier where source_identity_id = $1 and scheme in ('UPN', 'LA_CHILD_ID')`, [identity]);
-      await db.query(`insert into identity.identifier (source_identity_id, scheme, raw, canonical, check_status) values ($1, 'LA_CHILD_ID', $2, $2, 'NOT_CHECKABLE')`, [identity, r.child]);
-      if (r.upn) {
-        await db.query('insert into identity.identifier (source_identity_id, scheme, raw, canonical, check_status) values ($1, $2, $3, $4, $5)', [identity, 'UPN', r.upn.raw, r.upn.canonical, r.upn.check]);
-      }
-      return;
-    case 'episode':
-      await db.query(
-        `insert into care.placement (source_identity_id, agency, local_key, placement_type, legal_status, started_on, ended_on, postcode, home_postcode, urn, reason_for_change, placement_provider)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, placement_type = excluded.placement_type,
-           legal_status = excluded.legal_status, started_on = excluded.started_on, ended_on = excluded.ended_on, postcode = excluded.postcode,
-           home_postcode = excluded.home_postcode, urn = excluded.urn, reason_for_change = excluded.reason_for_change,
-           placement_provider = excluded.placement_provider, last_seen = now(), retracted_at = null`,
-        [identity, agency, r.key, r.place, r.ls, r.decom, r.dec, r.plPost, r.homePost, r.urn, r.reasonPlaceChange, r.placeProvider],
-      );
-      return;
-    case 'missing':
-      await db.query(
-        `insert into care.missing_episode (source_identity_id, agency, local_key, kind, started_at, ended_at)
-         values ($1, $2, $3, $4, $5::date, $6::date)
-         on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, kind = excluded.kind,
-           started_at = excluded.started_at, ended_at = excluded.ended_at, last_seen = now(), retracted_at = null`,
-        [identity, agency, r.key, r.kind, r.start, r.end],
-      );
-      return;
-    case 'uasc':
-      await db.query(
-        `insert into care.uasc_status (source_identity_id, agency, local_key, ceased_on) values ($1, $2, $3, $4)
-         on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, ceased_on = excluded.ceased_on,
-           last_seen = now(), retracted_at = null`,
-        [identity, agency, r.key, r.ceased],
-      );
-      return;
+type Of<T extends Ssda903Record['type']> = Extract<Ssda903Record, { type: T }>;
+const ofType = <T extends Ssda903Record['type']>(records: readonly Ssda903Record[], type: T) => records.filter((r): r is Of<T> => r.type === type);
+
+/** A batch in set-based statements: one per table, whatever the batch size. */
+async function applyBatch(db: Db, agency: string, records: readonly Ssda903Record[]): Promise<void> {
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child));
+  const si = (r: Ssda903Record) => identity.get(r.child)!;
+
+  const children = ofType(records, 'child');
+  if (children.length) {
+    const ids = children.map(si);
+    await db.query('update identity.source_identity s set sex = t.sex from unnest($1::uuid[], $2::text[]) as t(id, sex) where s.id = t.id', [ids, children.map((c) => c.sex)]);
+    // This feed's facts about the child are replaced whole: the row is the current truth.
+    await db.query('delete from identity.birth_date where source_identity_id = any($1::uuid[])', [ids]);
+    await db.query(
+      `insert into identity.birth_date (source_identity_id, value, precision, basis) select id, d, 'DAY', 'CLAIMED' from unnest($1::uuid[], $2::date[]) as t(id, d)`,
+      [ids, children.map((c) => c.dob)],
+    );
+    await db.query(`delete from identity.identifier where source_identity_id = any($1::uuid[]) and scheme in ('UPN', 'LA_CHILD_ID')`, [ids]);
+    const idents = children.flatMap((c) => [
+      [si(c), 'LA_CHILD_ID', c.child, c.child, 'NOT_CHECKABLE'],
+      ...(c.upn ? [[si(c), 'UPN', c.upn.raw, c.upn.canonical, c.upn.check]] : []),
+    ]);
+    await db.query(
+      `insert into identity.identifier (source_identity_id, scheme, raw, canonical, check_status) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [0, 1, 2, 3, 4].map((i) => idents.map((row) => row[i])),
+    );
+  }
+
+  const episodes = ofType(records, 'episode');
+  if (episodes.length) {
+    const columns: ((r: Of<'episode'>) => unknown)[] = [si, (r) => r.key, (r) => r.place, (r) => r.ls, (r) => r.decom, (r) => r.dec, (r) => r.plPost, (r) => r.homePost, (r) => r.urn, (r) => r.reasonPlaceChange, (r) => r.placeProvider];
+    await db.query(
+      `insert into care.placement (source_identity_id, agency, local_key, placement_type, legal_status, started_on, ended_on, postcode, home_postcode, urn, reason_for_change, placement_provider)
+       select s, $1, k, pt, ls, so, eo, pc, hp, u, rc, pp
+         from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) as t(s, k, pt, ls, so, eo, pc, hp, u, rc, pp)
+       on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, placement_type = excluded.placement_type,
+         legal_status = excluded.legal_status, started_on = excluded.started_on, ended_on = excluded.ended_on, postcode = excluded.postcode,
+         home_postcode = excluded.home_postcode, urn = excluded.urn, reason_for_change = excluded.reason_for_change,
+         placement_provider = excluded.placement_provider, last_seen = now(), retracted_at = null`,
+      [agency, ...columns.map((c) => episodes.map(c))],
+    );
+  }
+
+  const missing = ofType(records, 'missing');
+  if (missing.length) {
+    await db.query(
+      `insert into care.missing_episode (source_identity_id, agency, local_key, kind, started_at, ended_at)
+       select s, $1, k, kd, st::date, en::date from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(s, k, kd, st, en)
+       on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, kind = excluded.kind,
+         started_at = excluded.started_at, ended_at = excluded.ended_at, last_seen = now(), retracted_at = null`,
+      [agency, missing.map(si), missing.map((r) => r.key), missing.map((r) => r.kind), missing.map((r) => r.start), missing.map((r) => r.end)],
+    );
+  }
+
+  const uasc = ofType(records, 'uasc');
+  if (uasc.length) {
+    await db.query(
+      `insert into care.uasc_status (source_identity_id, agency, local_key, ceased_on)
+       select s, $1, k, c from unnest($2::uuid[], $3::text[], $4::date[]) as t(s, k, c)
+       on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, ceased_on = excluded.ceased_on,
+         last_seen = now(), retracted_at = null`,
+      [agency, uasc.map(si), uasc.map((r) => r.key), uasc.map((r) => r.ceased)],
+    );
   }
 }
 
@@ -61,9 +83,7 @@ export const ssda903Feed: FeedApplier<Ssda903Record> = {
   connector: ssda903,
   kindOf: (r) => r.type,
   keyOf: (r) => r.key,
-  async apply(db, agency, records) {
-    for (const r of records) await applyOne(db, agency, r);
-  },
+  apply: applyBatch,
   async retract(db, agency, kind, keys) {
     if (kind === 'child') {
       await db.query('update identity.source_identity set retracted_at = now() where agency = $1 and feed = $2 and local_id = any($3::text[])', [agency, FEED, keys]);
