@@ -6,7 +6,11 @@
  *   identity/gateway-vs-direct  an identity-only query through the gateway (HTTP) vs the same
  *                            operation sent directly to the identity subgraph (HTTP) target ≤ 1.5×
  *
- * Options: --persons N (100000), --rounds N (400), --warmup N (50), --seed N (42).
+ *   ingest/ssda903-csv-vs-copy  rows/s of `harbour sync ssda903` end to end vs COPY of the
+ *                            same rows into the same table                       target ≥ 0.5×
+ *
+ * Options: --persons N (100000), --rounds N (400), --warmup N (50), --seed N (42),
+ * --ingest-rows N (1000000), --only read|ingest.
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
  */
 import 'reflect-metadata';
@@ -21,6 +25,12 @@ import { projectRoot } from '../src/gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../src/gateway/server';
 import { rootLogger } from '../src/log';
 import { ensureBenchData } from './generate';
+import { ingestScenario, type IngestResult } from './ingest';
+
+function textOption(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -62,6 +72,8 @@ async function main(): Promise<void> {
   const rounds = option('rounds', 400);
   const warmup = option('warmup', 50);
   const seed = option('seed', 42);
+  const ingestRows = option('ingest-rows', 1_000_000);
+  const only = textOption('only');
   const say = (m: string) => console.error(`[bench] ${m}`);
   const log = rootLogger('silent');
   const base = loadConfig();
@@ -77,6 +89,14 @@ async function main(): Promise<void> {
     databaseUrl = embedded.urlFor('harbour_bench');
   }
   const config = { ...base, databaseUrl };
+  const adminUrl = Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString();
+  let ingestResult: IngestResult | undefined;
+  if (only !== 'read') ingestResult = await ingestScenario(config, adminUrl, log, ingestRows, say);
+  if (only === 'ingest') {
+    report([], ingestResult);
+    await embedded?.stop();
+    return;
+  }
   const database = await openDatabase(config, log, { poolSize: 10 });
   await database.migrate();
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
@@ -124,7 +144,7 @@ async function main(): Promise<void> {
     },
   ];
 
-  const results = [];
+  const results: ReadResult[] = [];
   for (const s of scenarios) {
     const subject: number[] = [];
     const baseline: number[] = [];
@@ -156,22 +176,38 @@ async function main(): Promise<void> {
     results.push(r);
   }
 
-  console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${rounds} alternating rounds (after ${warmup} warm-up)\n`);
-  console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
-  for (const r of results) {
-    const flag = r.ratio_p50 <= r.target_ratio_p50 ? 'ok' : 'OVER';
-    console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}${`≤${r.target_ratio_p50}×`.padStart(8)}  ${r.baseline} ${flag}`);
-  }
-  const out = path.join(projectRoot(), 'bench', 'results');
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwritten: bench/results/latest.json`);
+  report(results, ingestResult);
 
   await identity.stop();
   await gateway.stop();
   await pool.end();
   await database.close();
   await embedded?.stop();
+}
+
+type ReadResult = {
+  scenario: string; baseline: string; p50_ms: number; p95_ms: number; baseline_p50_ms: number; baseline_p95_ms: number;
+  ratio_p50: number; ratio_p95: number; target_ratio_p50: number; rounds: number; persons: number; source_identities: number;
+};
+
+function report(results: ReadResult[], ingestResult: IngestResult | undefined): void {
+  if (results.length) {
+    console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${results[0]!.rounds} alternating rounds\n`);
+    console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
+    for (const r of results) {
+      const flag = r.ratio_p50 <= r.target_ratio_p50 ? 'ok' : 'OVER';
+      console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}${`≤${r.target_ratio_p50}×`.padStart(8)}  ${r.baseline} ${flag}`);
+    }
+  }
+  if (ingestResult) {
+    const r = ingestResult;
+    console.log(`\n${'scenario'.padEnd(30)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'base rows/s'.padStart(13)}${'ratio'.padStart(8)}${'target'.padStart(8)}${'peak RSS'.padStart(10)}  baseline`);
+    console.log(`${r.scenario.padEnd(30)}${String(r.rows).padStart(10)}${String(r.rows_per_s).padStart(10)}${String(r.baseline_rows_per_s).padStart(13)}${`${r.ratio}×`.padStart(8)}${`≥${r.target_ratio}×`.padStart(8)}${`${r.peak_rss_mb} MB`.padStart(10)}  ${r.baseline} ${r.ratio >= r.target_ratio ? 'ok' : 'UNDER'}`);
+  }
+  const out = path.join(projectRoot(), 'bench', 'results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
+  console.log(`\nwritten: bench/results/latest.json`);
 }
 
 main().catch((error: unknown) => {

@@ -21,7 +21,7 @@ export interface IngestOptions {
   files: string[];
   /** The input is the agency's complete current set: what it no longer holds is retracted. */
   full?: boolean;
-  /** Items per transaction. @default 500 */
+  /** Items per transaction. @default 2000 */
   batchSize?: number;
   onProgress?: (progress: { read: number; rejected: number }) => void;
 }
@@ -89,8 +89,12 @@ async function applyBatch<R>(db: Db, applier: FeedApplier<R>, agency: string, ru
     }
     const known = records.length
       ? await tx.query<{ kind: string; local_key: string; content_hash: string; retracted_at: Date | null }>(
-          `select kind, local_key, content_hash, retracted_at from ingest.record_state
-            where agency = $1 and feed = $2 and (kind, local_key) in (select * from unnest($3::text[], $4::text[]))`,
+          // One primary-key probe per record (LATERAL), whatever the table's size or the planner's
+          // statistics: a join let a fresh table's stale estimates choose a scan of the whole feed.
+          `select t.kind, t.local_key, s.content_hash, s.retracted_at
+             from unnest($3::text[], $4::text[]) as t(kind, local_key)
+             cross join lateral (select content_hash, retracted_at from ingest.record_state r
+                                  where r.agency = $1 and r.feed = $2 and r.kind = t.kind and r.local_key = t.local_key) s`,
           [agency, applier.feed, records.map((r) => r.kind), records.map((r) => r.key)],
         )
       : [];
@@ -166,18 +170,26 @@ async function finish(db: Db, applier: FeedApplier<unknown>, agency: string, run
 export async function ingest<R>(db: Db, log: Logger, applier: FeedApplier<R>, options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const full = options.full ?? false;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2000;
   const digest = await inputDigest(applier.feed, options.agency, full, options.files);
   const run = await startOrResume(db, applier.feed, options.agency, full, digest);
   const totals: Counts = { read: run.read, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, warnings: run.warnings };
   log.info({ runId: run.id, feed: applier.feed, agency: options.agency, resumed: run.resumed, checkpoint: run.checkpoint }, 'ingest run');
   let ordinal = 0;
   let batch: Pending<R>[] = [];
+  // One batch is written while the next is parsed; transactions still commit strictly in order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const counts = await applyBatch(db, applier, options.agency, run.id, batch, ordinal);
-    for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
+    const items = batch;
+    const upTo = ordinal;
     batch = [];
-    options.onProgress?.({ read: totals.read, rejected: totals.rejected });
+    await writing;
+    writing = applyBatch(db, applier, options.agency, run.id, items, upTo).then((counts) => {
+      for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
+      options.onProgress?.({ read: totals.read, rejected: totals.rejected });
+    });
+    // A failed write must not go unobserved while the next batch is parsed.
+    writing.catch(() => undefined);
   };
   try {
     for await (const item of applier.connector.parse(options.files.map((p) => ({ path: p })))) {
@@ -187,6 +199,7 @@ export async function ingest<R>(db: Db, log: Logger, applier: FeedApplier<R>, op
       if (batch.length >= batchSize) await flush();
     }
     if (batch.length) await flush();
+    await writing;
   } catch (error) {
     // Left RUNNING on purpose: the same input resumes from the last committed batch.
     log.error({ runId: run.id, errorName: (error as Error).name }, 'ingest run interrupted');
