@@ -92,3 +92,29 @@ test('a changed row is an update, not a new record', async () => {
   const [row] = await hub.database.db.query<{ ended_at: Date | null }>(`select ended_at from care.missing_episode where agency = 'LA-302'`);
   expect(row!.ended_at?.toISOString()).toBe('2019-02-09T00:00:00.000Z');
 });
+
+test('police JSON Lines: a person, a missing report with its re-gradings, custody; visible through the gateway', async () => {
+  const person = { type: 'person', person_ref: 'P-0001', names: [{ given: 'Van Anh', family: 'Nguyen', kind: 'ASSERTED' }], dob: '2009-01-01', dob_precision: 'YEAR', sex: 'M', nationality: 'VNM',
+    identifiers: [{ scheme: 'PNC_ID', value: '19/123456E' }], biometrics: [{ modality: 'FINGERPRINT', repository: 'IDENT1', reference: 'ID1-88213377' }], contacts: [{ kind: 'PHONE', value: '07700 900123' }] };
+  const report = { type: 'missing_report', report_ref: 'MIS-26-0001', person_ref: 'P-0001', reported_at: '2026-03-02T08:00:00Z', last_seen_at: '2026-03-01T21:00:00Z', last_seen_location: 'Croydon',
+    risk: [{ level: 'HIGH', graded_at: '2026-03-03T08:10:00Z' }, { level: 'MEDIUM', graded_at: '2026-03-02T08:10:00Z' }] };
+  const custody = { type: 'custody', custody_ref: 'CUS-26-0042', person_ref: 'P-0001', arrested_at: '2026-05-10T04:30:00Z', location: 'Bradford', offence: 'cannabis cultivation', fingerprints_taken: true };
+  const file = tmp('police.jsonl', [person, report, custody].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const first = await ingest(hub.database.db, log, FEEDS.police!, { agency: 'POLICE-MPS', files: [file] });
+  expect(first).toMatchObject({ read: 3, inserted: 3, rejected: 0 });
+  expect(await ingest(hub.database.db, log, FEEDS.police!, { agency: 'POLICE-MPS', files: [file] })).toMatchObject({ unchanged: 3 });
+
+  const response = await hub.execute<{ personBySourceRecord: { identities: { identifiers: unknown[]; biometrics: unknown[]; contacts: unknown[] }[]; police: { missingReports: unknown[]; custody: unknown[] } } }>(
+    hub.token({ agency: 'POLICE-MPS', kind: 'POLICE', roles: ['OFFICER'] }),
+    `{ personBySourceRecord(agency: "POLICE-MPS", localId: "P-0001") { identities { identifiers { scheme value verified } biometrics { repository reference } contacts { kind value } }
+       police { missingReports { riskLevel riskHistory { level } open lastSeenLocation } custody { offence location fingerprintsTaken } } } }`,
+  );
+  const found = response.data!.personBySourceRecord;
+  expect(found.identities[0]).toEqual({
+    identifiers: [{ scheme: 'PNC_ID', value: '2019/0123456E', verified: true }],
+    biometrics: [{ repository: 'IDENT1', reference: 'ID1-88213377' }],
+    contacts: [{ kind: 'PHONE', value: '+447700900123' }],
+  });
+  expect(found.police.missingReports).toEqual([{ riskLevel: 'HIGH', riskHistory: [{ level: 'MEDIUM' }, { level: 'HIGH' }], open: true, lastSeenLocation: 'Croydon' }]);
+  expect(found.police.custody).toEqual([{ offence: 'cannabis cultivation', location: 'Bradford', fingerprintsTaken: true }]);
+});

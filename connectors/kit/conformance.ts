@@ -61,3 +61,32 @@ export function conformanceSuite<R>(connector: Connector<R>, sample: CsvSample):
     }
   });
 }
+
+export interface JsonlSample {
+  /** Two valid lines with different keys. */
+  lines: [string, string];
+  file: string;
+}
+
+/** The shared JSON Lines cases. */
+export function jsonlConformanceSuite<R>(connector: Connector<R>, sample: JsonlSample): void {
+  const [a, b] = sample.lines;
+  const cases: [string, string | Buffer, number, IssueCode[]][] = [
+    ['an empty file', '', 0, ['EMPTY_FILE']],
+    ['blank lines only', '\n\n', 0, ['EMPTY_FILE']],
+    ['a byte-order mark', `\uFEFF${a}\n${b}\n`, 2, []],
+    ['CRLF line ends and a blank line', `${a}\r\n\r\n${b}\r\n`, 2, []],
+    ['a line that is not JSON', `${a}\n{"type": oops}\n${b}\n`, 2, ['MALFORMED_LINE']],
+    ['JSON that is not an object', `${a}\n[1,2]\n42\n${b}\n`, 2, ['NOT_AN_OBJECT', 'NOT_AN_OBJECT']],
+    ['an unknown record type', `${a}\n{"type":"unknown"}\n${b}\n`, 2, ['UNKNOWN_TABLE']],
+    ['the same key twice', `${a}\n${a}\n${b}\n`, 2, ['DUPLICATE_KEY']],
+    ['an oversized line', `${a}\n{"type":"x","pad":"${'x'.repeat(200_000)}"}\n${b}\n`, 2, ['OVERSIZED_FIELD']],
+    ['a truncated final line', `${a}\n${b.slice(0, Math.floor(b.length / 2))}`, 1, ['TRUNCATED']],
+    ['invalid UTF-8', Buffer.concat([Buffer.from(`${a}\n`), Buffer.from(b.slice(0, 20)), Buffer.from([0xc3, 0x28]), Buffer.from(`${b.slice(20)}\n`)]), 1, ['INVALID_UTF8']],
+  ];
+  test.each(cases)('conformance (JSON Lines): %s', async (_name, content, expectedAccepted, expectedCodes) => {
+    const items = await collect(connector, [write(content, sample.file)]);
+    expect(accepted(items)).toBe(expectedAccepted);
+    expect(codes(items)).toEqual(expectedCodes);
+  });
+}

@@ -1,4 +1,5 @@
 import type { FeedApplier } from './feed';
+import { policeFeed } from './police';
 import { ssda903Feed } from './ssda903';
 
 export { ingest, type IngestOptions, type IngestSummary } from './run';
@@ -7,4 +8,5 @@ export type { FeedApplier } from './feed';
 /** The feeds harbour can ingest, by name. */
 export const FEEDS: Record<string, FeedApplier<never>> = {
   ssda903: ssda903Feed as FeedApplier<never>,
+  police: policeFeed as FeedApplier<never>,
 };
