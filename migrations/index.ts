@@ -1,5 +1,6 @@
 /** Every migration, in order. TypeORM 1 needs them listed explicitly (no globbing of compiled files). */
 import { Foundation1763856000000 } from './1763856000000-foundation';
 import { Ingest1763942400000 } from './1763942400000-ingest';
+import { HomeOffice1764028800000 } from './1764028800000-home-office';
 
-export const migrations = [Foundation1763856000000, Ingest1763942400000];
+export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000];

@@ -118,3 +118,30 @@ test('police JSON Lines: a person, a missing report with its re-gradings, custod
   expect(found.police.missingReports).toEqual([{ riskLevel: 'HIGH', riskHistory: [{ level: 'MEDIUM' }, { level: 'HIGH' }], open: true, lastSeenLocation: 'Croydon' }]);
   expect(found.police.custody).toEqual([{ offence: 'cannabis cultivation', location: 'Bradford', fingerprintsTaken: true }]);
 });
+
+test('Home Office JSON Lines: person with passport and age dispute, encounter, status, NRM; visible through the gateway', async () => {
+  const lines = [
+    { type: 'person', person_ref: 'HO-B7654321', names: [{ given: 'Anh', family: 'Nguyen Van', kind: 'LEGAL' }], dob: '2009-03-15', dob_precision: 'MONTH', sex: 'M', nationality: 'VNM',
+      identifiers: [{ scheme: 'HO_REF', value: 'b7654321' }], documents: [{ mrz: ['P<VNMNGUYEN<VAN<<ANH<<<<<<<<<<<<<<<<<<<<<<<<', 'C123456788VNM0903156M3001019<<<<<<<<<<<<<<02'] }],
+      age_dispute: { claimed_dob: '2009-03-15', status: 'DISPUTED' } },
+    { type: 'encounter', encounter_ref: 'ENC-9', person_ref: 'HO-B7654321', at: '2026-02-20T11:00:00Z', kind: 'PORT_ARRIVAL', location: 'Dover', unaccompanied: true, referred_to_la: 'LA-886' },
+    { type: 'status', person_ref: 'HO-B7654321', asylum_claimed_at: '2026-02-21', status: 'PENDING' },
+    { type: 'nrm', nrm_ref: 'NRM-26-99', person_ref: 'HO-B7654321', referred_at: '2026-02-22', exploitation_types: ['CRIMINAL', 'LABOUR'], rg: { outcome: 'POSITIVE', at: '2026-02-27' } },
+  ];
+  const file = tmp('ho.jsonl', lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  expect(await ingest(hub.database.db, log, FEEDS['home-office']!, { agency: 'HO', files: [file] })).toMatchObject({ read: 4, inserted: 4, rejected: 0 });
+  const response = await hub.execute<{ personBySourceRecord: { identities: { identifiers: { scheme: string; value: string; verified: boolean }[] }[]; immigration: Record<string, unknown> } }>(
+    hub.token({ agency: 'HO', kind: 'IMMIGRATION', roles: ['CASEWORKER'] }),
+    `{ personBySourceRecord(agency: "HO", localId: "HO-B7654321") { identities { identifiers { scheme value verified } }
+       immigration { status { status claimedAt } encounters { kind location referredToLa } nrm { exploitationTypes reasonableGrounds reasonableGroundsAt } } } }`,
+  );
+  const found = response.data!.personBySourceRecord;
+  expect(found.identities[0]!.identifiers).toEqual([{ scheme: 'HO_REF', value: 'B7654321', verified: false }, { scheme: 'PASSPORT', value: 'C12345678', verified: true }]);
+  expect(found.immigration).toEqual({
+    status: { status: 'PENDING', claimedAt: '2026-02-21' },
+    encounters: [{ kind: 'PORT_ARRIVAL', location: 'Dover', referredToLa: 'LA-886' }],
+    nrm: [{ exploitationTypes: ['CRIMINAL', 'LABOUR'], reasonableGrounds: 'POSITIVE', reasonableGroundsAt: '2026-02-27' }],
+  });
+  const [dispute] = await hub.database.db.query(`select status, claimed_dob::text from immigration.age_dispute where agency = 'HO'`);
+  expect(dispute).toEqual({ status: 'DISPUTED', claimed_dob: '2009-03-15' });
+});

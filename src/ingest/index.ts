@@ -1,4 +1,5 @@
 import type { FeedApplier } from './feed';
+import { homeOfficeFeed } from './home-office';
 import { policeFeed } from './police';
 import { ssda903Feed } from './ssda903';
 
@@ -9,4 +10,5 @@ export type { FeedApplier } from './feed';
 export const FEEDS: Record<string, FeedApplier<never>> = {
   ssda903: ssda903Feed as FeedApplier<never>,
   police: policeFeed as FeedApplier<never>,
+  'home-office': homeOfficeFeed as FeedApplier<never>,
 };
