@@ -2,5 +2,6 @@
 import { Foundation1763856000000 } from './1763856000000-foundation';
 import { Ingest1763942400000 } from './1763942400000-ingest';
 import { HomeOffice1764028800000 } from './1764028800000-home-office';
+import { LaPerson1764115200000 } from './1764115200000-la-person';
 
-export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000];
+export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000, LaPerson1764115200000];

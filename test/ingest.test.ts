@@ -145,3 +145,23 @@ test('Home Office JSON Lines: person with passport and age dispute, encounter, s
   const [dispute] = await hub.database.db.query(`select status, claimed_dob::text from immigration.age_dispute where agency = 'HO'`);
   expect(dispute).toEqual({ status: 'DISPUTED', claimed_dob: '2009-03-15' });
 });
+
+test('LA person details join the SSDA903 child; --full retracts an alias the LA no longer holds', async () => {
+  await sync('LA-215', [tmp('header.csv', 'CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC215-1,1,15/03/2009,OOTH,UN2,,\n')]);
+  const person = tmp('person.csv', 'pers_person_id,pers_forename,pers_surname,pers_sex,pers_dob,pers_dob_precision,pers_nationality,pers_upn,pers_common_child_id\nC215-1,Anh,Nguyen,M,2009-03-15,DAY,VNM,,\n');
+  const aliases = (rows: string) => tmp('aliases.csv', `person_id,forename,surname,full_name,name_type\n${rows}`);
+  const plan = tmp('plan.csv', 'person_id,item,status,recorded_at,note\nC215-1,PHOTOGRAPH,DONE,2026-02-22,\n');
+  const la = (files: string[]) => ingest(hub.database.db, log, FEEDS['la-person']!, { agency: 'LA-215', files, full: true });
+  expect(await la([person, aliases('C215-1,Van Anh,,,ASSERTED\nC215-1,Minh,,,NICKNAME\n'), plan])).toMatchObject({ inserted: 4, rejected: 0 });
+
+  const query = `{ personBySourceRecord(agency: "LA-215", localId: "C215-1") { identities { feed names { kind given } } } }`;
+  const token = hub.token({ agency: 'LA-215', kind: 'CHILDRENS_SERVICES' });
+  const names = async () => {
+    const response = await hub.execute<{ personBySourceRecord: { identities: { feed: string; names: { kind: string; given: string }[] }[] } }>(token, query);
+    return response.data!.personBySourceRecord.identities.map((i) => [i.feed, i.names.map((n) => `${n.kind}:${n.given}`)]);
+  };
+  // One person: the SSDA903 child and the LA's person record share the id.
+  expect(await names()).toEqual([['ssda903', []], ['la-person', ['LEGAL:Anh', 'ASSERTED:Van Anh', 'NICKNAME:Minh']]]);
+  expect(await la([person, aliases('C215-1,Van Anh,,,ASSERTED\n'), plan])).toMatchObject({ unchanged: 3, retracted: 1 });
+  expect(await names()).toEqual([['ssda903', []], ['la-person', ['LEGAL:Anh', 'ASSERTED:Van Anh']]]);
+});

@@ -54,35 +54,35 @@ function createLoaders(db: Db) {
     names: childLoader(
       db,
       `select source_identity_id, kind, given, family, full_name, original_script
-         from identity.name where source_identity_id = any($1::uuid[]) order by ordinal, id`,
+         from identity.name where source_identity_id = any($1::uuid[]) and retracted_at is null order by ordinal, id`,
       (r: { source_identity_id: string; kind: PersonName['kind']; given: string | null; family: string | null; full_name: string | null; original_script: string | null }) =>
         Object.assign(new PersonName(), { kind: r.kind, given: r.given, family: r.family, full: r.full_name, script: r.original_script }),
     ),
     birthDates: childLoader(
       db,
       `select source_identity_id, to_char(value, 'YYYY-MM-DD') as value, precision, basis
-         from identity.birth_date where source_identity_id = any($1::uuid[]) order by id`,
+         from identity.birth_date where source_identity_id = any($1::uuid[]) and retracted_at is null order by id`,
       (r: { source_identity_id: string; value: string; precision: BirthDate['precision']; basis: BirthDate['basis'] }) =>
         Object.assign(new BirthDate(), { value: r.value, precision: r.precision, basis: r.basis }),
     ),
     identifiers: childLoader(
       db,
       `select source_identity_id, scheme, canonical, check_status
-         from identity.identifier where source_identity_id = any($1::uuid[]) order by scheme, id`,
+         from identity.identifier where source_identity_id = any($1::uuid[]) and retracted_at is null order by scheme, id`,
       (r: { source_identity_id: string; scheme: string; canonical: string; check_status: Identifier['checkStatus'] }) =>
         Object.assign(new Identifier(), { scheme: r.scheme, value: r.canonical, checkStatus: r.check_status, verified: r.check_status === 'VALID' }),
     ),
     biometrics: childLoader(
       db,
       `select source_identity_id, modality, repository, reference
-         from identity.biometric_reference where source_identity_id = any($1::uuid[]) order by id`,
+         from identity.biometric_reference where source_identity_id = any($1::uuid[]) and retracted_at is null order by id`,
       (r: { source_identity_id: string; modality: BiometricReference['modality']; repository: string; reference: string }) =>
         Object.assign(new BiometricReference(), { modality: r.modality, repository: r.repository, reference: r.reference }),
     ),
     contacts: childLoader(
       db,
       `select source_identity_id, kind, platform, canonical
-         from identity.contact_point where source_identity_id = any($1::uuid[]) order by id`,
+         from identity.contact_point where source_identity_id = any($1::uuid[]) and retracted_at is null order by id`,
       (r: { source_identity_id: string; kind: ContactPoint['kind']; platform: string | null; canonical: string }) =>
         Object.assign(new ContactPoint(), { kind: r.kind, platform: r.platform, value: r.canonical }),
     ),
