@@ -120,9 +120,15 @@ export function program(): Command {
         });
         if (tty) process.stderr.write('\n');
         const { runId, read, inserted, updated, unchanged, rejected, retracted, durationMs } = summary;
+        // The rejections are listed with the summary (the first 1000; all are kept with the run).
+        const rejections = await database.db.query<{ file: string; line: number | null; path: string | null; field: string | null; code: string; reason: string }>(
+          'select file, line, path, field, code, reason from ingest.rejection where run_id = $1 order by ordinal limit 1000',
+          [runId],
+        );
         if (options.json) {
-          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, durationMs }));
+          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, durationMs, rejections }));
         } else {
+          for (const r of rejections) console.error(`[connector:${feed}] ${r.file}${r.line !== null ? ` line ${r.line}` : r.path ? ` at ${r.path}` : ''}${r.field ? `, column ${r.field}` : ''}: ${r.reason} (${r.code})`);
           console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, warnings ${summary.warnings} in ${durationMs} ms`);
         }
       });

@@ -1,16 +1,4 @@
-import type { FeedApplier } from './feed';
-import { homeOfficeFeed } from './home-office';
-import { laPersonFeed } from './la-person';
-import { policeFeed } from './police';
-import { ssda903Feed } from './ssda903';
-
+export { FEEDS } from './feeds';
 export { ingest, type IngestOptions, type IngestSummary } from './run';
 export type { FeedApplier } from './feed';
-
-/** The feeds harbour can ingest, by name. */
-export const FEEDS: Record<string, FeedApplier<never>> = {
-  ssda903: ssda903Feed as FeedApplier<never>,
-  police: policeFeed as FeedApplier<never>,
-  'home-office': homeOfficeFeed as FeedApplier<never>,
-  'la-person': laPersonFeed as FeedApplier<never>,
-};
+export { pushRecords, MAX_PUSH_RECORDS, type PushResult } from './push';

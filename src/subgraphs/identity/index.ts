@@ -1,11 +1,12 @@
 import type { SubgraphModule } from '../federation';
 import { IdentityResolver, identityReferenceResolvers } from './identity.resolver';
+import { IngestResolver } from './ingest.resolver';
 
 export { identityEntities } from './identity.entity';
 export * from './identity.entity';
 
 export const identity: SubgraphModule = {
   name: 'identity',
-  resolvers: [IdentityResolver],
+  resolvers: [IdentityResolver, IngestResolver],
   referenceResolvers: identityReferenceResolvers,
 };

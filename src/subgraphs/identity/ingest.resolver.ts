@@ -1,0 +1,108 @@
+/**
+ * Push and run reports for agency systems. `submitRecords` takes a batch of one feed's records
+ * for the caller's own agency, from a SYSTEM-role token only, through the same pipeline as
+ * `harbour sync`; `ingestRun` shows a run, with its rejections, to the agency that ran it, and to
+ * nobody else ("not found" and "not allowed" look alike).
+ */
+import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { ErrorCode, HarbourError } from '../../errors';
+import { pushRecords } from '../../ingest';
+import { isUuid } from './identity.loader';
+
+export enum Feed { SSDA903 = 'ssda903', LA_PERSON = 'la-person', POLICE = 'police', HOME_OFFICE = 'home-office' }
+registerEnumType(Feed, { name: 'Feed', description: 'The source formats harbour reads (feeds.md).' });
+
+@ObjectType({ description: 'A row that could not be accepted, kept with its run: nothing read is lost.' })
+export class IngestRejection {
+  @Field(() => Int, { description: 'Position of the item in the run (1-based).' }) ordinal!: number;
+  @Field() file!: string;
+  @Field(() => Int, { nullable: true }) line!: number | null;
+  @Field(() => String, { nullable: true, description: 'XML element path.' }) path!: string | null;
+  @Field(() => String, { nullable: true }) field!: string | null;
+  @Field() code!: string;
+  @Field() reason!: string;
+  @Field({ description: 'The raw text of the row.' }) raw!: string;
+  @Field(() => Int, { nullable: true, description: 'For a push: the index of the record in `records`.' }) recordIndex!: number | null;
+}
+
+@ObjectType()
+export class IngestSummary {
+  @Field(() => ID) runId!: string;
+  @Field() feed!: string;
+  @Field() agency!: string;
+  @Field(() => Int) read!: number;
+  @Field(() => Int) inserted!: number;
+  @Field(() => Int) updated!: number;
+  @Field(() => Int) unchanged!: number;
+  @Field(() => Int) rejected!: number;
+  @Field(() => Int) retracted!: number;
+  @Field(() => Int) warnings!: number;
+  @Field(() => Int) durationMs!: number;
+  @Field(() => [IngestRejection]) rejections!: IngestRejection[];
+}
+
+@ObjectType({ description: 'One ingest run: what was read and what became of it.' })
+export class IngestRun {
+  @Field(() => ID) id!: string;
+  @Field() feed!: string;
+  @Field() agency!: string;
+  @Field({ description: 'RUNNING, COMPLETED or FAILED.' }) phase!: string;
+  @Field() fullSnapshot!: boolean;
+  @Field(() => GraphQLDateTime) startedAt!: Date;
+  @Field(() => GraphQLDateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => Int) read!: number;
+  @Field(() => Int) inserted!: number;
+  @Field(() => Int) updated!: number;
+  @Field(() => Int) unchanged!: number;
+  @Field(() => Int) rejected!: number;
+  @Field(() => Int) retracted!: number;
+  @Field(() => Int) warnings!: number;
+
+  @Field(() => [IngestRejection], { description: 'In the order they were read.' })
+  async rejections(
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
+  ): Promise<IngestRejection[]> {
+    if (first < 0 || first > 1000 || offset < 0) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'first must be 0–1000 and offset ≥ 0');
+    return rejectionsOf(ctx, this.id, first, offset);
+  }
+}
+
+async function rejectionsOf(ctx: RequestContext, runId: string, first: number, offset: number, indexOf?: (file: string, line: number | null) => number | null): Promise<IngestRejection[]> {
+  const rows = await ctx.db.query<Omit<IngestRejection, 'recordIndex'>>(
+    'select ordinal, file, line, path, field, code, reason, raw from ingest.rejection where run_id = $1 order by ordinal limit $2 offset $3',
+    [runId, first, offset],
+  );
+  return rows.map((r) => Object.assign(new IngestRejection(), r, { recordIndex: indexOf ? indexOf(r.file, r.line) : null }));
+}
+
+@Resolver()
+export class IngestResolver {
+  @Mutation(() => IngestSummary, { description: 'Records of one feed from the caller’s own agency system (SYSTEM role); the same pipeline as harbour sync.' })
+  async submitRecords(
+    @Arg('feed', () => Feed) feed: Feed,
+    @Arg('records', () => [GraphQLJSONObject]) records: Record<string, unknown>[],
+    @Arg('full', { defaultValue: false, description: 'The records are the agency’s complete current set of this feed.' }) full: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<IngestSummary> {
+    if (!ctx.principal.roles.includes('SYSTEM')) throw new HarbourError(ErrorCode.FORBIDDEN, 'Only an agency system (SYSTEM role) may submit records.');
+    const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, ctx.principal.agency, records, full);
+    ctx.log.info({ runId: summary.runId, feed, read: summary.read, rejected: summary.rejected }, 'records pushed');
+    return Object.assign(new IngestSummary(), summary, { rejections: await rejectionsOf(ctx, summary.runId, 1000, 0, recordIndexOf) });
+  }
+
+  @Query(() => IngestRun, { nullable: true, description: 'A run of the caller’s own agency; null for any other.' })
+  async ingestRun(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<IngestRun | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await ctx.db.query<Record<string, unknown>>(
+      `select id, feed, agency, phase, full_snapshot as "fullSnapshot", started_at as "startedAt", finished_at as "finishedAt",
+              read, inserted, updated, unchanged, rejected, retracted, warnings
+         from ingest.run where id = $1 and agency = $2`,
+      [id, ctx.principal.agency],
+    );
+    return row ? Object.assign(new IngestRun(), row) : null;
+  }
+}
