@@ -3,11 +3,13 @@
  * uses the embedded PostgreSQL under `.harbour/`.
  */
 import 'reflect-metadata';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AGENCY_CODE, AGENCY_KINDS, ROLES, signDevToken } from '../access';
 import { loadConfig, type HarbourConfig } from '../config';
 import { openDatabase, type Database } from '../db';
-import { seedDemo } from '../demo/seed';
+import { generateDemo } from '../demo/generate';
+import { loadGenerated } from '../demo/load';
 import { schemaDrift, writeSchemaFiles } from '../gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../gateway/server';
 import { FEEDS, ingest } from '../ingest';
@@ -73,8 +75,16 @@ export function program(): Command {
         const what = options.subgraph ? `subgraph ${options.subgraph}` : 'harbour';
         console.log(`${what} listening on ${server.url}`);
         if (options.demo && !options.subgraph) {
-          const people = await seedDemo(database.dataSource, database.db);
-          printDemoHelp(server.url, people);
+          // On first start the demo is generated (seeded) and loaded through the real connectors.
+          const [loaded] = await database.db.query<{ n: string }>(`select count(*) as n from ingest.run where phase = 'COMPLETED'`);
+          if (loaded!.n === '0') {
+            const dir = path.join(config.home, 'demo');
+            generateDemo({ children: DEMO_CHILDREN, seed: DEMO_SEED, out: dir });
+            const runs = await loadGenerated(database.db, log, dir);
+            console.log(`demo: ${DEMO_CHILDREN} synthetic children, ${runs.reduce((n, r) => n + r.read, 0)} records loaded through the connectors (${runs.reduce((n, r) => n + r.rejected, 0)} rejected)`);
+          }
+          const [story] = await database.db.query<{ person_id: string }>(`select person_id from identity.source_identity where agency = 'LA-886' and local_id = 'C886-0001' limit 1`);
+          printDemoHelp(server.url, story?.person_id ?? '');
         }
         return 'keep-running';
       });
@@ -134,6 +144,33 @@ export function program(): Command {
       });
     });
 
+  const demo = cli.command('demo').description('synthetic feeds for trying harbour and for tests');
+  demo
+    .command('generate')
+    .description('write all four feeds for N synthetic children, and truth.csv')
+    .option('--children <n>', 'how many children', (v) => Number(v), 100)
+    .option('--seed <n>', 'the seed: the same seed writes the same files', (v) => Number(v), 1)
+    .requiredOption('--out <dir>', 'output folder (<agency>/<feed>/<files>)')
+    .action((options: { children: number; seed: number; out: string }) => {
+      if (!Number.isInteger(options.children) || options.children < 1) throw new Error('harbour demo generate: --children must be a positive integer');
+      const { files, truth } = generateDemo({ children: options.children, seed: options.seed, out: path.resolve(options.out) });
+      console.log(`written: ${files.length} feed files and ${truth}`);
+    });
+  demo
+    .command('load')
+    .description('ingest a generated folder through the connectors, agency by agency')
+    .argument('<dir>', 'a folder written by harbour demo generate')
+    .action(async (dir: string) => {
+      const config = loadConfig();
+      const log = rootLogger(config.logLevel);
+      await withDatabase(config, log, async (database) => {
+        await database.migrate();
+        for (const run of await loadGenerated(database.db, log, path.resolve(dir))) {
+          console.log(`${run.agency} ${run.feed}: read ${run.read}, inserted ${run.inserted}, updated ${run.updated}, unchanged ${run.unchanged}, rejected ${run.rejected}`);
+        }
+      });
+    });
+
   cli
     .command('token')
     .description('print a token from the development issuer (not available in production)')
@@ -170,16 +207,19 @@ export function program(): Command {
   return cli;
 }
 
-function printDemoHelp(url: string, people: Record<string, string>): void {
+const DEMO_CHILDREN = 60;
+const DEMO_SEED = 2026;
+
+function printDemoHelp(url: string, personId: string): void {
   console.log(`
-Demo data loaded: three children seen by several agencies under different names.
+Demo data: ${DEMO_CHILDREN} synthetic children seen by several agencies under different names.
 
 Get a token (another terminal, from this folder):
   TOKEN=$(npx harbour token --agency LA-886 --kind CHILDRENS_SERVICES --role CASEWORKER --sub alice)
 
 Ask for a child:
   curl -s ${url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d '{"query":"{ person(id: \\"${people.anh}\\") { id identities { agency names { kind given family } birthDates { value precision } } care { placements { startedOn postcode } missingEpisodes { open startedAt } } immigration { status { status } } } }"}'
+    -d '{"query":"{ person(id: \\"${personId}\\") { id identities { agency feed names { kind given family } birthDates { value precision } } care { placements { startedOn postcode } missingEpisodes { open startedAt } } } }"}'
 `);
 }
 
