@@ -165,3 +165,17 @@ test('LA person details join the SSDA903 child; --full retracts an alias the LA 
   expect(await la([person, aliases('C215-1,Van Anh,,,ASSERTED\n'), plan])).toMatchObject({ unchanged: 3, retracted: 1 });
   expect(await names()).toEqual([['ssda903', []], ['la-person', ['LEGAL:Anh', 'ASSERTED:Van Anh']]]);
 });
+
+test('every dated fact is a timeline event of its person, with its category; retracted facts drop out', async () => {
+  const header = 'CHILD,DOB,MISSING,MIS_START,MIS_END\n';
+  await sync('LA-303', [tmp('missing.csv', `${header}8001,12/03/2010,M,01/02/2019,09/02/2019\n8001,12/03/2010,A,05/03/2019,\n`)], true);
+  const events = () => hub.database.db.query<{ kind: string; category: string; at: Date }>(
+    `select kind, category, at from safeguarding.timeline_event e join identity.source_identity s on s.id = e.source_identity_id
+      where s.agency = 'LA-303' order by at, kind`,
+  );
+  expect((await events()).map((e) => [e.kind, e.category, e.at.toISOString().slice(0, 10)])).toEqual([
+    ['WENT_MISSING', 'MISSING', '2019-02-01'], ['RETURNED', 'MISSING', '2019-02-09'], ['WENT_MISSING', 'MISSING', '2019-03-05'],
+  ]);
+  await sync('LA-303', [tmp('missing.csv', `${header}8001,12/03/2010,M,01/02/2019,09/02/2019\n`)], true);
+  expect(await events()).toHaveLength(2);
+});
