@@ -80,3 +80,28 @@ export function describe(feed: string, r: Rejection): string {
   const field = r.field ? `, column ${r.field}` : '';
   return `[connector:${feed}] ${r.file}${where ? ` ${where}` : ''}${field}: ${r.reason}`;
 }
+
+/** A record's identity within one input: duplicates are rejected after the first. */
+export interface Keyed {
+  type: string;
+  key: string;
+}
+
+/**
+ * The item for one row: the record `parse` returns, or a rejection for the FieldError it throws or
+ * for a key `seen` already holds (the first one wins; later ones are rejected, never merged).
+ */
+export function itemOf<R extends Keyed>(parse: (warnings: Warning[]) => R, position: Position, raw: string, seen: Set<string>): Item<R> {
+  const warnings: Warning[] = [];
+  let record: R;
+  try {
+    record = parse(warnings);
+  } catch (error) {
+    if (!(error instanceof FieldError)) throw error;
+    return { kind: 'rejection', rejection: { ...position, field: error.field, code: error.code, reason: error.message, raw } };
+  }
+  const id = `${record.type}\0${record.key}`;
+  if (seen.has(id)) return { kind: 'rejection', rejection: { ...position, code: 'DUPLICATE_KEY', reason: `the ${record.type} ${record.key} came earlier in this input`, raw } };
+  seen.add(id);
+  return { kind: 'record', record, position, warnings };
+}

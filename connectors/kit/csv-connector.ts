@@ -1,11 +1,10 @@
 /**
  * A CSV connector from table definitions: each file is told apart by a signature column, its
- * required columns checked, each row parsed by the table's parser; FieldErrors become rejections
- * naming file, line and column; keys seen twice in one input are rejected after the first.
+ * required columns checked, each row parsed by the table's parser (kit/contract `itemOf`: a
+ * FieldError or a key seen twice in one input becomes a rejection).
  */
-import { FieldError, type Connector, type InputFile, type Item, type Warning } from './contract';
+import { itemOf, type Connector, type InputFile, type Item, type Keyed, type Warning } from './contract';
 import { readCsv } from './csv';
-import type { Keyed } from './jsonl-connector';
 
 export interface CsvTable<R> {
   name: string;
@@ -43,22 +42,8 @@ export function csvConnector<R extends Keyed>(feed: string, tables: CsvTable<R>[
             yield { kind: 'rejection', rejection: { ...position, field: missing[0], code: 'MISSING_COLUMN', reason: `${table.name} needs column(s) ${missing.join(', ')}`, raw: item.raw } };
             continue;
           }
-          const warnings: Warning[] = [];
-          let record: R;
-          try {
-            record = table.parse(item.values, warnings);
-          } catch (error) {
-            if (!(error instanceof FieldError)) throw error;
-            yield { kind: 'rejection', rejection: { ...position, field: error.field, code: error.code, reason: error.message, raw: item.raw } };
-            continue;
-          }
-          const id = `${record.type}\0${record.key}`;
-          if (seen.has(id)) {
-            yield { kind: 'rejection', rejection: { ...position, code: 'DUPLICATE_KEY', reason: `a ${record.type} ${record.key} came earlier in this input`, raw: item.raw } };
-            continue;
-          }
-          seen.add(id);
-          yield { kind: 'record', record, position, warnings };
+          const parse = table.parse;
+          yield itemOf((warnings) => parse(item.values, warnings), position, item.raw, seen);
         }
       }
     },

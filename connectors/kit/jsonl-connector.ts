@@ -2,13 +2,10 @@
  * A JSON Lines connector from one parser per record `type`: dispatch, duplicate keys, and every
  * FieldError turned into a rejection with file, line, field path, code and the raw line.
  */
-import { FieldError, type Connector, type InputFile, type Item, type Warning } from './contract';
+import { itemOf, type Connector, type InputFile, type Item, type Keyed, type Warning } from './contract';
 import { readJsonl } from './jsonl';
 
-export interface Keyed {
-  type: string;
-  key: string;
-}
+export type { Keyed } from './contract';
 
 export type RecordParser<R> = (o: Record<string, unknown>, warnings: Warning[]) => R;
 
@@ -31,22 +28,7 @@ export function jsonlConnector<R extends Keyed>(feed: string, parsers: Record<st
             yield { kind: 'rejection', rejection: { ...position, field: 'type', code: 'UNKNOWN_TABLE', reason: `unknown record type ${JSON.stringify(type)} (expected ${types.join(', ')})`, raw: item.raw } };
             continue;
           }
-          const warnings: Warning[] = [];
-          let record: R;
-          try {
-            record = parser(item.value, warnings);
-          } catch (error) {
-            if (!(error instanceof FieldError)) throw error;
-            yield { kind: 'rejection', rejection: { ...position, field: error.field, code: error.code, reason: error.message, raw: item.raw } };
-            continue;
-          }
-          const id = `${record.type}\0${record.key}`;
-          if (seen.has(id)) {
-            yield { kind: 'rejection', rejection: { ...position, code: 'DUPLICATE_KEY', reason: `a ${record.type} ${record.key} came earlier in this input`, raw: item.raw } };
-            continue;
-          }
-          seen.add(id);
-          yield { kind: 'record', record, position, warnings };
+          yield itemOf((warnings) => parser(item.value, warnings), position, item.raw, seen);
         }
       }
     },

@@ -8,7 +8,7 @@
  * code in a descriptive column is a warning on an accepted row; in SEX or MISSING, where it would
  * change what the row means, it rejects the row.
  */
-import { FieldError, type Connector, type InputFile, type Item, type Position, type Warning } from '../kit/contract';
+import { FieldError, itemOf, type Connector, type InputFile, type Item, type Position, type Warning } from '../kit/contract';
 import { readCsv } from '../kit/csv';
 import { parseUkDate } from '../kit/dates';
 import { canonicalUpn, type CanonicalIdentifier } from '../kit/identifiers';
@@ -87,29 +87,20 @@ function toRecord(table: Table, v: Record<string, string>): Ssda903Record {
 
 /** Per-input state: keys seen per table (duplicates) and missing periods per child (overlaps). */
 class Seen {
-  private readonly keys = new Map<Table, Set<string>>();
+  private readonly keys = new Set<string>();
   private readonly periods = new Map<string, { start: string; end: string | null }[]>();
 
   /** The record, or the rejection it earns against what came before it. */
   item(table: Table, values: Record<string, string>, position: Position, raw: string): Item<Ssda903Record> {
-    const warnings: Warning[] = [];
-    let record: Ssda903Record;
-    try {
-      record = toRecord(table, checkRow(table, values, warnings));
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      return { kind: 'rejection', rejection: { ...position, field: error.field, code: error.code, reason: error.message, raw } };
-    }
-    const keys = this.keys.get(table) ?? this.keys.set(table, new Set()).get(table)!;
-    if (keys.has(record.key)) return { kind: 'rejection', rejection: { ...position, code: 'DUPLICATE_KEY', reason: `a row for ${record.key} came earlier in this input`, raw } };
-    keys.add(record.key);
-    if (record.type === 'missing') {
+    const item = itemOf((warnings) => toRecord(table, checkRow(table, values, warnings)), position, raw, this.keys);
+    if (item.kind === 'record' && item.record.type === 'missing') {
+      const record = item.record;
       const mine = this.periods.get(record.child) ?? this.periods.set(record.child, []).get(record.child)!;
       const overlap = mine.find((p) => record.start <= (p.end ?? '9999-12-31') && p.start <= (record.end ?? '9999-12-31'));
-      if (overlap) warnings.push({ field: 'MIS_START', code: 'OVERLAPPING_PERIOD', message: `overlaps the missing period from ${overlap.start} (DfE rule 574)` });
+      if (overlap) (item.warnings as Warning[]).push({ field: 'MIS_START', code: 'OVERLAPPING_PERIOD', message: `overlaps the missing period from ${overlap.start} (DfE rule 574)` });
       mine.push({ start: record.start, end: record.end });
     }
-    return { kind: 'record', record, position, warnings };
+    return item;
   }
 }
 

@@ -49,3 +49,18 @@ export async function ensureSourceIdentities(db: Db, agency: string, feed: strin
   for (const r of created) ids.set(r.local_id, r.id);
   return ids;
 }
+
+/** The records of one type in a batch, typed as that member of the union. */
+export function ofType<R extends { type: string }, T extends R['type']>(records: readonly R[], type: T): Extract<R, { type: T }>[] {
+  return records.filter((r): r is Extract<R, { type: T }> => r.type === type);
+}
+
+/** Retract an agency's source identities of one feed by local id (a person record gone from a full snapshot). */
+export async function retractSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[]): Promise<void> {
+  await db.query('update identity.source_identity set retracted_at = now() where agency = $1 and feed = $2 and local_id = any($3::text[])', [agency, feed, localIds]);
+}
+
+/** Retract an agency's rows of a domain table by their key column. */
+export async function retractRows(db: Db, table: string, keyColumn: string, agency: string, keys: readonly string[]): Promise<void> {
+  await db.query(`update ${table} set retracted_at = now() where agency = $1 and ${keyColumn} = any($2::text[])`, [agency, keys]);
+}

@@ -1,12 +1,10 @@
 /** Applying Home Office records: persons (with documents and age dispute), encounters, status, NRM. */
 import { homeOffice, type HomeOfficeRecord } from '../../connectors/home-office';
 import type { Db } from '../db';
-import { ensureSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { applyPersonFacts, columnsOf } from './person';
 
 const FEED = 'home-office';
-type Of<T extends HomeOfficeRecord['type']> = Extract<HomeOfficeRecord, { type: T }>;
-const ofType = <T extends HomeOfficeRecord['type']>(records: readonly HomeOfficeRecord[], type: T) => records.filter((r): r is Of<T> => r.type === type);
 const personRef = (r: HomeOfficeRecord) => (r.type === 'person' ? r.key : r.personRef);
 
 async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRecord[]): Promise<void> {
@@ -75,14 +73,11 @@ export const homeOfficeFeed: FeedApplier<HomeOfficeRecord> = {
   async retract(db, agency, kind, keys) {
     switch (kind) {
       case 'person':
-        await db.query('update identity.source_identity set retracted_at = now() where agency = $1 and feed = $2 and local_id = any($3::text[])', [agency, FEED, keys]);
-        return;
+        return retractSourceIdentities(db, agency, FEED, keys);
       case 'encounter':
-        await db.query('update immigration.encounter set retracted_at = now() where agency = $1 and encounter_ref = any($2::text[])', [agency, keys]);
-        return;
+        return retractRows(db, 'immigration.encounter', 'encounter_ref', agency, keys);
       case 'nrm':
-        await db.query('update immigration.nrm_referral set retracted_at = now() where agency = $1 and nrm_ref = any($2::text[])', [agency, keys]);
-        return;
+        return retractRows(db, 'immigration.nrm_referral', 'nrm_ref', agency, keys);
       case 'status':
         await db.query(
           `update immigration.asylum_status a set retracted_at = now() from identity.source_identity s

@@ -5,12 +5,10 @@
  */
 import { laPerson, type LaPersonRecord } from '../../connectors/la-person';
 import type { Db } from '../db';
-import { ensureSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { columnsOf } from './person';
 
 const FEED = 'la-person';
-type Of<T extends LaPersonRecord['type']> = Extract<LaPersonRecord, { type: T }>;
-const ofType = <T extends LaPersonRecord['type']>(records: readonly LaPersonRecord[], type: T) => records.filter((r): r is Of<T> => r.type === type);
 const factKey = (r: LaPersonRecord) => `${r.type}:${r.key}`;
 
 async function applyBatch(db: Db, agency: string, records: readonly LaPersonRecord[]): Promise<void> {
@@ -103,12 +101,11 @@ export const laPersonFeed: FeedApplier<LaPersonRecord> = {
   async retract(db, agency, kind, keys) {
     switch (kind) {
       case 'person':
-        await db.query('update identity.source_identity set retracted_at = now() where agency = $1 and feed = $2 and local_id = any($3::text[])', [agency, FEED, keys]);
-        return;
+        return retractSourceIdentities(db, agency, FEED, keys);
       case 'plan':
+        return retractRows(db, 'care.plan_item', 'local_key', agency, keys);
       case 'consent':
-        await db.query(`update care.${kind === 'plan' ? 'plan_item' : 'consent'} set retracted_at = now() where agency = $1 and local_key = any($2::text[])`, [agency, keys]);
-        return;
+        return retractRows(db, 'care.consent', 'local_key', agency, keys);
       case 'identifier':
       case 'alias':
       case 'contact': {

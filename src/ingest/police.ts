@@ -1,12 +1,10 @@
 /** Applying police records: persons, missing reports with their risk history, custody. */
 import { police, type PoliceRecord } from '../../connectors/police';
 import type { Db } from '../db';
-import { ensureSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { applyPersonFacts, columnsOf } from './person';
 
 const FEED = 'police';
-type Of<T extends PoliceRecord['type']> = Extract<PoliceRecord, { type: T }>;
-const ofType = <T extends PoliceRecord['type']>(records: readonly PoliceRecord[], type: T) => records.filter((r): r is Of<T> => r.type === type);
 const personRef = (r: PoliceRecord) => (r.type === 'person' ? r.key : r.personRef);
 
 async function applyBatch(db: Db, agency: string, records: readonly PoliceRecord[]): Promise<void> {
@@ -62,12 +60,9 @@ export const policeFeed: FeedApplier<PoliceRecord> = {
   keyOf: (r) => r.key,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
-    if (kind === 'person') {
-      await db.query('update identity.source_identity set retracted_at = now() where agency = $1 and feed = $2 and local_id = any($3::text[])', [agency, FEED, keys]);
-      return;
-    }
+    if (kind === 'person') return retractSourceIdentities(db, agency, FEED, keys);
     const [table, column] = TABLES[kind] ?? [];
-    if (!table) throw new Error(`police: no table for kind ${kind}`);
-    await db.query(`update ${table} set retracted_at = now() where agency = $1 and ${column} = any($2::text[])`, [agency, keys]);
+    if (!table || !column) throw new Error(`police: no table for kind ${kind}`);
+    return retractRows(db, table, column, agency, keys);
   },
 };

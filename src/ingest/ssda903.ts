@@ -1,7 +1,7 @@
 /** Applying SSDA903 records: children to source identities, episodes to placements, missing periods, UASC. */
 import { ssda903, type Ssda903Record } from '../../connectors/ssda903';
 import type { Db } from '../db';
-import { ensureSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 
 const FEED = 'ssda903';
 
@@ -12,7 +12,6 @@ const TABLES: Record<Exclude<Ssda903Record['type'], 'child'>, string> = {
 };
 
 type Of<T extends Ssda903Record['type']> = Extract<Ssda903Record, { type: T }>;
-const ofType = <T extends Ssda903Record['type']>(records: readonly Ssda903Record[], type: T) => records.filter((r): r is Of<T> => r.type === type);
 
 /** A batch in set-based statements: one per table, whatever the batch size. */
 async function applyBatch(db: Db, agency: string, records: readonly Ssda903Record[]): Promise<void> {
@@ -85,12 +84,9 @@ export const ssda903Feed: FeedApplier<Ssda903Record> = {
   keyOf: (r) => r.key,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
-    if (kind === 'child') {
-      await db.query('update identity.source_identity set retracted_at = now() where agency = $1 and feed = $2 and local_id = any($3::text[])', [agency, FEED, keys]);
-      return;
-    }
+    if (kind === 'child') return retractSourceIdentities(db, agency, FEED, keys);
     const table = TABLES[kind as keyof typeof TABLES];
     if (!table) throw new Error(`ssda903: no table for kind ${kind}`);
-    await db.query(`update ${table} set retracted_at = now() where agency = $1 and local_key = any($2::text[])`, [agency, keys]);
+    return retractRows(db, table, 'local_key', agency, keys);
   },
 };
