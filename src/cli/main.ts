@@ -4,6 +4,7 @@
  */
 import 'reflect-metadata';
 import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AGENCY_CODE, AGENCY_KINDS, ROLES, signDevToken } from '../access';
 import { loadConfig, type HarbourConfig } from '../config';
@@ -118,17 +119,18 @@ export function program(): Command {
       const log = rootLogger(options.json ? 'warn' : config.logLevel);
       await withDatabase(config, log, async (database) => {
         await database.migrate();
-        const tty = process.stderr.isTTY && !options.json;
+        const bar = process.stderr.isTTY && !options.json
+          ? new SingleBar({ format: `${feed} {bar} {percentage}% | {value} rows | {speed} rows/s | {rejected} rejected`, stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+          : undefined;
         const started = Date.now();
         const summary = await ingest(database.db, log, applier, {
           agency: options.agency,
           files: paths,
           full: options.full,
-          onProgress: tty
-            ? ({ read, rejected }) => process.stderr.write(`\r${feed}: ${read.toLocaleString('en-GB')} rows, ${Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)).toLocaleString('en-GB')} rows/s, ${rejected.toLocaleString('en-GB')} rejected   `)
-            : undefined,
+          onStart: ({ lines, resumedAt }) => bar?.start(lines, resumedAt, { speed: 0, rejected: 0 }),
+          onProgress: ({ read, rejected }) => bar?.update(read, { speed: Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)), rejected }),
         });
-        if (tty) process.stderr.write('\n');
+        bar?.stop();
         const { runId, read, inserted, updated, unchanged, rejected, retracted, durationMs } = summary;
         // The rejections are listed with the summary (the first 1000; all are kept with the run).
         const rejections = await database.db.query<{ file: string; line: number | null; path: string | null; field: string | null; code: string; reason: string }>(

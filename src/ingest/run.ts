@@ -23,6 +23,8 @@ export interface IngestOptions {
   full?: boolean;
   /** Items per transaction. @default 2000 */
   batchSize?: number;
+  /** Called once the input is known: its line count (an upper bound on the items to read). */
+  onStart?: (input: { lines: number; resumedAt: number }) => void;
   onProgress?: (progress: { read: number; rejected: number }) => void;
 }
 
@@ -43,15 +45,22 @@ export interface IngestSummary {
 
 interface Counts { read: number; inserted: number; updated: number; unchanged: number; rejected: number; warnings: number }
 
-/** The same input (feed, agency, --full, file names and bytes) has the same digest: that is what a resume matches. */
-async function inputDigest(feed: string, agency: string, full: boolean, files: string[]): Promise<string> {
+/**
+ * The same input (feed, agency, --full, file names and bytes) has the same digest: that is what a
+ * resume matches. The same pass counts lines, for the progress bar.
+ */
+async function inputDigest(feed: string, agency: string, full: boolean, files: string[]): Promise<{ digest: string; lines: number }> {
   const hash = createHash('sha256').update(`${feed}\0${agency}\0${full}\0`);
+  let lines = 0;
   for (const file of files) {
     hash.update(`${path.basename(file)}\0`);
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(file)) {
+      hash.update(chunk as Buffer);
+      for (let i = (chunk as Buffer).indexOf(10); i >= 0; i = (chunk as Buffer).indexOf(10, i + 1)) lines++;
+    }
     hash.update('\0');
   }
-  return hash.digest('hex');
+  return { digest: hash.digest('hex'), lines };
 }
 
 const contentHash = (record: unknown) => createHash('sha256').update(JSON.stringify(record)).digest('base64url');
@@ -171,8 +180,9 @@ export async function ingest<R>(db: Db, log: Logger, applier: FeedApplier<R>, op
   const started = Date.now();
   const full = options.full ?? false;
   const batchSize = options.batchSize ?? 2000;
-  const digest = await inputDigest(applier.feed, options.agency, full, options.files);
+  const { digest, lines } = await inputDigest(applier.feed, options.agency, full, options.files);
   const run = await startOrResume(db, applier.feed, options.agency, full, digest);
+  options.onStart?.({ lines, resumedAt: run.checkpoint });
   const totals: Counts = { read: run.read, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, warnings: run.warnings };
   log.info({ runId: run.id, feed: applier.feed, agency: options.agency, resumed: run.resumed, checkpoint: run.checkpoint }, 'ingest run');
   let ordinal = 0;
