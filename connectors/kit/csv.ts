@@ -18,7 +18,8 @@ const REPLACEMENT = '\uFFFD';
 
 export async function* readCsv(filePath: string): AsyncGenerator<CsvItem> {
   const file = path.basename(filePath);
-  const parser = createReadStream(filePath).pipe(
+  const input = createReadStream(filePath);
+  const parser = input.pipe(
     parse({
       bom: true,
       info: true,
@@ -29,6 +30,8 @@ export async function* readCsv(filePath: string): AsyncGenerator<CsvItem> {
       max_record_size: MAX_FIELD_CHARS * 20,
     }),
   );
+  // pipe() does not forward a read error (a missing file): without this the parser waits forever.
+  input.on('error', (error) => parser.destroy(error));
   const skipped: Rejection[] = [];
   parser.on('skip', (error: CsvError & { lines?: number; record?: string[]; raw?: string }) => {
     const raw = (error.raw ?? '').slice(0, MAX_RAW_CHARS);
@@ -71,6 +74,8 @@ export async function* readCsv(filePath: string): AsyncGenerator<CsvItem> {
       yield { kind: 'row', values, line, raw: text, file };
     }
   } catch (error) {
+    // A file that cannot be read is not a row to reject: the run cannot go on.
+    if (typeof (error as NodeJS.ErrnoException).syscall === 'string') throw error;
     // An error csv-parse cannot skip (an unclosed quote at the end of the file): what is left is one rejection.
     const e = error as CsvError & { lines?: number };
     yield { kind: 'rejection', rejection: { file, line: e.lines, code: 'TRUNCATED', reason: `the file ends inside a quoted field (${e.message})`, raw: '' } };

@@ -22,6 +22,12 @@ export async function* readJsonl(filePath: string): AsyncGenerator<JsonlItem> {
   let endsWithNewline = true;
   stream.on('data', (chunk) => (endsWithNewline = (chunk as string).endsWith('\n')));
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // readline does not forward a read error (a missing file): close it and rethrow below.
+  let failure: Error | undefined;
+  stream.on('error', (error) => {
+    failure = error;
+    lines.close();
+  });
   let line = 0;
   let any = false;
   const pending: { text: string; line: number }[] = [];
@@ -34,6 +40,7 @@ export async function* readJsonl(filePath: string): AsyncGenerator<JsonlItem> {
     // Hold one line back: only the last line can be "truncated".
     if (pending.length > 1) yield check(pending.shift()!, false);
   }
+  if (failure) throw failure;
   if (pending.length) yield check(pending.shift()!, !endsWithNewline);
   if (!any) yield { kind: 'rejection', rejection: { file, code: 'EMPTY_FILE', reason: 'the file is empty', raw: '' } };
 
