@@ -1,13 +1,11 @@
 /** What the pipeline needs to know of a feed: its connector, record identity, and how to apply. */
-import type { Connector } from '../../connectors/kit/contract';
+import type { Connector, Keyed } from '../../connectors/kit/contract';
 import type { Db } from '../db';
 
-export interface FeedApplier<R> {
+/** A feed's records are keyed: `type` (child, episode, …) and `key`, unique per type and agency. */
+export interface FeedApplier<R extends Keyed> {
   readonly feed: string;
   readonly connector: Connector<R>;
-  /** The record's kind (child, episode, …): keys are unique per kind. */
-  kindOf(record: R): string;
-  keyOf(record: R): string;
   /** Write new or changed records, in the batch's transaction. */
   apply(db: Db, agency: string, records: readonly R[]): Promise<void>;
   /** Mark the domain rows of these keys retracted (a full snapshot no longer has them). */

@@ -67,8 +67,6 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
 export const homeOfficeFeed: FeedApplier<HomeOfficeRecord> = {
   feed: FEED,
   connector: homeOffice,
-  kindOf: (r) => r.type,
-  keyOf: (r) => r.key,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     switch (kind) {

@@ -95,8 +95,6 @@ async function applyBatch(db: Db, agency: string, records: readonly LaPersonReco
 export const laPersonFeed: FeedApplier<LaPersonRecord> = {
   feed: FEED,
   connector: laPerson,
-  kindOf: (r) => r.type,
-  keyOf: (r) => r.key,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     switch (kind) {

@@ -56,8 +56,6 @@ const TABLES: Record<string, [string, string]> = { missing_report: ['police.miss
 export const policeFeed: FeedApplier<PoliceRecord> = {
   feed: FEED,
   connector: police,
-  kindOf: (r) => r.type,
-  keyOf: (r) => r.key,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     if (kind === 'person') return retractSourceIdentities(db, agency, FEED, keys);

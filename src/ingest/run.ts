@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { Item, Rejection, Warning } from '../../connectors/kit/contract';
+import type { Item, Keyed, Rejection, Warning } from '../../connectors/kit/contract';
 import type { Db } from '../db';
 import type { Logger } from '../log';
 import type { FeedApplier } from './feed';
@@ -79,9 +79,9 @@ async function startOrResume(db: Db, feed: string, agency: string, full: boolean
   return { id: created!.id, checkpoint: 0, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0, resumed: false };
 }
 
-interface Pending<R> { ordinal: number; item: Item<R> }
+interface Pending<R extends Keyed> { ordinal: number; item: Item<R> }
 
-async function applyBatch<R>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number): Promise<Counts> {
+async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number): Promise<Counts> {
   return db.transaction(async (tx) => {
     const counts: Counts = { read: batch.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0 };
     const rejections: (Rejection & { ordinal: number })[] = [];
@@ -92,8 +92,8 @@ async function applyBatch<R>(db: Db, applier: FeedApplier<R>, agency: string, ru
         rejections.push({ ...item.rejection, ordinal });
         continue;
       }
-      const key = applier.keyOf(item.record);
-      records.push({ record: item.record, kind: applier.kindOf(item.record), key, hash: contentHash(item.record) });
+      const key = item.record.key;
+      records.push({ record: item.record, kind: item.record.type, key, hash: contentHash(item.record) });
       for (const w of item.warnings) warnings.push({ ...w, ordinal, file: item.position.file, line: item.position.line, key });
     }
     const known = records.length
@@ -156,7 +156,7 @@ async function applyBatch<R>(db: Db, applier: FeedApplier<R>, agency: string, ru
 }
 
 /** Retract what a complete snapshot no longer contains, and finish the run, in one transaction. */
-async function finish(db: Db, applier: FeedApplier<unknown>, agency: string, runId: string, full: boolean): Promise<number> {
+async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, full: boolean): Promise<number> {
   return db.transaction(async (tx) => {
     let retracted = 0;
     if (full) {
@@ -176,7 +176,7 @@ async function finish(db: Db, applier: FeedApplier<unknown>, agency: string, run
   });
 }
 
-export async function ingest<R>(db: Db, log: Logger, applier: FeedApplier<R>, options: IngestOptions): Promise<IngestSummary> {
+export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: FeedApplier<R>, options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const full = options.full ?? false;
   const batchSize = options.batchSize ?? 2000;
@@ -215,6 +215,6 @@ export async function ingest<R>(db: Db, log: Logger, applier: FeedApplier<R>, op
     log.error({ runId: run.id, errorName: (error as Error).name }, 'ingest run interrupted');
     throw error;
   }
-  const retracted = await finish(db, applier as FeedApplier<unknown>, options.agency, run.id, full);
+  const retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full);
   return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, retracted, durationMs: Date.now() - started, resumed: run.resumed };
 }

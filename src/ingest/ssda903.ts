@@ -80,8 +80,6 @@ async function applyBatch(db: Db, agency: string, records: readonly Ssda903Recor
 export const ssda903Feed: FeedApplier<Ssda903Record> = {
   feed: FEED,
   connector: ssda903,
-  kindOf: (r) => r.type,
-  keyOf: (r) => r.key,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     if (kind === 'child') return retractSourceIdentities(db, agency, FEED, keys);

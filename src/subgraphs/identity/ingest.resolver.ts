@@ -27,9 +27,12 @@ export class IngestRejection {
   @Field(() => Int, { nullable: true, description: 'For a push: the index of the record in `records`.' }) recordIndex!: number | null;
 }
 
+/**
+ * What became of what a run read: read = inserted + updated + unchanged + rejected. The fields of
+ * both types below; type-graphql emits only reachable types, so this base never appears itself.
+ */
 @ObjectType()
-export class IngestSummary {
-  @Field(() => ID) runId!: string;
+abstract class IngestCounts {
   @Field() feed!: string;
   @Field() agency!: string;
   @Field(() => Int) read!: number;
@@ -39,26 +42,22 @@ export class IngestSummary {
   @Field(() => Int) rejected!: number;
   @Field(() => Int) retracted!: number;
   @Field(() => Int) warnings!: number;
+}
+
+@ObjectType()
+export class IngestSummary extends IngestCounts {
+  @Field(() => ID) runId!: string;
   @Field(() => Int) durationMs!: number;
   @Field(() => [IngestRejection]) rejections!: IngestRejection[];
 }
 
 @ObjectType({ description: 'One ingest run: what was read and what became of it.' })
-export class IngestRun {
+export class IngestRun extends IngestCounts {
   @Field(() => ID) id!: string;
-  @Field() feed!: string;
-  @Field() agency!: string;
   @Field({ description: 'RUNNING, COMPLETED or FAILED.' }) phase!: string;
   @Field() fullSnapshot!: boolean;
   @Field(() => GraphQLDateTime) startedAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true }) finishedAt!: Date | null;
-  @Field(() => Int) read!: number;
-  @Field(() => Int) inserted!: number;
-  @Field(() => Int) updated!: number;
-  @Field(() => Int) unchanged!: number;
-  @Field(() => Int) rejected!: number;
-  @Field(() => Int) retracted!: number;
-  @Field(() => Int) warnings!: number;
 
   @Field(() => [IngestRejection], { description: 'In the order they were read.' })
   async rejections(
