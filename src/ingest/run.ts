@@ -81,7 +81,13 @@ async function startOrResume(db: Db, feed: string, agency: string, full: boolean
 
 interface Pending<R extends Keyed> { ordinal: number; item: Item<R> }
 
-async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number): Promise<Counts> {
+/**
+ * `firstLoad`: no other run has recorded state for this agency's feed, so every record is new
+ * (a key cannot recur within one input: the connector rejects duplicates) and the hash lookup is
+ * skipped. Two runs of the same agency and feed at once would each count the other's records as
+ * new; the state itself stays right (the upsert below).
+ */
+async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean): Promise<Counts> {
   return db.transaction(async (tx) => {
     const counts: Counts = { read: batch.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0 };
     const rejections: (Rejection & { ordinal: number })[] = [];
@@ -96,7 +102,7 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
       records.push({ record: item.record, kind: item.record.type, key, hash: contentHash(item.record) });
       for (const w of item.warnings) warnings.push({ ...w, ordinal, file: item.position.file, line: item.position.line, key });
     }
-    const known = records.length
+    const known = records.length && !firstLoad
       ? await tx.query<{ kind: string; local_key: string; content_hash: string; retracted_at: Date | null }>(
           // One primary-key probe per record (LATERAL), whatever the table's size or the planner's
           // statistics: a join let a fresh table's stale estimates choose a scan of the whole feed.
@@ -183,6 +189,11 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
   const { digest, lines } = await inputDigest(applier.feed, options.agency, full, options.files);
   const run = await startOrResume(db, applier.feed, options.agency, full, digest);
   options.onStart?.({ lines, resumedAt: run.checkpoint });
+  const [prior] = await db.query<{ exists: boolean }>(
+    'select exists (select 1 from ingest.record_state where agency = $1 and feed = $2 and last_run_id <> $3) as exists',
+    [options.agency, applier.feed, run.id],
+  );
+  const firstLoad = !prior!.exists;
   const totals: Counts = { read: run.read, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, warnings: run.warnings };
   log.info({ runId: run.id, feed: applier.feed, agency: options.agency, resumed: run.resumed, checkpoint: run.checkpoint }, 'ingest run');
   let ordinal = 0;
@@ -194,7 +205,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     const upTo = ordinal;
     batch = [];
     await writing;
-    writing = applyBatch(db, applier, options.agency, run.id, items, upTo).then((counts) => {
+    writing = applyBatch(db, applier, options.agency, run.id, items, upTo, firstLoad).then((counts) => {
       for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
       options.onProgress?.({ read: totals.read, rejected: totals.rejected });
     });
