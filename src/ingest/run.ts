@@ -83,9 +83,10 @@ interface Pending<R extends Keyed> { ordinal: number; item: Item<R> }
 
 /**
  * `firstLoad`: no other run has recorded state for this agency's feed, so every record is new
- * (a key cannot recur within one input: the connector rejects duplicates) and the hash lookup is
- * skipped. Two runs of the same agency and feed at once would each count the other's records as
- * new; the state itself stays right (the upsert below).
+ * (a key cannot recur within one input: the connector rejects duplicates): the hash lookup is
+ * skipped and the record state is inserted, not upserted. A second run of the same agency and
+ * feed started meanwhile makes this one fail on a duplicate key; it is left RUNNING and, run
+ * again, resumes with the lookup (the other run's state then exists).
  */
 async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean): Promise<Counts> {
   return db.transaction(async (tx) => {
@@ -130,7 +131,7 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
       await tx.query(
         `insert into ingest.record_state (agency, feed, kind, local_key, content_hash, last_run_id)
          select $1, $2, k, l, h, $6 from unnest($3::text[], $4::text[], $5::text[]) as t(k, l, h)
-         on conflict (agency, feed, kind, local_key) do update set content_hash = excluded.content_hash, last_run_id = excluded.last_run_id, retracted_at = null`,
+         ${firstLoad ? '' : 'on conflict (agency, feed, kind, local_key) do update set content_hash = excluded.content_hash, last_run_id = excluded.last_run_id, retracted_at = null'}`,
         [agency, applier.feed, records.map((r) => r.kind), records.map((r) => r.key), records.map((r) => r.hash), runId],
       );
     }
