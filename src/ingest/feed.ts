@@ -6,8 +6,11 @@ import type { Db } from '../db';
 export interface FeedApplier<R extends Keyed> {
   readonly feed: string;
   readonly connector: Connector<R>;
-  /** Write new or changed records, in the batch's transaction. */
-  apply(db: Db, agency: string, records: readonly R[]): Promise<void>;
+  /**
+   * Write new or changed records, in the batch's transaction. `firstLoad`: no other run has state
+   * for this agency's feed, so no row of it can exist yet (see `upsert`).
+   */
+  apply(db: Db, agency: string, records: readonly R[], firstLoad: boolean): Promise<void>;
   /** Mark the domain rows of these keys retracted (a full snapshot no longer has them). */
   retract(db: Db, agency: string, kind: string, keys: readonly string[]): Promise<void>;
 }
@@ -61,4 +64,12 @@ export async function retractSourceIdentities(db: Db, agency: string, feed: stri
 /** Retract an agency's rows of a domain table by their key column. */
 export async function retractRows(db: Db, table: string, keyColumn: string, agency: string, keys: readonly string[]): Promise<void> {
   await db.query(`update ${table} set retracted_at = now() where agency = $1 and ${keyColumn} = any($2::text[])`, [agency, keys]);
+}
+
+/**
+ * An upsert statement, or on a feed's first load its plain INSERT: no row of the agency's feed can
+ * exist yet, so the ON CONFLICT path (the most expensive part of a bulk load) is skipped.
+ */
+export function upsert(sql: string, firstLoad: boolean): string {
+  return firstLoad ? sql.replace(/\s+on conflict \([^)]*\) do update set [\s\S]*?(?=\s+returning\s|$)/i, '') : sql;
 }

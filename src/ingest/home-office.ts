@@ -1,13 +1,13 @@
 /** Applying Home Office records: persons (with documents and age dispute), encounters, status, NRM. */
 import { homeOffice, type HomeOfficeRecord } from '../../connectors/home-office';
 import type { Db } from '../db';
-import { ensureSourceIdentities, ofType, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { applyPersonFacts, columnsOf } from './person';
 
 const FEED = 'home-office';
 const personRef = (r: HomeOfficeRecord) => (r.type === 'person' ? r.key : r.personRef);
 
-async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRecord[]): Promise<void> {
+async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRecord[], firstLoad: boolean): Promise<void> {
   const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef));
   const si = (r: HomeOfficeRecord) => identity.get(personRef(r))!;
   const people = ofType(records, 'person');
@@ -16,10 +16,11 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
   await db.query('update immigration.age_dispute set retracted_at = now() where source_identity_id = any($1::uuid[]) and retracted_at is null', [people.filter((p) => !p.ageDispute).map(si)]);
   if (disputes.length) {
     await db.query(
+      upsert(
       `insert into immigration.age_dispute (source_identity_id, agency, claimed_dob, status, assessed_at, merton_compliant)
        select s, $1, c, st, a, m from unnest($2::uuid[], $3::date[], $4::text[], $5::date[], $6::boolean[]) as t(s, c, st, a, m)
        on conflict (source_identity_id) do update set claimed_dob = excluded.claimed_dob, status = excluded.status, assessed_at = excluded.assessed_at,
-         merton_compliant = excluded.merton_compliant, last_seen = now(), retracted_at = null`,
+         merton_compliant = excluded.merton_compliant, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, ...columnsOf(disputes.map((p) => [si(p), p.ageDispute!.claimedDob, p.ageDispute!.status, p.ageDispute!.assessedAt, p.ageDispute!.mertonCompliant]), 5)],
     );
   }
@@ -27,11 +28,12 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
   const encounters = ofType(records, 'encounter');
   if (encounters.length) {
     await db.query(
+      upsert(
       `insert into immigration.encounter (source_identity_id, agency, encounter_ref, at, kind, location, unaccompanied, referred_to_la, border_flag_set)
        select s, $1, k, a, kd, l, u, r, b from unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::boolean[]) as t(s, k, a, kd, l, u, r, b)
        on conflict (agency, encounter_ref) do update set source_identity_id = excluded.source_identity_id, at = excluded.at, kind = excluded.kind,
          location = excluded.location, unaccompanied = excluded.unaccompanied, referred_to_la = excluded.referred_to_la,
-         border_flag_set = excluded.border_flag_set, last_seen = now(), retracted_at = null`,
+         border_flag_set = excluded.border_flag_set, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, ...columnsOf(encounters.map((e) => [si(e), e.key, e.at, e.kind, e.location, e.unaccompanied, e.referredToLa, e.borderFlagSet]), 8)],
     );
   }
@@ -39,10 +41,11 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
   const statuses = ofType(records, 'status');
   if (statuses.length) {
     await db.query(
+      upsert(
       `insert into immigration.asylum_status (source_identity_id, agency, claimed_at, status, decided_at, leave_expires_at)
        select s, $1, c, st, d, l from unnest($2::uuid[], $3::date[], $4::text[], $5::date[], $6::date[]) as t(s, c, st, d, l)
        on conflict (agency, source_identity_id) do update set claimed_at = excluded.claimed_at, status = excluded.status, decided_at = excluded.decided_at,
-         leave_expires_at = excluded.leave_expires_at, last_seen = now(), retracted_at = null`,
+         leave_expires_at = excluded.leave_expires_at, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, ...columnsOf(statuses.map((s) => [si(s), s.claimedAt, s.status, s.decidedAt, s.leaveExpiresAt]), 5)],
     );
   }
@@ -51,6 +54,7 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
   if (referrals.length) {
     const rows = referrals.map((n) => [si(n), n.key, n.referredAt, n.firstResponder, n.competentAuthority, JSON.stringify(n.exploitationTypes), n.reasonableGrounds, n.reasonableGroundsAt, n.conclusiveGrounds, n.conclusiveGroundsAt]);
     await db.query(
+      upsert(
       `insert into immigration.nrm_referral (source_identity_id, agency, nrm_ref, referred_at, first_responder, competent_authority, exploitation_types,
          reasonable_grounds, reasonable_grounds_at, conclusive_grounds, conclusive_grounds_at)
        select s, $1, k, r, f, c, array(select jsonb_array_elements_text(e::jsonb)), rg, rga, cg, cga
@@ -58,7 +62,7 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
        on conflict (agency, nrm_ref) do update set source_identity_id = excluded.source_identity_id, referred_at = excluded.referred_at,
          first_responder = excluded.first_responder, competent_authority = excluded.competent_authority, exploitation_types = excluded.exploitation_types,
          reasonable_grounds = excluded.reasonable_grounds, reasonable_grounds_at = excluded.reasonable_grounds_at,
-         conclusive_grounds = excluded.conclusive_grounds, conclusive_grounds_at = excluded.conclusive_grounds_at, last_seen = now(), retracted_at = null`,
+         conclusive_grounds = excluded.conclusive_grounds, conclusive_grounds_at = excluded.conclusive_grounds_at, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, ...columnsOf(rows, 10)],
     );
   }

@@ -5,13 +5,13 @@
  */
 import { laPerson, type LaPersonRecord } from '../../connectors/la-person';
 import type { Db } from '../db';
-import { ensureSourceIdentities, ofType, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { columnsOf } from './person';
 
 const FEED = 'la-person';
 const factKey = (r: LaPersonRecord) => `${r.type}:${r.key}`;
 
-async function applyBatch(db: Db, agency: string, records: readonly LaPersonRecord[]): Promise<void> {
+async function applyBatch(db: Db, agency: string, records: readonly LaPersonRecord[], firstLoad: boolean): Promise<void> {
   const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child));
   const si = (r: LaPersonRecord) => identity.get(r.child)!;
   const factRecords = records.filter((r) => r.type === 'person' || r.type === 'identifier' || r.type === 'alias' || r.type === 'contact');
@@ -70,10 +70,11 @@ async function applyBatch(db: Db, agency: string, records: readonly LaPersonReco
   const plan = ofType(records, 'plan');
   if (plan.length) {
     await db.query(
+      upsert(
       `insert into care.plan_item (source_identity_id, agency, local_key, item, status, recorded_at, note)
        select s, $1, k, i, st, r, n from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) as t(s, k, i, st, r, n)
        on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, item = excluded.item, status = excluded.status,
-         recorded_at = excluded.recorded_at, note = excluded.note, last_seen = now(), retracted_at = null`,
+         recorded_at = excluded.recorded_at, note = excluded.note, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, ...columnsOf(plan.map((p) => [si(p), p.key, p.item, p.status, p.recordedAt, p.note]), 6)],
     );
   }
@@ -81,12 +82,13 @@ async function applyBatch(db: Db, agency: string, records: readonly LaPersonReco
   const consents = ofType(records, 'consent');
   if (consents.length) {
     await db.query(
+      upsert(
       `insert into care.consent (source_identity_id, agency, local_key, given_by, categories, recipients, purpose, given_at, expires_at, withdrawn_at)
        select s, $1, k, g, array(select jsonb_array_elements_text(c::jsonb)), array(select jsonb_array_elements_text(r::jsonb)), p, ga, ea, wa
          from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[]) as t(s, k, g, c, r, p, ga, ea, wa)
        on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, given_by = excluded.given_by, categories = excluded.categories,
          recipients = excluded.recipients, purpose = excluded.purpose, given_at = excluded.given_at, expires_at = excluded.expires_at,
-         withdrawn_at = excluded.withdrawn_at, last_seen = now(), retracted_at = null`,
+         withdrawn_at = excluded.withdrawn_at, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, ...columnsOf(consents.map((c) => [si(c), c.key, c.givenBy, JSON.stringify(c.categories), JSON.stringify(c.recipients), c.purpose, c.givenAt, c.expiresAt, c.withdrawnAt]), 9)],
     );
   }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Item, Keyed, Rejection, Warning } from '../../connectors/kit/contract';
 import type { Db } from '../db';
 import type { Logger } from '../log';
-import type { FeedApplier } from './feed';
+import { upsert, type FeedApplier } from './feed';
 
 export interface IngestOptions {
   agency: string;
@@ -84,7 +84,7 @@ interface Pending<R extends Keyed> { ordinal: number; item: Item<R> }
 /**
  * `firstLoad`: no other run has recorded state for this agency's feed, so every record is new
  * (a key cannot recur within one input: the connector rejects duplicates): the hash lookup is
- * skipped and the record state is inserted, not upserted. A second run of the same agency and
+ * skipped and every write is a plain insert (`upsert`). A second run of the same agency and
  * feed started meanwhile makes this one fail on a duplicate key; it is left RUNNING and, run
  * again, resumes with the lookup (the other run's state then exists).
  */
@@ -126,12 +126,15 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
       }
       changed.push(r.record);
     }
-    if (changed.length) await applier.apply(tx, agency, changed);
+    if (changed.length) await applier.apply(tx, agency, changed, firstLoad);
     if (records.length) {
       await tx.query(
-        `insert into ingest.record_state (agency, feed, kind, local_key, content_hash, last_run_id)
-         select $1, $2, k, l, h, $6 from unnest($3::text[], $4::text[], $5::text[]) as t(k, l, h)
-         ${firstLoad ? '' : 'on conflict (agency, feed, kind, local_key) do update set content_hash = excluded.content_hash, last_run_id = excluded.last_run_id, retracted_at = null'}`,
+        upsert(
+          `insert into ingest.record_state (agency, feed, kind, local_key, content_hash, last_run_id)
+           select $1, $2, k, l, h, $6 from unnest($3::text[], $4::text[], $5::text[]) as t(k, l, h)
+           on conflict (agency, feed, kind, local_key) do update set content_hash = excluded.content_hash, last_run_id = excluded.last_run_id, retracted_at = null`,
+          firstLoad,
+        ),
         [agency, applier.feed, records.map((r) => r.kind), records.map((r) => r.key), records.map((r) => r.hash), runId],
       );
     }

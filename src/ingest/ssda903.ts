@@ -1,7 +1,7 @@
 /** Applying SSDA903 records: children to source identities, episodes to placements, missing periods, UASC. */
 import { ssda903, type Ssda903Record } from '../../connectors/ssda903';
 import type { Db } from '../db';
-import { ensureSourceIdentities, ofType, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 
 const FEED = 'ssda903';
 
@@ -14,7 +14,7 @@ const TABLES: Record<Exclude<Ssda903Record['type'], 'child'>, string> = {
 type Of<T extends Ssda903Record['type']> = Extract<Ssda903Record, { type: T }>;
 
 /** A batch in set-based statements: one per table, whatever the batch size. */
-async function applyBatch(db: Db, agency: string, records: readonly Ssda903Record[]): Promise<void> {
+async function applyBatch(db: Db, agency: string, records: readonly Ssda903Record[], firstLoad: boolean): Promise<void> {
   const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child));
   const si = (r: Ssda903Record) => identity.get(r.child)!;
 
@@ -43,13 +43,14 @@ async function applyBatch(db: Db, agency: string, records: readonly Ssda903Recor
   if (episodes.length) {
     const columns: ((r: Of<'episode'>) => unknown)[] = [si, (r) => r.key, (r) => r.place, (r) => r.ls, (r) => r.decom, (r) => r.dec, (r) => r.plPost, (r) => r.homePost, (r) => r.urn, (r) => r.reasonPlaceChange, (r) => r.placeProvider];
     await db.query(
+      upsert(
       `insert into care.placement (source_identity_id, agency, local_key, placement_type, legal_status, started_on, ended_on, postcode, home_postcode, urn, reason_for_change, placement_provider)
        select s, $1, k, pt, ls, so, eo, pc, hp, u, rc, pp
          from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]) as t(s, k, pt, ls, so, eo, pc, hp, u, rc, pp)
        on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, placement_type = excluded.placement_type,
          legal_status = excluded.legal_status, started_on = excluded.started_on, ended_on = excluded.ended_on, postcode = excluded.postcode,
          home_postcode = excluded.home_postcode, urn = excluded.urn, reason_for_change = excluded.reason_for_change,
-         placement_provider = excluded.placement_provider, last_seen = now(), retracted_at = null`,
+         placement_provider = excluded.placement_provider, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, ...columns.map((c) => episodes.map(c))],
     );
   }
@@ -57,10 +58,11 @@ async function applyBatch(db: Db, agency: string, records: readonly Ssda903Recor
   const missing = ofType(records, 'missing');
   if (missing.length) {
     await db.query(
+      upsert(
       `insert into care.missing_episode (source_identity_id, agency, local_key, kind, started_at, ended_at)
        select s, $1, k, kd, st::date, en::date from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) as t(s, k, kd, st, en)
        on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, kind = excluded.kind,
-         started_at = excluded.started_at, ended_at = excluded.ended_at, last_seen = now(), retracted_at = null`,
+         started_at = excluded.started_at, ended_at = excluded.ended_at, last_seen = now(), retracted_at = null`, firstLoad),
       [agency, missing.map(si), missing.map((r) => r.key), missing.map((r) => r.kind), missing.map((r) => r.start), missing.map((r) => r.end)],
     );
   }
@@ -68,10 +70,11 @@ async function applyBatch(db: Db, agency: string, records: readonly Ssda903Recor
   const uasc = ofType(records, 'uasc');
   if (uasc.length) {
     await db.query(
+      upsert(
       `insert into care.uasc_status (source_identity_id, agency, local_key, ceased_on)
        select s, $1, k, c from unnest($2::uuid[], $3::text[], $4::date[]) as t(s, k, c)
        on conflict (agency, local_key) do update set source_identity_id = excluded.source_identity_id, ceased_on = excluded.ceased_on,
-         last_seen = now(), retracted_at = null`,
+         last_seen = now(), retracted_at = null`, firstLoad),
       [agency, uasc.map(si), uasc.map((r) => r.key), uasc.map((r) => r.ceased)],
     );
   }
