@@ -83,3 +83,9 @@ export async function* readCsv(filePath: string): AsyncGenerator<CsvItem> {
   while (skipped.length) yield { kind: 'rejection', rejection: skipped.shift()! };
   if (!columns) yield { kind: 'rejection', rejection: { file, code: 'EMPTY_FILE', reason: 'the file is empty: a header row is required', raw: '' } };
 }
+
+/** One CSV cell as RFC 4180 writes it: quoted when it holds a comma, quote or line break. */
+export function csvCell(value: unknown): string {
+  const s = value === null || value === undefined ? '' : String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

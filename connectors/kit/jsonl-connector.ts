@@ -5,8 +5,6 @@
 import { itemOf, type Connector, type InputFile, type Item, type Keyed, type Warning } from './contract';
 import { readJsonl } from './jsonl';
 
-export type { Keyed } from './contract';
-
 export type RecordParser<R> = (o: Record<string, unknown>, warnings: Warning[]) => R;
 
 export function jsonlConnector<R extends Keyed>(feed: string, parsers: Record<string, RecordParser<R>>): Connector<R> {

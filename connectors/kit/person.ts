@@ -12,7 +12,7 @@ export const NAME_KINDS = ['LEGAL', 'ASSERTED', 'ALTERNATE', 'NICKNAME', 'WEAK']
 export const PRECISIONS = ['DAY', 'MONTH', 'YEAR'] as const;
 export const SEXES: Record<string, 'MALE' | 'FEMALE' | 'OTHER' | 'UNKNOWN'> = { M: 'MALE', F: 'FEMALE', X: 'OTHER', U: 'UNKNOWN' };
 const MODALITIES = ['FINGERPRINT', 'PHOTO', 'DNA', 'IRIS'] as const;
-const CONTACT_KINDS = ['PHONE', 'SOCIAL_MEDIA', 'EMAIL', 'TRAVEL_CARD', 'DEVICE'] as const;
+export const CONTACT_KINDS = ['PHONE', 'SOCIAL_MEDIA', 'EMAIL', 'TRAVEL_CARD', 'DEVICE'] as const;
 
 export interface PersonName { kind: (typeof NAME_KINDS)[number]; given: string | null; family: string | null; full: string | null; script: string | null }
 export interface ContactPoint { kind: (typeof CONTACT_KINDS)[number]; platform: string | null; value: string; canonical: string }
@@ -43,32 +43,36 @@ export function personFacts(o: Obj, warnings: Warning[]): PersonFacts {
   if (sexCode !== null && !(sexCode in SEXES)) throw new FieldError('sex', 'UNKNOWN_CODE', `expected M, F, X or U, received "${sexCode}"`);
   const nationality = optStr(o, 'nationality');
   if (nationality !== null && !/^[A-Z]{3}$/.test(nationality)) throw new FieldError('nationality', 'UNKNOWN_CODE', `expected an ISO 3166 alpha-3 code, received "${nationality}"`);
-  const identifiers: CanonicalIdentifier[] = [];
-  objects(o, 'identifiers').forEach((x, i) => {
-    const id = canonicalIdentifier(str(x, 'scheme', `identifiers[${i}].scheme`).toUpperCase(), str(x, 'value', `identifiers[${i}].value`));
-    if (!id) return;
-    if (id.warning) warnings.push({ field: `identifiers[${i}].value`, code: 'BAD_IDENTIFIER', message: `${id.scheme}: ${id.warning}; kept unverified` });
-    identifiers.push(id);
-  });
+  const identifiers = objects(o, 'identifiers')
+    .map((x, i) => checkedIdentifier(str(x, 'scheme', `identifiers[${i}].scheme`).toUpperCase(), str(x, 'value', `identifiers[${i}].value`), `identifiers[${i}].value`, warnings))
+    .filter((id): id is CanonicalIdentifier => id !== undefined);
   const biometrics = objects(o, 'biometrics').map((b, i) => ({
     modality: oneOf(b, 'modality', MODALITIES, `biometrics[${i}].modality`),
     repository: str(b, 'repository', `biometrics[${i}].repository`).toUpperCase(),
     reference: str(b, 'reference', `biometrics[${i}].reference`).toUpperCase(),
   }));
-  const contacts: ContactPoint[] = [];
-  objects(o, 'contacts').forEach((c, i) => {
-    const kind = oneOf(c, 'kind', CONTACT_KINDS, `contacts[${i}].kind`);
-    const value = str(c, 'value', `contacts[${i}].value`);
-    const platform = optStr(c, 'platform', `contacts[${i}].platform`);
-    let canonical = value.trim();
-    if (kind === 'PHONE') {
-      const phone = canonicalPhone(value);
-      if (phone) canonical = phone;
-      else warnings.push({ field: `contacts[${i}].value`, code: 'BAD_IDENTIFIER', message: 'not a possible phone number; kept as given' });
-    } else if (kind === 'SOCIAL_MEDIA' && platform) canonical = canonicalHandle(platform, value);
-    else if (kind === 'EMAIL') canonical = value.trim().toLowerCase();
-    else canonical = value.replace(/\s+/g, '').toUpperCase();
-    contacts.push({ kind, platform, value, canonical });
-  });
+  const contacts = objects(o, 'contacts').map((c, i) =>
+    contactPoint(oneOf(c, 'kind', CONTACT_KINDS, `contacts[${i}].kind`), optStr(c, 'platform', `contacts[${i}].platform`), str(c, 'value', `contacts[${i}].value`), `contacts[${i}].value`, warnings),
+  );
   return { names, dob, sex: sexCode === null ? null : SEXES[sexCode]!, nationality, identifiers, biometrics, contacts };
+}
+
+/** An identifier canonicalised, with a warning when its check fails (kept, unverified); undefined for "no identifier" codes. */
+export function checkedIdentifier(scheme: string, value: string, field: string, warnings: Warning[]): CanonicalIdentifier | undefined {
+  const id = canonicalIdentifier(scheme, value);
+  if (id?.warning) warnings.push({ field, code: 'BAD_IDENTIFIER', message: `${id.scheme}: ${id.warning}; kept unverified` });
+  return id;
+}
+
+/** A contact point with its canonical form: E.164 phones, platform:handle, lower-case e-mail, compact upper-case otherwise. */
+export function contactPoint(kind: ContactPoint['kind'], platform: string | null, value: string, field: string, warnings: Warning[]): ContactPoint {
+  let canonical: string;
+  if (kind === 'PHONE') {
+    const phone = canonicalPhone(value);
+    if (!phone) warnings.push({ field, code: 'BAD_IDENTIFIER', message: 'not a possible phone number; kept as given' });
+    canonical = phone ?? value.trim();
+  } else if (kind === 'SOCIAL_MEDIA' && platform) canonical = canonicalHandle(platform, value);
+  else if (kind === 'EMAIL') canonical = value.trim().toLowerCase();
+  else canonical = value.replace(/\s+/g, '').toUpperCase();
+  return { kind, platform, value, canonical };
 }

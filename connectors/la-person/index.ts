@@ -3,11 +3,11 @@
  * (feeds.md §2): person, linked identifiers, aliases, contacts, plan items, consent records.
  * Files are told apart by header; `pers_person_id` is the same id as SSDA903 `CHILD`.
  */
-import { FieldError, type Warning } from '../kit/contract';
+import { FieldError } from '../kit/contract';
 import { csvConnector } from '../kit/csv-connector';
 import { parseIsoDate, parseIsoDateTime } from '../kit/dates';
-import { canonicalHandle, canonicalIdentifier, canonicalPhone, type CanonicalIdentifier } from '../kit/identifiers';
-import { NAME_KINDS, PRECISIONS, SEXES, type ContactPoint, type PersonName } from '../kit/person';
+import type { CanonicalIdentifier } from '../kit/identifiers';
+import { checkedIdentifier, CONTACT_KINDS, contactPoint, NAME_KINDS, PRECISIONS, SEXES, type ContactPoint, type PersonName } from '../kit/person';
 
 export const PLAN_ITEMS = [
   'ROLES_EXPLAINED', 'FREE_CARE_EXPLAINED', 'PHOTOGRAPH', 'FINGERPRINTS', 'PHYSICAL_DESCRIPTION', 'SOCIAL_MEDIA', 'PHONE', 'TRAVEL_CARD', 'FAMILY_CONTACTS',
@@ -16,7 +16,6 @@ export const PLAN_ITEMS = [
 export const PLAN_STATUSES = ['DONE', 'NOT_DONE', 'DECLINED', 'NOT_APPLICABLE'] as const;
 const CATEGORIES = ['IDENTITY', 'IDENTIFIERS', 'BIOMETRIC_REFS', 'CONTACT', 'MISSING', 'LOCATION', 'FAMILY', 'IMMIGRATION', 'EXPLOITATION', 'HEALTH', 'CARE_PLAN', 'CRIMINAL'];
 const AGENCY_KINDS = ['CHILDRENS_SERVICES', 'POLICE', 'IMMIGRATION', 'NCA', 'HEALTH', 'EDUCATION'];
-const CONTACT_KINDS = ['PHONE', 'SOCIAL_MEDIA', 'EMAIL', 'TRAVEL_CARD', 'DEVICE'] as const;
 
 /** SSD identifier types → harbour schemes. */
 export const SSD_SCHEMES: Record<string, string> = {
@@ -55,11 +54,6 @@ function list(v: Row, c: string, allowed: string[]): string[] {
   if (unknown) throw new FieldError(c, 'UNKNOWN_CODE', `unknown value "${unknown}" (expected ${allowed.join(', ')}, separated by ;)`);
   return values;
 }
-function identifier(scheme: string, value: string, field: string, warnings: Warning[]): CanonicalIdentifier | undefined {
-  const id = canonicalIdentifier(scheme, value);
-  if (id?.warning) warnings.push({ field, code: 'BAD_IDENTIFIER', message: `${scheme}: ${id.warning}; kept unverified` });
-  return id;
-}
 
 export const laPerson = csvConnector<LaPersonRecord>('la-person', [
   {
@@ -75,8 +69,8 @@ export const laPerson = csvConnector<LaPersonRecord>('la-person', [
       if (!given && !family) throw new FieldError('pers_forename', 'MISSING_VALUE', 'a person needs a forename or a surname');
       const dob = opt(v, 'pers_dob');
       const identifiers = [
-        v.pers_upn ? identifier('UPN', v.pers_upn, 'pers_upn', warnings) : undefined,
-        v.pers_common_child_id ? identifier('NHS_NUMBER', v.pers_common_child_id, 'pers_common_child_id', warnings) : undefined,
+        v.pers_upn ? checkedIdentifier('UPN', v.pers_upn, 'pers_upn', warnings) : undefined,
+        v.pers_common_child_id ? checkedIdentifier('NHS_NUMBER', v.pers_common_child_id, 'pers_common_child_id', warnings) : undefined,
       ].filter((x): x is CanonicalIdentifier => x !== undefined);
       return {
         type: 'person', key: child, child, name: { kind: 'LEGAL', given, family, full: null, script: null },
@@ -91,7 +85,7 @@ export const laPerson = csvConnector<LaPersonRecord>('la-person', [
       const child = need(v, 'link_person_id');
       const type = need(v, 'link_identifier_type');
       const scheme = SSD_SCHEMES[type.toUpperCase()] ?? type.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-      const id = identifier(scheme, need(v, 'link_identifier_value'), 'link_identifier_value', warnings);
+      const id = checkedIdentifier(scheme, need(v, 'link_identifier_value'), 'link_identifier_value', warnings);
       if (!id) throw new FieldError('link_identifier_value', 'MISSING_VALUE', `"${v.link_identifier_value}" says there is no ${scheme}`);
       const validFrom = v.link_valid_from_date ? parseIsoDate('link_valid_from_date', v.link_valid_from_date) : null;
       const validTo = v.link_valid_to_date ? parseIsoDate('link_valid_to_date', v.link_valid_to_date) : null;
@@ -112,18 +106,8 @@ export const laPerson = csvConnector<LaPersonRecord>('la-person', [
     name: 'contacts.csv', signature: 'kind', required: ['person_id', 'kind', 'value'],
     parse: (v, warnings) => {
       const child = need(v, 'person_id');
-      const kind = oneOf(v, 'kind', CONTACT_KINDS);
-      const value = need(v, 'value');
-      const platform = opt(v, 'platform');
-      let canonical = value.trim();
-      if (kind === 'PHONE') {
-        const phone = canonicalPhone(value);
-        if (phone) canonical = phone;
-        else warnings.push({ field: 'value', code: 'BAD_IDENTIFIER', message: 'not a possible phone number; kept as given' });
-      } else if (kind === 'SOCIAL_MEDIA' && platform) canonical = canonicalHandle(platform, value);
-      else if (kind === 'EMAIL') canonical = value.trim().toLowerCase();
-      else canonical = value.replace(/\s+/g, '').toUpperCase();
-      return { type: 'contact', key: `${child}/${kind}/${canonical}`, child, contact: { kind, platform, value, canonical }, recordedAt: when(v, 'recorded_at'), note: opt(v, 'note') };
+      const contact = contactPoint(oneOf(v, 'kind', CONTACT_KINDS), opt(v, 'platform'), need(v, 'value'), 'value', warnings);
+      return { type: 'contact', key: `${child}/${contact.kind}/${contact.canonical}`, child, contact, recordedAt: when(v, 'recorded_at'), note: opt(v, 'note') };
     },
   },
   {

@@ -9,6 +9,7 @@
  * Layout: `<out>/<agency>/<feed>/<files>` (what `harbour demo load` ingests) and `<out>/truth.csv`.
  */
 import fs from 'node:fs';
+import { csvCell } from '../../connectors/kit/csv';
 import path from 'node:path';
 import { mrzCheckDigit } from '../../connectors/kit/identifiers';
 import { ORIGINS, ORIGIN_WEIGHTS, type Origin, type OriginSpec } from './names';
@@ -61,10 +62,6 @@ const day = 86_400_000;
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 const uk = (d: Date) => `${iso(d).slice(8, 10)}/${iso(d).slice(5, 7)}/${iso(d).slice(0, 4)}`;
 const ETHNIC: Record<Origin, string> = { VIETNAMESE: 'AOTH', ALBANIAN: 'WOTH', ERITREAN: 'BAFR', AFGHAN: 'AOTH', ARABIC: 'OOTH', KURDISH: 'OOTH', UK: 'WBRI' };
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 function weighted(r: Rng): Origin {
   const total = ORIGIN_WEIGHTS.reduce((n, [, w]) => n + w, 0);

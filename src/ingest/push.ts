@@ -5,6 +5,7 @@
  * ingested, and the rejections mapped back to the index of the record that caused them.
  */
 import fs from 'node:fs';
+import { csvCell } from '../../connectors/kit/csv';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db';
@@ -22,10 +23,6 @@ const CSV_TABLES: Record<string, Record<string, string>> = {
 /** At most this many records in one push. */
 export const MAX_PUSH_RECORDS = 10_000;
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 export interface PushResult {
   summary: IngestSummary;
