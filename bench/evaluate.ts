@@ -1,0 +1,136 @@
+/**
+ * Quality on the development sets (`npm run evaluate`): FEBRL deduplication, Latin
+ * transliteration variants (Wikidata Cyrillic/Hebrew groups) and Arabic script against Latin.
+ * Pairs graded CERTAIN or PROBABLE count as predicted matches.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, personRecord, type PreparedRecord } from '../src/matching';
+
+const shared = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const model = new MatchModel(DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS);
+const predicted = (a: PreparedRecord, b: PreparedRecord) => {
+  const g = model.score(a, b).grade;
+  return g === 'CERTAIN' || g === 'PROBABLE';
+};
+
+/** A seeded generator (mulberry32), so every run samples the same pairs. */
+function random(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function nameOnly(id: string, name: string): PreparedRecord {
+  return prepare({ id, names: [name] });
+}
+
+export function variantGroups(file: string): string[][] {
+  const groups = new Map<string, Set<string>>();
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const [latin, source, count] = line.split('\t');
+    if (!latin || !source || Number(count) < 3 || !/^[a-z]+$/.test(latin)) continue;
+    const g = groups.get(source) ?? new Set<string>();
+    g.add(latin);
+    groups.set(source, g);
+  }
+  return [...groups.values()].map((g) => [...g]).filter((g) => g.length > 1);
+}
+
+function evaluateVariants(label: string, file: string, rand: () => number) {
+  const groups = variantGroups(file);
+  let tp = 0, positives = 0;
+  const misses: string[] = [];
+  for (const g of groups) {
+    for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) {
+      positives++;
+      if (predicted(nameOnly('a', g[i]!), nameOnly('b', g[j]!))) tp++;
+      else if (misses.length < 15) misses.push(`${g[i]}/${g[j]}`);
+    }
+  }
+  const all = groups.flatMap((g, gi) => g.map((n) => [n, gi] as const));
+  let fp = 0, negatives = 0;
+  const falses: string[] = [];
+  while (negatives < 100000) {
+    const x = all[Math.floor(rand() * all.length)]!;
+    const y = all[Math.floor(rand() * all.length)]!;
+    if (x[1] === y[1] || x[0] === y[0]) continue;
+    negatives++;
+    if (predicted(nameOnly('a', x[0]), nameOnly('b', y[0]))) {
+      fp++;
+      if (falses.length < 15) falses.push(`${x[0]}/${y[0]}`);
+    }
+  }
+  console.log(`${label}: ${groups.length} groups, recall ${(tp / positives).toFixed(4)} (${tp}/${positives}), false positives ${(fp / negatives * 100).toFixed(3)}% (${fp}/${negatives})`);
+  console.log(`  missed e.g. ${misses.join(' ')}\n  false e.g. ${falses.join(' ')}`);
+  return { recall: tp / positives, fpRate: fp / negatives };
+}
+
+function evaluateArabic(rand: () => number) {
+  const pairs = fs.readFileSync(path.join(shared, 'names', 'ar2en-train.txt'), 'utf8').split('\n').map((l) => l.split('\t')).filter((p) => p.length === 2 && p[0] && p[1]) as [string, string][];
+  let tp = 0, fp = 0;
+  const misses: string[] = [];
+  const falses: string[] = [];
+  for (const [ar, en] of pairs) {
+    if (predicted(nameOnly('a', ar), nameOnly('b', en))) tp++;
+    else if (misses.length < 15) misses.push(`${ar}/${en}`);
+    const other = pairs[Math.floor(rand() * pairs.length)]!;
+    if (other[1] !== en && predicted(nameOnly('a', ar), nameOnly('b', other[1]))) {
+      fp++;
+      if (falses.length < 15) falses.push(`${ar}/${other[1]}`);
+    }
+  }
+  console.log(`arabic→latin: recall ${(tp / pairs.length).toFixed(4)} (${tp}/${pairs.length}), false positives ${(fp / pairs.length * 100).toFixed(3)}%`);
+  console.log(`  missed e.g. ${misses.join(' ')}\n  false e.g. ${falses.join(' ')}`);
+}
+
+/** A FEBRL row as a person record (address = number, street, locality, suburb, state). */
+export function febrlRecord(row: Record<string, string>): Record<string, string> {
+  const t = (k: string) => (row[k] ?? '').trim();
+  const dob = t('date_of_birth');
+  const iso = /^\d{8}$/.test(dob) ? `${dob.slice(0, 4)}-${dob.slice(4, 6)}-${dob.slice(6, 8)}` : '';
+  const valid = iso && !Number.isNaN(Date.parse(iso)) && new Date(iso).toISOString().startsWith(iso) ? iso : '';
+  return {
+    record_id: t('rec_id'), full_name: '', given_name: t('given_name'), family_name: t('surname'), dob: valid, sex: '', nationality: '', phone: '', fingerprint_ref: '',
+    identifiers: t('soc_sec_id') ? `ssn:${t('soc_sec_id')}` : '', address: [t('street_number'), t('address_1'), t('address_2'), t('suburb'), t('state')].filter(Boolean).join(' '), postcode: t('postcode'),
+  };
+}
+
+function evaluateFebrl(file: string) {
+  const rows = parse(fs.readFileSync(file, 'utf8'), { columns: true, trim: true, skip_empty_lines: true }) as Record<string, string>[];
+  const recs = rows.map((r) => prepare(personRecord(febrlRecord(r))));
+  const entity = (id: string) => id.split('-')[1];
+  let tp = 0, fp = 0, truePairs = 0;
+  const byEntity = new Map<string, number>();
+  for (const r of recs) byEntity.set(entity(r.source.id)!, (byEntity.get(entity(r.source.id)!) ?? 0) + 1);
+  for (const n of byEntity.values()) truePairs += (n * (n - 1)) / 2;
+  const fps: string[] = [];
+  const fns: string[] = [];
+  for (let i = 0; i < recs.length; i++) for (let j = i + 1; j < recs.length; j++) {
+    const same = entity(recs[i]!.source.id) === entity(recs[j]!.source.id);
+    // Skip the obviously different quickly: full pairwise is the point here, but not n² scoring of everything.
+    const p = predicted(recs[i]!, recs[j]!);
+    if (p && same) tp++;
+    else if (p) { fp++; if (fps.length < 5) fps.push(`${recs[i]!.source.id}~${recs[j]!.source.id}`); }
+    else if (same && fns.length < 8) fns.push(`${recs[i]!.source.id}~${recs[j]!.source.id}`);
+  }
+  const precision = tp / (tp + fp), recall = tp / truePairs;
+  console.log(`${path.basename(file)}: precision ${precision.toFixed(4)} recall ${recall.toFixed(4)} F1 ${(2 * precision * recall / (precision + recall)).toFixed(4)} (tp ${tp}, fp ${fp}, true pairs ${truePairs})`);
+  console.log(`  fp e.g. ${fps.join(' ')}\n  fn e.g. ${fns.join(' ')}`);
+}
+
+if (require.main === module) {
+  const rand = random(7);
+  const which = process.argv[2] ?? 'all';
+  if (which === 'all' || which === 'names') {
+    evaluateVariants('russian variants', path.join(shared, 'names', 'wd_russian_80'), rand);
+    evaluateVariants('hebrew variants', path.join(shared, 'names', 'wd_hebrew.normalized.aligned.tokens'), rand);
+    evaluateArabic(rand);
+  }
+  if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(shared, 'febrl', f));
+}

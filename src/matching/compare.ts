@@ -1,0 +1,242 @@
+/**
+ * Comparators with ordered levels. Each returns the first (strongest) level that holds, or null
+ * when either side lacks the field (a missing field is no evidence either way).
+ */
+import type { PreparedDob, PreparedRecord, PreparedToken } from './record';
+import { editDistance, jaroWinkler } from './strings';
+
+export const TOKEN_LEVELS = ['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH', 'SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT'] as const;
+export type TokenLevel = (typeof TOKEN_LEVELS)[number];
+
+export const DOB_LEVELS = ['EXACT', 'SWAP', 'TYPO', 'MONTH', 'YEAR', 'NEAR_YEAR', 'DIFFERENT'] as const;
+export type DobLevel = (typeof DOB_LEVELS)[number];
+
+export const ID_LEVELS = ['VERIFIED_EQUAL', 'EQUAL', 'SHARED', 'NEAR', 'DIFFERENT'] as const;
+export type IdLevel = (typeof ID_LEVELS)[number];
+
+export const BIOMETRIC_LEVELS = ['EQUAL', 'SHARED', 'DIFFERENT'] as const;
+export type BiometricLevel = (typeof BIOMETRIC_LEVELS)[number];
+
+export const CONTACT_LEVELS = ['EQUAL', 'SHARED'] as const;
+export type ContactLevel = (typeof CONTACT_LEVELS)[number];
+
+export const AGREE_LEVELS = ['AGREE', 'DISAGREE'] as const;
+export type AgreeLevel = (typeof AGREE_LEVELS)[number];
+
+export const ADDRESS_LEVELS = ['EXACT', 'HIGH', 'PARTIAL', 'DIFFERENT'] as const;
+export type AddressLevel = (typeof ADDRESS_LEVELS)[number];
+
+export const POSTCODE_LEVELS = ['EXACT', 'NEAR', 'DIFFERENT'] as const;
+export type PostcodeLevel = (typeof POSTCODE_LEVELS)[number];
+
+/** How often a value is shared in the data matched against; a value held by many identities (a hostel phone) is demoted. */
+export interface Frequencies {
+  /** Identities holding this identifier, biometric reference or contact (`kind:value`). */
+  valueCount?(key: string): number;
+  /** Relative frequency (0..1) of a name token among all name tokens. */
+  tokenFrequency?(token: string): number | undefined;
+}
+
+/** A value held by more identities than this is no longer strong evidence. */
+export const SHARED_ABOVE = 5;
+
+function intersects(a: readonly string[], b: readonly string[]): boolean {
+  for (const x of a) if (x && b.includes(x)) return true;
+  return false;
+}
+
+export function compareTokens(a: PreparedToken, b: PreparedToken): TokenLevel {
+  if (a.text === b.text || intersects(a.forms, b.forms)) return 'EXACT';
+  // Arabic or Hebrew script against Latin: the script wrote no short vowels, so consonants decide.
+  if (a.abjad !== b.abjad && intersects(a.skeleton, b.skeleton)) return 'SCRIPT_SKELETON';
+  if (a.text.length === 1 || b.text.length === 1) return a.text[0] === b.text[0] ? 'INITIAL' : 'DIFFERENT';
+  if (intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jaroWinkler(a.text, b.text) >= 0.8)) return 'VARIANT';
+  const jw = jaroWinkler(a.text, b.text);
+  if (intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
+  if (jw >= 0.92) return 'JW_HIGH';
+  if (intersects(a.skeleton, b.skeleton) && a.skeleton[0]!.length >= 2) return 'SKELETON';
+  if (jw >= 0.85) return 'JW_MID';
+  return 'DIFFERENT';
+}
+
+export interface TokenMatch {
+  readonly a: string;
+  readonly b: string;
+  readonly level: TokenLevel;
+}
+
+export interface NameAlignment {
+  readonly matches: readonly TokenMatch[];
+  readonly weight: number;
+}
+
+/**
+ * Order-free alignment of two names' tokens ("Nguyen Van Anh" / "Anh Nguyen", an Eritrean
+ * given + father's + grandfather's name against given + father's): token pairs are taken
+ * greedily by weight; a token of the shorter name left without a partner counts as DIFFERENT,
+ * extra tokens of the longer name (a middle name one agency did not record) count nothing.
+ * The best pair of names across both records' names wins.
+ */
+export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: (level: TokenLevel, a: PreparedToken, b: PreparedToken) => number): NameAlignment | null {
+  let best: NameAlignment | null = null;
+  for (const na of a.names) {
+    for (const nb of b.names) {
+      const alignment = alignTokens(na, nb, tokenWeight);
+      if (!best || alignment.weight > best.weight) best = alignment;
+    }
+  }
+  return best;
+}
+
+function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[], tokenWeight: (level: TokenLevel, a: PreparedToken, b: PreparedToken) => number): NameAlignment {
+  const pairs: { i: number; j: number; level: TokenLevel; weight: number }[] = [];
+  for (let i = 0; i < na.length; i++) {
+    for (let j = 0; j < nb.length; j++) {
+      const level = compareTokens(na[i]!, nb[j]!);
+      if (level !== 'DIFFERENT') pairs.push({ i, j, level, weight: tokenWeight(level, na[i]!, nb[j]!) });
+    }
+  }
+  pairs.sort((x, y) => y.weight - x.weight || x.i - y.i || x.j - y.j);
+  const usedA = new Set<number>();
+  const usedB = new Set<number>();
+  const matches: TokenMatch[] = [];
+  let weight = 0;
+  for (const p of pairs) {
+    if (usedA.has(p.i) || usedB.has(p.j) || p.weight <= 0) continue;
+    usedA.add(p.i);
+    usedB.add(p.j);
+    matches.push({ a: na[p.i]!.text, b: nb[p.j]!.text, level: p.level });
+    weight += p.weight;
+  }
+  // Unpaired tokens of the shorter name: each is a disagreement.
+  const leftA = na.filter((_, i) => !usedA.has(i));
+  const leftB = nb.filter((_, j) => !usedB.has(j));
+  for (let k = 0; k < Math.min(leftA.length, leftB.length); k++) {
+    matches.push({ a: leftA[k]!.text, b: leftB[k]!.text, level: 'DIFFERENT' });
+    weight += tokenWeight('DIFFERENT', leftA[k]!, leftB[k]!);
+  }
+  return { matches, weight };
+}
+
+function compareDob(a: PreparedDob, b: PreparedDob): DobLevel {
+  if (a.precision === 'DAY' && b.precision === 'DAY') {
+    if (a.year === b.year && a.month === b.month && a.day === b.day) return 'EXACT';
+    if (a.year === b.year && a.month === b.day && a.day === b.month) return 'SWAP';
+    if (editDistance(a.digits, b.digits, 1) <= 1) return 'TYPO';
+  }
+  if (a.year === b.year) {
+    if (a.month !== null && b.month !== null) return a.month === b.month ? 'MONTH' : 'DIFFERENT';
+    return 'YEAR';
+  }
+  if (Math.abs(a.year - b.year) <= 1 && (a.precision !== 'DAY' || b.precision !== 'DAY' || a.placeholder || b.placeholder)) return 'NEAR_YEAR';
+  if (a.precision === 'DAY' && b.precision === 'DAY' && editDistance(a.digits, b.digits, 1) <= 1) return 'TYPO';
+  return 'DIFFERENT';
+}
+
+export interface DobComparison {
+  readonly level: DobLevel;
+  readonly placeholder: boolean;
+}
+
+export function compareDobs(a: PreparedRecord, b: PreparedRecord): DobComparison | null {
+  const left = a.dobs.length ? a.dobs : ageRangeDobs(a);
+  const right = b.dobs.length ? b.dobs : ageRangeDobs(b);
+  if (!left.length || !right.length) return null;
+  let best: DobComparison | null = null;
+  for (const x of left) {
+    for (const y of right) {
+      const level = compareDob(x, y);
+      if (!best || DOB_LEVELS.indexOf(level) < DOB_LEVELS.indexOf(best.level)) best = { level, placeholder: x.placeholder || y.placeholder };
+    }
+  }
+  return best;
+}
+
+/** An age range ("about 16") as the birth years it allows, each of YEAR precision. */
+function ageRangeDobs(r: PreparedRecord): PreparedDob[] {
+  const range = r.source.ageRange;
+  if (!range) return [];
+  const asOf = range.asOf ? new Date(range.asOf) : new Date();
+  const latest = asOf.getUTCFullYear() - range.min;
+  const earliest = asOf.getUTCFullYear() - range.max - 1;
+  const years: PreparedDob[] = [];
+  for (let y = earliest; y <= latest && years.length < 30; y++) years.push({ year: y, month: null, day: null, precision: 'YEAR', placeholder: false, digits: String(y) });
+  return years;
+}
+
+export function compareAgree(a: string | null | undefined, b: string | null | undefined): AgreeLevel | null {
+  if (!a || !b) return null;
+  return a === b ? 'AGREE' : 'DISAGREE';
+}
+
+function shared(freq: Frequencies | undefined, key: string): boolean {
+  return (freq?.valueCount?.(key) ?? 0) > SHARED_ABOVE;
+}
+
+export interface KeyedComparison<L> {
+  readonly level: L;
+  /** What agreed or disagreed (`scheme` or `repository`), for the explanation. */
+  readonly what: string;
+}
+
+export function compareIdentifiers(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): KeyedComparison<IdLevel> | null {
+  const left = a.source.identifiers ?? [];
+  const right = b.source.identifiers ?? [];
+  let best: KeyedComparison<IdLevel> | null = null;
+  const consider = (level: IdLevel, what: string) => {
+    if (!best || ID_LEVELS.indexOf(level) < ID_LEVELS.indexOf(best.level)) best = { level, what };
+  };
+  for (const x of left) {
+    for (const y of right) {
+      if (x.scheme !== y.scheme) continue;
+      if (x.value === y.value) {
+        if (shared(freq, `id:${x.scheme}:${x.value}`)) consider('SHARED', x.scheme);
+        else consider(x.verified && y.verified ? 'VERIFIED_EQUAL' : 'EQUAL', x.scheme);
+      } else consider(editDistance(x.value, y.value, 1) <= 1 ? 'NEAR' : 'DIFFERENT', x.scheme);
+    }
+  }
+  return best;
+}
+
+export function compareBiometrics(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): KeyedComparison<BiometricLevel> | null {
+  let best: KeyedComparison<BiometricLevel> | null = null;
+  for (const x of a.source.biometrics ?? []) {
+    for (const y of b.source.biometrics ?? []) {
+      if (x.repository !== y.repository) continue;
+      const level: BiometricLevel = x.reference !== y.reference ? 'DIFFERENT' : shared(freq, `bio:${x.repository}:${x.reference}`) ? 'SHARED' : 'EQUAL';
+      if (!best || BIOMETRIC_LEVELS.indexOf(level) < BIOMETRIC_LEVELS.indexOf(best.level)) best = { level, what: x.repository };
+    }
+  }
+  return best;
+}
+
+export function compareContacts(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): KeyedComparison<ContactLevel> | null {
+  const right = new Set(b.source.contacts ?? []);
+  let best: KeyedComparison<ContactLevel> | null = null;
+  for (const value of a.source.contacts ?? []) {
+    if (!right.has(value)) continue;
+    if (!shared(freq, `contact:${value}`)) return { level: 'EQUAL', what: value.startsWith('+') ? 'phone' : 'contact' };
+    best = { level: 'SHARED', what: value.startsWith('+') ? 'phone' : 'contact' };
+  }
+  return best;
+}
+
+export function compareAddress(a: PreparedRecord, b: PreparedRecord): AddressLevel | null {
+  if (!a.address.length || !b.address.length) return null;
+  if (a.address.join(' ') === b.address.join(' ')) return 'EXACT';
+  // Mean over the shorter address of each token's best Jaro–Winkler against the other's tokens.
+  const [short, long] = a.address.length <= b.address.length ? [a.address, b.address] : [b.address, a.address];
+  let sum = 0;
+  for (const t of short) sum += Math.max(...long.map((u) => jaroWinkler(t, u)));
+  const similarity = sum / short.length;
+  const coverage = short.length / long.length;
+  if (similarity >= 0.95 && coverage >= 0.6) return 'HIGH';
+  if (similarity >= 0.85) return 'PARTIAL';
+  return 'DIFFERENT';
+}
+
+export function comparePostcode(a: PreparedRecord, b: PreparedRecord): PostcodeLevel | null {
+  if (!a.postcode || !b.postcode) return null;
+  if (a.postcode === b.postcode) return 'EXACT';
+  return editDistance(a.postcode, b.postcode, 1) <= 1 ? 'NEAR' : 'DIFFERENT';
+}

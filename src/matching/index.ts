@@ -1,0 +1,8 @@
+/** The matching library: pure TypeScript, no GraphQL, no database. */
+export { foldText, nameTokens, variantKey, skeleton, phoneticKeys } from './normalise';
+export { jaroWinkler, editDistance } from './strings';
+export { prepare, prepareDob, type MatchRecord, type PreparedRecord, type MatchDob, type Precision } from './record';
+export * from './compare';
+export { MatchModel, FIELDS, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
+export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
+export { personRecord, PersonCsvError, PERSON_COLUMNS } from './person-csv';

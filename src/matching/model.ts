@@ -1,0 +1,188 @@
+/**
+ * The Fellegi–Sunter model: match weight = prior + Σ log2(m/u) over the fields both records
+ * hold, each field at the level its comparator found. Every score carries its per-field
+ * contributions (they sum to the weight, prior included) and the top reasons in plain words.
+ */
+import {
+  alignNames, compareAddress, compareAgree, compareBiometrics, compareContacts, compareDobs, compareIdentifiers, comparePostcode,
+  TOKEN_LEVELS, type Frequencies, type TokenLevel, type TokenMatch,
+} from './compare';
+import type { PreparedRecord, PreparedToken } from './record';
+
+export const FIELDS = ['name', 'dob', 'sex', 'nationality', 'identifiers', 'biometrics', 'contacts', 'address', 'postcode'] as const;
+export type Field = (typeof FIELDS)[number];
+
+export interface Probabilities {
+  /** P(level | the records are the same person). */
+  readonly m: number;
+  /** P(level | they are not). */
+  readonly u: number;
+}
+
+export interface ModelParameters {
+  /** Bumped whenever the parameters change; stored with every training run. */
+  readonly version: string;
+  /** log2 odds that a candidate pair is a match, before any evidence. */
+  readonly prior: number;
+  readonly fields: { readonly [F in Field]: Readonly<Record<string, Probabilities>> };
+  /** Floor for a name token's term frequency, so one odd token cannot dominate. */
+  readonly minTokenFrequency: number;
+}
+
+export type MatchGrade = 'CERTAIN' | 'PROBABLE' | 'POSSIBLE' | 'CERTAINLY_NOT';
+
+/** Grade thresholds on the match probability (configuration, not tuned per data set). */
+export interface GradeThresholds {
+  readonly certain: number;
+  readonly probable: number;
+  readonly possible: number;
+}
+
+export interface Contribution {
+  readonly field: Field | 'prior';
+  /** The comparator level, e.g. `VARIANT`; for names the strongest token level. */
+  readonly level: string;
+  /** log2(m/u): positive is evidence for, negative against. */
+  readonly weight: number;
+  /** Plain words for a person to read. */
+  readonly reason: string;
+}
+
+export interface Score {
+  readonly weight: number;
+  readonly probability: number;
+  readonly grade: MatchGrade;
+  readonly contributions: readonly Contribution[];
+  /** The strongest contributions' reasons, for and against. */
+  readonly reasons: readonly string[];
+}
+
+const log2 = Math.log2;
+
+export function weightOf(p: Probabilities): number {
+  return log2(p.m / p.u);
+}
+
+export function gradeOf(probability: number, t: GradeThresholds): MatchGrade {
+  if (probability >= t.certain) return 'CERTAIN';
+  if (probability >= t.probable) return 'PROBABLE';
+  if (probability >= t.possible) return 'POSSIBLE';
+  return 'CERTAINLY_NOT';
+}
+
+/** FHIR `$match` codes, used in CSV outputs. */
+export function fhirGrade(grade: MatchGrade): string {
+  return grade.toLowerCase().replace('_', '-');
+}
+
+export class MatchModel {
+  constructor(
+    readonly parameters: ModelParameters,
+    readonly thresholds: GradeThresholds,
+  ) {}
+
+  private level(field: Field, level: string): Probabilities {
+    const p = this.parameters.fields[field][level];
+    if (!p) throw new Error(`model ${this.parameters.version}: no m/u for ${field} level ${level}`);
+    return p;
+  }
+
+  /** A name token pair's weight; an exact or variant agreement on a common token weighs less. */
+  tokenWeight(level: TokenLevel, a: PreparedToken, _b: PreparedToken, freq?: Frequencies): number {
+    const p = this.level('name', level);
+    if ((level === 'EXACT' || level === 'VARIANT') && freq?.tokenFrequency) {
+      const f = freq.tokenFrequency(a.text);
+      if (f !== undefined) return log2(p.m / Math.max(f, this.parameters.minTokenFrequency));
+    }
+    return weightOf(p);
+  }
+
+  score(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): Score {
+    const contributions: Contribution[] = [{ field: 'prior', level: 'PRIOR', weight: this.parameters.prior, reason: 'prior odds of a candidate pair' }];
+    const add = (field: Field, level: string | null | undefined, reason: (level: string) => string) => {
+      if (!level) return;
+      contributions.push({ field, level, weight: weightOf(this.level(field, level)), reason: reason(level) });
+    };
+
+    const names = alignNames(a, b, (level, x, y) => this.tokenWeight(level, x, y, freq));
+    if (names && names.matches.length) contributions.push({ field: 'name', level: strongest(names.matches), weight: names.weight, reason: nameReason(names.matches) });
+
+    const dob = compareDobs(a, b);
+    add('dob', dob?.level, (level) => dobReason(level, dob?.placeholder ?? false));
+    add('sex', compareAgree(a.source.sex, b.source.sex), (l) => (l === 'AGREE' ? 'same sex' : 'different sex recorded'));
+    add('nationality', compareAgree(a.source.nationality, b.source.nationality), (l) => (l === 'AGREE' ? 'same nationality' : 'different nationality recorded'));
+    const ids = compareIdentifiers(a, b, freq);
+    add('identifiers', ids?.level, (l) => identifierReason(l, ids?.what ?? ''));
+    const bio = compareBiometrics(a, b, freq);
+    add('biometrics', bio?.level, (l) => biometricReason(l, bio?.what ?? '', a, b));
+    const contact = compareContacts(a, b, freq);
+    add('contacts', contact?.level, (l) => (l === 'EQUAL' ? `same ${contact!.what}` : `same ${contact!.what}, but one many identities share`));
+    add('address', compareAddress(a, b), (l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l);
+    add('postcode', comparePostcode(a, b), (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
+
+    const weight = contributions.reduce((s, c) => s + c.weight, 0);
+    const probability = 1 / (1 + 2 ** -weight);
+    const reasons = contributions
+      .filter((c) => c.field !== 'prior' && Math.abs(c.weight) >= 0.5)
+      .sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight))
+      .slice(0, 4)
+      .map((c) => c.reason);
+    return { weight, probability, grade: gradeOf(probability, this.thresholds), contributions, reasons };
+  }
+}
+
+function strongest(matches: readonly TokenMatch[]): TokenLevel {
+  const order = TOKEN_LEVELS;
+  return matches.map((m) => m.level).sort((x, y) => order.indexOf(x) - order.indexOf(y))[0] ?? 'DIFFERENT';
+}
+
+function nameReason(matches: readonly TokenMatch[]): string {
+  const agreeing = matches.filter((m) => m.level !== 'DIFFERENT');
+  const differing = matches.length - agreeing.length;
+  const words = (m: TokenMatch) => `${m.a} / ${m.b}`;
+  const kinds: string[] = [];
+  const of = (level: TokenLevel) => agreeing.filter((m) => m.level === level);
+  if (of('EXACT').length) kinds.push(agreeing.length === of('EXACT').length && !differing ? 'names agree' : `${of('EXACT').length} name part${of('EXACT').length > 1 ? 's' : ''} agree`);
+  if (of('VARIANT').length) kinds.push(`names are transliteration variants (${of('VARIANT').map(words).join(', ')})`);
+  if (of('PHONETIC').length) kinds.push(`names sound alike (${of('PHONETIC').map(words).join(', ')})`);
+  if (of('JW_HIGH').length || of('JW_MID').length) kinds.push(`names spelled similarly (${[...of('JW_HIGH'), ...of('JW_MID')].map(words).join(', ')})`);
+  if (of('SCRIPT_SKELETON').length) kinds.push(`names agree in their consonants across scripts (${of('SCRIPT_SKELETON').map(words).join(', ')})`);
+  if (of('SKELETON').length) kinds.push(`names share their consonant skeleton (${of('SKELETON').map(words).join(', ')})`);
+  if (of('INITIAL').length) kinds.push('an initial agrees');
+  if (differing) kinds.push(`${differing} name part${differing > 1 ? 's' : ''} differ${differing > 1 ? '' : 's'}`);
+  return kinds.join('; ');
+}
+
+function dobReason(level: string, placeholder: boolean): string {
+  switch (level) {
+    case 'EXACT': return 'same date of birth';
+    case 'SWAP': return 'dates of birth agree with day and month swapped';
+    case 'TYPO': return 'dates of birth differ by one digit';
+    case 'MONTH': return 'born the same month and year';
+    case 'YEAR': return placeholder ? 'born the same year; day and month are a placeholder' : 'born the same year';
+    case 'NEAR_YEAR': return 'born within a year of each other (an estimated or disputed age)';
+    case 'DIFFERENT': return 'different dates of birth';
+    default: return level;
+  }
+}
+
+function identifierReason(level: string, scheme: string): string {
+  switch (level) {
+    case 'VERIFIED_EQUAL': return `same ${scheme} (check character verified)`;
+    case 'EQUAL': return `same ${scheme}`;
+    case 'SHARED': return `same ${scheme}, but many identities share it`;
+    case 'NEAR': return `${scheme} differs by one character`;
+    case 'DIFFERENT': return `different ${scheme}`;
+    default: return level;
+  }
+}
+
+function biometricReason(level: string, repository: string, a: PreparedRecord, b: PreparedRecord): string {
+  const modality = [...(a.source.biometrics ?? []), ...(b.source.biometrics ?? [])].find((x) => x.repository === repository)?.modality?.toLowerCase() ?? 'biometric';
+  switch (level) {
+    case 'EQUAL': return `same ${repository} ${modality} reference`;
+    case 'SHARED': return `same ${repository} ${modality} reference, but many identities share it`;
+    case 'DIFFERENT': return `different ${repository} ${modality} references`;
+    default: return level;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Name normalisation: one Latin, lower-case form of any script, name tokens with Arabic particles
+ * joined consistently, and the keys the comparators and candidate passes share (a variant key, a
+ * consonant skeleton, Double Metaphone codes).
+ *
+ * The same functions run at ingest (to write match keys), in candidate generation and in the
+ * comparators, so a key computed for the store and one computed for a query always agree.
+ */
+import anyAscii from 'any-ascii';
+import doubleMetaphone from 'double-metaphone';
+
+/** Any script to lower-case ASCII letters and single spaces; apostrophes vanish ("O'Brien" → "obrien"). */
+export function foldText(text: string): string {
+  return anyAscii(text.normalize('NFC'))
+    .toLowerCase()
+    .replace(/['`’‘ʼʻ´]/g, '')
+    .replace(/[^a-z]+/g, ' ')
+    .trim();
+}
+
+/**
+ * Arabic particles written apart, hyphenated or joined: "Abd al-Rahman", "Abdul Rahman" and
+ * "Abdulrahman" become one token; "al-Hassan" and "Alhassan" one token whose bare form
+ * ("hassan") is kept as an alternative. ("van" is a Vietnamese middle name, not a particle.)
+ */
+const JOIN_NEXT = new Set(['al', 'el', 'ul', 'ar', 'as', 'ash', 'ad', 'ad', 'az', 'an', 'at', 'abd', 'abdul', 'abdel', 'abdal', 'abdol', 'abu', 'abou', 'bin', 'ibn', 'bint', 'ben']);
+const ARTICLE = /^(al|el|ul|ar|as|ash|ad|az|an|at)(?=[a-z]{3})/;
+
+export interface NameToken {
+  /** The folded token, particles joined. */
+  readonly text: string;
+  /** `text` and, for a token that starts with an article or particle, the bare name. */
+  readonly forms: readonly string[];
+}
+
+/** Tokens of a name; "SURNAME, Given" is read as given then family (order does not matter to matching, but explanations read better). */
+export function nameTokens(name: string): NameToken[] {
+  const comma = name.indexOf(',');
+  const ordered = comma > 0 ? `${name.slice(comma + 1)} ${name.slice(0, comma)}` : name;
+  const words = foldText(ordered).split(' ').filter(Boolean);
+  const joined: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let word = words[i]!;
+    // "abd al rahman": keep joining while the word is a particle and a word follows.
+    while (JOIN_NEXT.has(word) && i + 1 < words.length && !(word === 'ben' && words.length <= 2)) word += words[++i]!;
+    joined.push(word);
+  }
+  return joined.map((text) => {
+    const forms = [text];
+    const bare = text.replace(/^(abd(?:ul|el|al|ol)?|abou?|bint?|ibn)/, '').replace(ARTICLE, '');
+    if (bare !== text && bare.length >= 3) forms.push(bare);
+    return { text, forms };
+  });
+}
+
+/**
+ * The transliteration-variant key: common spelling alternations of one sound (x/ks, ph/f, kh/h,
+ * w/v, c/k, ck, q, sch/sh, tch/ch, doubled letters, y and j as vowel glides) reduced to one form,
+ * then vowels dropped after the first letter. "Aleksandr"/"Alexander", "Mohammed"/"Muhammad",
+ * "Sergei"/"Sergey"/"Sergej" share a key.
+ */
+export function variantKey(token: string): string {
+  let s = token
+    .replace(/x/g, 'ks')
+    .replace(/ph/g, 'f')
+    .replace(/tsch|tch|cz/g, 'ch')
+    .replace(/sch|sz/g, 'sh')
+    .replace(/kh/g, 'h')
+    .replace(/ck/g, 'k')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/c(?!h)/g, 'k')
+    .replace(/q/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/(?<=.)j/g, 'y')
+    .replace(/([aeiouy])h$/, '$1')
+    .replace(/(.)\1+/g, '$1');
+  const first = s[0] ?? '';
+  s = s.slice(1).replace(/[aeiouy]/g, '');
+  return (/[aeiouy]/.test(first) ? '*' : first) + s;
+}
+
+/**
+ * A consonant skeleton for names written without short vowels (Arabic script) or transliterated
+ * from them: the variant key's alternations plus p/b, v/f, j/g, gh/g, th/t, dh/d, z/s; vowels,
+ * y, w and a final h dropped; doubles collapsed. "Petronilla" and Arabic "bytrwnyl" → "btrnl".
+ */
+export function skeleton(token: string): string {
+  return token
+    .replace(/x/g, 'ks')
+    .replace(/ph/g, 'f')
+    .replace(/tsh|tch|sch|sh|ch/g, 's')
+    .replace(/kh/g, 'k')
+    .replace(/gh/g, 'g')
+    .replace(/th/g, 't')
+    .replace(/dh/g, 'd')
+    .replace(/ck/g, 'k')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/[cq]/g, 'k')
+    .replace(/p/g, 'b')
+    .replace(/v/g, 'f')
+    .replace(/j/g, 'g')
+    .replace(/z/g, 's')
+    .replace(/h$/, '')
+    .replace(/[aeiouyw]/g, '')
+    .replace(/(.)\1+/g, '$1');
+}
+
+/** Double Metaphone codes of a token (primary, and the alternate when it differs). */
+export function phoneticKeys(token: string): string[] {
+  const [primary, alternate] = doubleMetaphone(token);
+  return alternate && alternate !== primary ? [primary, alternate] : [primary];
+}

@@ -1,0 +1,108 @@
+/**
+ * What the matcher knows of one record (a source identity, a search example or a row of a
+ * person-record CSV), and its prepared form: every key the comparators need, computed once.
+ */
+import { nameTokens, phoneticKeys, skeleton, variantKey, foldText } from './normalise';
+
+export type Precision = 'DAY' | 'MONTH' | 'YEAR';
+
+export interface MatchDob {
+  /** `YYYY-MM-DD`, `YYYY-MM` or `YYYY`. */
+  readonly value: string;
+  /** What the source says is known; defaults to what the value holds. */
+  readonly precision?: Precision;
+}
+
+export interface MatchRecord {
+  readonly id: string;
+  /** Each name as one string ("Given Family", "FAMILY, Given" or a full name in any script). */
+  readonly names: readonly string[];
+  readonly dobs?: readonly MatchDob[];
+  /** A search example's age range instead of a date of birth, in whole years on `asOf`. */
+  readonly ageRange?: { readonly min: number; readonly max: number; readonly asOf?: string };
+  readonly sex?: 'M' | 'F' | null;
+  /** ISO 3166 alpha-3. */
+  readonly nationality?: string | null;
+  readonly identifiers?: readonly { readonly scheme: string; readonly value: string; readonly verified: boolean }[];
+  readonly biometrics?: readonly { readonly repository: string; readonly reference: string; readonly modality?: string }[];
+  /** Canonical phones, handles (`platform:handle`), e-mails, travel-card numbers. */
+  readonly contacts?: readonly string[];
+  readonly address?: string | null;
+  readonly postcode?: string | null;
+}
+
+export interface PreparedToken {
+  readonly text: string;
+  readonly forms: readonly string[];
+  readonly variant: readonly string[];
+  readonly skeleton: readonly string[];
+  readonly phonetic: readonly string[];
+  /** Written in a script without short vowels (Arabic, Hebrew): compared by consonant skeleton. */
+  readonly abjad: boolean;
+}
+
+export interface PreparedDob {
+  readonly year: number;
+  readonly month: number | null;
+  readonly day: number | null;
+  /** After placeholders: 1 January and the 15th of a month count only as YEAR. */
+  readonly precision: Precision;
+  readonly placeholder: boolean;
+  readonly digits: string;
+}
+
+export interface PreparedRecord {
+  readonly source: MatchRecord;
+  readonly names: readonly (readonly PreparedToken[])[];
+  readonly dobs: readonly PreparedDob[];
+  readonly address: readonly string[];
+  readonly postcode: string | null;
+}
+
+const ABJAD = /[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
+
+export function prepareToken(text: string, forms: readonly string[], abjad = false): PreparedToken {
+  return {
+    abjad,
+    text,
+    forms,
+    variant: forms.map(variantKey),
+    skeleton: forms.map(skeleton),
+    phonetic: [...new Set(forms.flatMap(phoneticKeys))],
+  };
+}
+
+const DOB = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+export function prepareDob(dob: MatchDob): PreparedDob | null {
+  const m = DOB.exec(dob.value.trim());
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = m[2] ? Number(m[2]) : null;
+  const day = m[3] ? Number(m[3]) : null;
+  const stated: Precision = dob.precision ?? (day !== null ? 'DAY' : month !== null ? 'MONTH' : 'YEAR');
+  const placeholder = day !== null && ((day === 1 && month === 1) || day === 15);
+  const precision: Precision = placeholder ? 'YEAR' : stated === 'DAY' && day === null ? (month === null ? 'YEAR' : 'MONTH') : stated;
+  return { year, month: precision === 'YEAR' ? null : month, day: precision === 'DAY' ? day : null, precision, placeholder, digits: m[1]! + (m[2] ?? '') + (m[3] ?? '') };
+}
+
+export function prepare(record: MatchRecord): PreparedRecord {
+  const names = record.names.map((n) => nameTokens(n).map((t) => prepareToken(t.text, t.forms, ABJAD.test(n)))).filter((tokens) => tokens.length > 0);
+  const dobs = (record.dobs ?? []).map(prepareDob).filter((d): d is PreparedDob => d !== null);
+  const address = record.address ? foldAddress(record.address) : [];
+  const postcode = record.postcode ? record.postcode.replace(/\s+/g, '').toUpperCase() || null : null;
+  return { source: record, names, dobs, address, postcode };
+}
+
+/** Address tokens, folded, with common street words abbreviated one way. */
+export function foldAddress(address: string): string[] {
+  return foldText(address)
+    .split(' ')
+    .filter(Boolean)
+    .map((t) => STREET_WORDS[t] ?? t);
+}
+
+const STREET_WORDS: Record<string, string> = {
+  street: 'st', road: 'rd', avenue: 'ave', av: 'ave', drive: 'dr', lane: 'ln', court: 'ct', place: 'pl',
+  crescent: 'cres', circuit: 'cct', close: 'cl', terrace: 'tce', square: 'sq', highway: 'hwy', parade: 'pde',
+};
