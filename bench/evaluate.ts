@@ -124,7 +124,7 @@ function evaluateFebrl(file: string) {
   console.log(`  fp e.g. ${fps.join(' ')}\n  fn e.g. ${fns.join(' ')}`);
 }
 
-if (require.main === module) {
+if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
   const rand = random(7);
   const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'names') {
@@ -133,4 +133,25 @@ if (require.main === module) {
     evaluateArabic(rand);
   }
   if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(shared, 'febrl', f));
+}
+
+/** Write a FEBRL set as a person-record CSV (`febrl-csv IN OUT`), or score a link output against its truth (`febrl-score IN PAIRS`). */
+if (require.main === module && (process.argv[2] === 'febrl-csv' || process.argv[2] === 'febrl-score')) {
+  const rows = parse(fs.readFileSync(path.join(shared, 'febrl', process.argv[3]!), 'utf8'), { columns: true, trim: true, skip_empty_lines: true }) as Record<string, string>[];
+  if (process.argv[2] === 'febrl-csv') {
+    const cols = ['record_id', 'full_name', 'given_name', 'family_name', 'dob', 'sex', 'nationality', 'phone', 'fingerprint_ref', 'identifiers', 'address', 'postcode'];
+    const out = [cols.join(','), ...rows.map((r) => { const p = febrlRecord(r); return cols.map((c) => JSON.stringify(p[c] ?? '')).join(','); })];
+    fs.writeFileSync(process.argv[4]!, out.join('\n') + '\n');
+  } else {
+    const entity = (id: string) => id.split('-')[1];
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(entity(r.rec_id!)!, (counts.get(entity(r.rec_id!)!) ?? 0) + 1);
+    let truePairs = 0;
+    for (const n of counts.values()) truePairs += (n * (n - 1)) / 2;
+    const out = parse(fs.readFileSync(process.argv[4]!, 'utf8'), { columns: true }) as Record<string, string>[];
+    const predicted = out.filter((p) => p.grade === 'certain' || p.grade === 'probable');
+    const tp = predicted.filter((p) => entity(p.left_id!) === entity(p.right_id!)).length;
+    const precision = tp / predicted.length, recall = tp / truePairs;
+    console.log(`${process.argv[3]} via match link: precision ${precision.toFixed(4)} recall ${recall.toFixed(4)} F1 ${(2 * precision * recall / (precision + recall)).toFixed(4)} (tp ${tp}, predicted ${predicted.length}, true ${truePairs}, possible+ rows ${out.length})`);
+  }
 }

@@ -4,5 +4,6 @@ import { Ingest1763942400000 } from './1763942400000-ingest';
 import { HomeOffice1764028800000 } from './1764028800000-home-office';
 import { LaPerson1764115200000 } from './1764115200000-la-person';
 import { Timeline1764201600000 } from './1764201600000-timeline';
+import { Matching1764288000000 } from './1764288000000-matching';
 
-export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000, LaPerson1764115200000, Timeline1764201600000];
+export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000, LaPerson1764115200000, Timeline1764201600000, Matching1764288000000];

@@ -15,6 +15,7 @@ import { schemaDrift, writeSchemaFiles } from '../gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../gateway/server';
 import { FEEDS, ingest } from '../ingest';
 import { rootLogger, type Logger } from '../log';
+import { matchCommands } from './match';
 
 function parseDuration(value: string): number {
   const match = /^(\d+)(s|m|h)?$/.exec(value.trim());
@@ -205,6 +206,8 @@ export function program(): Command {
         process.exitCode = 1;
       } else console.log('schema/ matches the code');
     });
+
+  matchCommands(cli, loadConfig, (config) => rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), (config, log, work) => withDatabase(config, log, work));
 
   return cli;
 }

@@ -44,6 +44,8 @@ export interface HarbourConfig {
   /** Private key (PEM file) the gateway signs subgraph tokens with. @default `<home>/keys/gateway.key.pem` */
   gatewayPrivateKeyFile: string;
   limits: QueryLimits;
+  /** Match grades by probability (FHIR `$match`). @default certain 0.999, probable 0.9, possible 0.5 */
+  matchThresholds: { certain: number; probable: number; possible: number };
   logLevel: string;
 }
 
@@ -62,6 +64,22 @@ function integer(env: Env, name: string, fallback: number, min = 1): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new ConfigError(name, `an integer ≥ ${min}`, raw);
   return value;
+}
+
+function probability(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0 && value < 1)) throw new ConfigError(name, 'a probability between 0 and 1 (exclusive)', raw);
+  return value;
+}
+
+function matchThresholds(env: Env): HarbourConfig['matchThresholds'] {
+  const t = { certain: probability(env, 'HARBOUR_MATCH_CERTAIN', 0.999), probable: probability(env, 'HARBOUR_MATCH_PROBABLE', 0.9), possible: probability(env, 'HARBOUR_MATCH_POSSIBLE', 0.5) };
+  if (!(t.certain > t.probable && t.probable > t.possible)) {
+    throw new ConfigError('HARBOUR_MATCH_PROBABLE', 'between HARBOUR_MATCH_POSSIBLE and HARBOUR_MATCH_CERTAIN', String(t.probable));
+  }
+  return t;
 }
 
 function parseSubgraphUrls(raw: string | undefined): Record<string, string> {
@@ -108,6 +126,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Harbour
       maxTokens: integer(env, 'HARBOUR_MAX_TOKENS', 3000),
       maxCost: integer(env, 'HARBOUR_MAX_COST', 8000),
     },
+    matchThresholds: matchThresholds(env),
     logLevel: env.HARBOUR_LOG_LEVEL ?? (rawEnv === 'test' ? 'silent' : 'info'),
   };
 }

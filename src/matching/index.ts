@@ -6,3 +6,4 @@ export * from './compare';
 export { MatchModel, FIELDS, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
 export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
 export { personRecord, PersonCsvError, PERSON_COLUMNS } from './person-csv';
+export { blockingKeys, tokensOf } from './keys';

@@ -11,27 +11,36 @@ export const PERSON_COLUMNS = ['record_id', 'full_name', 'given_name', 'family_n
 
 export class PersonCsvError extends Error {}
 
-/** A person-record row (by column name, optionally prefixed) as a match record; throws PersonCsvError naming the column. */
-export function personRecord(row: Record<string, string | undefined>, prefix = '', id = row[`${prefix}record_id`]): MatchRecord {
+/**
+ * A person-record row (by column name, optionally prefixed) as a match record. A value that
+ * cannot be read (a date that is not a date, an unknown sex code, an identifier without a scheme)
+ * is left out of the record and reported in `problems`, naming the column: the rest of the row
+ * still counts. A row without an id throws PersonCsvError.
+ */
+export function personRecord(row: Record<string, string | undefined>, prefix = '', id = row[`${prefix}record_id`], problems: string[] = []): MatchRecord {
   const get = (column: string) => (row[`${prefix}${column}`] ?? '').trim();
   if (!id) throw new PersonCsvError(`${prefix}record_id is empty`);
+  const problem = (message: string) => {
+    problems.push(message);
+    return '';
+  };
   const names: string[] = [];
   const full = get('full_name');
   const given = get('given_name');
   const family = get('family_name');
   if (full) names.push(full);
   if (given || family) names.push(`${given} ${family}`.trim());
-  const dob = get('dob');
-  if (dob && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(dob)) throw new PersonCsvError(`${prefix}dob: expected YYYY-MM-DD, YYYY-MM or YYYY, received "${dob}"`);
-  const sex = get('sex').toUpperCase();
-  if (sex && !['M', 'F', 'U'].includes(sex)) throw new PersonCsvError(`${prefix}sex: expected M, F or U, received "${sex}"`);
+  let dob = get('dob');
+  if (dob && !validDate(dob)) dob = problem(`${prefix}dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY, received "${dob}"`);
+  let sex = get('sex').toUpperCase();
+  if (sex && !['M', 'F', 'U'].includes(sex)) sex = problem(`${prefix}sex: expected M, F or U, received "${sex}"`);
   const identifiers = get('identifiers')
     .split(';')
     .map((pair) => pair.trim())
     .filter(Boolean)
     .map((pair) => {
       const colon = pair.indexOf(':');
-      if (colon <= 0) throw new PersonCsvError(`${prefix}identifiers: expected scheme:value, received "${pair}"`);
+      if (colon <= 0 || colon === pair.length - 1) return void problem(`${prefix}identifiers: expected scheme:value, received "${pair}"`);
       const id = canonicalIdentifier(pair.slice(0, colon).trim().toUpperCase().replace(/[\s-]+/g, '_'), pair.slice(colon + 1));
       return id ? { scheme: id.scheme, value: id.canonical, verified: id.check === 'VALID' } : undefined;
     })
@@ -50,4 +59,13 @@ export function personRecord(row: Record<string, string | undefined>, prefix = '
     address: get('address') || null,
     postcode: get('postcode') || null,
   };
+}
+
+function validDate(value: string): boolean {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
+  if (!m) return false;
+  const month = m[2] ? Number(m[2]) : 1;
+  const day = m[3] ? Number(m[3]) : 1;
+  const date = new Date(Date.UTC(Number(m[1]), month - 1, day));
+  return month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

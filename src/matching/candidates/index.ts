@@ -1,0 +1,5 @@
+/** Candidate generation in PostgreSQL, and the store's side of matching. */
+export { searchCandidates, type SearchOptions } from './search';
+export { candidatePairs, createPairSpace, indexPairSpace, type PairSpace } from './pairs';
+export { loadRecords, refreshMatchKeys, storeFrequencies, frequencies, currentModel } from './store';
+export { linkRecords, recordFrequencies, type LinkedPair } from './link';

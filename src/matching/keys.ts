@@ -1,0 +1,50 @@
+/**
+ * Blocking keys: what a record is filed under so that candidate generation in PostgreSQL can find
+ * it. One flat list of prefixed strings per record:
+ *
+ * - `t:` a name token (and its bare form), `v:` its variant key, `s:` its consonant skeleton,
+ *   `p:` its Double Metaphone codes — the name passes;
+ * - `y:` a birth year (and the neighbouring years when the date is imprecise), `d:` a full date
+ *   of birth — the DOB passes;
+ * - `x:` an exact identifier, biometric reference or contact — the exact pass;
+ * - `pc:` a postcode.
+ *
+ * Skeletons shorter than three consonants and keys of one letter are left out: they would file
+ * half the store under one key.
+ */
+import type { PreparedRecord } from './record';
+
+export function blockingKeys(r: PreparedRecord): string[] {
+  const keys = new Set<string>();
+  for (const name of r.names) {
+    for (const t of name) {
+      if (t.text.length < 2) continue;
+      for (const f of t.forms) keys.add(`t:${f}`);
+      for (const v of t.variant) if (v.length >= 2) keys.add(`v:${v}`);
+      for (const s of t.skeleton) if (s.length >= 3) keys.add(`s:${s}`);
+      for (const p of t.phonetic) if (p.length >= 2) keys.add(`p:${p}`);
+    }
+  }
+  for (const d of r.dobs) {
+    keys.add(`y:${d.year}`);
+    if (d.precision !== 'DAY') {
+      keys.add(`y:${d.year - 1}`);
+      keys.add(`y:${d.year + 1}`);
+    } else keys.add(`d:${d.digits}`);
+  }
+  const range = r.source.ageRange;
+  if (range) {
+    const year = new Date(range.asOf ?? Date.now()).getUTCFullYear();
+    for (let y = year - range.max - 1; y <= year - range.min && y - (year - range.max - 1) < 30; y++) keys.add(`y:${y}`);
+  }
+  for (const id of r.source.identifiers ?? []) keys.add(`x:id:${id.scheme}:${id.value}`);
+  for (const b of r.source.biometrics ?? []) keys.add(`x:bio:${b.repository}:${b.reference}`);
+  for (const c of r.source.contacts ?? []) keys.add(`x:contact:${c}`);
+  if (r.postcode) keys.add(`pc:${r.postcode}`);
+  return [...keys];
+}
+
+/** The name tokens of a record, for the fuzzy (trigram) expansion against the token vocabulary. */
+export function tokensOf(r: PreparedRecord): string[] {
+  return [...new Set(r.names.flatMap((n) => n.map((t) => t.text)).filter((t) => t.length >= 3))];
+}
