@@ -43,13 +43,23 @@ export class Matching1764288000000 implements MigrationInterface {
         insert into identity.match_dirty (source_identity_id) select id from new_rows on conflict do nothing;
         return null;
       end $$`);
+    // An update marks only identities whose matching facts changed (not every last_seen bump).
+    await q.query(`
+      create function identity.mark_dirty_identity_changed() returns trigger language plpgsql as $$
+      begin
+        insert into identity.match_dirty (source_identity_id)
+          select n.id from new_rows n join old_rows o on o.id = n.id
+           where (n.sex, n.nationality, n.retracted_at is null) is distinct from (o.sex, o.nationality, o.retracted_at is null)
+          on conflict do nothing;
+        return null;
+      end $$`);
     for (const table of ['name', 'birth_date', 'identifier', 'biometric_reference', 'contact_point']) {
       await q.query(`create trigger ${table}_dirty_insert after insert on identity.${table} referencing new table as new_rows for each statement execute function identity.mark_dirty_new()`);
       await q.query(`create trigger ${table}_dirty_update after update on identity.${table} referencing new table as new_rows for each statement execute function identity.mark_dirty_new()`);
       await q.query(`create trigger ${table}_dirty_delete after delete on identity.${table} referencing old table as old_rows for each statement execute function identity.mark_dirty_old()`);
     }
     await q.query(`create trigger source_identity_dirty_insert after insert on identity.source_identity referencing new table as new_rows for each statement execute function identity.mark_dirty_identity()`);
-    await q.query(`create trigger source_identity_dirty_update after update on identity.source_identity referencing new table as new_rows for each statement execute function identity.mark_dirty_identity()`);
+    await q.query(`create trigger source_identity_dirty_update after update on identity.source_identity referencing old table as old_rows new table as new_rows for each statement execute function identity.mark_dirty_identity_changed()`);
 
     await q.query(`
       create table identity.match_model (
@@ -121,7 +131,7 @@ export class Matching1764288000000 implements MigrationInterface {
     }
     await q.query(`drop trigger source_identity_dirty_insert on identity.source_identity`);
     await q.query(`drop trigger source_identity_dirty_update on identity.source_identity`);
-    await q.query(`drop function identity.mark_dirty_new(), identity.mark_dirty_old(), identity.mark_dirty_identity()`);
+    await q.query(`drop function identity.mark_dirty_new(), identity.mark_dirty_old(), identity.mark_dirty_identity(), identity.mark_dirty_identity_changed()`);
     await q.query(`drop table identity.match_dirty, identity.match_vocabulary, identity.match_token`);
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { AccessDecisions } from './access/decisions';
 import type { Principal } from './access/principal';
+import type { HarbourConfig } from './config';
 import type { Db } from './db';
 import type { Logger } from './log';
 
@@ -17,6 +18,8 @@ export interface RequestContext {
   readonly log: Logger;
   readonly db: Db;
   readonly access: AccessDecisions;
+  /** Match grade thresholds (configuration). */
+  readonly matchThresholds: HarbourConfig['matchThresholds'];
   /** One instance per request of whatever `create` makes (DataLoaders), keyed by `key`. */
   perRequest<T>(key: symbol, create: () => T): T;
   /**

@@ -120,7 +120,7 @@ export async function createGateway(deps: HubDependencies): Promise<{ apollo: Ap
       throw error;
     }
     const requestLog = log.child({ requestId, sub: principal.sub, agency: principal.agency });
-    return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement) });
+    return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement), matchThresholds: deps.config.matchThresholds });
   };
   return { apollo, contextFor };
 }
@@ -192,6 +192,7 @@ export async function startSubgraphServer(name: SubgraphName, deps: HubDependenc
         log: log.child({ requestId: rid, subgraph: name }),
         db: deps.db,
         access: new AccessDecisions(verified.principal, agreement),
+        matchThresholds: config.matchThresholds,
         entityPath: entityPathOf(fetchPath),
       });
     },

@@ -122,12 +122,19 @@ export class MatchModel {
 
     const weight = contributions.reduce((s, c) => s + c.weight, 0);
     const probability = 1 / (1 + 2 ** -weight);
+    // Fellegi–Sunter's independence fails for twins and siblings (family name, birthday, address
+    // all agree together): without an identifier or biometric agreement, CERTAIN also needs every
+    // aligned name part to agree as written or as a variant.
+    const strongEvidence = (ids && (ids.level === 'VERIFIED_EQUAL' || ids.level === 'EQUAL')) || bio?.level === 'EQUAL';
+    const namesAgree = names !== null && names.matches.every((m) => m.level === 'EXACT' || m.level === 'VARIANT' || m.level === 'SCRIPT_SKELETON');
+    let grade = gradeOf(probability, this.thresholds);
+    if (grade === 'CERTAIN' && !strongEvidence && !namesAgree) grade = 'PROBABLE';
     const reasons = contributions
       .filter((c) => c.field !== 'prior' && Math.abs(c.weight) >= 0.5)
       .sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight))
       .slice(0, 4)
       .map((c) => c.reason);
-    return { weight, probability, grade: gradeOf(probability, this.thresholds), contributions, reasons };
+    return { weight, probability, grade, contributions, reasons };
   }
 }
 
@@ -142,7 +149,8 @@ function nameReason(matches: readonly TokenMatch[]): string {
   const words = (m: TokenMatch) => `${m.a} / ${m.b}`;
   const kinds: string[] = [];
   const of = (level: TokenLevel) => agreeing.filter((m) => m.level === level);
-  if (of('EXACT').length) kinds.push(agreeing.length === of('EXACT').length && !differing ? 'names agree' : `${of('EXACT').length} name part${of('EXACT').length > 1 ? 's' : ''} agree`);
+  const exact = of('EXACT').length;
+  if (exact) kinds.push(agreeing.length === exact && !differing ? 'names agree' : exact > 1 ? `${exact} name parts agree` : '1 name part agrees');
   if (of('VARIANT').length) kinds.push(`names are transliteration variants (${of('VARIANT').map(words).join(', ')})`);
   if (of('PHONETIC').length) kinds.push(`names sound alike (${of('PHONETIC').map(words).join(', ')})`);
   if (of('JW_HIGH').length || of('JW_MID').length) kinds.push(`names spelled similarly (${[...of('JW_HIGH'), ...of('JW_MID')].map(words).join(', ')})`);
@@ -178,7 +186,7 @@ function identifierReason(level: string, scheme: string): string {
 }
 
 function biometricReason(level: string, repository: string, a: PreparedRecord, b: PreparedRecord): string {
-  const modality = [...(a.source.biometrics ?? []), ...(b.source.biometrics ?? [])].find((x) => x.repository === repository)?.modality?.toLowerCase() ?? 'biometric';
+  const modality = [...(a.source.biometrics ?? []), ...(b.source.biometrics ?? [])].find((x) => x.repository === repository && x.modality)?.modality?.toLowerCase() ?? 'biometric';
   switch (level) {
     case 'EQUAL': return `same ${repository} ${modality} reference`;
     case 'SHARED': return `same ${repository} ${modality} reference, but many identities share it`;

@@ -15,20 +15,19 @@ const SEX: Record<string, 'M' | 'F' | null> = { MALE: 'M', FEMALE: 'F', OTHER: n
 /** Current (not retracted) source identities as match records, in the order asked; unknown ids are left out. */
 export async function loadRecords(db: Db, ids: readonly string[]): Promise<Map<string, MatchRecord & { personId: string; agency: string }>> {
   if (!ids.length) return new Map();
-  const [identities, names, dobs, identifiers, biometrics, contacts] = await Promise.all([
-    db.query<{ id: string; person_id: string; agency: string; sex: string | null; nationality: string | null }>(
-      `select id, person_id, agency, sex, nationality from identity.source_identity where id = any($1::uuid[]) and retracted_at is null`, [ids]),
-    db.query<{ source_identity_id: string; given: string | null; family: string | null; full_name: string | null; original_script: string | null }>(
-      `select source_identity_id, given, family, full_name, original_script from identity.name where source_identity_id = any($1::uuid[]) and retracted_at is null order by ordinal, id`, [ids]),
-    db.query<{ source_identity_id: string; value: string; precision: 'DAY' | 'MONTH' | 'YEAR' }>(
-      `select source_identity_id, to_char(value, 'YYYY-MM-DD') as value, precision from identity.birth_date where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]),
-    db.query<{ source_identity_id: string; scheme: string; canonical: string; check_status: string }>(
-      `select source_identity_id, scheme, canonical, check_status from identity.identifier where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]),
-    db.query<{ source_identity_id: string; modality: string; repository: string; reference: string }>(
-      `select source_identity_id, modality, repository, reference from identity.biometric_reference where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]),
-    db.query<{ source_identity_id: string; canonical: string }>(
-      `select source_identity_id, canonical from identity.contact_point where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]),
-  ]);
+  // One after another: inside a transaction they share one connection anyway.
+  const identities = await db.query<{ id: string; person_id: string; agency: string; sex: string | null; nationality: string | null }>(
+      `select id, person_id, agency, sex, nationality from identity.source_identity where id = any($1::uuid[]) and retracted_at is null`, [ids]);
+  const names = await db.query<{ source_identity_id: string; given: string | null; family: string | null; full_name: string | null; original_script: string | null }>(
+      `select source_identity_id, given, family, full_name, original_script from identity.name where source_identity_id = any($1::uuid[]) and retracted_at is null order by ordinal, id`, [ids]);
+  const dobs = await db.query<{ source_identity_id: string; value: string; precision: 'DAY' | 'MONTH' | 'YEAR' }>(
+      `select source_identity_id, to_char(value, 'YYYY-MM-DD') as value, precision from identity.birth_date where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
+  const identifiers = await db.query<{ source_identity_id: string; scheme: string; canonical: string; check_status: string }>(
+      `select source_identity_id, scheme, canonical, check_status from identity.identifier where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
+  const biometrics = await db.query<{ source_identity_id: string; modality: string; repository: string; reference: string }>(
+      `select source_identity_id, modality, repository, reference from identity.biometric_reference where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
+  const contacts = await db.query<{ source_identity_id: string; canonical: string }>(
+      `select source_identity_id, canonical from identity.contact_point where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
   const records = new Map<string, MatchRecord & { personId: string; agency: string; names: string[]; dobs: { value: string; precision: 'DAY' | 'MONTH' | 'YEAR' }[]; identifiers: { scheme: string; value: string; verified: boolean }[]; biometrics: { repository: string; reference: string; modality: string }[]; contacts: string[] }>();
   for (const i of identities) {
     records.set(i.id, { id: i.id, personId: i.person_id, agency: i.agency, names: [], dobs: [], sex: i.sex ? SEX[i.sex] ?? null : null, nationality: i.nationality, identifiers: [], biometrics: [], contacts: [] });

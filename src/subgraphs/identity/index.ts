@@ -1,12 +1,13 @@
 import type { SubgraphModule } from '../federation';
 import { IdentityResolver, identityReferenceResolvers } from './identity.resolver';
 import { IngestResolver } from './ingest.resolver';
+import { SearchResolver } from './search.resolver';
 
 export { identityEntities } from './identity.entity';
 export * from './identity.entity';
 
 export const identity: SubgraphModule = {
   name: 'identity',
-  resolvers: [IdentityResolver, IngestResolver],
+  resolvers: [IdentityResolver, IngestResolver, SearchResolver],
   referenceResolvers: identityReferenceResolvers,
 };

@@ -1,0 +1,110 @@
+/** The matching library: each comparator level, the explanation sums, grades and the CSV record. */
+import { compareTokens, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, MatchModel, nameTokens, personRecord, prepare, skeleton, variantKey, type MatchRecord } from '.';
+import { compareDobs } from './compare';
+
+const token = (name: string) => prepare({ id: 'x', names: [name] }).names[0]![0]!;
+const model = new MatchModel(DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS);
+const score = (a: Partial<MatchRecord>, b: Partial<MatchRecord>) => model.score(prepare({ id: 'a', names: [], ...a }), prepare({ id: 'b', names: [], ...b }));
+
+describe('normalisation', () => {
+  test('any script folds to lower-case Latin; apostrophes vanish', () => {
+    expect(foldText('Nguyễn Văn Anh')).toBe('nguyen van anh');
+    expect(foldText("O'Brien-Smith")).toBe('obrien smith');
+    expect(foldText('Алекса́ндр')).toBe('aleksandr');
+  });
+  test('Arabic particles join one way, with the bare name kept', () => {
+    expect(nameTokens('Abd al-Rahman').map((t) => t.text)).toEqual(['abdalrahman']);
+    expect(nameTokens('al-Hassan')[0]!.forms).toEqual(['alhassan', 'hassan']);
+    expect(nameTokens('Alhassan')[0]!.forms).toEqual(['alhassan', 'hassan']);
+    expect(nameTokens('Nguyen Van Anh').map((t) => t.text)).toEqual(['nguyen', 'van', 'anh']);
+  });
+  test('"SURNAME, Given" reads as given then family', () => {
+    expect(nameTokens('NGUYEN, Anh').map((t) => t.text)).toEqual(['anh', 'nguyen']);
+  });
+  test('variant keys and skeletons', () => {
+    expect(variantKey('aleksandr')).toBe(variantKey('alexander'));
+    expect(variantKey('mohammed')).toBe(variantKey('muhammad'));
+    expect(skeleton('petronilla')).toBe(skeleton('bytrwnyl'));
+  });
+});
+
+describe('name token levels, strongest first', () => {
+  test.each([
+    ['anh', 'anh', 'EXACT'],
+    ['sergei', 'sergey', 'VARIANT'],
+    ['mohammed', 'muhammad', 'VARIANT'],
+    ['stephens', 'stephenz', 'PHONETIC'],
+    ['anthony', 'antony', 'PHONETIC'],
+    ['jonathan', 'jonathon', 'VARIANT'],
+    ['thompson', 'thomspon', 'JW_HIGH'],
+    ['maria', 'marta', 'JW_MID'],
+    ['j', 'john', 'INITIAL'],
+    ['anh', 'mai', 'DIFFERENT'],
+  ])('%s / %s → %s', (a, b, level) => {
+    expect(compareTokens(token(a), token(b))).toBe(level);
+  });
+  test('Arabic script against its Latin form agrees by consonant skeleton', () => {
+    expect(['VARIANT', 'SCRIPT_SKELETON']).toContain(compareTokens(token('محمد'), token('Mohamed')));
+    expect(compareTokens(token('بيترونيلا'), token('Petronilla'))).toBe('SCRIPT_SKELETON');
+  });
+});
+
+describe('date of birth levels', () => {
+  const dob = (a: string, b: string, pa?: 'DAY' | 'MONTH' | 'YEAR') => compareDobs(prepare({ id: 'a', names: [], dobs: [{ value: a, precision: pa }] }), prepare({ id: 'b', names: [], dobs: [{ value: b }] }))?.level;
+  test.each([
+    ['2009-03-15', '2009-03-15', 'YEAR'], // the 15th is a placeholder: year precision only
+    ['2009-03-14', '2009-03-14', 'EXACT'],
+    ['2009-03-04', '2009-04-03', 'SWAP'],
+    ['2009-03-14', '2009-03-17', 'TYPO'],
+    ['2009-01-01', '2009-07-20', 'YEAR'], // 1 January: a placeholder
+    ['2010-01-01', '2009-07-20', 'NEAR_YEAR'],
+    ['2001-06-20', '2009-07-20', 'DIFFERENT'],
+  ])('%s / %s → %s', (a, b, level) => {
+    expect(dob(a, b)).toBe(level);
+  });
+  test('an imprecise date agrees at its precision', () => {
+    expect(dob('2009-03', '2009-03-20')).toBe('MONTH');
+  });
+});
+
+describe('the model', () => {
+  test('contributions sum to the weight, prior included, and reasons are plain words', () => {
+    const s = score(
+      { names: ['Van Anh'], dobs: [{ value: '2009', precision: 'YEAR' }], sex: 'M', biometrics: [{ repository: 'IABS', reference: 'IABS-1', modality: 'FINGERPRINT' }] },
+      { names: ['Nguyen Van Anh'], dobs: [{ value: '2009-03-15' }], sex: 'M', biometrics: [{ repository: 'IABS', reference: 'IABS-1', modality: 'FINGERPRINT' }] },
+    );
+    expect(s.contributions.reduce((sum, c) => sum + c.weight, 0)).toBeCloseTo(s.weight, 9);
+    expect(s.contributions[0]).toMatchObject({ field: 'prior', weight: DEFAULT_PARAMETERS.prior });
+    expect(s.reasons[0]).toBe('same IABS fingerprint reference');
+    expect(s.reasons).toContain('born the same year; day and month are a placeholder');
+    expect(s.grade).toBe('CERTAIN');
+  });
+  test('transliteration variants alone are probable; different names are not', () => {
+    expect(score({ names: ['Aleksandr'] }, { names: ['Alexander'] }).grade).toBe('PROBABLE');
+    expect(score({ names: ['Aleksandr'] }, { names: ['Alexander'] }).reasons[0]).toMatch(/transliteration variants/);
+    expect(score({ names: ['Aleksandr'] }, { names: ['Dmitri'] }).grade).toBe('CERTAINLY_NOT');
+  });
+  test('twins (same family name and birthday, different given names) are not certain', () => {
+    const twin = (given: string): Partial<MatchRecord> => ({ names: [`${given} Tesfay`], dobs: [{ value: '2010-05-06' }], sex: 'F', nationality: 'ERI' });
+    expect(score(twin('Senait'), twin('Selam')).grade).not.toBe('CERTAIN');
+  });
+  test('a verified identifier shared by many identities is demoted', () => {
+    const a = prepare({ id: 'a', names: [], identifiers: [{ scheme: 'PHONE_HOSTEL', value: '1', verified: true }] });
+    const b = prepare({ id: 'b', names: [], identifiers: [{ scheme: 'PHONE_HOSTEL', value: '1', verified: true }] });
+    const alone = model.score(a, b);
+    const shared = model.score(a, b, { valueCount: () => 40 });
+    expect(shared.contributions.find((c) => c.field === 'identifiers')!.level).toBe('SHARED');
+    expect(shared.weight).toBeLessThan(alone.weight);
+  });
+});
+
+describe('person-record CSV', () => {
+  test('a bad value is left out and reported, the row kept', () => {
+    const problems: string[] = [];
+    const record = personRecord({ record_id: 'r1', given_name: 'Anh', family_name: 'Nguyen', dob: '2009-02-31', sex: 'M', identifiers: 'PNC_ID:2019/0123456E;junk' }, '', undefined, problems);
+    expect(record.names).toEqual(['Anh Nguyen']);
+    expect(record.dobs).toEqual([]);
+    expect(record.identifiers).toEqual([{ scheme: 'PNC_ID', value: '2019/0123456E', verified: true }]);
+    expect(problems).toEqual(['dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY, received "2009-02-31"', 'identifiers: expected scheme:value, received "junk"']);
+  });
+});

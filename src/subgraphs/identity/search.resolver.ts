@@ -1,0 +1,113 @@
+/**
+ * `identitySearch`: query by example over every agency's identities. Candidates come from the
+ * PostgreSQL passes, are scored by the model in Node, and are grouped by person (the best
+ * identity speaks for its person). Evidence is guarded like any other read: a contribution drawn
+ * from a category the caller may not see keeps its weight (the ranking is the same for everyone)
+ * but loses its level and words, and is reported in `extensions.withheld`.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
+import { canonicalHandle, canonicalIdentifier, canonicalPhone } from '../../../connectors/kit/identifiers';
+import { DataCategory } from '../../access';
+import { clientPath, type RequestContext } from '../../context';
+import { ErrorCode, HarbourError } from '../../errors';
+import { prepare, type Field as MatchField, type MatchRecord } from '../../matching';
+import { currentModel, loadRecords, searchCandidates, storeFrequencies } from '../../matching/candidates';
+import { Person } from './identity.types';
+import { FieldContribution, MatchCandidate, MatchGradeEnum, PersonExample } from './search.types';
+
+const CATEGORY: Record<MatchField, DataCategory> = {
+  name: DataCategory.IDENTITY,
+  dob: DataCategory.IDENTITY,
+  sex: DataCategory.IDENTITY,
+  nationality: DataCategory.IDENTITY,
+  identifiers: DataCategory.IDENTIFIERS,
+  biometrics: DataCategory.BIOMETRIC_REFS,
+  contacts: DataCategory.CONTACT,
+  address: DataCategory.LOCATION,
+  postcode: DataCategory.LOCATION,
+};
+
+const MAX_FIRST = 50;
+
+export function exampleRecord(example: PersonExample): MatchRecord {
+  const bad = (message: string) => new HarbourError(ErrorCode.BAD_USER_INPUT, `identitySearch: ${message}`);
+  const names = (example.names ?? []).map((n) => n.full?.trim() || [n.given, n.family].filter((x) => x?.trim()).join(' ')).filter(Boolean);
+  if (example.dob && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(example.dob)) throw bad(`dob must be YYYY-MM-DD, YYYY-MM or YYYY, received "${example.dob}"`);
+  const range = example.ageRange;
+  if (range && !(range.min >= 0 && range.max >= range.min && range.max <= 120)) throw bad(`ageRange must have 0 ≤ min ≤ max ≤ 120, received ${range.min}..${range.max}`);
+  if (example.nationality && !/^[A-Z]{3}$/.test(example.nationality)) throw bad(`nationality must be an ISO 3166 alpha-3 code, received "${example.nationality}"`);
+  const identifiers = (example.identifiers ?? []).flatMap((x) => {
+    const id = canonicalIdentifier(x.scheme.trim().toUpperCase(), x.value);
+    return id ? [{ scheme: id.scheme, value: id.canonical, verified: id.check === 'VALID' }] : [];
+  });
+  const contacts = [
+    ...(example.phones ?? []).map((p) => canonicalPhone(p) ?? p.trim()),
+    ...(example.handles ?? []).map((h) => canonicalHandle(h.platform, h.handle)),
+  ];
+  const record: MatchRecord = {
+    id: 'example',
+    names,
+    dobs: example.dob ? [{ value: example.dob }] : [],
+    ageRange: range ?? undefined,
+    sex: example.sex === 'MALE' ? 'M' : example.sex === 'FEMALE' ? 'F' : null,
+    nationality: example.nationality ?? null,
+    identifiers,
+    biometrics: (example.biometrics ?? []).map((b) => ({ repository: b.repository.trim().toUpperCase(), reference: b.reference.trim().toUpperCase() })),
+    contacts,
+  };
+  if (!names.length && !record.dobs?.length && !range && !identifiers.length && !record.biometrics?.length && !contacts.length) {
+    throw bad('give at least a name, a date of birth or age range, an identifier, a biometric reference, a phone or a handle');
+  }
+  return record;
+}
+
+@Resolver()
+export class SearchResolver {
+  @Query(() => [MatchCandidate], { description: 'Ranked candidates for a query by example, with the evidence the caller may see.' })
+  async identitySearch(
+    @Arg('example', () => PersonExample) example: PersonExample,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<MatchCandidate[]> {
+    if (!(first >= 1 && first <= MAX_FIRST)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `identitySearch: first must be between 1 and ${MAX_FIRST}, received ${first}`);
+    const query = exampleRecord(example);
+    const prepared = prepare(query);
+    const ids = await searchCandidates(ctx.db, prepared);
+    const [records, model] = await Promise.all([loadRecords(ctx.db, ids), currentModel(ctx.db, ctx.matchThresholds)]);
+    const freq = await storeFrequencies(ctx.db, [query]);
+    const best = new Map<string, { personId: string; score: ReturnType<typeof model.score> }>();
+    for (const record of records.values()) {
+      const score = model.score(prepared, prepare(record), freq);
+      const current = best.get(record.personId);
+      if (!current || score.weight > current.score.weight) best.set(record.personId, { personId: record.personId, score });
+    }
+    const ranked = [...best.values()].sort((a, b) => b.score.weight - a.score.weight).slice(0, first);
+    const path = clientPath(info.path, ctx);
+    return ranked.map(({ personId, score }, i) => {
+      const hidden = new Set<string>();
+      const contributions = score.contributions.map((c, j) => {
+        const out: FieldContribution = Object.assign(new FieldContribution(), { field: c.field, level: c.level as string | null, weight: c.weight, reason: c.reason as string | null });
+        if (c.field === 'prior') return out;
+        const category = CATEGORY[c.field];
+        const decision = ctx.access.decide(personId, undefined, category);
+        ctx.access.record(personId, category, [...path, i, 'contributions', j, 'reason'], decision);
+        if (decision.kind === 'WITHHELD') {
+          hidden.add(c.reason);
+          out.level = null;
+          out.reason = null;
+        }
+        return out;
+      });
+      return Object.assign(new MatchCandidate(), {
+        person: Object.assign(new Person(), { id: personId, replacedBy: null }),
+        probability: score.probability,
+        grade: score.grade as MatchGradeEnum,
+        matchWeight: score.weight,
+        contributions,
+        reasons: score.reasons.filter((r) => !hidden.has(r)),
+      });
+    });
+  }
+}

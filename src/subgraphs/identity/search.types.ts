@@ -1,0 +1,67 @@
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Person, Sex } from './identity.types';
+
+export enum MatchGradeEnum { CERTAIN = 'CERTAIN', PROBABLE = 'PROBABLE', POSSIBLE = 'POSSIBLE', CERTAINLY_NOT = 'CERTAINLY_NOT' }
+registerEnumType(MatchGradeEnum, { name: 'MatchGrade', description: 'FHIR $match grades, by match probability against thresholds in configuration.' });
+
+@InputType({ description: 'A name as known to the searcher: given and family, or a full name in any script.' })
+export class NameInput {
+  @Field(() => String, { nullable: true }) given?: string | null;
+  @Field(() => String, { nullable: true }) family?: string | null;
+  @Field(() => String, { nullable: true }) full?: string | null;
+}
+
+@InputType({ description: 'An age in whole years when the date of birth is not known ("about 16": min 15, max 17).' })
+export class AgeRangeInput {
+  @Field(() => Int) min!: number;
+  @Field(() => Int) max!: number;
+}
+
+@InputType()
+export class IdentifierInput {
+  @Field({ description: 'PNC_ID, CRO, NHS_NUMBER, UPN, HO_REF, CID_PERSON_ID, PORT_REF, …' }) scheme!: string;
+  @Field() value!: string;
+}
+
+@InputType({ description: 'A reference into a biometric repository, e.g. IDENT1 or IABS; never an image.' })
+export class BiometricInput {
+  @Field() repository!: string;
+  @Field() reference!: string;
+}
+
+@InputType()
+export class HandleInput {
+  @Field() platform!: string;
+  @Field() handle!: string;
+}
+
+@InputType({ description: 'Query by example: any of these; every one given is evidence.' })
+export class PersonExample {
+  @Field(() => [NameInput], { nullable: true }) names?: NameInput[] | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, YYYY-MM or YYYY.' }) dob?: string | null;
+  @Field(() => AgeRangeInput, { nullable: true }) ageRange?: AgeRangeInput | null;
+  @Field(() => Sex, { nullable: true }) sex?: Sex | null;
+  @Field(() => String, { nullable: true, description: 'ISO 3166 alpha-3.' }) nationality?: string | null;
+  @Field(() => [IdentifierInput], { nullable: true }) identifiers?: IdentifierInput[] | null;
+  @Field(() => [BiometricInput], { nullable: true, description: 'Fingerprint or photo references.' }) biometrics?: BiometricInput[] | null;
+  @Field(() => [String], { nullable: true }) phones?: string[] | null;
+  @Field(() => [HandleInput], { nullable: true, description: 'Social media handles.' }) handles?: HandleInput[] | null;
+}
+
+@ObjectType({ description: 'One field’s part in a match weight; the contributions of a candidate sum to its weight.' })
+export class FieldContribution {
+  @Field({ description: 'name, dob, sex, nationality, identifiers, biometrics, contacts, or prior.' }) field!: string;
+  @Field(() => String, { nullable: true, description: 'The comparator level; null when the evidence is withheld from the caller.' }) level!: string | null;
+  @Field(() => Float, { description: 'log2(m/u): positive is evidence for, negative against.' }) weight!: number;
+  @Field(() => String, { nullable: true, description: 'Plain words; null when the evidence is withheld from the caller.' }) reason!: string | null;
+}
+
+@ObjectType({ description: 'A person the example may be, with the evidence.' })
+export class MatchCandidate {
+  @Field(() => Person) person!: Person;
+  @Field(() => Float) probability!: number;
+  @Field(() => MatchGradeEnum) grade!: MatchGradeEnum;
+  @Field(() => Float) matchWeight!: number;
+  @Field(() => [FieldContribution]) contributions!: FieldContribution[];
+  @Field(() => [String], { description: 'The strongest reasons the caller may see, for and against.' }) reasons!: string[];
+}

@@ -1,0 +1,84 @@
+/**
+ * identitySearch through the gateway, over records that came in through the real connectors:
+ * the domain's story child, missing from care as "Anh Nguyen", found as "Van Anh", about 16,
+ * with a custody fingerprint reference the Home Office also holds.
+ */
+import { pushRecords } from '../src/ingest';
+import { rootLogger } from '../src/log';
+import { startTestHub, type TestHub } from './support/hub';
+
+let hub: TestHub;
+const log = rootLogger('silent');
+const police = () => hub.token({ agency: 'POLICE-KENT', kind: 'POLICE', roles: ['ANALYST'] });
+const la = () => hub.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] });
+
+interface Candidate { person: { id: string; identities: { agency: string }[] }; probability: number; grade: string; matchWeight: number; contributions: { field: string; level: string | null; weight: number; reason: string | null }[]; reasons: string[] }
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  const db = hub.database.db;
+  await pushRecords(db, log, 'home-office', 'HO', [
+    { type: 'person', person_ref: 'HO-B1234567', names: [{ given: 'Anh', family: 'Nguyen Van', kind: 'LEGAL' }], dob: '2009-03-15', dob_precision: 'MONTH', sex: 'M', nationality: 'VNM',
+      identifiers: [{ scheme: 'HO_REF', value: 'B1234567' }], biometrics: [{ modality: 'FINGERPRINT', repository: 'IABS', reference: 'IABS-55120931' }], updated_at: '2026-02-20T12:00:00Z' },
+    // A different child: same family name, another given name, born years apart.
+    { type: 'person', person_ref: 'HO-C7654321', names: [{ given: 'Thi Mai', family: 'Nguyen', kind: 'LEGAL' }], dob: '2012-07-02', sex: 'F', nationality: 'VNM', updated_at: '2026-02-20T12:00:00Z' },
+  ], false);
+  await pushRecords(db, log, 'police', 'POLICE-KENT', [
+    { type: 'person', person_ref: 'P-0001', names: [{ given: 'Van Anh', family: null, kind: 'ASSERTED' }], dob: '2010-01-01', dob_precision: 'YEAR', sex: 'M', nationality: 'VNM',
+      biometrics: [{ modality: 'FINGERPRINT', repository: 'IABS', reference: 'IABS-55120931' }], contacts: [{ kind: 'PHONE', value: '07700 900123' }], updated_at: '2026-05-10T05:00:00Z' },
+  ], false);
+  await pushRecords(db, log, 'la-person', 'LA-886', [
+    { table: 'person', pers_person_id: 'C886-0001', pers_forename: 'Anh', pers_surname: 'Nguyen', pers_sex: 'M', pers_dob: '2009-03-15', pers_dob_precision: 'DAY', pers_nationality: 'VNM', pers_upn: '', pers_common_child_id: '' },
+  ], false);
+});
+afterAll(() => hub.close());
+
+const SEARCH = `query ($example: PersonExample!, $first: Int) { identitySearch(example: $example, first: $first) {
+  person { id identities { agency } } probability grade matchWeight contributions { field level weight reason } reasons } }`;
+
+test('"Van Anh", about 16, Vietnamese finds the child missing from care as Anh Nguyen, with reasons, and ranks a namesake below', async () => {
+  const response = await hub.execute<{ identitySearch: Candidate[] }>(la(), SEARCH, { example: { names: [{ full: 'Van Anh' }], ageRange: { min: 15, max: 17 }, sex: 'MALE', nationality: 'VNM' } });
+  expect(response.errors).toBeUndefined();
+  const candidates = response.data!.identitySearch;
+  const agenciesOf = (c: Candidate) => c.person.identities.map((i) => i.agency);
+  const missingChild = candidates.find((c) => agenciesOf(c).includes('LA-886'))!;
+  expect(['CERTAIN', 'PROBABLE']).toContain(missingChild.grade);
+  expect(missingChild.reasons.join('; ')).toMatch(/name part/);
+  expect(candidates.find((c) => agenciesOf(c).includes('POLICE-KENT'))!.grade).toBe('CERTAIN');
+  const namesake = candidates.find((c) => c.contributions.some((x) => x.field === 'sex' && x.weight < 0));
+  expect(namesake?.grade ?? 'CERTAINLY_NOT').toBe('CERTAINLY_NOT');
+  for (const c of candidates) {
+    // The contributions sum to the weight, prior included.
+    expect(c.contributions.reduce((s, x) => s + x.weight, 0)).toBeCloseTo(c.matchWeight, 6);
+  }
+});
+
+test('a fingerprint reference finds both agencies’ records with the reason in plain words', async () => {
+  const response = await hub.execute<{ identitySearch: Candidate[] }>(police(), SEARCH, { example: { biometrics: [{ repository: 'IABS', reference: 'iabs-55120931' }] } });
+  expect(response.errors).toBeUndefined();
+  const candidates = response.data!.identitySearch;
+  expect(candidates.length).toBeGreaterThanOrEqual(1);
+  expect(candidates[0]!.grade).toBe('CERTAIN');
+  expect(candidates[0]!.reasons).toContain('same IABS fingerprint reference');
+});
+
+test('evidence from a category the caller may not see keeps its weight but loses its words', async () => {
+  // Police may not see CONTACT without a basis: the phone agreement is withheld.
+  const response = await hub.execute<{ identitySearch: Candidate[] }>(police(), SEARCH, { example: { names: [{ full: 'Van Anh' }], phones: ['+447700900123'] } });
+  expect(response.errors).toBeUndefined();
+  const top = response.data!.identitySearch[0]!;
+  const contact = top.contributions.find((c) => c.field === 'contacts');
+  expect(contact).toMatchObject({ level: null, reason: null });
+  expect(contact!.weight).toBeGreaterThan(0);
+  expect(top.reasons.join(' ')).not.toContain('phone');
+  expect(response.extensions?.withheld).toEqual(expect.arrayContaining([expect.objectContaining({ category: 'CONTACT', path: ['identitySearch', 0, 'contributions', expect.any(Number), 'reason'] })]));
+});
+
+test('an empty example or a bad date is a coded BAD_USER_INPUT error', async () => {
+  for (const example of [{}, { dob: '15/03/2009' }, { names: [{ full: 'Anh' }], ageRange: { min: 17, max: 15 } }]) {
+    const response = await hub.execute(la(), SEARCH, { example });
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  }
+  const tooMany = await hub.execute(la(), SEARCH, { example: { names: [{ full: 'Anh' }] }, first: 500 });
+  expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+});
