@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Item, Keyed, Rejection, Warning } from '../../connectors/kit/contract';
 import type { Db } from '../db';
 import type { Logger } from '../log';
-import { refreshMatchKeys } from '../matching/candidates';
+import { matchOnArrival } from './match';
 import { upsert, type FeedApplier } from './feed';
 
 export interface IngestOptions {
@@ -129,8 +129,9 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
     }
     if (changed.length) {
       await applier.apply(tx, agency, changed, firstLoad);
-      // Blocking keys follow the facts in the same transaction: a committed batch is searchable.
-      await refreshMatchKeys(tx);
+      // Blocking keys follow the facts in the same transaction (a committed batch is searchable),
+      // and verified biometric references and identifiers link identities on arrival.
+      await matchOnArrival(tx, `ingest run ${runId}`);
     }
     if (records.length) {
       await tx.query(
@@ -185,7 +186,7 @@ async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId
         retracted += keys.length;
       }
       await tx.query('update ingest.record_state set retracted_at = now() where agency = $1 and feed = $2 and last_run_id <> $3 and retracted_at is null', [agency, applier.feed, runId]);
-      await refreshMatchKeys(tx);
+      await matchOnArrival(tx, `ingest run ${runId}`);
     }
     await tx.query(`update ingest.run set phase = 'COMPLETED', finished_at = now(), retracted = $2 where id = $1`, [runId, retracted]);
     return retracted;

@@ -3,3 +3,4 @@ export { searchCandidates, type SearchOptions } from './search';
 export { candidatePairs, createPairSpace, indexPairSpace, type PairSpace } from './pairs';
 export { loadRecords, refreshMatchKeys, storeFrequencies, frequencies, currentModel } from './store';
 export { linkRecords, recordFrequencies, type LinkedPair } from './link';
+export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, type LinkMethod } from './persons';

@@ -2,12 +2,13 @@ import type { SubgraphModule } from '../federation';
 import { IdentityResolver, identityReferenceResolvers } from './identity.resolver';
 import { IngestResolver } from './ingest.resolver';
 import { SearchResolver } from './search.resolver';
+import { JudgementResolver } from './judgement.resolver';
 
 export { identityEntities } from './identity.entity';
 export * from './identity.entity';
 
 export const identity: SubgraphModule = {
   name: 'identity',
-  resolvers: [IdentityResolver, IngestResolver, SearchResolver],
+  resolvers: [IdentityResolver, IngestResolver, SearchResolver, JudgementResolver],
   referenceResolvers: identityReferenceResolvers,
 };

@@ -1,0 +1,179 @@
+/**
+ * Persons as clusters of source identities. A person is a connected component of the graph whose
+ * edges are active links (automatic, from a verified biometric reference or identifier, or from a
+ * POSITIVE judgement) and same-agency records (one agency's record of a child in two feeds).
+ * `rebuildPersons` recomputes the components around some identities and moves identities
+ * between persons accordingly: ids stay stable (the person most members already hold survives),
+ * a merged-away person points at its survivor (`replaced_by`, FHIR replaced-by), a split-off
+ * part gets a new person, and every change is written to `identity.person_event`.
+ *
+ * A NEGATIVE judgement is never overridden: a link that would put a negatively judged pair in
+ * one person is not made (`linkIfAllowed` answers false).
+ */
+import type { Db } from '../../db';
+
+/** Identities connected to `ids` through active links or same-agency records. */
+async function components(db: Db, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await db.query<{ root: string; id: string }>(
+    `with recursive reach (root, id) as (
+       select s, s from unnest($1::uuid[]) as s
+       union
+       select r.root, n.id from reach r
+         cross join lateral (
+           select case when l.a = r.id then l.b else l.a end as id from identity.link l where (l.a = r.id or l.b = r.id) and l.removed_at is null
+           union
+           select o.id from identity.source_identity me join identity.source_identity o on o.agency = me.agency and o.local_id = me.local_id and o.id <> me.id
+            where me.id = r.id) n)
+     select root, id from reach`,
+    [ids],
+  );
+  // Roots reached by each other are one component: key each by its smallest member.
+  const byRoot = new Map<string, Set<string>>();
+  for (const r of rows) (byRoot.get(r.root) ?? byRoot.set(r.root, new Set()).get(r.root)!).add(r.id);
+  const out = new Map<string, string[]>();
+  for (const members of byRoot.values()) {
+    const sorted = [...members].sort();
+    out.set(sorted[0]!, sorted);
+  }
+  return out;
+}
+
+/** True when some pair inside `members` has a NEGATIVE judgement as its latest judgement. */
+async function holdsNegativePair(db: Db, members: readonly string[]): Promise<boolean> {
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int as n from (
+       select distinct on (a, b) judgement from identity.judgement where a = any($1::uuid[]) and b = any($1::uuid[]) order by a, b, recorded_at desc, id desc) j
+      where judgement = 'NEGATIVE'`,
+    [members],
+  );
+  return (row?.n ?? 0) > 0;
+}
+
+export type LinkMethod = 'BIOMETRIC' | 'IDENTIFIER' | 'JUDGEMENT';
+
+/**
+ * Link two identities unless that would join a negatively judged pair; false when refused.
+ * Idempotent: an active link is kept as it is.
+ */
+export async function linkIfAllowed(db: Db, x: string, y: string, method: LinkMethod, evidence: string): Promise<boolean> {
+  const [a, b] = x < y ? [x, y] : [y, x];
+  const joined = new Set<string>();
+  for (const members of (await components(db, [a, b])).values()) for (const m of members) joined.add(m);
+  if (await holdsNegativePair(db, [...joined])) return false;
+  await db.query(
+    `insert into identity.link (a, b, method, evidence) values ($1, $2, $3, $4) on conflict (a, b) where removed_at is null do nothing`,
+    [a, b, method, evidence],
+  );
+  return true;
+}
+
+/** Remove every active link of `id` (it leaves its person at the next rebuild). */
+export async function unlink(db: Db, id: string): Promise<string[]> {
+  const rows = await db.query<{ other: string }>(
+    `update identity.link set removed_at = now() where (a = $1 or b = $1) and removed_at is null returning case when a = $1 then b else a end as other`,
+    [id],
+  );
+  return rows.map((r) => r.other);
+}
+
+export interface PersonChange {
+  readonly kind: 'MERGED_INTO' | 'SPLIT_FROM';
+  readonly personId: string;
+  readonly otherPersonId: string;
+}
+
+/** Recompute the persons around `ids` (see the module comment); returns what changed. */
+export async function rebuildPersons(db: Db, ids: readonly string[], cause: string): Promise<PersonChange[]> {
+  if (!ids.length) return [];
+  const changes: PersonChange[] = [];
+  const comps = await components(db, ids);
+  const all = [...new Set([...comps.values()].flat())];
+  const current = new Map(
+    (await db.query<{ id: string; person_id: string; created_at: Date }>(
+      `select s.id, s.person_id, p.created_at from identity.source_identity s join identity.person p on p.id = s.person_id where s.id = any($1::uuid[])`,
+      [all],
+    )).map((r) => [r.id, r]),
+  );
+  const claimed = new Set<string>();
+  // Larger components choose first: after a split the bigger part keeps the person's id.
+  for (const members of [...comps.values()].sort((x, y) => y.length - x.length)) {
+    // The survivor: the person most members hold already (ties: the oldest), unless another component claimed it.
+    const votes = new Map<string, { n: number; created: Date }>();
+    for (const m of members) {
+      const c = current.get(m);
+      if (!c) continue;
+      const v = votes.get(c.person_id) ?? { n: 0, created: c.created_at };
+      v.n++;
+      votes.set(c.person_id, v);
+    }
+    const ranked = [...votes.entries()].filter(([p]) => !claimed.has(p)).sort((x, y) => y[1].n - x[1].n || x[1].created.getTime() - y[1].created.getTime());
+    let survivor = ranked[0]?.[0];
+    if (!survivor) {
+      const [created] = await db.query<{ id: string }>(`insert into identity.person default values returning id`);
+      survivor = created!.id;
+      const from = current.get(members[0]!)?.person_id;
+      await db.query(`insert into identity.person_event (person_id, kind, other_person_id, cause) values ($1, 'CREATED', $2, $3)`, [survivor, from ?? null, cause]);
+      if (from) {
+        await db.query(`insert into identity.person_event (person_id, kind, other_person_id, cause) values ($1, 'SPLIT_FROM', $2, $3)`, [survivor, from, cause]);
+        changes.push({ kind: 'SPLIT_FROM', personId: survivor, otherPersonId: from });
+      }
+    }
+    claimed.add(survivor);
+    const moving = members.filter((m) => current.get(m)?.person_id !== survivor);
+    if (!moving.length) continue;
+    await db.query(`update identity.source_identity set person_id = $1 where id = any($2::uuid[])`, [survivor, moving]);
+    await db.query(
+      `insert into identity.person_event (person_id, kind, other_person_id, source_identity_id, cause) select $1, 'IDENTITY_MOVED', $2, m, $3 from unnest($4::uuid[]) as m`,
+      [survivor, null, cause, moving],
+    );
+    // Persons left with no identity were merged into the survivor.
+    const left = [...new Set(moving.map((m) => current.get(m)?.person_id).filter((p): p is string => !!p && p !== survivor))];
+    const emptied = await db.query<{ id: string }>(
+      `update identity.person p set replaced_by = $1, replaced_at = now()
+        where p.id = any($2::uuid[]) and not exists (select 1 from identity.source_identity s where s.person_id = p.id) returning id`,
+      [survivor, left],
+    );
+    for (const { id } of emptied) {
+      await db.query(`update identity.person set replaced_by = $1 where replaced_by = $2`, [survivor, id]);
+      await db.query(
+        `insert into identity.person_event (person_id, kind, other_person_id, cause) values ($1, 'MERGED_INTO', $2, $3), ($2, 'ABSORBED', $1, $3)`,
+        [id, survivor, cause],
+      );
+      changes.push({ kind: 'MERGED_INTO', personId: id, otherPersonId: survivor });
+    }
+  }
+  return changes;
+}
+
+/**
+ * Automatic links for `ids`: another identity sharing a biometric reference, or a verified
+ * PNC ID / CRO number, or a Home Office reference, that few identities share. Method and
+ * evidence are recorded; a link a NEGATIVE judgement forbids is not made. Returns the pairs linked.
+ */
+export async function autoLink(db: Db, ids: readonly string[], sharedAbove: number): Promise<[string, string][]> {
+  if (!ids.length) return [];
+  const rows = await db.query<{ a: string; b: string; key: string }>(
+    `with mine as (select m.source_identity_id as id, m.key from identity.match_token m
+                    where m.source_identity_id = any($1::uuid[]) and (m.key like 'x:bio:%' or m.key like 'x:id:PNC\\_ID:%' or m.key like 'x:id:CRO:%' or m.key like 'x:id:HO\\_REF:%')),
+     usable as (select key from mine group by key having (select count(*) from identity.match_token t where t.key = mine.key) <= $2)
+     select mine.id as a, o.source_identity_id as b, mine.key
+       from mine join usable using (key) join identity.match_token o on o.key = mine.key and o.source_identity_id <> mine.id`,
+    [ids, sharedAbove],
+  );
+  // PNC ID and CRO count only when both sides verified their check character.
+  const verified = new Set(
+    (await db.query<{ source_identity_id: string; scheme: string; canonical: string }>(
+      `select source_identity_id, scheme, canonical from identity.identifier where source_identity_id = any($1::uuid[]) and check_status = 'VALID' and retracted_at is null`,
+      [[...new Set(rows.flatMap((r) => [r.a, r.b]))]],
+    )).map((r) => `${r.source_identity_id}|x:id:${r.scheme}:${r.canonical}`),
+  );
+  const linked: [string, string][] = [];
+  for (const r of rows) {
+    const checked = /^x:id:(PNC_ID|CRO):/.test(r.key);
+    if (checked && !(verified.has(`${r.a}|${r.key}`) && verified.has(`${r.b}|${r.key}`))) continue;
+    const method: LinkMethod = r.key.startsWith('x:bio:') ? 'BIOMETRIC' : 'IDENTIFIER';
+    const what = r.key.split(':').slice(2, 3)[0] ?? '';
+    if (await linkIfAllowed(db, r.a, r.b, method, `same ${what} ${method === 'BIOMETRIC' ? 'reference' : ''}`.trim())) linked.push([r.a, r.b]);
+  }
+  return linked;
+}

@@ -1,0 +1,73 @@
+/**
+ * `recordJudgement(a, b, judgement, reason)`: a named person's decision on whether two source
+ * identities are the same child. POSITIVE links them (their persons merge; the oldest id
+ * survives, the other resolves to it); NEGATIVE separates them (the identity `b` leaves its
+ * person with its links removed, and no automatic link may join the pair again); UNSURE is
+ * recorded only. Every judgement and every change to a person is recorded.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Mutation, Resolver, registerEnumType } from 'type-graphql';
+import { DataCategory } from '../../access';
+import { clientPath, type RequestContext } from '../../context';
+import { ErrorCode, HarbourError } from '../../errors';
+import { linkIfAllowed, rebuildPersons, unlink } from '../../matching/candidates';
+import { identityLoaders, isUuid } from './identity.loader';
+import { Person } from './identity.types';
+
+export enum Judgement { POSITIVE = 'POSITIVE', NEGATIVE = 'NEGATIVE', UNSURE = 'UNSURE' }
+registerEnumType(Judgement, { name: 'Judgement', description: 'Whether two source identities are the same child, as a person judged it.' });
+
+const JUDGES = new Set(['CASEWORKER', 'OFFICER', 'ANALYST', 'MASH_COORDINATOR']);
+const MIN_REASON = 10;
+
+@Resolver()
+export class JudgementResolver {
+  @Mutation(() => Person, { nullable: true, description: 'Judge whether two source identities (ids of SourceIdentity) are the same child; returns the person holding `a` afterwards.' })
+  async recordJudgement(
+    @Arg('a', () => ID) a: string,
+    @Arg('b', () => ID) b: string,
+    @Arg('judgement', () => Judgement) judgement: Judgement,
+    @Arg('reason') reason: string,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Person | null> {
+    const { principal } = ctx;
+    if (!principal.roles.some((r) => JUDGES.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, 'recordJudgement: needs a CASEWORKER, OFFICER, ANALYST or MASH_COORDINATOR role');
+    if (reason.trim().length < MIN_REASON) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `recordJudgement: the reason must say why, in at least ${MIN_REASON} characters`);
+    if (!isUuid(a) || !isUuid(b) || a === b) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'recordJudgement: a and b must be two different source identity ids');
+    const rows = await ctx.db.query<{ id: string; person_id: string; agency: string }>(
+      `select id, person_id, agency from identity.source_identity where id = any($1::uuid[]) and retracted_at is null`,
+      [[a, b]],
+    );
+    // The caller must be allowed to see who both records are: otherwise "not found".
+    const path = clientPath(info.path, ctx);
+    const visible = rows.filter((r) => {
+      const decision = ctx.access.decide(r.person_id, r.agency, DataCategory.IDENTITY);
+      ctx.access.record(r.person_id, DataCategory.IDENTITY, path, decision, false);
+      return decision.kind === 'RELEASED';
+    });
+    if (visible.length !== 2) throw new HarbourError(ErrorCode.NOT_FOUND, 'recordJudgement: no such source identities');
+    const [x, y] = a < b ? [a, b] : [b, a];
+    const cause = `${judgement} judgement by ${principal.sub} (${principal.agency})`;
+    await ctx.db.transaction(async (tx) => {
+      await tx.query(`insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, $3, $4, $5, $6)`, [x, y, judgement, reason.trim(), principal.sub, principal.agency]);
+      switch (judgement) {
+        case Judgement.POSITIVE:
+          if (!(await linkIfAllowed(tx, x, y, 'JUDGEMENT', `POSITIVE judgement by ${principal.sub}`))) {
+            throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'recordJudgement: a NEGATIVE judgement stands between identities of these two persons; record a POSITIVE judgement on that pair first');
+          }
+          await rebuildPersons(tx, [x, y], cause);
+          break;
+        case Judgement.NEGATIVE: {
+          const others = await unlink(tx, b);
+          await rebuildPersons(tx, [a, b, ...others], cause);
+          break;
+        }
+        case Judgement.UNSURE:
+          break;
+      }
+    });
+    const [after] = await ctx.db.query<{ person_id: string }>(`select person_id from identity.source_identity where id = $1`, [a]);
+    return after ? identityLoaders(ctx).person.load(after.person_id) : null;
+  }
+}
