@@ -82,7 +82,7 @@ test('a fresh home is initialised and migrated by `harbour migrate`; a second ru
 
 test('the demo survives a restart; SIGTERM and SIGINT stop the database cleanly', async () => {
   const first = await serveDemo();
-  expect(await identitiesOf(first.url, first.personId)).toEqual(['LA-886', 'LA-886']);
+  expect(await identitiesOf(first.url, first.personId)).toEqual(['HO', 'LA-886', 'LA-886']); // the Home Office record joins on arrival: the LA holds its Home Office reference
   const pid = pidOfServer();
   expect(alive(pid)).toBe(true);
   expect(await first.server.stop('SIGTERM')).toBe(0);
@@ -97,7 +97,7 @@ test('the demo survives a restart; SIGTERM and SIGINT stop the database cleanly'
   expect(answer.data.me).toEqual({ agency: 'LA-886' });
   expect(answer.data.personBySourceRecord.id).toBe(first.personId);
   expect(answer.data.personBySourceRecord.care.placements[0]!.postcode).toMatch(/^ZZ\d+ \dQX$/);
-  expect(await identitiesOf(second.url, second.personId)).toEqual(['LA-886', 'LA-886']);
+  expect(await identitiesOf(second.url, second.personId)).toEqual(['HO', 'LA-886', 'LA-886']); // the Home Office record joins on arrival: the LA holds its Home Office reference
   const pid2 = pidOfServer();
   expect(await second.server.stop('SIGINT')).toBe(0);
   expect(await gone(pid2)).toBe(true);
@@ -111,7 +111,7 @@ test('after SIGKILL the orphaned database is adopted by the next start and stopp
 
   const next = await serveDemo();
   expect(next.personId).toBe(killed.personId);
-  expect(await identitiesOf(next.url, next.personId)).toEqual(['LA-886', 'LA-886']);
+  expect(await identitiesOf(next.url, next.personId)).toEqual(['HO', 'LA-886', 'LA-886']); // the Home Office record joins on arrival: the LA holds its Home Office reference
   expect(await next.server.stop('SIGTERM')).toBe(0);
   expect(await gone(pid)).toBe(true);
 }, 180_000);

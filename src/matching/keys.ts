@@ -7,7 +7,7 @@
  * - `y:` a birth year (and the neighbouring years when the date is imprecise), `d:` a full date
  *   of birth — the DOB passes;
  * - `x:` an exact identifier, biometric reference or contact — the exact pass;
- * - `pc:` a postcode.
+ * - `pc:` a postcode, `a:` a house number and street.
  *
  * Skeletons shorter than three consonants and keys of one letter are left out: they would file
  * half the store under one key.
@@ -41,6 +41,8 @@ export function blockingKeys(r: PreparedRecord): string[] {
   for (const b of r.source.biometrics ?? []) keys.add(`x:bio:${b.repository}:${b.reference}`);
   for (const c of r.source.contacts ?? []) keys.add(`x:contact:${c}`);
   if (r.postcode) keys.add(`pc:${r.postcode}`);
+  // House number and street: people at one address (FEBRL's households, a placement) meet here.
+  if (r.address.length >= 2 && /^\d/.test(r.address[0]!)) keys.add(`a:${r.address[0]} ${r.address[1]}`);
   return [...keys];
 }
 

@@ -12,7 +12,7 @@ import type { GradeThresholds, ModelParameters } from './model';
 export const DEFAULT_PARAMETERS: ModelParameters = {
   version: 'default-2026-11-30',
   prior: -3,
-  minTokenFrequency: 0.0002,
+  minTokenFrequency: 0.001,
   fields: {
     // Per name token: an aligned pair of tokens counts at its level; tokens of the shorter name left unpaired count as DIFFERENT.
     name: {
