@@ -113,7 +113,6 @@ function evaluateFebrl(file: string) {
   const fns: string[] = [];
   for (let i = 0; i < recs.length; i++) for (let j = i + 1; j < recs.length; j++) {
     const same = entity(recs[i]!.source.id) === entity(recs[j]!.source.id);
-    // Skip the obviously different quickly: full pairwise is the point here, but not n² scoring of everything.
     const p = predicted(recs[i]!, recs[j]!);
     if (p && same) tp++;
     else if (p) { fp++; if (fps.length < 5) fps.push(`${recs[i]!.source.id}~${recs[j]!.source.id}`); }
