@@ -3,6 +3,7 @@
  * when either side lacks the field (a missing field is no evidence either way).
  */
 import type { PreparedDob, PreparedRecord, PreparedToken } from './record';
+import { valueKey } from './keys';
 import { editDistance, jaroWinkler } from './strings';
 
 export const TOKEN_LEVELS = ['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH', 'SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT'] as const;
@@ -31,7 +32,7 @@ export type PostcodeLevel = (typeof POSTCODE_LEVELS)[number];
 
 /** How often a value is shared in the data matched against; a value held by many identities (a hostel phone) is demoted. */
 export interface Frequencies {
-  /** Identities holding this identifier, biometric reference or contact (`kind:value`). */
+  /** Identities holding this identifier, biometric reference or contact (`valueKey`). */
   valueCount?(key: string): number;
   /** Relative frequency (0..1) of a name token among all name tokens. */
   tokenFrequency?(token: string): number | undefined;
@@ -190,7 +191,7 @@ export function compareIdentifiers(a: PreparedRecord, b: PreparedRecord, freq?: 
     for (const y of right) {
       if (x.scheme !== y.scheme) continue;
       if (x.value === y.value) {
-        if (shared(freq, `id:${x.scheme}:${x.value}`)) consider('SHARED', x.scheme);
+        if (shared(freq, valueKey.identifier(x.scheme, x.value))) consider('SHARED', x.scheme);
         else consider(x.verified && y.verified ? 'VERIFIED_EQUAL' : 'EQUAL', x.scheme);
       } else consider(editDistance(x.value, y.value, 1) <= 1 ? 'NEAR' : 'DIFFERENT', x.scheme);
     }
@@ -203,7 +204,7 @@ export function compareBiometrics(a: PreparedRecord, b: PreparedRecord, freq?: F
   for (const x of a.source.biometrics ?? []) {
     for (const y of b.source.biometrics ?? []) {
       if (x.repository !== y.repository) continue;
-      const level: BiometricLevel = x.reference !== y.reference ? 'DIFFERENT' : shared(freq, `bio:${x.repository}:${x.reference}`) ? 'SHARED' : 'EQUAL';
+      const level: BiometricLevel = x.reference !== y.reference ? 'DIFFERENT' : shared(freq, valueKey.biometric(x.repository, x.reference)) ? 'SHARED' : 'EQUAL';
       if (!best || BIOMETRIC_LEVELS.indexOf(level) < BIOMETRIC_LEVELS.indexOf(best.level)) best = { level, what: x.repository };
     }
   }
@@ -215,7 +216,7 @@ export function compareContacts(a: PreparedRecord, b: PreparedRecord, freq?: Fre
   let best: KeyedComparison<ContactLevel> | null = null;
   for (const value of a.source.contacts ?? []) {
     if (!right.has(value)) continue;
-    if (!shared(freq, `contact:${value}`)) return { level: 'EQUAL', what: value.startsWith('+') ? 'phone' : 'contact' };
+    if (!shared(freq, valueKey.contact(value))) return { level: 'EQUAL', what: value.startsWith('+') ? 'phone' : 'contact' };
     best = { level: 'SHARED', what: value.startsWith('+') ? 'phone' : 'contact' };
   }
   return best;

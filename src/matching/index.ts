@@ -5,5 +5,5 @@ export { prepare, prepareDob, type MatchRecord, type PreparedRecord, type MatchD
 export * from './compare';
 export { MatchModel, FIELDS, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
 export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
-export { personRecord, PersonCsvError, PERSON_COLUMNS } from './person-csv';
-export { blockingKeys, tokensOf } from './keys';
+export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
+export { blockingKeys, tokensOf, valueKey, valueKeys } from './keys';

@@ -12,7 +12,26 @@
  * Skeletons shorter than three consonants and keys of one letter are left out: they would file
  * half the store under one key.
  */
-import type { PreparedRecord } from './record';
+import type { MatchRecord, PreparedRecord } from './record';
+
+/**
+ * The exact values of a record, one string each (`id:SCHEME:VALUE`, `bio:REPOSITORY:REFERENCE`,
+ * `contact:VALUE`): the exact pass files them (as `x:` keys) and the frequencies that demote a
+ * shared value count them.
+ */
+export const valueKey = {
+  identifier: (scheme: string, value: string) => `id:${scheme}:${value}`,
+  biometric: (repository: string, reference: string) => `bio:${repository}:${reference}`,
+  contact: (value: string) => `contact:${value}`,
+};
+
+export function valueKeys(r: MatchRecord): string[] {
+  return [
+    ...(r.identifiers ?? []).map((id) => valueKey.identifier(id.scheme, id.value)),
+    ...(r.biometrics ?? []).map((b) => valueKey.biometric(b.repository, b.reference)),
+    ...(r.contacts ?? []).map(valueKey.contact),
+  ];
+}
 
 export function blockingKeys(r: PreparedRecord): string[] {
   const keys = new Set<string>();
@@ -37,9 +56,7 @@ export function blockingKeys(r: PreparedRecord): string[] {
     const year = new Date(range.asOf ?? Date.now()).getUTCFullYear();
     for (let y = year - range.max - 1; y <= year - range.min && y - (year - range.max - 1) < 30; y++) keys.add(`y:${y}`);
   }
-  for (const id of r.source.identifiers ?? []) keys.add(`x:id:${id.scheme}:${id.value}`);
-  for (const b of r.source.biometrics ?? []) keys.add(`x:bio:${b.repository}:${b.reference}`);
-  for (const c of r.source.contacts ?? []) keys.add(`x:contact:${c}`);
+  for (const v of valueKeys(r.source)) keys.add(`x:${v}`);
   if (r.postcode) keys.add(`pc:${r.postcode}`);
   // House number and street: people at one address (FEBRL's households, a placement) meet here.
   if (r.address.length >= 2 && /^\d/.test(r.address[0]!)) keys.add(`a:${r.address[0]} ${r.address[1]}`);

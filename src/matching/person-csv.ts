@@ -12,6 +12,21 @@ export const PERSON_COLUMNS = ['record_id', 'full_name', 'given_name', 'family_n
 export class PersonCsvError extends Error {}
 
 /**
+ * An identifier as the matcher holds it: canonical, verified only when its check character is;
+ * undefined for a value that says "no identifier" (UPN UN1–UN7). Scheme names are upper-cased
+ * with spaces and hyphens as underscores ("pnc id" → PNC_ID).
+ */
+export function matchIdentifier(scheme: string, value: string): { scheme: string; value: string; verified: boolean } | undefined {
+  const id = canonicalIdentifier(scheme.trim().toUpperCase().replace(/[\s-]+/g, '_'), value);
+  return id ? { scheme: id.scheme, value: id.canonical, verified: id.check === 'VALID' } : undefined;
+}
+
+/** A phone as the store holds it (connectors/kit `contactPoint`): E.164, or as given when not a possible number. */
+export function matchPhone(raw: string): string {
+  return canonicalPhone(raw) ?? raw.trim();
+}
+
+/**
  * A person-record row (by column name, optionally prefixed) as a match record. A value that
  * cannot be read (a date that is not a date, an unknown sex code, an identifier without a scheme)
  * is left out of the record and reported in `problems`, naming the column: the rest of the row
@@ -41,8 +56,7 @@ export function personRecord(row: Record<string, string | undefined>, prefix = '
     .map((pair) => {
       const colon = pair.indexOf(':');
       if (colon <= 0 || colon === pair.length - 1) return void problem(`${prefix}identifiers: expected scheme:value, received "${pair}"`);
-      const id = canonicalIdentifier(pair.slice(0, colon).trim().toUpperCase().replace(/[\s-]+/g, '_'), pair.slice(colon + 1));
-      return id ? { scheme: id.scheme, value: id.canonical, verified: id.check === 'VALID' } : undefined;
+      return matchIdentifier(pair.slice(0, colon), pair.slice(colon + 1));
     })
     .filter((x): x is { scheme: string; value: string; verified: boolean } => x !== undefined);
   const phone = get('phone');
@@ -55,7 +69,7 @@ export function personRecord(row: Record<string, string | undefined>, prefix = '
     nationality: get('nationality').toUpperCase() || null,
     identifiers,
     biometrics: fingerprint ? [{ repository: 'FINGERPRINT', reference: fingerprint, modality: 'FINGERPRINT' }] : [],
-    contacts: phone ? [canonicalPhone(phone) ?? phone.replace(/\D+/g, '')] : [],
+    contacts: phone ? [matchPhone(phone)] : [],
     address: get('address') || null,
     postcode: get('postcode') || null,
   };

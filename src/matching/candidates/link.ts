@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db';
-import { blockingKeys } from '../keys';
+import { blockingKeys, valueKeys } from '../keys';
 import type { MatchModel, Score } from '../model';
 import { prepare, type MatchRecord, type PreparedRecord } from '../record';
 import { candidatePairs, createPairSpace, indexPairSpace } from './pairs';
@@ -24,7 +24,7 @@ export function recordFrequencies(records: readonly PreparedRecord[]) {
   const tokens = new Map<string, number>();
   let total = 0;
   for (const r of records) {
-    for (const k of blockingKeys(r)) if (k.startsWith('x:')) values.set(k.slice(2), (values.get(k.slice(2)) ?? 0) + 1);
+    for (const v of valueKeys(r.source)) values.set(v, (values.get(v) ?? 0) + 1);
     for (const n of r.names) for (const t of n) {
       tokens.set(t.text, (tokens.get(t.text) ?? 0) + 1);
       total++;

@@ -4,31 +4,42 @@
  * frequencies that demote shared values and common name tokens.
  */
 import type { Db } from '../../db';
-import { blockingKeys } from '../keys';
-import { prepare, type MatchRecord } from '../record';
+import { blockingKeys, valueKeys } from '../keys';
+import { prepare, type MatchRecord, type PreparedRecord } from '../record';
 import type { Frequencies } from '../compare';
 import { MatchModel, type GradeThresholds, type ModelParameters } from '../model';
 import { DEFAULT_PARAMETERS } from '../parameters';
 
 const SEX: Record<string, 'M' | 'F' | null> = { MALE: 'M', FEMALE: 'F', OTHER: null, UNKNOWN: null };
 
-/** Current (not retracted) source identities as match records, in the order asked; unknown ids are left out. */
-export async function loadRecords(db: Db, ids: readonly string[]): Promise<Map<string, MatchRecord & { personId: string; agency: string }>> {
+/** A source identity as a match record, with its person and agency. */
+export interface StoredRecord extends MatchRecord {
+  readonly personId: string;
+  readonly agency: string;
+  readonly names: string[];
+  readonly dobs: { value: string; precision: 'DAY' | 'MONTH' | 'YEAR' }[];
+  readonly identifiers: { scheme: string; value: string; verified: boolean }[];
+  readonly biometrics: { repository: string; reference: string; modality: string }[];
+  readonly contacts: string[];
+}
+
+/** Current (not retracted) source identities as match records, by id; unknown and retracted ids are left out. */
+export async function loadRecords(db: Db, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
   if (!ids.length) return new Map();
   // One after another: inside a transaction they share one connection anyway.
   const identities = await db.query<{ id: string; person_id: string; agency: string; sex: string | null; nationality: string | null }>(
-      `select id, person_id, agency, sex, nationality from identity.source_identity where id = any($1::uuid[]) and retracted_at is null`, [ids]);
+    `select id, person_id, agency, sex, nationality from identity.source_identity where id = any($1::uuid[]) and retracted_at is null`, [ids]);
   const names = await db.query<{ source_identity_id: string; given: string | null; family: string | null; full_name: string | null; original_script: string | null }>(
-      `select source_identity_id, given, family, full_name, original_script from identity.name where source_identity_id = any($1::uuid[]) and retracted_at is null order by ordinal, id`, [ids]);
+    `select source_identity_id, given, family, full_name, original_script from identity.name where source_identity_id = any($1::uuid[]) and retracted_at is null order by ordinal, id`, [ids]);
   const dobs = await db.query<{ source_identity_id: string; value: string; precision: 'DAY' | 'MONTH' | 'YEAR' }>(
-      `select source_identity_id, to_char(value, 'YYYY-MM-DD') as value, precision from identity.birth_date where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
+    `select source_identity_id, to_char(value, 'YYYY-MM-DD') as value, precision from identity.birth_date where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
   const identifiers = await db.query<{ source_identity_id: string; scheme: string; canonical: string; check_status: string }>(
-      `select source_identity_id, scheme, canonical, check_status from identity.identifier where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
+    `select source_identity_id, scheme, canonical, check_status from identity.identifier where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
   const biometrics = await db.query<{ source_identity_id: string; modality: string; repository: string; reference: string }>(
-      `select source_identity_id, modality, repository, reference from identity.biometric_reference where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
+    `select source_identity_id, modality, repository, reference from identity.biometric_reference where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
   const contacts = await db.query<{ source_identity_id: string; canonical: string }>(
-      `select source_identity_id, canonical from identity.contact_point where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
-  const records = new Map<string, MatchRecord & { personId: string; agency: string; names: string[]; dobs: { value: string; precision: 'DAY' | 'MONTH' | 'YEAR' }[]; identifiers: { scheme: string; value: string; verified: boolean }[]; biometrics: { repository: string; reference: string; modality: string }[]; contacts: string[] }>();
+    `select source_identity_id, canonical from identity.contact_point where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
+  const records = new Map<string, StoredRecord>();
   for (const i of identities) {
     records.set(i.id, { id: i.id, personId: i.person_id, agency: i.agency, names: [], dobs: [], sex: i.sex ? SEX[i.sex] ?? null : null, nationality: i.nationality, identifiers: [], biometrics: [], contacts: [] });
   }
@@ -84,10 +95,9 @@ export async function refreshMatchKeys(db: Db): Promise<string[]> {
  * Frequencies for scoring against the store: how many identities hold each exact value of the
  * records at hand, and each name token's share of all name tokens (from the vocabulary).
  */
-export async function storeFrequencies(db: Db, records: readonly MatchRecord[]): Promise<Frequencies> {
-  const prepared = records.map(prepare);
-  const keys = [...new Set(prepared.flatMap(blockingKeys).filter((k) => k.startsWith('x:')))];
-  const tokens = [...new Set(prepared.flatMap((r) => r.names.flatMap((n) => n.map((t) => t.text))))];
+export async function storeFrequencies(db: Db, records: readonly PreparedRecord[]): Promise<Frequencies> {
+  const keys = [...new Set(records.flatMap((r) => valueKeys(r.source)))].map((v) => `x:${v}`);
+  const tokens = [...new Set(records.flatMap((r) => r.names.flatMap((n) => n.map((t) => t.text))))];
   const [counts, vocab, [total]] = await Promise.all([
     keys.length ? db.query<{ key: string; n: number }>(`select key, count(*)::int as n from identity.match_token where key = any($1::text[]) group by key`, [keys]) : Promise.resolve([]),
     tokens.length ? db.query<{ token: string; n: number }>(`select token, n from identity.match_vocabulary where token = any($1::text[])`, [tokens]) : Promise.resolve([]),

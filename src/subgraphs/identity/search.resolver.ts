@@ -7,11 +7,11 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
-import { canonicalHandle, canonicalIdentifier, canonicalPhone } from '../../../connectors/kit/identifiers';
+import { canonicalHandle } from '../../../connectors/kit/identifiers';
 import { DataCategory } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
-import { prepare, type Field as MatchField, type MatchRecord } from '../../matching';
+import { matchIdentifier, matchPhone, prepare, type Field as MatchField, type MatchRecord } from '../../matching';
 import { currentModel, loadRecords, searchCandidates, storeFrequencies } from '../../matching/candidates';
 import { Person } from './identity.types';
 import { FieldContribution, MatchCandidate, MatchGradeEnum, PersonExample } from './search.types';
@@ -37,12 +37,9 @@ export function exampleRecord(example: PersonExample): MatchRecord {
   const range = example.ageRange;
   if (range && !(range.min >= 0 && range.max >= range.min && range.max <= 120)) throw bad(`ageRange must have 0 ≤ min ≤ max ≤ 120, received ${range.min}..${range.max}`);
   if (example.nationality && !/^[A-Z]{3}$/.test(example.nationality)) throw bad(`nationality must be an ISO 3166 alpha-3 code, received "${example.nationality}"`);
-  const identifiers = (example.identifiers ?? []).flatMap((x) => {
-    const id = canonicalIdentifier(x.scheme.trim().toUpperCase(), x.value);
-    return id ? [{ scheme: id.scheme, value: id.canonical, verified: id.check === 'VALID' }] : [];
-  });
+  const identifiers = (example.identifiers ?? []).map((x) => matchIdentifier(x.scheme, x.value)).filter((x) => x !== undefined);
   const contacts = [
-    ...(example.phones ?? []).map((p) => canonicalPhone(p) ?? p.trim()),
+    ...(example.phones ?? []).map(matchPhone),
     ...(example.handles ?? []).map((h) => canonicalHandle(h.platform, h.handle)),
   ];
   const record: MatchRecord = {
@@ -75,8 +72,7 @@ export class SearchResolver {
     const query = exampleRecord(example);
     const prepared = prepare(query);
     const ids = await searchCandidates(ctx.db, prepared);
-    const [records, model] = await Promise.all([loadRecords(ctx.db, ids), currentModel(ctx.db, ctx.matchThresholds)]);
-    const freq = await storeFrequencies(ctx.db, [query]);
+    const [records, model, freq] = await Promise.all([loadRecords(ctx.db, ids), currentModel(ctx.db, ctx.matchThresholds), storeFrequencies(ctx.db, [prepared])]);
     const best = new Map<string, { personId: string; score: ReturnType<typeof model.score> }>();
     for (const record of records.values()) {
       const score = model.score(prepared, prepare(record), freq);
