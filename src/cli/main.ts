@@ -16,6 +16,7 @@ import { startGatewayServer, startSubgraphServer } from '../gateway/server';
 import { FEEDS, ingest } from '../ingest';
 import { rootLogger, type Logger } from '../log';
 import { matchCommands } from './match';
+import { addSubscription, startAlertDelivery } from '../alerts';
 
 function parseDuration(value: string): number {
   const match = /^(\d+)(s|m|h)?$/.exec(value.trim());
@@ -74,6 +75,11 @@ export function program(): Command {
           ? await startSubgraphServer(options.subgraph as 'police', deps, options.port ?? config.port, options.host ?? config.host)
           : await startGatewayServer(deps, options.port ?? config.port, options.host ?? config.host);
         onStop(() => server.stop());
+        if (!options.subgraph || options.subgraph === 'identity') {
+          // Match alerts reach subscribed agency systems from the outbox (src/alerts).
+          const delivery = startAlertDelivery(database.db, log);
+          onStop(() => delivery.stop());
+        }
         const what = options.subgraph ? `subgraph ${options.subgraph}` : 'harbour';
         console.log(`${what} listening on ${server.url}`);
         if (options.demo && !options.subgraph) {
@@ -128,6 +134,7 @@ export function program(): Command {
           agency: options.agency,
           files: paths,
           full: options.full,
+          matchThresholds: config.matchThresholds,
           onStart: ({ lines, resumedAt }) => bar?.start(lines, resumedAt, { speed: 0, rejected: 0 }),
           onProgress: ({ read, rejected }) => bar?.update(read, { speed: Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)), rejected }),
         });
@@ -171,6 +178,21 @@ export function program(): Command {
         for (const run of await loadGenerated(database.db, log, path.resolve(dir))) {
           console.log(`${run.agency} ${run.feed}: read ${run.read}, inserted ${run.inserted}, updated ${run.updated}, unchanged ${run.unchanged}, rejected ${run.rejected}`);
         }
+      });
+    });
+
+  cli
+    .command('webhook')
+    .description('subscribe an agency system to match alerts (HMAC-SHA256 signed POSTs); prints the secret once')
+    .requiredOption('--agency <code>', 'the agency whose alerts the system receives, e.g. LA-886')
+    .requiredOption('--url <url>', 'where to POST, http(s)://…')
+    .action(async (options: { agency: string; url: string }) => {
+      if (!AGENCY_CODE.test(options.agency)) throw new Error(`harbour webhook: --agency must look like LA-213, POLICE-MPS, HO, NCA or NHS-RJ1, received "${options.agency}"`);
+      const config = loadConfig();
+      await withDatabase(config, rootLogger(config.logLevel), async (database) => {
+        await database.migrate();
+        const s = await addSubscription(database.db, options.agency, options.url);
+        console.log(JSON.stringify({ id: s.id, agency: s.agency, url: s.url, secret: s.secret }));
       });
     });
 

@@ -1,15 +1,20 @@
 /**
  * Match on arrival, in the batch's transaction: the blocking keys of every identity whose facts
- * changed are rewritten, and identities sharing a verified biometric reference or identifier are
- * linked into one person (method and evidence recorded; a NEGATIVE judgement is never overridden).
+ * changed are rewritten; identities sharing a verified biometric reference or identifier are
+ * linked into one person (method and evidence recorded; a NEGATIVE judgement is never
+ * overridden); and a changed identity that matches a child with an open missing episode raises a
+ * match alert, its webhook deliveries queued in the outbox. All of it commits with the batch, so
+ * an alert exists the moment its batch does.
  */
 import type { Db } from '../db';
-import { SHARED_ABOVE } from '../matching';
-import { autoLink, rebuildPersons, refreshMatchKeys } from '../matching/candidates';
+import { SHARED_ABOVE, type GradeThresholds } from '../matching';
+import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys } from '../matching/candidates';
 
-export async function matchOnArrival(tx: Db, cause: string): Promise<string[]> {
+export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds): Promise<string[]> {
   const changed = await refreshMatchKeys(tx);
+  if (!changed.length) return changed;
   const linked = await autoLink(tx, changed, SHARED_ABOVE);
   if (linked.length) await rebuildPersons(tx, [...new Set(linked.flat())], `automatic link, ${cause}`);
+  await raiseAlerts(tx, await currentModel(tx, thresholds), changed, cause);
   return changed;
 }

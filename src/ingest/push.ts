@@ -4,6 +4,7 @@
  * CSV per table for SSDA903 and LA person details, the table named by each record's `table`),
  * ingested, and the rejections mapped back to the index of the record that caused them.
  */
+import type { GradeThresholds } from '../matching';
 import fs from 'node:fs';
 import { csvCell } from '../../connectors/kit/csv';
 import os from 'node:os';
@@ -30,7 +31,7 @@ export interface PushResult {
   recordIndexOf: (file: string, line: number | null) => number | null;
 }
 
-export async function pushRecords(db: Db, log: Logger, feed: string, agency: string, records: Record<string, unknown>[], full: boolean): Promise<PushResult> {
+export async function pushRecords(db: Db, log: Logger, feed: string, agency: string, records: Record<string, unknown>[], full: boolean, matchThresholds?: GradeThresholds): Promise<PushResult> {
   const applier = FEEDS[feed];
   if (!applier) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `unknown feed "${feed}" (known: ${Object.keys(FEEDS).join(', ')})`);
   if (records.length > MAX_PUSH_RECORDS) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_PUSH_RECORDS} records in one push, received ${records.length}`);
@@ -62,7 +63,7 @@ export async function pushRecords(db: Db, log: Logger, feed: string, agency: str
         lineToIndex.set(name, new Map(rows.map(({ index }, i) => [i + 2, index])));
       }
     }
-    const summary = await ingest(db, log, applier, { agency, files, full });
+    const summary = await ingest(db, log, applier, { agency, files, full, matchThresholds });
     return { summary, recordIndexOf: (file, line) => (line === null ? null : (lineToIndex.get(file)?.get(line) ?? null)) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { Item, Keyed, Rejection, Warning } from '../../connectors/kit/contract';
 import type { Db } from '../db';
 import type { Logger } from '../log';
+import { DEFAULT_THRESHOLDS, type GradeThresholds } from '../matching';
 import { matchOnArrival } from './match';
 import { upsert, type FeedApplier } from './feed';
 
@@ -27,6 +28,8 @@ export interface IngestOptions {
   /** Called once the input is known: its line count (an upper bound on the items to read). */
   onStart?: (input: { lines: number; resumedAt: number }) => void;
   onProgress?: (progress: { read: number; rejected: number }) => void;
+  /** Match grade thresholds for match on arrival (links, alerts). @default DEFAULT_THRESHOLDS */
+  matchThresholds?: GradeThresholds;
 }
 
 export interface IngestSummary {
@@ -89,7 +92,7 @@ interface Pending<R extends Keyed> { ordinal: number; item: Item<R> }
  * feed started meanwhile makes this one fail on a duplicate key; it is left RUNNING and, run
  * again, resumes with the lookup (the other run's state then exists).
  */
-async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean): Promise<Counts> {
+async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean, thresholds: GradeThresholds): Promise<Counts> {
   return db.transaction(async (tx) => {
     const counts: Counts = { read: batch.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0 };
     const rejections: (Rejection & { ordinal: number })[] = [];
@@ -131,7 +134,7 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
       await applier.apply(tx, agency, changed, firstLoad);
       // Blocking keys follow the facts in the same transaction (a committed batch is searchable),
       // and verified biometric references and identifiers link identities on arrival.
-      await matchOnArrival(tx, `ingest run ${runId}`);
+      await matchOnArrival(tx, `ingest run ${runId}`, thresholds);
     }
     if (records.length) {
       await tx.query(
@@ -172,7 +175,7 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
 }
 
 /** Retract what a complete snapshot no longer contains, and finish the run, in one transaction. */
-async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, full: boolean): Promise<number> {
+async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, full: boolean, thresholds: GradeThresholds): Promise<number> {
   return db.transaction(async (tx) => {
     let retracted = 0;
     if (full) {
@@ -186,7 +189,7 @@ async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId
         retracted += keys.length;
       }
       await tx.query('update ingest.record_state set retracted_at = now() where agency = $1 and feed = $2 and last_run_id <> $3 and retracted_at is null', [agency, applier.feed, runId]);
-      await matchOnArrival(tx, `ingest run ${runId}`);
+      await matchOnArrival(tx, `ingest run ${runId}`, thresholds);
     }
     await tx.query(`update ingest.run set phase = 'COMPLETED', finished_at = now(), retracted = $2 where id = $1`, [runId, retracted]);
     return retracted;
@@ -216,7 +219,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     const upTo = ordinal;
     batch = [];
     await writing;
-    writing = applyBatch(db, applier, options.agency, run.id, items, upTo, firstLoad).then((counts) => {
+    writing = applyBatch(db, applier, options.agency, run.id, items, upTo, firstLoad, options.matchThresholds ?? DEFAULT_THRESHOLDS).then((counts) => {
       for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
       options.onProgress?.({ read: totals.read, rejected: totals.rejected });
     });
@@ -237,6 +240,6 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     log.error({ runId: run.id, errorName: (error as Error).name }, 'ingest run interrupted');
     throw error;
   }
-  const retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full);
+  const retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full, options.matchThresholds ?? DEFAULT_THRESHOLDS);
   return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, retracted, durationMs: Date.now() - started, resumed: run.resumed };
 }

@@ -3,7 +3,7 @@ export { foldText, nameTokens, variantKey, skeleton, phoneticKeys } from './norm
 export { jaroWinkler, editDistance } from './strings';
 export { prepare, prepareDob, type MatchRecord, type PreparedRecord, type MatchDob, type Precision } from './record';
 export * from './compare';
-export { MatchModel, FIELDS, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
+export { MatchModel, FIELDS, reasonsOf, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
 export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
 export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
 export { blockingKeys, tokensOf, valueKey, valueKeys } from './keys';

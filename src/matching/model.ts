@@ -129,13 +129,17 @@ export class MatchModel {
     const namesAgree = names !== null && names.matches.every((m) => m.level === 'EXACT' || m.level === 'VARIANT' || m.level === 'SCRIPT_SKELETON');
     let grade = gradeOf(probability, this.thresholds);
     if (grade === 'CERTAIN' && !strongEvidence && !namesAgree) grade = 'PROBABLE';
-    const reasons = contributions
-      .filter((c) => c.field !== 'prior' && Math.abs(c.weight) >= 0.5)
-      .sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight))
-      .slice(0, 4)
-      .map((c) => c.reason);
-    return { weight, probability, grade, contributions, reasons };
+    return { weight, probability, grade, contributions, reasons: reasonsOf(contributions) };
   }
+}
+
+/** The strongest contributions' reasons, for and against (at most four, prior left out). */
+export function reasonsOf(contributions: readonly Contribution[]): string[] {
+  return contributions
+    .filter((c) => c.field !== 'prior' && Math.abs(c.weight) >= 0.5)
+    .sort((x, y) => Math.abs(y.weight) - Math.abs(x.weight))
+    .slice(0, 4)
+    .map((c) => c.reason);
 }
 
 function strongest(matches: readonly TokenMatch[]): TokenLevel {

@@ -4,3 +4,4 @@ export { candidatePairs, createPairSpace, indexPairSpace, type PairSpace } from 
 export { loadRecords, refreshMatchKeys, storeFrequencies, frequencies, currentModel } from './store';
 export { linkRecords, recordFrequencies, type LinkedPair } from './link';
 export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, type LinkMethod } from './persons';
+export { raiseAlerts, type RaisedAlert } from './alerts';

@@ -3,12 +3,13 @@ import { IdentityResolver, identityReferenceResolvers } from './identity.resolve
 import { IngestResolver } from './ingest.resolver';
 import { SearchResolver } from './search.resolver';
 import { JudgementResolver } from './judgement.resolver';
+import { AlertResolver } from './alert.resolver';
 
 export { identityEntities } from './identity.entity';
 export * from './identity.entity';
 
 export const identity: SubgraphModule = {
   name: 'identity',
-  resolvers: [IdentityResolver, IngestResolver, SearchResolver, JudgementResolver],
+  resolvers: [IdentityResolver, IngestResolver, SearchResolver, JudgementResolver, AlertResolver],
   referenceResolvers: identityReferenceResolvers,
 };

@@ -88,7 +88,7 @@ export class IngestResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<IngestSummary> {
     if (!ctx.principal.roles.includes('SYSTEM')) throw new HarbourError(ErrorCode.FORBIDDEN, 'Only an agency system (SYSTEM role) may submit records.');
-    const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, ctx.principal.agency, records, full);
+    const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, ctx.principal.agency, records, full, ctx.matchThresholds);
     ctx.log.info({ runId: summary.runId, feed, read: summary.read, rejected: summary.rejected }, 'records pushed');
     return Object.assign(new IngestSummary(), summary, { rejections: await rejectionsOf(ctx, summary.runId, 1000, 0, recordIndexOf) });
   }

@@ -1,32 +1,18 @@
 /**
  * `identitySearch`: query by example over every agency's identities. Candidates come from the
  * PostgreSQL passes, are scored by the model in Node, and are grouped by person (the best
- * identity speaks for its person). Evidence is guarded like any other read: a contribution drawn
- * from a category the caller may not see keeps its weight (the ranking is the same for everyone)
- * but loses its level and words, and is reported in `extensions.withheld`.
+ * identity speaks for its person). Evidence is guarded like any other read (`guardEvidence`).
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import { canonicalHandle } from '../../../connectors/kit/identifiers';
-import { DataCategory } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
-import { matchIdentifier, matchPhone, prepare, type Field as MatchField, type MatchRecord } from '../../matching';
+import { matchIdentifier, matchPhone, prepare, type MatchRecord } from '../../matching';
 import { currentModel, loadRecords, searchCandidates, storeFrequencies } from '../../matching/candidates';
 import { Person } from './identity.types';
-import { FieldContribution, MatchCandidate, MatchGradeEnum, PersonExample } from './search.types';
-
-const CATEGORY: Record<MatchField, DataCategory> = {
-  name: DataCategory.IDENTITY,
-  dob: DataCategory.IDENTITY,
-  sex: DataCategory.IDENTITY,
-  nationality: DataCategory.IDENTITY,
-  identifiers: DataCategory.IDENTIFIERS,
-  biometrics: DataCategory.BIOMETRIC_REFS,
-  contacts: DataCategory.CONTACT,
-  address: DataCategory.LOCATION,
-  postcode: DataCategory.LOCATION,
-};
+import { guardEvidence } from './evidence';
+import { MatchCandidate, MatchGradeEnum, PersonExample } from './search.types';
 
 const MAX_FIRST = 50;
 
@@ -82,27 +68,14 @@ export class SearchResolver {
     const ranked = [...best.values()].sort((a, b) => b.score.weight - a.score.weight).slice(0, first);
     const path = clientPath(info.path, ctx);
     return ranked.map(({ personId, score }, i) => {
-      const hidden = new Set<string>();
-      const contributions = score.contributions.map((c, j) => {
-        const out: FieldContribution = Object.assign(new FieldContribution(), { field: c.field, level: c.level as string | null, weight: c.weight, reason: c.reason as string | null });
-        if (c.field === 'prior') return out;
-        const category = CATEGORY[c.field];
-        const decision = ctx.access.decide(personId, undefined, category);
-        ctx.access.record(personId, category, [...path, i, 'contributions', j, 'reason'], decision);
-        if (decision.kind === 'WITHHELD') {
-          hidden.add(c.reason);
-          out.level = null;
-          out.reason = null;
-        }
-        return out;
-      });
+      const { contributions, reasons } = guardEvidence(ctx, personId, score.contributions, [...path, i]);
       return Object.assign(new MatchCandidate(), {
         person: Object.assign(new Person(), { id: personId, replacedBy: null }),
         probability: score.probability,
         grade: score.grade as MatchGradeEnum,
         matchWeight: score.weight,
         contributions,
-        reasons: score.reasons.filter((r) => !hidden.has(r)),
+        reasons,
       });
     });
   }

@@ -1,0 +1,151 @@
+/**
+ * Match alerts for the agencies that must act: `matchAlerts` (a Relay connection, newest first)
+ * lists the alerts naming the caller's agency; `acknowledgeMatchAlert` records who saw one. An
+ * alert of another agency is "not found". Evidence is guarded like search results.
+ */
+import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Arg, Ctx, Field, Float, ID, Info, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { clientPath, type RequestContext, type ResponsePath } from '../../context';
+import { ErrorCode, HarbourError } from '../../errors';
+import type { Contribution } from '../../matching';
+import { guardEvidence } from './evidence';
+import { isUuid } from './identity.loader';
+import { Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
+import { FieldContribution, MatchGradeEnum } from './search.types';
+
+export enum MatchAlertStatus { OPEN = 'OPEN', ACKNOWLEDGED = 'ACKNOWLEDGED' }
+registerEnumType(MatchAlertStatus, { name: 'MatchAlertStatus' });
+
+@ObjectType({ description: 'A record that arrived and matches a child with an open missing episode.' })
+export class MatchAlert {
+  @Field(() => ID) id!: string;
+  @Field(() => MatchAlertStatus) status!: MatchAlertStatus;
+  @Field(() => GraphQLDateTime) raisedAt!: Date;
+  @Field(() => Person, { description: 'The child who is missing.' }) missingPerson!: Person;
+  @Field(() => SourceIdentity, { description: 'The record that arrived and matches; its fields are guarded as everywhere.' }) candidate!: SourceIdentity;
+  @Field(() => Float) probability!: number;
+  @Field(() => MatchGradeEnum) grade!: MatchGradeEnum;
+  @Field(() => Float) matchWeight!: number;
+  @Field(() => [FieldContribution]) contributions!: FieldContribution[];
+  @Field(() => [String]) reasons!: string[];
+  @Field(() => [String], { description: 'The agencies that must act: the LA the child is missing from, the police force with the report.' }) agencies!: string[];
+  @Field(() => GraphQLDateTime, { nullable: true }) acknowledgedAt!: Date | null;
+  @Field(() => String, { nullable: true }) acknowledgedBy!: string | null;
+}
+
+@ObjectType()
+class MatchAlertEdge {
+  @Field(() => MatchAlert) node!: MatchAlert;
+  @Field() cursor!: string;
+}
+
+@ObjectType()
+class PageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType()
+export class MatchAlertConnection {
+  @Field(() => [MatchAlertEdge]) edges!: MatchAlertEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+interface AlertRow {
+  id: string;
+  status: MatchAlertStatus;
+  raised_at: Date;
+  missing_person_id: string;
+  probability: number;
+  grade: MatchGradeEnum;
+  weight: number;
+  contributions: Contribution[];
+  agencies: string[];
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  candidate: SourceIdentityRow;
+}
+
+const SELECT = `select a.id, a.status, a.raised_at, a.missing_person_id, a.probability, a.grade, a.weight, a.contributions, a.agencies, a.acknowledged_at, a.acknowledged_by,
+       json_build_object('id', s.id, 'person_id', s.person_id, 'agency', s.agency, 'feed', s.feed, 'local_id', s.local_id, 'sex', s.sex, 'nationality', s.nationality,
+                         'first_seen', s.first_seen, 'last_seen', s.last_seen, 'retracted_at', s.retracted_at) as candidate
+  from identity.match_alert a join identity.source_identity s on s.id = a.candidate_identity_id`;
+
+const MAX_FIRST = 100;
+
+function cursorOf(row: { raised_at: Date; id: string }): string {
+  return Buffer.from(`${row.raised_at.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function afterCursor(cursor: string): [string, string] {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'matchAlerts: after is not a cursor this connection gave');
+  return [at, id];
+}
+
+function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): MatchAlert {
+  const candidate = SourceIdentity.fromRow({ ...row.candidate, first_seen: new Date(row.candidate.first_seen), last_seen: new Date(row.candidate.last_seen), retracted_at: row.candidate.retracted_at && new Date(row.candidate.retracted_at) });
+  const { contributions, reasons } = guardEvidence(ctx, row.missing_person_id, row.contributions, path);
+  return Object.assign(new MatchAlert(), {
+    id: row.id,
+    status: row.status,
+    raisedAt: row.raised_at,
+    missingPerson: Object.assign(new Person(), { id: row.missing_person_id, replacedBy: null }),
+    candidate,
+    probability: row.probability,
+    grade: row.grade,
+    matchWeight: row.weight,
+    contributions,
+    reasons,
+    agencies: row.agencies,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+  });
+}
+
+@Resolver()
+export class AlertResolver {
+  @Query(() => MatchAlertConnection, { description: 'Match alerts naming the caller’s agency, newest first.' })
+  async matchAlerts(
+    @Arg('status', () => MatchAlertStatus, { nullable: true }) status: MatchAlertStatus | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<MatchAlertConnection> {
+    if (!(first >= 1 && first <= MAX_FIRST)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `matchAlerts: first must be between 1 and ${MAX_FIRST}, received ${first}`);
+    const [at, id] = after ? afterCursor(after) : [null, null];
+    const agency = ctx.principal.agency;
+    const rows = await ctx.db.query<AlertRow>(
+      `${SELECT} where $1 = any(a.agencies) and ($2::text is null or a.status = $2)
+         and ($3::timestamptz is null or (a.raised_at, a.id) < ($3::timestamptz, $4::uuid))
+       order by a.raised_at desc, a.id desc limit $5`,
+      [agency, status, at, id, first + 1],
+    );
+    const [count] = await ctx.db.query<{ n: number }>(`select count(*)::int as n from identity.match_alert a where $1 = any(a.agencies) and ($2::text is null or a.status = $2)`, [agency, status]);
+    const path = clientPath(info.path, ctx);
+    const page = rows.slice(0, first);
+    return Object.assign(new MatchAlertConnection(), {
+      edges: page.map((row, i) => Object.assign(new MatchAlertEdge(), { node: toAlert(ctx, row, [...path, 'edges', i, 'node']), cursor: cursorOf(row) })),
+      pageInfo: Object.assign(new PageInfo(), { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null }),
+      totalCount: count?.n ?? 0,
+    });
+  }
+
+  @Mutation(() => MatchAlert, { description: 'Record that the caller’s agency has seen an alert and is acting on it.' })
+  async acknowledgeMatchAlert(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<MatchAlert> {
+    const { agency, sub } = ctx.principal;
+    const notFound = () => new HarbourError(ErrorCode.NOT_FOUND, 'acknowledgeMatchAlert: no such alert');
+    if (!isUuid(id)) throw notFound();
+    await ctx.db.query(
+      `update identity.match_alert set status = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3
+        where id = $1 and $2 = any(agencies) and status = 'OPEN'`,
+      [id, agency, `${sub} (${agency})`],
+    );
+    const [row] = await ctx.db.query<AlertRow>(`${SELECT} where a.id = $1 and $2 = any(a.agencies)`, [id, agency]);
+    if (!row) throw notFound();
+    return toAlert(ctx, row, clientPath(info.path, ctx));
+  }
+}
