@@ -10,7 +10,8 @@ import type { HarbourConfig } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
 import { fhirGrade, personRecord, PersonCsvError, prepare, type MatchRecord, type Score } from '../matching';
-import { currentModel, linkRecords, recordFrequencies } from '../matching/candidates';
+import { currentModel, dedupeStore, linkRecords, recordFrequencies } from '../matching/candidates';
+import { Presets, SingleBar } from 'cli-progress';
 
 type WithDatabase = (config: HarbourConfig, log: Logger, work: (database: Database) => Promise<void>) => Promise<void>;
 
@@ -53,8 +54,38 @@ function cells(score: Score): string[] {
   return [score.probability.toFixed(6), fhirGrade(score.grade), score.weight.toFixed(3), score.reasons.join('; ')].map(csvCell);
 }
 
+function dedupeCommand(match: Command, loadConfig: () => HarbourConfig, logger: (config: HarbourConfig) => Logger, withDatabase: WithDatabase): void {
+  match
+    .command('dedupe')
+    .description('deduplicate the whole store: automatic links from verified references, suggestions (probable or better) for a person to judge')
+    .option('--json', 'print one JSON summary on stdout')
+    .action(async (options: { json?: boolean }) => {
+      const config = loadConfig();
+      await withDatabase(config, logger(config), async (database) => {
+        await database.migrate();
+        const model = await currentModel(database.db, config.matchThresholds);
+        const bar = process.stderr.isTTY && !options.json
+          ? new SingleBar({ format: 'dedupe {bar} {percentage}% | {value}/{total} identities | {pairs} pairs | {suggestions} suggestions | {links} links', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+          : undefined;
+        const started = Date.now();
+        let began = false;
+        const result = await dedupeStore(database.db, model, {
+          onProgress: (p) => {
+            if (!began) bar?.start(p.total, 0, p);
+            began = true;
+            bar?.update(p.done, p);
+          },
+        });
+        bar?.stop();
+        const summary = { identities: result.total, pairs: result.pairs, suggestions: result.suggestions, links: result.links, model: model.parameters.version, durationMs: Date.now() - started };
+        console.log(options.json ? JSON.stringify(summary) : `dedupe: ${summary.identities} identities, ${summary.pairs} candidate pairs scored, ${summary.suggestions} suggestions, ${summary.links} automatic links in ${summary.durationMs} ms (model ${summary.model})`);
+      });
+    });
+}
+
 export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, logger: (config: HarbourConfig) => Logger, withDatabase: WithDatabase): void {
   const match = cli.command('match').description('identity resolution: link, deduplicate and compare person records');
+  dedupeCommand(match, loadConfig, logger, withDatabase);
 
   match
     .command('link')

@@ -74,7 +74,11 @@ function makeChild(r: Rng, index: number, now: Date, sibling?: Child, twin?: boo
   const origin = sibling?.origin ?? weighted(r);
   const spec = ORIGINS[origin];
   const sex = r.chance(0.8) ? 'M' : 'F';
-  const given = r.pick(sex === 'M' ? spec.male : spec.female);
+  const pool = sex === 'M' ? spec.male : spec.female;
+  let given = r.pick(pool);
+  // Siblings and twins have given names of their own: that is what tells them apart. The next
+  // name of the pool, not another draw, so every other child of a seed stays as it was.
+  if (sibling && given === sibling.given) given = pool[(pool.indexOf(given) + 1) % pool.length]!;
   const family = sibling ? [...sibling.family] : spec.patronymic ? [r.pick(spec.male), r.pick(spec.family)] : [r.pick(spec.family)];
   const dob = twin && sibling ? sibling.dob : new Date(now.getTime() - (r.int(13 * 365, 17 * 365 + 300) * day));
   const arrived = origin === 'UK' ? null : new Date(now.getTime() - r.int(20, 400) * day);

@@ -9,7 +9,7 @@ import { editDistance, jaroWinkler } from './strings';
 export const TOKEN_LEVELS = ['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH', 'SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT'] as const;
 export type TokenLevel = (typeof TOKEN_LEVELS)[number];
 
-export const DOB_LEVELS = ['EXACT', 'SWAP', 'TYPO', 'MONTH', 'YEAR', 'NEAR_YEAR', 'DIFFERENT'] as const;
+export const DOB_LEVELS = ['EXACT', 'SWAP', 'TYPO', 'MONTH', 'YEAR', 'NEAR_YEAR', 'DIFFERENT', 'FAR'] as const;
 export type DobLevel = (typeof DOB_LEVELS)[number];
 
 export const ID_LEVELS = ['VERIFIED_EQUAL', 'EQUAL', 'SHARED', 'NEAR', 'DIFFERENT'] as const;
@@ -131,6 +131,8 @@ function compareDob(a: PreparedDob, b: PreparedDob): DobLevel {
   }
   if (Math.abs(a.year - b.year) <= 1 && (a.precision !== 'DAY' || b.precision !== 'DAY' || a.placeholder || b.placeholder)) return 'NEAR_YEAR';
   if (a.precision === 'DAY' && b.precision === 'DAY' && editDistance(a.digits, b.digits, 1) <= 1) return 'TYPO';
+  // Two real (not placeholder) full dates more than a year apart: strong evidence against.
+  if (a.precision === 'DAY' && b.precision === 'DAY' && Math.abs(a.year - b.year) >= 2) return 'FAR';
   return 'DIFFERENT';
 }
 

@@ -58,7 +58,9 @@ describe('date of birth levels', () => {
     ['2009-03-14', '2009-03-17', 'TYPO'],
     ['2009-01-01', '2009-07-20', 'YEAR'], // 1 January: a placeholder
     ['2010-01-01', '2009-07-20', 'NEAR_YEAR'],
-    ['2001-06-20', '2009-07-20', 'DIFFERENT'],
+    ['2009-06-20', '2010-07-20', 'DIFFERENT'],
+    ['2001-06-20', '2009-07-20', 'FAR'],
+    ['2001-01-01', '2009-07-20', 'DIFFERENT'], // a placeholder is never far: the year itself is a guess
   ])('%s / %s → %s', (a, b, level) => {
     expect(dob(a, b)).toBe(level);
   });
@@ -83,6 +85,10 @@ describe('the model', () => {
     expect(score({ names: ['Aleksandr'] }, { names: ['Alexander'] }).grade).toBe('PROBABLE');
     expect(score({ names: ['Aleksandr'] }, { names: ['Alexander'] }).reasons[0]).toMatch(/transliteration variants/);
     expect(score({ names: ['Aleksandr'] }, { names: ['Dmitri'] }).grade).toBe('CERTAINLY_NOT');
+  });
+  test('namesakes with no identifier and no full date of birth in common are at most probable', () => {
+    expect(score({ names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }], sex: 'M' }, { names: ['Khanh Pham'], dobs: [{ value: '2011', precision: 'YEAR' }], sex: 'M' }).grade).toBe('PROBABLE');
+    expect(score({ names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }] }, { names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }] }).grade).toBe('CERTAIN');
   });
   test('twins (same family name and birthday, different given names) are not certain', () => {
     const twin = (given: string): Partial<MatchRecord> => ({ names: [`${given} Tesfay`], dobs: [{ value: '2010-05-06' }], sex: 'F', nationality: 'ERI' });

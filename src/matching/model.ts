@@ -116,19 +116,22 @@ export class MatchModel {
     const bio = compareBiometrics(a, b, freq);
     add('biometrics', bio?.level, (l) => biometricReason(l, bio?.what ?? '', a, b));
     const contact = compareContacts(a, b, freq);
-    add('contacts', contact?.level, (l) => (l === 'EQUAL' ? `same ${contact!.what}` : `same ${contact!.what}, but one many identities share`));
+    add('contacts', contact?.level, (l) => (l === 'EQUAL' ? `same ${contact!.what}` : `same ${contact!.what}, but many identities share it`));
     add('address', compareAddress(a, b), (l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l);
     add('postcode', comparePostcode(a, b), (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
 
     const weight = contributions.reduce((s, c) => s + c.weight, 0);
     const probability = 1 / (1 + 2 ** -weight);
-    // Fellegi–Sunter's independence fails for twins and siblings (family name, birthday, address
-    // all agree together): without an identifier or biometric agreement, CERTAIN also needs every
-    // aligned name part to agree as written or as a variant.
-    const strongEvidence = (ids && (ids.level === 'VERIFIED_EQUAL' || ids.level === 'EQUAL')) || bio?.level === 'EQUAL';
+    // Fellegi–Sunter's independence fails where names are shared: twins and siblings (family name,
+    // birthday, address agree together) and namesakes in one community. CERTAIN therefore needs an
+    // identifier, biometric reference or contact in common, or every aligned name part agreeing
+    // (as written or as a variant) with the same full date of birth —
+    const strongEvidence = (ids && (ids.level === 'VERIFIED_EQUAL' || ids.level === 'EQUAL')) || bio?.level === 'EQUAL' || contact?.level === 'EQUAL';
     const namesAgree = names !== null && names.matches.every((m) => m.level === 'EXACT' || m.level === 'VARIANT' || m.level === 'SCRIPT_SKELETON');
     let grade = gradeOf(probability, this.thresholds);
-    if (grade === 'CERTAIN' && !strongEvidence && !namesAgree) grade = 'PROBABLE';
+    // And never while an identifier or biometric reference of one scheme disagrees.
+    const contradicted = ids?.level === 'DIFFERENT' || bio?.level === 'DIFFERENT';
+    if (grade === 'CERTAIN' && (contradicted || (!strongEvidence && !(namesAgree && dob?.level === 'EXACT')))) grade = 'PROBABLE';
     return { weight, probability, grade, contributions, reasons: reasonsOf(contributions) };
   }
 }
@@ -174,6 +177,7 @@ function dobReason(level: string, placeholder: boolean): string {
     case 'YEAR': return placeholder ? 'born the same year; day and month are a placeholder' : 'born the same year';
     case 'NEAR_YEAR': return 'born within a year of each other (an estimated or disputed age)';
     case 'DIFFERENT': return 'different dates of birth';
+    case 'FAR': return 'dates of birth years apart';
     default: return level;
   }
 }

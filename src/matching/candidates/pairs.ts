@@ -1,22 +1,24 @@
 /**
  * Candidate pairs for batch linkage and deduplication, set-based: two records are a candidate
- * pair when they share a blocking key that is not too common (a key held by more than `maxKeyCount`
- * records identifies nobody), or hold name tokens that the trigram index finds similar. Birth
- * years and postcodes alone never make a pair.
+ * pair when they share a blocking key that is not too common (a key held by more than
+ * `maxKeyCount` records identifies nobody), or hold name tokens that the trigram index finds
+ * similar. Birth years and postcodes alone never make a pair.
  *
- * Works on any table shaped `(record_id text, side char, key text)` plus a vocabulary
- * `(token text, n int)`: the store's dedupe and the scratch schema of `harbour match link` share it.
+ * Works on any schema holding `match_key (record_id, side, key)` and `match_vocabulary (token, n)`:
+ * tables filled by `harbour match link`, or views over the store for `harbour match dedupe`.
+ * `preparePairSpace` computes the usable keys and similar tokens once; `candidatePairs` can then be
+ * asked for the pairs of a chunk of left records at a time.
  */
 import type { Db } from '../../db';
 
 export interface PairSpace {
-  /** Schema holding `match_key (record_id, side, key)` and `match_vocabulary (token, n)`. */
   readonly schema: string;
-  /** Link two sides (L, R) or deduplicate one (both keys on side L). */
+  /** Link two sides (L, R) or deduplicate one (both keys on side L; pairs left < right). */
   readonly mode: 'link' | 'dedupe';
-  /** @default 1000 */
-  readonly maxKeyCount?: number;
 }
+
+/** @default 1000 */
+export const MAX_KEY_COUNT = 1000;
 
 /** Create the scratch tables of a pair space (the schema must exist). */
 export async function createPairSpace(db: Db, schema: string): Promise<void> {
@@ -24,34 +26,57 @@ export async function createPairSpace(db: Db, schema: string): Promise<void> {
   await db.query(`create table ${schema}.match_vocabulary (token text primary key, n integer not null)`);
 }
 
-export async function indexPairSpace(db: Db, schema: string): Promise<void> {
+/** Index the filled scratch tables and prepare them. */
+export async function indexPairSpace(db: Db, schema: string, maxKeyCount = MAX_KEY_COUNT): Promise<void> {
   await db.query(`create index on ${schema}.match_key (key, side, record_id)`);
+  await db.query(`create index on ${schema}.match_key (record_id)`);
   await db.query(`insert into ${schema}.match_vocabulary select substr(key, 3), count(*) from ${schema}.match_key where key like 't:%' group by 1`);
   await db.query(`create index on ${schema}.match_vocabulary using gin (token gin_trgm_ops)`);
   await db.query(`analyze ${schema}.match_key`);
+  await preparePairSpace(db, schema, maxKeyCount);
 }
 
-/** Every candidate pair, as [left, right] record ids (dedupe: left < right). */
-export async function candidatePairs(db: Db, space: PairSpace): Promise<[string, string][]> {
+/** A pair space over the store's own keys (views in `schema`, which must not exist yet). */
+export async function openStorePairSpace(db: Db, schema: string, maxKeyCount = MAX_KEY_COUNT): Promise<void> {
+  await db.query(`create schema ${schema}`);
+  await db.query(`create view ${schema}.match_key as select source_identity_id as record_id, 'L'::char(1) as side, key from identity.match_token`);
+  await db.query(`create view ${schema}.match_vocabulary as select token, n from identity.match_vocabulary where n > 0`);
+  await preparePairSpace(db, schema, maxKeyCount);
+}
+
+async function preparePairSpace(db: Db, schema: string, maxKeyCount: number): Promise<void> {
+  const cap = Math.trunc(maxKeyCount);
+  await db.query(`create table ${schema}.usable_key as select key from ${schema}.match_key where key !~ '^(y|pc):' group by key having count(*) between 2 and ${cap}`);
+  await db.query(`alter table ${schema}.usable_key add primary key (key)`);
+  await db.transaction(async (tx) => {
+    await tx.query(`set local pg_trgm.similarity_threshold = 0.6`);
+    await tx.query(
+      `create table ${schema}.alike_token as
+         select 't:' || v1.token as k1, 't:' || v2.token as k2 from ${schema}.match_vocabulary v1
+           join ${schema}.match_vocabulary v2 on v1.token % v2.token and v1.token <> v2.token
+          where v1.n <= ${cap} and v2.n <= ${cap}`,
+    );
+  });
+  await db.query(`create index on ${schema}.alike_token (k1)`);
+}
+
+/** Candidate pairs as [left, right] record ids; with `leftIds`, only those of these left records. */
+export async function candidatePairs(db: Db, space: PairSpace, leftIds?: readonly string[]): Promise<[string, string][]> {
   const s = space.schema;
   const right = space.mode === 'link' ? `'R'` : `'L'`;
   const order = space.mode === 'dedupe' ? 'and a.record_id < b.record_id' : '';
-  const rows = await db.transaction(async (tx) => {
-    await tx.query(`set local pg_trgm.similarity_threshold = 0.6`);
-    return tx.query<{ a: string; b: string }>(
-      `with counts as (select key, count(*) as n from ${s}.match_key group by key),
-       usable as (select key from counts where n <= $1 and key !~ '^(y|pc):'),
-       alike as (select v1.token as t1, v2.token as t2 from ${s}.match_vocabulary v1 join ${s}.match_vocabulary v2 on v1.token % v2.token and v1.token <> v2.token
-                    where v1.n <= $1 and v2.n <= $1)
-       select a.record_id as a, b.record_id as b
-         from usable u join ${s}.match_key a on a.key = u.key and a.side = 'L'
-         join ${s}.match_key b on b.key = u.key and b.side = ${right} ${order}
-       union
-       select a.record_id, b.record_id
-         from alike x join ${s}.match_key a on a.key = 't:' || x.t1 and a.side = 'L'
-         join ${s}.match_key b on b.key = 't:' || x.t2 and b.side = ${right} ${order}`,
-      [space.maxKeyCount ?? 1000],
-    );
-  });
-  return rows.map((r) => [r.a, r.b]);
+  const chunk = leftIds ? 'and a.record_id = any($1)' : '';
+  const rows = await db.query<{ a: string; b: string }>(
+    `select a.record_id as a, b.record_id as b
+       from ${s}.match_key a join ${s}.usable_key u on u.key = a.key
+       join ${s}.match_key b on b.key = a.key and b.side = ${right} ${order}
+      where a.side = 'L' ${chunk}
+     union
+     select a.record_id, b.record_id
+       from ${s}.match_key a join ${s}.alike_token x on x.k1 = a.key
+       join ${s}.match_key b on b.key = x.k2 and b.side = ${right} ${order}
+      where a.side = 'L' ${chunk}`,
+    leftIds ? [leftIds] : [],
+  );
+  return rows.map((r) => [String(r.a), String(r.b)]);
 }

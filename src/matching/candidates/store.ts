@@ -98,11 +98,10 @@ export async function refreshMatchKeys(db: Db): Promise<string[]> {
 export async function storeFrequencies(db: Db, records: readonly PreparedRecord[]): Promise<Frequencies> {
   const keys = [...new Set(records.flatMap((r) => valueKeys(r.source)))].map((v) => `x:${v}`);
   const tokens = [...new Set(records.flatMap((r) => r.names.flatMap((n) => n.map((t) => t.text))))];
-  const [counts, vocab, [total]] = await Promise.all([
-    keys.length ? db.query<{ key: string; n: number }>(`select key, count(*)::int as n from identity.match_token where key = any($1::text[]) group by key`, [keys]) : Promise.resolve([]),
-    tokens.length ? db.query<{ token: string; n: number }>(`select token, n from identity.match_vocabulary where token = any($1::text[])`, [tokens]) : Promise.resolve([]),
-    db.query<{ n: number }>(`select coalesce(sum(n), 0)::int as n from identity.match_vocabulary`),
-  ]);
+  // One after another: the caller may be inside a transaction (match on arrival).
+  const counts = keys.length ? await db.query<{ key: string; n: number }>(`select key, count(*)::int as n from identity.match_token where key = any($1::text[]) group by key`, [keys]) : [];
+  const vocab = tokens.length ? await db.query<{ token: string; n: number }>(`select token, n from identity.match_vocabulary where token = any($1::text[])`, [tokens]) : [];
+  const [total] = await db.query<{ n: number }>(`select coalesce(sum(n), 0)::int as n from identity.match_vocabulary`);
   return frequencies(new Map(counts.map((c) => [c.key.slice(2), c.n])), new Map(vocab.map((v) => [v.token, v.n])), total?.n ?? 0);
 }
 

@@ -1,0 +1,86 @@
+/**
+ * Batch deduplication of the whole store (`harbour match dedupe`): every current source identity
+ * is taken through the pair passes a chunk at a time (bounded memory), pairs are scored with the
+ * model and the store's frequencies, verified biometric references and identifiers link
+ * automatically (as on arrival), and pairs of other persons graded PROBABLE or better become
+ * suggestions for a person to judge — unless a judgement on that pair exists already.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db';
+import { SHARED_ABOVE } from '../compare';
+import type { MatchModel } from '../model';
+import { prepare } from '../record';
+import { candidatePairs, openStorePairSpace } from './pairs';
+import { autoLink, rebuildPersons } from './persons';
+import { loadRecords, storeFrequencies } from './store';
+
+export interface DedupeProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly pairs: number;
+  readonly suggestions: number;
+  /** Automatic links this run made (beyond those made on arrival). */
+  readonly links: number;
+}
+
+export interface DedupeOptions {
+  /** Identities per chunk. @default 5000 */
+  readonly chunk?: number;
+  readonly onProgress?: (progress: DedupeProgress) => void;
+}
+
+async function activeLinks(db: Db): Promise<number> {
+  const [row] = await db.query<{ n: number }>(`select count(*)::int as n from identity.link where removed_at is null`);
+  return row?.n ?? 0;
+}
+
+export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOptions = {}): Promise<DedupeProgress> {
+  const schema = `match_dedupe_${randomBytes(6).toString('hex')}`;
+  const ids = (await db.query<{ id: string }>(`select id from identity.source_identity where retracted_at is null order by id`)).map((r) => r.id);
+  const progress = { done: 0, total: ids.length, pairs: 0, suggestions: 0, links: 0 };
+  const chunkSize = options.chunk ?? 5000;
+  // A run covers the whole store: the suggestions it makes replace the last run's.
+  await db.query(`delete from identity.match_suggestion`);
+  const linksBefore = await activeLinks(db);
+  await openStorePairSpace(db, schema);
+  try {
+    for (let i = 0; i < ids.length; i += chunkSize) {
+      const chunk = ids.slice(i, i + chunkSize);
+      await db.transaction(async (tx) => {
+        const pairs = await autoLink(tx, chunk, SHARED_ABOVE);
+        if (pairs.length) await rebuildPersons(tx, [...new Set(pairs.flat())], 'automatic link, harbour match dedupe');
+      });
+      progress.links = (await activeLinks(db)) - linksBefore;
+      const pairs = await candidatePairs(db, { schema, mode: 'dedupe' }, chunk);
+      progress.pairs += pairs.length;
+      const records = await loadRecords(db, [...new Set(pairs.flat())]);
+      const prepared = new Map([...records].map(([id, r]) => [id, prepare(r)]));
+      const freq = await storeFrequencies(db, [...prepared.values()]);
+      const suggestions: [string, string, number, number, string, string][] = [];
+      for (const [a, b] of pairs) {
+        const x = records.get(a);
+        const y = records.get(b);
+        if (!x || !y || x.personId === y.personId) continue;
+        const score = model.score(prepared.get(a)!, prepared.get(b)!, freq);
+        if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') suggestions.push([a, b, score.weight, score.probability, score.grade, JSON.stringify(score.reasons)]);
+      }
+      if (suggestions.length) {
+        const rows = await db.query(
+          `insert into identity.match_suggestion (a, b, weight, probability, grade, reasons, model_version)
+           select t.a, t.b, t.w, t.p, t.g, t.r::jsonb, $7 from unnest($1::uuid[], $2::uuid[], $3::float8[], $4::float8[], $5::text[], $6::text[]) as t(a, b, w, p, g, r)
+            where not exists (select 1 from identity.judgement j where j.a = t.a and j.b = t.b)
+           on conflict (a, b) do update set weight = excluded.weight, probability = excluded.probability, grade = excluded.grade, reasons = excluded.reasons,
+             model_version = excluded.model_version, created_at = now()
+           returning a`,
+          [...[0, 1, 2, 3, 4, 5].map((k) => suggestions.map((s) => s[k])), model.parameters.version],
+        );
+        progress.suggestions += rows.length;
+      }
+      progress.done += chunk.length;
+      options.onProgress?.({ ...progress });
+    }
+  } finally {
+    await db.query(`drop schema ${schema} cascade`);
+  }
+  return progress;
+}
