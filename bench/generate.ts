@@ -3,22 +3,29 @@
  * (about 3 on average), names, dates of birth, identifiers, contacts, and for LA identities a
  * placement and sometimes a missing episode. Generated in SQL; reused when already there
  * (the table name of the marker carries the generator version: change it when this changes).
+ *
+ * Names are made of syllables, drawn with a skew, so that the vocabulary looks like a real one:
+ * a few thousand tokens, some very common, most rare. The blocking keys are then written by the
+ * same code ingest uses (`refreshMatchKeys`), chunk by chunk.
  */
 import type { Pool } from 'pg';
+import type { Db } from '../src/db';
+import { refreshMatchKeys } from '../src/matching/candidates';
+
+const SYLLABLES = ['an', 'bi', 'da', 'el', 'fa', 'gi', 'ha', 'ka', 'la', 'ma', 'na', 'ra', 'sa', 'ta', 'va', 'ya', 'zu', 'mi', 'lo', 'ne',
+  'ri', 'so', 'tu', 'de', 'mo', 'ku', 'be', 'li', 'no', 'pa', 'qa', 'wi', 'ez', 'ol', 'ar', 'um', 'in', 'es', 'or', 'ul'];
 
 const AGENCIES = ['LA-213', 'LA-886', 'POLICE-MPS', 'POLICE-WYP', 'HO'];
-const GIVEN = ['Anh', 'Van', 'Minh', 'Mariam', 'Yonas', 'Ahmad', 'Omar', 'Dmytro', 'Olena', 'Tesfay', 'Hawi', 'Bilal', 'Kawa', 'Rezan', 'Linh', 'Thu'];
-const FAMILY = ['Nguyen', 'Tran', 'Le', 'Tesfaye', 'Haile', 'Abdi', 'Hassan', 'Karimi', 'Ahmadi', 'Shevchenko', 'Bondar', 'Rahimi', 'Mohammed', 'Pham'];
 
-export async function ensureBenchData(pool: Pool, persons: number, seed: number, log: (m: string) => void): Promise<void> {
-  await pool.query('create table if not exists public.bench_meta_v2 (persons int not null, seed int not null)');
-  const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta_v2');
+export async function ensureBenchData(pool: Pool, db: Db, persons: number, seed: number, log: (m: string) => void): Promise<void> {
+  await pool.query('create table if not exists public.bench_meta_v3 (persons int not null, seed int not null)');
+  const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta_v3');
   if (meta.rows[0]?.persons === persons && meta.rows[0]?.seed === seed) return;
   log(`generating ${persons} persons (seed ${seed}); reused on later runs`);
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query('truncate identity.person, identity.source_identity, identity.name, identity.birth_date, identity.identifier, identity.contact_point, identity.biometric_reference, care.placement, care.missing_episode cascade');
+    await client.query('truncate identity.match_vocabulary, identity.match_dirty, identity.person, identity.source_identity, identity.name, identity.birth_date, identity.identifier, identity.contact_point, identity.biometric_reference, care.placement, care.missing_episode cascade');
     await client.query('select setseed($1)', [(seed % 1000) / 1000]);
     await client.query('insert into identity.person (id) select gen_random_uuid() from generate_series(1, $1)', [persons]);
     await client.query(
@@ -32,11 +39,16 @@ export async function ensureBenchData(pool: Pool, persons: number, seed: number,
               generate_series(1, 1 + abs(hashtext(p.id::text)) % 5) g`,
       [AGENCIES],
     );
+    // Two syllables a given name, two or three a family name; the first syllable skewed (power 2).
+    const syllable = (skew: string) => `($1::text[])[1 + floor(${skew} * ${SYLLABLES.length})::int]`;
     await client.query(
       `insert into identity.name (source_identity_id, kind, given, family, ordinal)
-       select si.id, k.kind, ($1::text[])[1 + floor(random() * $3)::int], ($2::text[])[1 + floor(random() * $4)::int], k.ordinal
+       select si.id, k.kind,
+              initcap(${syllable('power(random(), 2)')} || ${syllable('random()')}),
+              initcap(${syllable('power(random(), 2)')} || ${syllable('random()')} || case when random() < 0.5 then ${syllable('random()')} else '' end),
+              k.ordinal
          from identity.source_identity si, (values ('ASSERTED', 0), ('ALTERNATE', 1)) k(kind, ordinal)`,
-      [GIVEN, FAMILY, GIVEN.length, FAMILY.length],
+      [SYLLABLES],
     );
     await client.query(
       `insert into identity.birth_date (source_identity_id, value, precision, basis)
@@ -63,8 +75,6 @@ export async function ensureBenchData(pool: Pool, persons: number, seed: number,
        select id, agency, local_id || '/m', 'MISSING', now() - make_interval(days => (random() * 300)::int), 'Dover'
          from identity.source_identity where agency like 'LA-%' and random() < 0.3`,
     );
-    await client.query('delete from public.bench_meta_v2');
-    await client.query('insert into public.bench_meta_v2 (persons, seed) values ($1, $2)', [persons, seed]);
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
@@ -72,5 +82,16 @@ export async function ensureBenchData(pool: Pool, persons: number, seed: number,
   } finally {
     client.release();
   }
+  // Blocking keys, as ingest writes them, a chunk at a time; then the marker (a run killed
+  // before this point generates again).
+  let done = 0;
+  for (;;) {
+    const n = (await db.transaction((tx) => refreshMatchKeys(tx, 20000))).length;
+    if (n === 0) break;
+    done += n;
+    if (done % 200000 < 20000) log(`match keys: ${done} identities`);
+  }
+  await pool.query('delete from public.bench_meta_v3');
+  await pool.query('insert into public.bench_meta_v3 (persons, seed) values ($1, $2)', [persons, seed]);
   await pool.query('analyze');
 }

@@ -9,7 +9,10 @@
  *   ingest/ssda903-csv-vs-copy  rows/s of `harbour sync ssda903` end to end vs COPY of the
  *                            same rows into the same table                       target ≥ 0.5×
  *
- * Options: --persons N (100000), --rounds N (400), --warmup N (50), --seed N (42),
+ *   search/identitySearch-vs-trgm  identitySearch through the gateway (HTTP) on planted matches vs
+ *                            a bare pg_trgm full-name query: p95 ≤ 150 ms, recall@10 ≥ 0.98
+ *
+ * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --only read|ingest.
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
  */
@@ -26,6 +29,7 @@ import { startGatewayServer, startSubgraphServer } from '../src/gateway/server';
 import { rootLogger } from '../src/log';
 import { ensureBenchData } from './generate';
 import { ingestScenario, type IngestResult } from './ingest';
+import { searchScenario, type SearchResult } from './search';
 
 function textOption(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -68,7 +72,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 }
 
 async function main(): Promise<void> {
-  const persons = option('persons', 100_000);
+  const persons = option('persons', 340_000);
   const rounds = option('rounds', 400);
   const warmup = option('warmup', 50);
   const seed = option('seed', 42);
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, log, { poolSize: 10 });
   await database.migrate();
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
-  await ensureBenchData(pool, persons, seed, say);
+  await ensureBenchData(pool, database.db, persons, seed, say);
 
   const deps = { config, db: database.db, log };
   const gateway = await startGatewayServer(deps, 0, '127.0.0.1');
@@ -176,7 +180,10 @@ async function main(): Promise<void> {
     results.push(r);
   }
 
-  report(results, ingestResult);
+  say('search: identitySearch vs pg_trgm on planted matches');
+  const searchResult = await searchScenario(pool, gateway.url, clientAuth, Math.min(rounds, 400), warmup, seed, say);
+
+  report(results, ingestResult, searchResult);
 
   await identity.stop();
   await gateway.stop();
@@ -190,7 +197,7 @@ type ReadResult = {
   ratio_p50: number; ratio_p95: number; target_ratio_p50: number; rounds: number; persons: number; source_identities: number;
 };
 
-function report(results: ReadResult[], ingestResult: IngestResult | undefined): void {
+function report(results: ReadResult[], ingestResult: IngestResult | undefined, searchResult?: SearchResult): void {
   if (results.length) {
     console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${results[0]!.rounds} alternating rounds\n`);
     console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
@@ -198,6 +205,13 @@ function report(results: ReadResult[], ingestResult: IngestResult | undefined): 
       const flag = r.ratio_p50 <= r.target_ratio_p50 ? 'ok' : 'OVER';
       console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}${`≤${r.target_ratio_p50}×`.padStart(8)}  ${r.baseline} ${flag}`);
     }
+  }
+  if (searchResult) {
+    const r = searchResult;
+    const ok = r.p95_ms <= r.target_p95_ms && r.recall_at_10 >= r.target_recall_at_10 ? 'ok' : 'UNDER';
+    console.log(`\n${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'recall@1'.padStart(10)}${'recall@10'.padStart(11)}${'base r@10'.padStart(11)}  target`);
+    console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}${r.recall_at_1.toFixed(3).padStart(10)}${r.recall_at_10.toFixed(3).padStart(11)}${r.baseline_recall_at_10.toFixed(3).padStart(11)}  p95 ≤ ${r.target_p95_ms} ms, recall@10 ≥ ${r.target_recall_at_10} ${ok}`);
+    console.log(`  ${r.source_identities} source identities, ${r.rounds} planted matches; baseline: ${r.baseline}`);
   }
   if (ingestResult) {
     const r = ingestResult;
@@ -207,7 +221,7 @@ function report(results: ReadResult[], ingestResult: IngestResult | undefined): 
   }
   const out = path.join(projectRoot(), 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
   console.log(`\nwritten: bench/results/latest.json`);
 }
 

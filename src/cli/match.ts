@@ -9,8 +9,8 @@ import { csvCell } from '../../connectors/kit/csv';
 import type { HarbourConfig } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
-import { fhirGrade, personRecord, PersonCsvError, prepare, type MatchRecord, type Score } from '../matching';
-import { currentModel, dedupeStore, linkRecords, recordFrequencies } from '../matching/candidates';
+import { fhirGrade, personRecord, PersonCsvError, prepare, weightOf, type MatchRecord, type Score } from '../matching';
+import { currentModel, dedupeStore, linkRecords, recordFrequencies, trainFromStore } from '../matching/candidates';
 import { Presets, SingleBar } from 'cli-progress';
 
 type WithDatabase = (config: HarbourConfig, log: Logger, work: (database: Database) => Promise<void>) => Promise<void>;
@@ -83,9 +83,33 @@ function dedupeCommand(match: Command, loadConfig: () => HarbourConfig, logger: 
     });
 }
 
+function trainCommand(match: Command, loadConfig: () => HarbourConfig, logger: (config: HarbourConfig) => Logger, withDatabase: WithDatabase): void {
+  match
+    .command('train')
+    .description('estimate the model from the store: u from random pairs, m by EM over candidate pairs (or from POSITIVE judgements); stores a new version')
+    .option('--sample <n>', 'random pairs drawn, and identities whose candidate pairs are used', (v) => Number(v), 5000)
+    .option('--dry-run', 'print the parameters without storing them')
+    .action(async (options: { sample: number; dryRun?: boolean }) => {
+      if (!Number.isInteger(options.sample) || options.sample < 100) throw new Error('harbour match train: --sample must be an integer of at least 100');
+      const config = loadConfig();
+      await withDatabase(config, logger(config), async (database) => {
+        await database.migrate();
+        const model = await currentModel(database.db, config.matchThresholds);
+        const result = await trainFromStore(database.db, model, { sample: options.sample, store: !options.dryRun });
+        console.log(`${result.parameters.version} (${result.method}${result.method === 'EM' ? `, ${result.iterations} iterations, match share ${result.matchShare.toFixed(4)}` : ''}) from ${result.randomPairs} random pairs, ${result.candidatePairs} candidate pairs, ${result.positivePairs} judged pairs; started from ${model.parameters.version}`);
+        console.log(`${'field'.padEnd(12)}${'level'.padEnd(18)}${'m'.padStart(10)}${'u'.padStart(12)}${'weight'.padStart(9)}`);
+        for (const [field, levels] of Object.entries(result.parameters.fields)) {
+          for (const [level, p] of Object.entries(levels)) console.log(`${field.padEnd(12)}${level.padEnd(18)}${p.m.toFixed(5).padStart(10)}${p.u.toExponential(2).padStart(12)}${weightOf(p).toFixed(2).padStart(9)}`);
+        }
+        console.log(options.dryRun ? 'not stored (--dry-run)' : `stored as ${result.parameters.version}: the model in use from now on`);
+      });
+    });
+}
+
 export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, logger: (config: HarbourConfig) => Logger, withDatabase: WithDatabase): void {
   const match = cli.command('match').description('identity resolution: link, deduplicate and compare person records');
   dedupeCommand(match, loadConfig, logger, withDatabase);
+  trainCommand(match, loadConfig, logger, withDatabase);
 
   match
     .command('link')

@@ -51,8 +51,8 @@ export function compareTokens(a: PreparedToken, b: PreparedToken): TokenLevel {
   // Arabic or Hebrew script against Latin: the script wrote no short vowels, so consonants decide.
   if (a.abjad !== b.abjad && intersects(a.skeleton, b.skeleton)) return 'SCRIPT_SKELETON';
   if (a.text.length === 1 || b.text.length === 1) return a.text[0] === b.text[0] ? 'INITIAL' : 'DIFFERENT';
-  if (intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jaroWinkler(a.text, b.text) >= 0.8)) return 'VARIANT';
   const jw = jaroWinkler(a.text, b.text);
+  if (intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8)) return 'VARIANT';
   if (intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
   if (jw >= 0.92) return 'JW_HIGH';
   if (intersects(a.skeleton, b.skeleton) && a.skeleton[0]!.length >= 2) return 'SKELETON';

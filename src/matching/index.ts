@@ -7,3 +7,4 @@ export { MatchModel, FIELDS, reasonsOf, fhirGrade, gradeOf, weightOf, type Contr
 export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
 export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
 export { blockingKeys, tokensOf, valueKey, valueKeys } from './keys';
+export { train, vectorOf, type ComparisonVector, type TrainingInput, type TrainingResult } from './train';

@@ -1,5 +1,5 @@
 /** The matching library: each comparator level, the explanation sums, grades and the CSV record. */
-import { compareTokens, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, MatchModel, nameTokens, personRecord, prepare, skeleton, variantKey, type MatchRecord } from '.';
+import { compareTokens, train, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, MatchModel, nameTokens, personRecord, prepare, skeleton, variantKey, type MatchRecord } from '.';
 import { compareDobs } from './compare';
 
 const token = (name: string) => prepare({ id: 'x', names: [name] }).names[0]![0]!;
@@ -112,5 +112,33 @@ describe('person-record CSV', () => {
     expect(record.dobs).toEqual([]);
     expect(record.identifiers).toEqual([{ scheme: 'PNC_ID', value: '2019/0123456E', verified: true }]);
     expect(problems).toEqual(['dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY, received "2009-02-31"', 'identifiers: expected scheme:value, received "junk"']);
+  });
+});
+
+describe('training', () => {
+  // Matches agree on date of birth and names; non-matches mostly do not.
+  const matchVector = { levels: { dob: 'EXACT', sex: 'AGREE' }, nameLevels: ['EXACT', 'VARIANT'] };
+  const nonMatch = (i: number) => ({ levels: { dob: i % 50 === 0 ? 'EXACT' : 'DIFFERENT', sex: i % 2 ? 'AGREE' : 'DISAGREE' }, nameLevels: ['DIFFERENT'] });
+  const random = Array.from({ length: 2000 }, (_, i) => nonMatch(i));
+
+  test('u comes from random pairs, m from EM over candidate pairs; the prior is kept', () => {
+    const candidates = [...Array.from({ length: 300 }, () => matchVector), ...Array.from({ length: 700 }, (_, i) => nonMatch(i))];
+    const result = train(DEFAULT_PARAMETERS, { random, candidates, positives: [] }, { version: 'test-1' });
+    expect(result.method).toBe('EM');
+    expect(result.parameters.version).toBe('test-1');
+    expect(result.parameters.prior).toBe(DEFAULT_PARAMETERS.prior);
+    expect(result.matchShare).toBeGreaterThan(0.2);
+    expect(result.matchShare).toBeLessThan(0.4);
+    expect(result.parameters.fields.dob.EXACT!.u).toBeCloseTo(0.02, 2);
+    expect(result.parameters.fields.dob.EXACT!.m).toBeGreaterThan(0.9);
+    expect(result.parameters.fields.sex.AGREE!.u).toBeCloseTo(0.5, 1);
+    // A level never seen keeps a small probability, never 0.
+    expect(result.parameters.fields.biometrics.EQUAL!.u).toBeGreaterThan(0);
+  });
+
+  test('enough POSITIVE judgements give m directly', () => {
+    const result = train(DEFAULT_PARAMETERS, { random, candidates: [], positives: Array.from({ length: 60 }, () => matchVector) }, { version: 'test-2' });
+    expect(result.method).toBe('JUDGEMENTS');
+    expect(result.parameters.fields.name.EXACT!.m).toBeGreaterThan(result.parameters.fields.name.DIFFERENT!.m);
   });
 });

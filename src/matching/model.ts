@@ -55,6 +55,8 @@ export interface Score {
   readonly contributions: readonly Contribution[];
   /** The strongest contributions' reasons, for and against. */
   readonly reasons: readonly string[];
+  /** The level of each aligned pair of name parts (what training counts). */
+  readonly nameLevels: readonly TokenLevel[];
 }
 
 const log2 = Math.log2;
@@ -132,7 +134,7 @@ export class MatchModel {
     // And never while an identifier or biometric reference of one scheme disagrees.
     const contradicted = ids?.level === 'DIFFERENT' || bio?.level === 'DIFFERENT';
     if (grade === 'CERTAIN' && (contradicted || (!strongEvidence && !(namesAgree && dob?.level === 'EXACT')))) grade = 'PROBABLE';
-    return { weight, probability, grade, contributions, reasons: reasonsOf(contributions) };
+    return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels: names?.matches.map((m) => m.level) ?? [] };
   }
 }
 

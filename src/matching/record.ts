@@ -61,7 +61,26 @@ export interface PreparedRecord {
 
 const ABJAD = /[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
 
+/**
+ * Prepared tokens by text: names repeat (a search reranks hundreds of records with a few dozen
+ * distinct tokens), and preparing one (transliteration, Double Metaphone) costs more than
+ * comparing it. Bounded: the cache is dropped whole when full.
+ */
+const preparedTokens = new Map<string, PreparedToken>();
+const MAX_CACHED_TOKENS = 100_000;
+
 export function prepareToken(text: string, forms: readonly string[], abjad = false): PreparedToken {
+  const key = `${abjad ? '1' : '0'}${forms.join(' ')}`;
+  let token = preparedTokens.get(key);
+  if (!token) {
+    if (preparedTokens.size >= MAX_CACHED_TOKENS) preparedTokens.clear();
+    token = computeToken(text, forms, abjad);
+    preparedTokens.set(key, token);
+  }
+  return token;
+}
+
+function computeToken(text: string, forms: readonly string[], abjad: boolean): PreparedToken {
   return {
     abjad,
     text,

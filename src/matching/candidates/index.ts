@@ -6,3 +6,4 @@ export { linkRecords, recordFrequencies, type LinkedPair } from './link';
 export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, type LinkMethod } from './persons';
 export { raiseAlerts, type RaisedAlert } from './alerts';
 export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';
+export { trainFromStore, type StoreTraining } from './train';

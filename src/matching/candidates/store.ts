@@ -26,43 +26,43 @@ export interface StoredRecord extends MatchRecord {
 /** Current (not retracted) source identities as match records, by id; unknown and retracted ids are left out. */
 export async function loadRecords(db: Db, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
   if (!ids.length) return new Map();
-  // One after another: inside a transaction they share one connection anyway.
-  const identities = await db.query<{ id: string; person_id: string; agency: string; sex: string | null; nationality: string | null }>(
-    `select id, person_id, agency, sex, nationality from identity.source_identity where id = any($1::uuid[]) and retracted_at is null`, [ids]);
-  const names = await db.query<{ source_identity_id: string; given: string | null; family: string | null; full_name: string | null; original_script: string | null }>(
-    `select source_identity_id, given, family, full_name, original_script from identity.name where source_identity_id = any($1::uuid[]) and retracted_at is null order by ordinal, id`, [ids]);
-  const dobs = await db.query<{ source_identity_id: string; value: string; precision: 'DAY' | 'MONTH' | 'YEAR' }>(
-    `select source_identity_id, to_char(value, 'YYYY-MM-DD') as value, precision from identity.birth_date where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
-  const identifiers = await db.query<{ source_identity_id: string; scheme: string; canonical: string; check_status: string }>(
-    `select source_identity_id, scheme, canonical, check_status from identity.identifier where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
-  const biometrics = await db.query<{ source_identity_id: string; modality: string; repository: string; reference: string }>(
-    `select source_identity_id, modality, repository, reference from identity.biometric_reference where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
-  const contacts = await db.query<{ source_identity_id: string; canonical: string }>(
-    `select source_identity_id, canonical from identity.contact_point where source_identity_id = any($1::uuid[]) and retracted_at is null`, [ids]);
-  const records = new Map<string, StoredRecord>();
-  for (const i of identities) {
-    records.set(i.id, { id: i.id, personId: i.person_id, agency: i.agency, names: [], dobs: [], sex: i.sex ? SEX[i.sex] ?? null : null, nationality: i.nationality, identifiers: [], biometrics: [], contacts: [] });
-  }
-  for (const n of names) {
-    const r = records.get(n.source_identity_id);
-    if (!r) continue;
-    const written = n.full_name ?? [n.given, n.family].filter(Boolean).join(' ');
-    if (written) r.names.push(written);
-    if (n.original_script) r.names.push(n.original_script);
-  }
-  for (const d of dobs) records.get(d.source_identity_id)?.dobs.push({ value: d.value, precision: d.precision });
-  for (const x of identifiers) records.get(x.source_identity_id)?.identifiers.push({ scheme: x.scheme, value: x.canonical, verified: x.check_status === 'VALID' });
-  for (const b of biometrics) records.get(b.source_identity_id)?.biometrics.push({ repository: b.repository, reference: b.reference, modality: b.modality });
-  for (const c of contacts) records.get(c.source_identity_id)?.contacts.push(c.canonical);
-  return records;
+  // One statement (one round trip, inside a transaction or not): each fact list as a JSON array.
+  const rows = await db.query<{
+    id: string; person_id: string; agency: string; sex: string | null; nationality: string | null;
+    names: string[] | null; dobs: StoredRecord['dobs'] | null; identifiers: StoredRecord['identifiers'] | null; biometrics: StoredRecord['biometrics'] | null; contacts: string[] | null;
+  }>(
+    `select s.id, s.person_id, s.agency, s.sex, s.nationality,
+            (select json_agg(x.name order by n.ordinal, n.id, x.k) from identity.name n
+               cross join lateral (values (coalesce(n.full_name, nullif(concat_ws(' ', n.given, n.family), '')), 0), (n.original_script, 1)) as x(name, k)
+              where n.source_identity_id = s.id and n.retracted_at is null and x.name is not null) as names,
+            (select json_agg(json_build_object('value', to_char(b.value, 'YYYY-MM-DD'), 'precision', b.precision)) from identity.birth_date b
+              where b.source_identity_id = s.id and b.retracted_at is null) as dobs,
+            (select json_agg(json_build_object('scheme', i.scheme, 'value', i.canonical, 'verified', i.check_status = 'VALID')) from identity.identifier i
+              where i.source_identity_id = s.id and i.retracted_at is null) as identifiers,
+            (select json_agg(json_build_object('repository', r.repository, 'reference', r.reference, 'modality', r.modality)) from identity.biometric_reference r
+              where r.source_identity_id = s.id and r.retracted_at is null) as biometrics,
+            (select json_agg(c.canonical) from identity.contact_point c where c.source_identity_id = s.id and c.retracted_at is null) as contacts
+       from identity.source_identity s where s.id = any($1::uuid[]) and s.retracted_at is null`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, {
+    id: r.id, personId: r.person_id, agency: r.agency, sex: r.sex ? SEX[r.sex] ?? null : null, nationality: r.nationality,
+    names: r.names ?? [], dobs: r.dobs ?? [], identifiers: r.identifiers ?? [], biometrics: r.biometrics ?? [], contacts: r.contacts ?? [],
+  }]));
 }
 
 /**
  * Rewrite the blocking keys of every identity whose facts changed since the last call (in the
  * caller's transaction), keep the token vocabulary's counts in step, and return those identities.
+ * With `limit`, at most that many (a bulk load drains the set in chunks).
  */
-export async function refreshMatchKeys(db: Db): Promise<string[]> {
-  const dirty = (await db.query<{ source_identity_id: string }>(`delete from identity.match_dirty returning source_identity_id`)).map((r) => r.source_identity_id);
+export async function refreshMatchKeys(db: Db, limit?: number): Promise<string[]> {
+  const dirty = (await db.query<{ source_identity_id: string }>(
+    limit === undefined
+      ? `delete from identity.match_dirty returning source_identity_id`
+      : `delete from identity.match_dirty where source_identity_id in (select source_identity_id from identity.match_dirty limit $1) returning source_identity_id`,
+    limit === undefined ? [] : [limit],
+  )).map((r) => r.source_identity_id);
   if (!dirty.length) return [];
   await db.query(
     `with gone as (delete from identity.match_token where source_identity_id = any($1::uuid[]) returning key)
