@@ -6,7 +6,8 @@
  *   `p:` its Double Metaphone codes — the name passes;
  * - `y:` a birth year (and the neighbouring years when the date is imprecise), `d:` a full date
  *   of birth — the DOB passes;
- * - `x:` an exact identifier, biometric reference or contact — the exact pass;
+ * - `x:` an exact identifier, biometric reference or contact — the exact pass (and, for batch
+ *   linkage, `n:` an identifier with one character deleted);
  * - `pc:` a postcode, `a:` a house number and street.
  *
  * Skeletons shorter than three consonants and keys of one letter are left out: they would file
@@ -33,7 +34,16 @@ export function valueKeys(r: MatchRecord): string[] {
   ];
 }
 
-export function blockingKeys(r: PreparedRecord): string[] {
+export interface KeyOptions {
+  /**
+   * Also file each identifier of six or more characters under its one-character deletions
+   * (`n:`), so that a one-character typo in a reference number still makes a pair. Batch
+   * linkage only: in the store it would multiply the keys of every identity.
+   */
+  readonly nearIdentifiers?: boolean;
+}
+
+export function blockingKeys(r: PreparedRecord, options: KeyOptions = {}): string[] {
   const keys = new Set<string>();
   for (const name of r.names) {
     for (const t of name) {
@@ -57,6 +67,12 @@ export function blockingKeys(r: PreparedRecord): string[] {
     for (let y = year - range.max - 1; y <= year - range.min && y - (year - range.max - 1) < 30; y++) keys.add(`y:${y}`);
   }
   for (const v of valueKeys(r.source)) keys.add(`x:${v}`);
+  if (options.nearIdentifiers) {
+    for (const id of r.source.identifiers ?? []) {
+      if (id.value.length < 6) continue;
+      for (let i = 0; i < id.value.length; i++) keys.add(`n:${id.scheme}:${id.value.slice(0, i)}${id.value.slice(i + 1)}`);
+    }
+  }
   if (r.postcode) keys.add(`pc:${r.postcode}`);
   // House number and street: people at one address (FEBRL's households, a placement) meet here.
   if (r.address.length >= 2 && /^\d/.test(r.address[0]!)) keys.add(`a:${r.address[0]} ${r.address[1]}`);

@@ -48,7 +48,7 @@ export async function linkRecords(db: Db, model: MatchModel, left: readonly Matc
       for (let i = 0; i < records.length; i += 5000) {
         const ids: string[] = [];
         const keys: string[] = [];
-        for (const p of records.slice(i, i + 5000)) for (const k of blockingKeys(p)) {
+        for (const p of records.slice(i, i + 5000)) for (const k of blockingKeys(p, { nearIdentifiers: true })) {
           ids.push(p.source.id);
           keys.push(k);
         }
