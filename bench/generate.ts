@@ -10,7 +10,8 @@
  */
 import type { Pool } from 'pg';
 import type { Db } from '../src/db';
-import { refreshMatchKeys } from '../src/matching/candidates';
+import { KEYS_VERSION } from '../src/matching';
+import { rekeyStore } from '../src/matching/candidates';
 
 const SYLLABLES = ['an', 'bi', 'da', 'el', 'fa', 'gi', 'ha', 'ka', 'la', 'ma', 'na', 'ra', 'sa', 'ta', 'va', 'ya', 'zu', 'mi', 'lo', 'ne',
   'ri', 'so', 'tu', 'de', 'mo', 'ku', 'be', 'li', 'no', 'pa', 'qa', 'wi', 'ez', 'ol', 'ar', 'um', 'in', 'es', 'or', 'ul'];
@@ -19,8 +20,13 @@ const AGENCIES = ['LA-213', 'LA-886', 'POLICE-MPS', 'POLICE-WYP', 'HO'];
 
 export async function ensureBenchData(pool: Pool, db: Db, persons: number, seed: number, log: (m: string) => void): Promise<void> {
   await pool.query('create table if not exists public.bench_meta_v3 (persons int not null, seed int not null)');
+  await pool.query('create table if not exists public.bench_keys (version int not null)');
   const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta_v3');
-  if (meta.rows[0]?.persons === persons && meta.rows[0]?.seed === seed) return;
+  if (meta.rows[0]?.persons === persons && meta.rows[0]?.seed === seed) {
+    const keys = await pool.query<{ version: number }>('select version from public.bench_keys');
+    if (keys.rows[0]?.version !== KEYS_VERSION) await rekey(pool, db, log);
+    return;
+  }
   log(`generating ${persons} persons (seed ${seed}); reused on later runs`);
   const client = await pool.connect();
   try {
@@ -82,16 +88,20 @@ export async function ensureBenchData(pool: Pool, db: Db, persons: number, seed:
   } finally {
     client.release();
   }
-  // Blocking keys, as ingest writes them, a chunk at a time; then the marker (a run killed
+  // Blocking keys, as ingest writes them, a chunk at a time; then the markers (a run killed
   // before this point generates again).
-  let done = 0;
-  for (;;) {
-    const n = (await db.transaction((tx) => refreshMatchKeys(tx, 20000))).length;
-    if (n === 0) break;
-    done += n;
-    if (done % 200000 < 20000) log(`match keys: ${done} identities`);
-  }
+  await rekey(pool, db, log);
   await pool.query('delete from public.bench_meta_v3');
   await pool.query('insert into public.bench_meta_v3 (persons, seed) values ($1, $2)', [persons, seed]);
   await pool.query('analyze');
+}
+
+async function rekey(pool: Pool, db: Db, log: (m: string) => void): Promise<void> {
+  log(`writing blocking keys (version ${KEYS_VERSION}) for every identity`);
+  await rekeyStore(db, (done) => {
+    if (done % 200000 === 0) log(`match keys: ${done} identities`);
+  });
+  await pool.query('vacuum analyze identity.match_token');
+  await pool.query('delete from public.bench_keys');
+  await pool.query('insert into public.bench_keys (version) values ($1)', [KEYS_VERSION]);
 }

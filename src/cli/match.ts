@@ -10,7 +10,7 @@ import type { HarbourConfig } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
 import { fhirGrade, personRecord, PersonCsvError, prepare, weightOf, type MatchRecord, type Score } from '../matching';
-import { currentModel, dedupeStore, linkRecords, recordFrequencies, trainFromStore } from '../matching/candidates';
+import { currentModel, dedupeStore, linkRecords, recordFrequencies, rekeyStore, trainFromStore } from '../matching/candidates';
 import { Presets, SingleBar } from 'cli-progress';
 
 type WithDatabase = (config: HarbourConfig, log: Logger, work: (database: Database) => Promise<void>) => Promise<void>;
@@ -110,6 +110,18 @@ export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, log
   const match = cli.command('match').description('identity resolution: link, deduplicate and compare person records');
   dedupeCommand(match, loadConfig, logger, withDatabase);
   trainCommand(match, loadConfig, logger, withDatabase);
+  match
+    .command('rekey')
+    .description('rewrite the blocking keys of every identity (after an upgrade that changed how records are keyed)')
+    .action(async () => {
+      const config = loadConfig();
+      await withDatabase(config, logger(config), async (database) => {
+        await database.migrate();
+        const started = Date.now();
+        const n = await rekeyStore(database.db, (done) => process.stderr.isTTY && process.stderr.write(`\rrekey: ${done} identities`));
+        console.log(`${process.stderr.isTTY ? '\n' : ''}rekey: ${n} identities in ${Date.now() - started} ms`);
+      });
+    });
 
   match
     .command('link')

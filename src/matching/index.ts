@@ -6,5 +6,5 @@ export * from './compare';
 export { MatchModel, FIELDS, reasonsOf, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
 export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
 export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
-export { blockingKeys, tokensOf, valueKey, valueKeys, type KeyOptions } from './keys';
+export { blockingKeys, tokensOf, valueKey, valueKeys, KEYS_VERSION, type KeyOptions } from './keys';
 export { train, vectorOf, type ComparisonVector, type TrainingInput, type TrainingResult } from './train';

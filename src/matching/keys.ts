@@ -5,7 +5,7 @@
  * - `t:` a name token (and its bare form), `v:` its variant key, `s:` its consonant skeleton,
  *   `p:` its Double Metaphone codes — the name passes;
  * - `y:` a birth year (and the neighbouring years when the date is imprecise), `d:` a full date
- *   of birth — the DOB passes;
+ *   of birth — the DOB passes; `ty:` and `vy:` a name token or its variant key with a birth year;
  * - `x:` an exact identifier, biometric reference or contact — the exact pass (and, for batch
  *   linkage, `n:` an identifier with one character deleted);
  * - `pc:` a postcode, `a:` a house number and street.
@@ -34,6 +34,12 @@ export function valueKeys(r: MatchRecord): string[] {
   ];
 }
 
+/**
+ * Bumped whenever `blockingKeys` files records differently: a store keyed by an older version
+ * must be re-keyed (`harbour match rekey`) for search and dedupe to find what the new keys find.
+ */
+export const KEYS_VERSION = 2;
+
 export interface KeyOptions {
   /**
    * Also file each identifier of six or more characters under its one-character deletions
@@ -54,17 +60,29 @@ export function blockingKeys(r: PreparedRecord, options: KeyOptions = {}): strin
       for (const p of t.phonetic) if (p.length >= 2) keys.add(`p:${p}`);
     }
   }
+  const years = new Set<number>();
   for (const d of r.dobs) {
-    keys.add(`y:${d.year}`);
+    years.add(d.year);
     if (d.precision !== 'DAY') {
-      keys.add(`y:${d.year - 1}`);
-      keys.add(`y:${d.year + 1}`);
+      years.add(d.year - 1);
+      years.add(d.year + 1);
     } else keys.add(`d:${d.digits}`);
   }
   const range = r.source.ageRange;
   if (range) {
     const year = new Date(range.asOf ?? Date.now()).getUTCFullYear();
-    for (let y = year - range.max - 1; y <= year - range.min && y - (year - range.max - 1) < 30; y++) keys.add(`y:${y}`);
+    for (let y = year - range.max - 1; y <= year - range.min && y - (year - range.max - 1) < 30; y++) years.add(y);
+  }
+  for (const y of years) keys.add(`y:${y}`);
+  // A name part with a birth year: selective where either alone is common ("Mohammed", 2009).
+  for (const name of r.names) {
+    for (const t of name) {
+      if (t.text.length < 2) continue;
+      for (const y of years) {
+        for (const f of t.forms) keys.add(`ty:${f}|${y}`);
+        for (const v of t.variant) if (v.length >= 2) keys.add(`vy:${v}|${y}`);
+      }
+    }
   }
   for (const v of valueKeys(r.source)) keys.add(`x:${v}`);
   if (options.nearIdentifiers) {

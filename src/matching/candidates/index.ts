@@ -1,7 +1,7 @@
 /** Candidate generation in PostgreSQL, and the store's side of matching. */
 export { searchCandidates, type SearchOptions } from './search';
 export { candidatePairs, createPairSpace, indexPairSpace, openStorePairSpace, MAX_KEY_COUNT, type PairSpace } from './pairs';
-export { loadRecords, refreshMatchKeys, storeFrequencies, frequencies, currentModel } from './store';
+export { loadRecords, refreshMatchKeys, rekeyStore, storeFrequencies, frequencies, currentModel } from './store';
 export { linkRecords, recordFrequencies, type LinkedPair } from './link';
 export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, type LinkMethod } from './persons';
 export { raiseAlerts, type RaisedAlert } from './alerts';

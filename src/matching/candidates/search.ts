@@ -4,7 +4,8 @@
  * for the rerank in Node.
  *
  * - exact identifiers, biometric references and contacts (`x:`), full dates of birth (`d:`);
- * - name tokens (`t:`), their variant keys (`v:`), Double Metaphone codes (`p:`), skeletons (`s:`);
+ * - name tokens (`t:`), their variant keys (`v:`), Double Metaphone codes (`p:`), skeletons (`s:`),
+ *   and tokens and variant keys with a birth year (`ty:`, `vy:`);
  * - fuzzy expansion: each query token to its nearest vocabulary tokens by trigram distance
  *   (GiST, KNN order), then the posting lists of the tokens found;
  * - the birth-year window is left to the rerank: on its own a year files a twentieth of the store.
@@ -16,7 +17,7 @@ import type { Db } from '../../db';
 import { blockingKeys, tokensOf } from '../keys';
 import type { PreparedRecord } from '../record';
 
-const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, t: 3, v: 2, p: 1.5, s: 1, pc: 1, a: 1 };
+const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, ty: 3.5, t: 3, vy: 2.5, v: 2, p: 1.5, s: 1, pc: 1, a: 1 };
 
 export interface SearchOptions {
   /** Identities passed to the rerank. @default 300 */

@@ -92,6 +92,21 @@ export async function refreshMatchKeys(db: Db, limit?: number): Promise<string[]
 }
 
 /**
+ * Re-key every current identity (after `KEYS_VERSION` changed): all are marked and their keys
+ * rewritten a chunk at a time, each chunk in its own transaction. Returns how many.
+ */
+export async function rekeyStore(db: Db, onProgress?: (done: number) => void, chunk = 20000): Promise<number> {
+  await db.query(`insert into identity.match_dirty (source_identity_id) select id from identity.source_identity where retracted_at is null on conflict do nothing`);
+  let done = 0;
+  for (;;) {
+    const n = (await db.transaction((tx) => refreshMatchKeys(tx, chunk))).length;
+    if (n === 0) return done;
+    done += n;
+    onProgress?.(done);
+  }
+}
+
+/**
  * Frequencies for scoring against the store: how many identities hold each exact value of the
  * records at hand, and each name token's share of all name tokens (from the vocabulary).
  */
