@@ -33,7 +33,7 @@ const TRGM = `select si.person_id from identity.name n join identity.source_iden
   where (coalesce(n.given, '') || ' ' || coalesce(n.family, '')) % $1
   order by similarity(coalesce(n.given, '') || ' ' || coalesce(n.family, ''), $1) desc limit 10`;
 
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -43,7 +43,7 @@ function rng(seed: number): () => number {
 }
 
 /** One change of the kind records show: a transposition, a dropped or doubled letter, a vowel changed. */
-function corrupt(word: string, r: () => number): string {
+export function corrupt(word: string, r: () => number): string {
   if (word.length < 4) return word;
   const i = 1 + Math.floor(r() * (word.length - 2));
   switch (Math.floor(r() * 4)) {

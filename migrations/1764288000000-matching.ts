@@ -19,8 +19,9 @@ export class Matching1764288000000 implements MigrationInterface {
     await q.query(`create index match_token_key on identity.match_token (key, source_identity_id)`);
     await q.query(`create index match_token_source_identity on identity.match_token (source_identity_id)`);
     await q.query(`create table identity.match_vocabulary (token text primary key, n integer not null check (n >= 0))`);
-    // GiST, not GIN: search expands a token to its nearest vocabulary tokens by `<->` (KNN order).
-    await q.query(`create index match_vocabulary_trgm on identity.match_vocabulary using gist (token gist_trgm_ops)`);
+    // GIN: search expands a token to the vocabulary tokens `%`-similar to it (measured: 2 ms warm
+    // at 65k tokens, where GiST's KNN order took 17 ms).
+    await q.query(`create index match_vocabulary_trgm on identity.match_vocabulary using gin (token gin_trgm_ops)`);
     await q.query(`create table identity.match_dirty (source_identity_id uuid primary key, marked_at timestamptz not null default clock_timestamp())`);
 
     // Statement-level triggers with transition tables: one insert per statement, not per row.
