@@ -10,7 +10,7 @@ import type { Db } from '../../db';
 import { SHARED_ABOVE } from '../compare';
 import type { MatchModel } from '../model';
 import { prepare } from '../record';
-import { candidatePairs, openStorePairSpace } from './pairs';
+import { candidatePairs, openStorePairSpace, STORE_DEDUPE_PAIRS } from './pairs';
 import { autoLink, rebuildPersons } from './persons';
 import { loadRecords, storeFrequencies } from './store';
 
@@ -42,7 +42,7 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
   // A run covers the whole store: the suggestions it makes replace the last run's.
   await db.query(`delete from identity.match_suggestion`);
   const linksBefore = await activeLinks(db);
-  await openStorePairSpace(db, schema);
+  await openStorePairSpace(db, schema, STORE_DEDUPE_PAIRS);
   try {
     for (let i = 0; i < ids.length; i += chunkSize) {
       const chunk = ids.slice(i, i + chunkSize);
@@ -51,7 +51,7 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
         if (pairs.length) await rebuildPersons(tx, [...new Set(pairs.flat())], 'automatic link, harbour match dedupe');
       });
       progress.links = (await activeLinks(db)) - linksBefore;
-      const pairs = await candidatePairs(db, { schema, mode: 'dedupe' }, chunk);
+      const pairs = await candidatePairs(db, { schema, mode: 'dedupe', idType: 'uuid' }, chunk, 2);
       progress.pairs += pairs.length;
       const records = await loadRecords(db, [...new Set(pairs.flat())]);
       const prepared = new Map([...records].map(([id, r]) => [id, prepare(r)]));

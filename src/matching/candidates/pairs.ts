@@ -15,6 +15,8 @@ export interface PairSpace {
   readonly schema: string;
   /** Link two sides (L, R) or deduplicate one (both keys on side L; pairs left < right). */
   readonly mode: 'link' | 'dedupe';
+  /** The type of `record_id`. @default 'text' */
+  readonly idType?: 'text' | 'uuid';
 }
 
 /** @default 1000 */
@@ -36,17 +38,32 @@ export async function indexPairSpace(db: Db, schema: string, maxKeyCount = MAX_K
   await preparePairSpace(db, schema, maxKeyCount);
 }
 
+export interface StorePairOptions {
+  /** @default MAX_KEY_COUNT */
+  readonly maxKeyCount?: number;
+  /** Only keys of these kinds make pairs (`t`, `ty`, `d`, `x`, …). @default every kind but y and pc */
+  readonly kinds?: readonly string[];
+}
+
+/**
+ * What `harbour match dedupe` pairs on at store scale (measured at 1M identities: with every kind
+ * and keys of up to 1000 holders, 5000 identities made 11M pairs): exact values, full dates of
+ * birth, name tokens and tokens with a birth year, addresses — held by at most 100 identities.
+ */
+export const STORE_DEDUPE_PAIRS: StorePairOptions = { maxKeyCount: 100, kinds: ['x', 'd', 't', 'ty', 'a'] };
+
 /** A pair space over the store's own keys (views in `schema`, which must not exist yet). */
-export async function openStorePairSpace(db: Db, schema: string, maxKeyCount = MAX_KEY_COUNT): Promise<void> {
+export async function openStorePairSpace(db: Db, schema: string, options: StorePairOptions = {}): Promise<void> {
   await db.query(`create schema ${schema}`);
   await db.query(`create view ${schema}.match_key as select source_identity_id as record_id, 'L'::char(1) as side, key from identity.match_token`);
   await db.query(`create view ${schema}.match_vocabulary as select token, n from identity.match_vocabulary where n > 0`);
-  await preparePairSpace(db, schema, maxKeyCount);
+  await preparePairSpace(db, schema, options.maxKeyCount ?? MAX_KEY_COUNT, options.kinds);
 }
 
-async function preparePairSpace(db: Db, schema: string, maxKeyCount: number): Promise<void> {
+async function preparePairSpace(db: Db, schema: string, maxKeyCount: number, kinds?: readonly string[]): Promise<void> {
   const cap = Math.trunc(maxKeyCount);
-  await db.query(`create table ${schema}.usable_key as select key from ${schema}.match_key where key !~ '^(y|pc):' group by key having count(*) between 2 and ${cap}`);
+  const kind = kinds ? `key ~ '^(${kinds.map((k) => k.replace(/[^a-z]/g, '')).join('|')}):'` : `key !~ '^(y|pc):'`;
+  await db.query(`create table ${schema}.usable_key as select key from ${schema}.match_key where ${kind} group by key having count(*) between 2 and ${cap}`);
   await db.query(`alter table ${schema}.usable_key add primary key (key)`);
   await db.transaction(async (tx) => {
     await tx.query(`set local pg_trgm.similarity_threshold = 0.6`);
@@ -60,22 +77,31 @@ async function preparePairSpace(db: Db, schema: string, maxKeyCount: number): Pr
   await db.query(`create index on ${schema}.alike_token (k1)`);
 }
 
-/** Candidate pairs as [left, right] record ids; with `leftIds`, only those of these left records. */
-export async function candidatePairs(db: Db, space: PairSpace, leftIds?: readonly string[]): Promise<[string, string][]> {
+/**
+ * Candidate pairs as [left, right] record ids; with `leftIds`, only those of these left records;
+ * with `minShared`, only pairs sharing at least that many keys (similar tokens count as one).
+ */
+export async function candidatePairs(db: Db, space: PairSpace, leftIds?: readonly string[], minShared = 1): Promise<[string, string][]> {
   const s = space.schema;
   const right = space.mode === 'link' ? `'R'` : `'L'`;
-  const order = space.mode === 'dedupe' ? 'and a.record_id < b.record_id' : '';
-  const chunk = leftIds ? 'and a.record_id = any($1)' : '';
+  const order = space.mode === 'dedupe' ? 'and b.record_id > a.record_id' : '';
+  // Every step an index lookup (LATERAL; `offset 0` keeps the planner from flattening it into a
+  // hash join over the whole key table, which it chose at 1M identities on a bad row estimate).
+  const left = leftIds
+    ? `select m.record_id, m.key from unnest($1::${space.idType ?? 'text'}[]) as c(id)
+         cross join lateral (select record_id, key from ${s}.match_key m where m.record_id = c.id and m.side = 'L') m`
+    : `select record_id, key from ${s}.match_key where side = 'L'`;
   const rows = await db.query<{ a: string; b: string }>(
-    `select a.record_id as a, b.record_id as b
-       from ${s}.match_key a join ${s}.usable_key u on u.key = a.key
-       join ${s}.match_key b on b.key = a.key and b.side = ${right} ${order}
-      where a.side = 'L' ${chunk}
-     union
-     select a.record_id, b.record_id
-       from ${s}.match_key a join ${s}.alike_token x on x.k1 = a.key
-       join ${s}.match_key b on b.key = x.k2 and b.side = ${right} ${order}
-      where a.side = 'L' ${chunk}`,
+    `with a as materialized (${left})
+     select a, b from (
+       select a.record_id as a, b.record_id as b
+         from a join ${s}.usable_key u on u.key = a.key
+         cross join lateral (select b.record_id from ${s}.match_key b where b.key = a.key and b.side = ${right} ${order} offset 0) b
+       union all
+       select a.record_id, b.record_id
+         from a join ${s}.alike_token x on x.k1 = a.key
+         cross join lateral (select b.record_id from ${s}.match_key b where b.key = x.k2 and b.side = ${right} ${order} offset 0) b) shared
+     group by a, b having count(*) >= ${Math.max(1, Math.trunc(minShared))}`,
     leftIds ? [leftIds] : [],
   );
   return rows.map((r) => [String(r.a), String(r.b)]);

@@ -9,7 +9,7 @@ import type { Db } from '../../db';
 import type { MatchModel } from '../model';
 import { prepare } from '../record';
 import { train, vectorOf, type ComparisonVector, type TrainingResult } from '../train';
-import { candidatePairs, openStorePairSpace } from './pairs';
+import { candidatePairs, openStorePairSpace, STORE_DEDUPE_PAIRS } from './pairs';
 import { loadRecords, storeFrequencies } from './store';
 
 async function vectors(db: Db, model: MatchModel, pairs: readonly [string, string][]): Promise<ComparisonVector[]> {
@@ -40,10 +40,10 @@ export async function trainFromStore(db: Db, model: MatchModel, options: { sampl
   for (let i = 0; i + 1 < ids.length; i += 2) random.push([ids[i]!, ids[i + 1]!]);
 
   const schema = `match_train_${randomBytes(6).toString('hex')}`;
-  await openStorePairSpace(db, schema);
+  await openStorePairSpace(db, schema, STORE_DEDUPE_PAIRS);
   let candidates: [string, string][];
   try {
-    candidates = (await candidatePairs(db, { schema, mode: 'dedupe' }, ids.slice(0, options.sample))).slice(0, options.sample * 10);
+    candidates = (await candidatePairs(db, { schema, mode: 'dedupe', idType: 'uuid' }, ids.slice(0, options.sample), 2)).slice(0, options.sample * 10);
   } finally {
     await db.query(`drop schema ${schema} cascade`);
   }
