@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { seeded } from './stats';
 import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, personRecord, type PreparedRecord } from '../src/matching';
 
 const shared = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
@@ -15,16 +16,6 @@ const predicted = (a: PreparedRecord, b: PreparedRecord) => {
   return g === 'CERTAIN' || g === 'PROBABLE';
 };
 
-/** A seeded generator (mulberry32), so every run samples the same pairs. */
-function random(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function nameOnly(id: string, name: string): PreparedRecord {
   return prepare({ id, names: [name] });
@@ -124,7 +115,7 @@ function evaluateFebrl(file: string) {
 }
 
 if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
-  const rand = random(7);
+  const rand = seeded(7);
   const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'names') {
     evaluateVariants('russian variants', path.join(shared, 'names', 'wd_russian_80'), rand);

@@ -30,6 +30,7 @@ import { rootLogger } from '../src/log';
 import { ensureBenchData } from './generate';
 import { ingestScenario, type IngestResult } from './ingest';
 import { searchScenario, type SearchResult } from './search';
+import { percentile } from './stats';
 
 function textOption(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -62,9 +63,6 @@ const PERSON_SQL = `select json_build_object('id', p.id,
 
 const IDENTITY_QUERY = `query ($id: ID!) { person(id: $id) { id identities { agency names { given family } identifiers { scheme value } } } }`;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]!;
-}
 
 async function post(url: string, query: string, variables: Record<string, unknown>, authorization: string): Promise<{ data?: { person?: { identities: unknown[] } }; errors?: unknown[] }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });

@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
+import { percentile, seeded } from './stats';
 
 export interface SearchResult {
   scenario: string;
@@ -33,14 +34,6 @@ const TRGM = `select si.person_id from identity.name n join identity.source_iden
   where (coalesce(n.given, '') || ' ' || coalesce(n.family, '')) % $1
   order by similarity(coalesce(n.given, '') || ' ' || coalesce(n.family, ''), $1) desc limit 10`;
 
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One change of the kind records show: a transposition, a dropped or doubled letter, a vowel changed. */
 export function corrupt(word: string, r: () => number): string {
@@ -54,9 +47,6 @@ export function corrupt(word: string, r: () => number): string {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1)))]!;
-}
 
 export async function searchScenario(pool: Pool, gatewayUrl: string, authorization: string, rounds: number, warmup: number, seed: number, say: (m: string) => void): Promise<SearchResult> {
   say('search: trigram index for the baseline (built once)');
@@ -69,7 +59,7 @@ export async function searchScenario(pool: Pool, gatewayUrl: string, authorizati
       order by md5(si.id::text || $1) limit $2`,
     [String(seed), rounds + warmup],
   )).rows;
-  const r = rng(seed);
+  const r = seeded(seed);
   const planted = targets.map((t) => {
     const parts = [t.given, t.family];
     const which = Math.floor(r() * 2);
