@@ -1,27 +1,36 @@
 /**
- * Access decisions for one request, memoised per (person, category). The supplying agency sees
- * its own facts; otherwise the sharing agreement decides. A sealed category is never released by
- * the agreement alone. Bases (consent, justification, missing-child rule) are the next layer.
+ * Access decisions for one request, memoised per (person, category):
+ *   1. the supplying agency sees its own facts;
+ *   2. the sharing agreement: ALWAYS releases (except a sealed category), NEVER withholds whatever
+ *      the basis;
+ *   3. otherwise a basis: the child's consent covering the category and the recipient's agency
+ *      kind, the missing-child rule, or a safeguarding justification naming the recipient agency
+ *      (tried in that order, so break-glass is used only when nothing else releases).
+ * Bases are read once per request and person (one statement for every person of the request), so a
+ * withdrawal or an expiry takes effect on the very next request.
  */
+import DataLoader from 'dataloader';
+import type { Db } from '../db';
 import { unreachable } from '../errors';
-import { ruleFor, type SharingAgreement } from './agreement';
+import { ruleFor, type AgreementRule, type SharingAgreement } from './agreement';
 import { DataCategory, ReleaseBasis, SEALED } from './categories';
-import type { Principal } from './principal';
+import type { AgencyKind, Principal } from './principal';
+
+export type BasisKind = 'OWN_AGENCY' | 'AGREEMENT' | 'CONSENT' | 'JUSTIFICATION' | 'MISSING_CHILD_RULE';
 
 export type Decision =
-  | { readonly kind: 'RELEASED'; readonly basis: 'OWN_AGENCY' | 'AGREEMENT' }
+  | { readonly kind: 'RELEASED'; readonly basis: BasisKind; readonly basisId?: string }
   | { readonly kind: 'WITHHELD'; readonly releasableWith: readonly ReleaseBasis[] };
+
+/** What the missing-child rule releases, and to whom: the agencies searching for a missing child. */
+export const MISSING_CHILD_CATEGORIES: ReadonlySet<DataCategory> = new Set([
+  DataCategory.IDENTITY, DataCategory.IDENTIFIERS, DataCategory.BIOMETRIC_REFS, DataCategory.CONTACT, DataCategory.MISSING,
+]);
+export const SEARCHING_KINDS: ReadonlySet<AgencyKind> = new Set(['POLICE', 'CHILDRENS_SERVICES']);
 
 const OWN: Decision = Object.freeze({ kind: 'RELEASED', basis: 'OWN_AGENCY' });
 const AGREED: Decision = Object.freeze({ kind: 'RELEASED', basis: 'AGREEMENT' });
-const NEVER: Decision = Object.freeze({ kind: 'WITHHELD', releasableWith: [] });
-
-function withBasis(category: DataCategory): Decision {
-  const searching = [DataCategory.IDENTITY, DataCategory.IDENTIFIERS, DataCategory.BIOMETRIC_REFS, DataCategory.CONTACT, DataCategory.MISSING];
-  const bases = [ReleaseBasis.CONSENT, ReleaseBasis.JUSTIFICATION];
-  if (searching.includes(category)) bases.push(ReleaseBasis.MISSING_CHILD_RULE);
-  return Object.freeze({ kind: 'WITHHELD', releasableWith: bases });
-}
+const NEVER: Decision = Object.freeze({ kind: 'WITHHELD', releasableWith: Object.freeze([]) });
 
 export interface WithheldEntry {
   path: (string | number)[];
@@ -36,8 +45,44 @@ export interface RecordedDecision {
   decision: Decision;
 }
 
+/** The bases in force for one person, as far as they concern this principal. */
+export interface PersonBases {
+  consents: { id: string; categories: string[]; recipients: string[] }[];
+  justifications: { id: string; categories: string[] }[];
+  missing: boolean;
+}
+
+/** Active consents and justifications for the caller's agency, and whether the child is missing now. */
+async function loadBases(db: Db, agency: string, personIds: readonly string[]): Promise<PersonBases[]> {
+  const rows = await db.query<{ person_id: string } & PersonBases>(
+    `select p.person_id,
+            (select coalesce(json_agg(json_build_object('id', c.id, 'categories', c.categories, 'recipients', c.recipients)), '[]')
+               from identity.source_identity s join care.consent c on c.source_identity_id = s.id
+              where s.person_id = p.person_id and c.retracted_at is null and c.withdrawn_at is null
+                and c.given_at <= now() and (c.expires_at is null or c.expires_at > now())) as consents,
+            (select coalesce(json_agg(json_build_object('id', j.id, 'categories', j.categories)), '[]')
+               from access.justification j
+              where j.person_id in (select id from identity.person where id = p.person_id or replaced_by = p.person_id)
+                and j.expires_at > now() and $2 = any (j.recipients)) as justifications,
+            exists (select 1 from identity.source_identity s join identity.open_missing om on om.source_identity_id = s.id
+                     where s.person_id = p.person_id and s.retracted_at is null) as missing
+       from unnest($1::uuid[]) as p (person_id)`,
+    [personIds, agency],
+  );
+  const byId = new Map(rows.map((r) => [r.person_id, r]));
+  return personIds.map((id) => byId.get(id) ?? { consents: [], justifications: [], missing: false });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface AccessOptions {
+  /** Bench only: every field released, nothing recorded (the "access off" side of the comparison). */
+  unguarded?: boolean;
+}
+
 export class AccessDecisions {
-  private readonly memo = new Map<string, Decision>();
+  private readonly memo = new Map<string, Promise<Decision>>();
+  private readonly bases: DataLoader<string, PersonBases>;
   /** Every decision of the request, for the audit. */
   readonly recorded: RecordedDecision[] = [];
   /** What was withheld, in the client's terms, for `extensions.withheld`. */
@@ -45,33 +90,56 @@ export class AccessDecisions {
 
   constructor(
     readonly principal: Principal,
-    private readonly agreement: SharingAgreement,
-  ) {}
+    readonly agreement: SharingAgreement,
+    db: Db,
+    readonly options: AccessOptions = {},
+  ) {
+    this.bases = new DataLoader((ids) => loadBases(db, principal.agency, ids));
+  }
 
-  /** Decide for a fact supplied by `ownerAgency` about `personId`. */
-  decide(personId: string, ownerAgency: string | undefined, category: DataCategory): Decision {
-    if (ownerAgency !== undefined && ownerAgency === this.principal.agency) return OWN;
+  /** Decide for a fact supplied by `ownerAgency` (undefined: several or none) about `personId`. */
+  decide(personId: string, ownerAgency: string | undefined, category: DataCategory): Promise<Decision> {
+    if (this.options.unguarded) return Promise.resolve(AGREED);
+    if (ownerAgency !== undefined && ownerAgency === this.principal.agency) return Promise.resolve(OWN);
     const key = `${personId}\u0000${category}`;
     let decision = this.memo.get(key);
     if (!decision) {
-      decision = this.byAgreement(category);
+      decision = this.byAgreement(personId, category);
       this.memo.set(key, decision);
     }
     return decision;
   }
 
-  private byAgreement(category: DataCategory): Decision {
-    const rule = ruleFor(this.agreement, this.principal.agencyKind, category);
+  rule(category: DataCategory): AgreementRule {
+    return ruleFor(this.agreement, this.principal, category);
+  }
+
+  private async byAgreement(personId: string, category: DataCategory): Promise<Decision> {
+    const rule = this.rule(category);
     switch (rule) {
-      case 'ALWAYS':
-        return SEALED.has(category) ? withBasis(category) : AGREED;
-      case 'WITH_BASIS':
-        return withBasis(category);
       case 'NEVER':
         return NEVER;
+      case 'ALWAYS':
+        if (!SEALED.has(category)) return AGREED;
+        return this.byBasis(personId, category);
+      case 'WITH_BASIS':
+        return this.byBasis(personId, category);
       default:
         return unreachable(rule);
     }
+  }
+
+  private async byBasis(personId: string, category: DataCategory): Promise<Decision> {
+    const searching = MISSING_CHILD_CATEGORIES.has(category) && SEARCHING_KINDS.has(this.principal.agencyKind);
+    const bases = UUID.test(personId) ? await this.bases.load(personId) : { consents: [], justifications: [], missing: false };
+    const consent = bases.consents.find((c) => c.categories.includes(category) && c.recipients.includes(this.principal.agencyKind));
+    if (consent) return { kind: 'RELEASED', basis: 'CONSENT', basisId: consent.id };
+    if (searching && bases.missing) return { kind: 'RELEASED', basis: 'MISSING_CHILD_RULE' };
+    const justification = bases.justifications.find((j) => j.categories.includes(category));
+    if (justification) return { kind: 'RELEASED', basis: 'JUSTIFICATION', basisId: justification.id };
+    const releasableWith = [ReleaseBasis.CONSENT, ReleaseBasis.JUSTIFICATION];
+    if (searching) releasableWith.push(ReleaseBasis.MISSING_CHILD_RULE);
+    return { kind: 'WITHHELD', releasableWith };
   }
 
   /**
@@ -80,7 +148,15 @@ export class AccessDecisions {
    * (personBySourceRecord) must not tell the client.
    */
   record(personId: string, category: DataCategory, path: (string | number)[], decision: Decision, tellClient = true): void {
+    if (this.options.unguarded) return;
     this.recorded.push({ personId, category, path, decision });
     if (decision.kind === 'WITHHELD' && tellClient) this.withheld.push({ path, category, releasableWith: [...decision.releasableWith] });
+  }
+
+  /** Decide and record in one step; true when released. */
+  async check(personId: string, ownerAgency: string | undefined, category: DataCategory, path: (string | number)[], tellClient = true): Promise<boolean> {
+    const decision = await this.decide(personId, ownerAgency, category);
+    this.record(personId, category, path, decision, tellClient);
+    return decision.kind === 'RELEASED';
   }
 }

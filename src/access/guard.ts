@@ -29,7 +29,7 @@ export function Sensitive(category: DataCategory): MethodDecorator & PropertyDec
     if (!isOwned(root)) throw new Error(`guard on ${info.parentType.name}.${info.fieldName}: parent has no personId`);
     const path = clientPath(info.path, context);
     const access = context.access;
-    const decision = access.decide(root.personId, root.ownerAgency, category);
+    const decision = await access.decide(root.personId, root.ownerAgency, category);
     access.record(root.personId, category, path, decision);
     if (decision.kind === 'RELEASED') return next();
     if (root.ownerAgency !== undefined) return null;

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { AGENCY_CODE, AGENCY_KINDS, ROLES, signDevToken } from '../access';
+import { AGENCY_CODE, AGENCY_KINDS, readAgreement, ROLES, signDevToken, verifyAudit } from '../access';
 import { loadConfig, type HarbourConfig } from '../config';
 import { openDatabase, type Database } from '../db';
 import { generateDemo } from '../demo/generate';
@@ -67,10 +67,12 @@ export function program(): Command {
     .action(async (options: { subgraph?: string; port?: number; host?: string; demo?: boolean }) => {
       const config = loadConfig();
       const log = rootLogger(config.logLevel);
+      // A faulty sharing agreement stops the hub before anything starts, naming file and line.
+      const agreement = readAgreement(config.agreementFile);
       await withDatabase(config, log, async (database, onStop) => {
         const applied = await database.migrate();
         if (applied.length) log.info({ migrations: applied }, 'migrations applied');
-        const deps = { config, db: database.db, log, ready: async () => (await database.db.query('select 1')).length === 1 };
+        const deps = { config, db: database.db, log, agreement, ready: async () => (await database.db.query('select 1')).length === 1 };
         const server = options.subgraph
           ? await startSubgraphServer(options.subgraph as 'police', deps, options.port ?? config.port, options.host ?? config.host)
           : await startGatewayServer(deps, options.port ?? config.port, options.host ?? config.host);
@@ -227,6 +229,24 @@ export function program(): Command {
         console.error(`schema/ differs from the code: ${drift.join(', ')}. Run \`npm run schema\` and commit the result.`);
         process.exitCode = 1;
       } else console.log('schema/ matches the code');
+    });
+
+  cli
+    .command('audit')
+    .description('the disclosure audit')
+    .command('verify')
+    .description('recompute the audit hash chain; exit 1 naming the first sequence number that does not verify')
+    .option('--json', 'print one JSON result')
+    .action(async (options: { json?: boolean }) => {
+      const config = loadConfig();
+      await withDatabase(config, rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), async (database) => {
+        await database.migrate();
+        const result = await verifyAudit(database.db);
+        if (options.json) console.log(JSON.stringify({ ok: result.brokenAt === undefined, ...result }));
+        else if (result.brokenAt === undefined) console.log(`audit chain verified: ${result.rows} events`);
+        else console.error(`audit chain broken at sequence ${result.brokenAt}: ${result.problem} (${result.rows} events before it verify)`);
+        if (result.brokenAt !== undefined) process.exitCode = 1;
+      });
     });
 
   matchCommands(cli, loadConfig, (config) => rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), (config, log, work) => withDatabase(config, log, work));

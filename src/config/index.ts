@@ -46,6 +46,10 @@ export interface HarbourConfig {
   limits: QueryLimits;
   /** Match grades by probability (FHIR `$match`). @default certain 0.999, probable 0.9, possible 0.5 */
   matchThresholds: { certain: number; probable: number; possible: number };
+  /** The sharing agreement (CSV). @default `config/sharing-agreement.csv` in the package */
+  agreementFile: string | undefined;
+  /** Longest a safeguarding justification may last, in hours. @default 168 (a week) */
+  justificationMaxHours: number;
   logLevel: string;
 }
 
@@ -127,6 +131,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Harbour
       maxCost: integer(env, 'HARBOUR_MAX_COST', 8000),
     },
     matchThresholds: matchThresholds(env),
+    agreementFile: env.HARBOUR_AGREEMENT_FILE ? path.resolve(cwd, env.HARBOUR_AGREEMENT_FILE) : undefined,
+    justificationMaxHours: integer(env, 'HARBOUR_JUSTIFICATION_MAX_HOURS', 168, 1),
     logLevel: env.HARBOUR_LOG_LEVEL ?? (rawEnv === 'test' ? 'silent' : 'info'),
   };
 }

@@ -9,7 +9,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { IncomingMessage } from 'node:http';
 import type http from 'node:http';
-import { AccessDecisions, Authenticator, DEFAULT_AGREEMENT, loadKeyPair, loadPublicKey, verifySubgraphToken, type SharingAgreement } from '../access';
+import { AccessDecisions, appendAudit, Authenticator, loadKeyPair, loadPublicKey, readAgreement, verifySubgraphToken, type SharingAgreement } from '../access';
 import type { HarbourConfig } from '../config';
 import { createRequestContext, type RequestContext } from '../context';
 import type { Db } from '../db';
@@ -27,7 +27,10 @@ export interface HubDependencies {
   log: Logger;
   /** Extra readiness check (the database). */
   ready?: () => Promise<boolean>;
+  /** The sharing agreement; read from `config.agreementFile` (or the packaged default) when absent. */
   agreement?: SharingAgreement;
+  /** Bench only: no access rules and no audit, to measure what they cost. */
+  unguarded?: boolean;
 }
 
 export interface RunningServer {
@@ -43,8 +46,14 @@ function isUnexpected(error: { extensions?: Record<string, unknown> }): boolean 
   return code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR;
 }
 
-/** Adds the request id and `withheld` to every response, and logs unexpected errors with the request id. */
-function responsePlugin(log: Logger): ApolloServerPlugin<RequestContext> {
+export const AUDIT_UNAVAILABLE_MESSAGE = 'The disclosure audit could not be written, so no data is sent. Try again shortly.';
+
+/**
+ * Appends the request's access decisions to the audit before anything is sent, failing closed: if
+ * the audit cannot be written the response carries no data, only an AUDIT_UNAVAILABLE error. Then
+ * adds the request id and `withheld`, and logs unexpected errors with the request id.
+ */
+function responsePlugin(db: Db, log: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -56,7 +65,17 @@ function responsePlugin(log: Logger): ApolloServerPlugin<RequestContext> {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single' || !contextValue?.access) return;
           const result = response.body.singleResult;
-          const withheld = contextValue.access.withheld;
+          const { access } = contextValue;
+          try {
+            await appendAudit(db, contextValue.requestId, contextValue.principal, access.recorded);
+          } catch (error) {
+            log.error({ requestId: contextValue.requestId, decisions: access.recorded.length, ...describeForLog(error) }, 'audit write failed: response withheld');
+            delete result.data;
+            access.withheld.length = 0;
+            result.errors = [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }];
+            response.http.status = 503;
+          }
+          const withheld = access.withheld;
           result.extensions = { ...result.extensions, requestId: contextValue.requestId, ...(withheld.length ? { withheld } : {}) };
           for (const error of result.errors ?? []) (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
         },
@@ -65,7 +84,7 @@ function responsePlugin(log: Logger): ApolloServerPlugin<RequestContext> {
   };
 }
 
-function apolloOptions(config: HarbourConfig, log: Logger) {
+function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
   const { limits } = config;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
@@ -77,7 +96,7 @@ function apolloOptions(config: HarbourConfig, log: Logger) {
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
   return {
-    plugins: [...armor.plugins, responsePlugin(log)],
+    plugins: [...armor.plugins, responsePlugin(db, log)],
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false as const,
     csrfPrevention: true,
@@ -107,10 +126,10 @@ export async function createGateway(deps: HubDependencies): Promise<{ apollo: Ap
       return new InProcessDataSource(local.schema) as unknown as GraphQLDataSource;
     },
   });
-  const apollo = new ApolloServer<RequestContext>({ gateway, ...apolloOptions(config, log) });
+  const apollo = new ApolloServer<RequestContext>({ gateway, ...apolloOptions(config, log, deps.db) });
   await apollo.start();
   const authenticator = Authenticator.fromConfig(config);
-  const agreement = deps.agreement ?? DEFAULT_AGREEMENT;
+  const agreement = deps.agreement ?? readAgreement(config.agreementFile);
   const contextFor = async (authorization: string | undefined, requestId: string): Promise<RequestContext> => {
     let principal;
     try {
@@ -120,7 +139,7 @@ export async function createGateway(deps: HubDependencies): Promise<{ apollo: Ap
       throw error;
     }
     const requestLog = log.child({ requestId, sub: principal.sub, agency: principal.agency });
-    return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement), matchThresholds: deps.config.matchThresholds });
+    return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement, deps.db, { unguarded: deps.unguarded }), matchThresholds: deps.config.matchThresholds });
   };
   return { apollo, contextFor };
 }
@@ -158,12 +177,12 @@ export async function startSubgraphServer(name: SubgraphName, deps: HubDependenc
   const built = await buildOneSubgraph(name);
   // Outside production the gateway's key pair is generated on first use, by whichever process starts first.
   const gatewayKey = config.env === 'production' ? loadPublicKey(config.gatewayPublicKeyFile) : loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, true).publicKey;
-  const agreement = deps.agreement ?? DEFAULT_AGREEMENT;
-  const options = apolloOptions(config, log);
+  const agreement = deps.agreement ?? readAgreement(config.agreementFile);
+  const options = apolloOptions(config, log, deps.db);
   const apollo = new ApolloServer<RequestContext>({
     schema: built.schema,
     // Apollo's federated tracing is for Apollo's cloud; harbour sends nothing there.
-    plugins: [responsePlugin(log), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [responsePlugin(deps.db, log), ApolloServerPluginInlineTraceDisabled()],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     introspection: false,
@@ -191,7 +210,7 @@ export async function startSubgraphServer(name: SubgraphName, deps: HubDependenc
         principal: verified.principal,
         log: log.child({ requestId: rid, subgraph: name }),
         db: deps.db,
-        access: new AccessDecisions(verified.principal, agreement),
+        access: new AccessDecisions(verified.principal, agreement, deps.db),
         matchThresholds: config.matchThresholds,
         entityPath: entityPathOf(fetchPath),
       });

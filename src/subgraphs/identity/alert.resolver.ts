@@ -85,9 +85,9 @@ function afterCursor(cursor: string): [string, string] {
   return [at, id];
 }
 
-function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): MatchAlert {
+async function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): Promise<MatchAlert> {
   const candidate = SourceIdentity.fromRow({ ...row.candidate, first_seen: new Date(row.candidate.first_seen), last_seen: new Date(row.candidate.last_seen), retracted_at: row.candidate.retracted_at && new Date(row.candidate.retracted_at) });
-  const { contributions, reasons } = guardEvidence(ctx, row.missing_person_id, row.contributions, path);
+  const { contributions, reasons } = await guardEvidence(ctx, row.missing_person_id, row.contributions, path);
   return Object.assign(new MatchAlert(), {
     id: row.id,
     status: row.status,
@@ -128,7 +128,7 @@ export class AlertResolver {
     const path = clientPath(info.path, ctx);
     const page = rows.slice(0, first);
     return Object.assign(new MatchAlertConnection(), {
-      edges: page.map((row, i) => Object.assign(new MatchAlertEdge(), { node: toAlert(ctx, row, [...path, 'edges', i, 'node']), cursor: cursorOf(row) })),
+      edges: await Promise.all(page.map(async (row, i) => Object.assign(new MatchAlertEdge(), { node: await toAlert(ctx, row, [...path, 'edges', i, 'node']), cursor: cursorOf(row) }))),
       pageInfo: Object.assign(new PageInfo(), { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null }),
       totalCount: count?.n ?? 0,
     });

@@ -22,19 +22,18 @@ const CATEGORY: Record<MatchField, DataCategory> = {
 };
 
 /** `path`: the client path of the object holding `contributions` and `reasons`. */
-export function guardEvidence(ctx: RequestContext, personId: string, contributions: readonly Contribution[], path: ResponsePath): { contributions: FieldContribution[]; reasons: string[] } {
+export async function guardEvidence(ctx: RequestContext, personId: string, contributions: readonly Contribution[], path: ResponsePath): Promise<{ contributions: FieldContribution[]; reasons: string[] }> {
   const visible: Contribution[] = [];
-  const guarded = contributions.map((c, j) => {
+  const guarded = await Promise.all(contributions.map(async (c, j) => {
     const out: FieldContribution = Object.assign(new FieldContribution(), { field: c.field, level: c.level as string | null, weight: c.weight, reason: c.reason as string | null });
     if (c.field === 'prior') return out;
     const category = CATEGORY[c.field];
-    const decision = ctx.access.decide(personId, undefined, category);
-    ctx.access.record(personId, category, [...path, 'contributions', j, 'reason'], decision);
-    if (decision.kind === 'WITHHELD') {
+    if (await ctx.access.check(personId, undefined, category, [...path, 'contributions', j, 'reason'])) visible.push(c);
+    else {
       out.level = null;
       out.reason = null;
-    } else visible.push(c);
+    }
     return out;
-  });
-  return { contributions: guarded, reasons: reasonsOf(visible) };
+  }));
+  return { contributions: guarded, reasons: reasonsOf(contributions.filter((c) => visible.includes(c))) };
 }

@@ -30,9 +30,8 @@ export class IdentityResolver {
     );
     const personId = rows[0]?.person_id;
     if (!personId) return null;
-    const decision = ctx.access.decide(personId, agency, DataCategory.IDENTIFIERS);
-    ctx.access.record(personId, DataCategory.IDENTIFIERS, clientPath(info.path, ctx), decision, false);
-    return decision.kind === 'RELEASED' ? identityLoaders(ctx).person.load(personId) : null;
+    const released = await ctx.access.check(personId, agency, DataCategory.IDENTIFIERS, clientPath(info.path, ctx), false);
+    return released ? identityLoaders(ctx).person.load(personId) : null;
   }
 }
 

@@ -41,11 +41,8 @@ export class JudgementResolver {
     );
     // The caller must be allowed to see who both records are: otherwise "not found".
     const path = clientPath(info.path, ctx);
-    const visible = rows.filter((r) => {
-      const decision = ctx.access.decide(r.person_id, r.agency, DataCategory.IDENTITY);
-      ctx.access.record(r.person_id, DataCategory.IDENTITY, path, decision, false);
-      return decision.kind === 'RELEASED';
-    });
+    const released = await Promise.all(rows.map((r) => ctx.access.check(r.person_id, r.agency, DataCategory.IDENTITY, path, false)));
+    const visible = rows.filter((_, i) => released[i]);
     if (visible.length !== 2) throw new HarbourError(ErrorCode.NOT_FOUND, 'recordJudgement: no such source identities');
     const [x, y] = a < b ? [a, b] : [b, a];
     const cause = `${judgement} judgement by ${principal.sub} (${principal.agency})`;

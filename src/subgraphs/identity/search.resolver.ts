@@ -6,6 +6,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import { canonicalHandle } from '../../../connectors/kit/identifiers';
+import { DataCategory } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { matchIdentifier, matchPhone, prepare, type MatchRecord } from '../../matching';
@@ -65,10 +66,17 @@ export class SearchResolver {
       const current = best.get(record.personId);
       if (!current || score.weight > current.score.weight) best.set(record.personId, { personId: record.personId, score });
     }
-    const ranked = [...best.values()].sort((a, b) => b.score.weight - a.score.weight).slice(0, first);
     const path = clientPath(info.path, ctx);
-    return ranked.map(({ personId, score }, i) => {
-      const { contributions, reasons } = guardEvidence(ctx, personId, score.contributions, [...path, i]);
+    // A person whose identity the caller may not see is not a result at all: "not found".
+    const sorted = [...best.values()].sort((a, b) => b.score.weight - a.score.weight);
+    const decisions = await Promise.all(sorted.map((c) => ctx.access.decide(c.personId, undefined, DataCategory.IDENTITY)));
+    const ranked: typeof sorted = [];
+    for (let k = 0; k < sorted.length && ranked.length < first; k++) {
+      ctx.access.record(sorted[k]!.personId, DataCategory.IDENTITY, [...path, ranked.length], decisions[k]!, false);
+      if (decisions[k]!.kind === 'RELEASED') ranked.push(sorted[k]!);
+    }
+    return Promise.all(ranked.map(async ({ personId, score }, i) => {
+      const { contributions, reasons } = await guardEvidence(ctx, personId, score.contributions, [...path, i]);
       return Object.assign(new MatchCandidate(), {
         person: Object.assign(new Person(), { id: personId, replacedBy: null }),
         probability: score.probability,
@@ -77,6 +85,6 @@ export class SearchResolver {
         contributions,
         reasons,
       });
-    });
+    }));
   }
 }

@@ -1,0 +1,111 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Access bases and the audit.
+ *
+ * - `access.justification`: safeguarding justifications (break-glass), each in the DPO's review
+ *   queue until reviewed. Consent lives with the care record (`care.consent`), from LA feeds or
+ *   recorded through GraphQL.
+ * - `audit.event`: one row per access decision, append-only and hash-chained. The application
+ *   inserts only the content columns (as `harbour_audit_writer`); a trigger assigns the sequence
+ *   under a transaction-scoped advisory lock, the time, the previous row's hash and this row's
+ *   hash: sha256(prev_hash || the row's canonical text). Updates, deletes and truncation are refused.
+ */
+export const AUDIT_LOCK = 0x4a7d17; // the advisory lock key that serialises the chain
+
+export class Access1764460800000 implements MigrationInterface {
+  name = 'Access1764460800000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      create table access.justification (
+        id uuid primary key default gen_random_uuid(),
+        person_id uuid not null references identity.person (id),
+        declared_by text not null,
+        agency text not null,
+        statutory_basis text not null check (statutory_basis in ('CHILDREN_ACT_1989_S47', 'CHILDREN_ACT_1989_S17', 'DPA_2018_SCH8_PARA4',
+                                                                 'CRIME_AND_DISORDER_ACT_1998_S115', 'MODERN_SLAVERY_ACT_2015_S52')),
+        reason text not null,
+        categories text[] not null check (cardinality(categories) > 0),
+        recipients text[] not null check (cardinality(recipients) > 0),
+        declared_at timestamptz not null default now(),
+        expires_at timestamptz not null check (expires_at > declared_at),
+        review_status text not null default 'PENDING' check (review_status in ('PENDING', 'REVIEWED')),
+        review_outcome text check (review_outcome in ('JUSTIFIED', 'NOT_JUSTIFIED')),
+        reviewed_by text,
+        reviewed_at timestamptz,
+        review_note text,
+        check ((review_status = 'REVIEWED') = (review_outcome is not null and reviewed_at is not null))
+      )`);
+    await q.query(`create index justification_person on access.justification (person_id, expires_at)`);
+    await q.query(`create index justification_review on access.justification (review_status, declared_at)`);
+
+    await q.query(`
+      create table audit.event (
+        seq bigint primary key,
+        at timestamptz not null,
+        request_id text not null,
+        sub text not null,
+        agency text not null,
+        roles text[] not null,
+        person_id uuid,
+        category text not null,
+        path text not null,
+        outcome text not null check (outcome in ('RELEASED', 'WITHHELD')),
+        basis_kind text,
+        basis_id text,
+        prev_hash bytea not null,
+        hash bytea not null
+      )`);
+    await q.query(`create index event_person on audit.event (person_id, seq)`);
+    await q.query(`create index event_sub on audit.event (sub, seq)`);
+    await q.query(`create index event_basis on audit.event (basis_id) where basis_kind = 'JUSTIFICATION'`);
+
+    // The canonical text of a row; \`harbour audit verify\` computes the same in Node.
+    await q.query(`
+      create function audit.canonical(e audit.event) returns text language sql immutable as $$
+        select concat_ws(E'\\x1f', e.seq::text, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), e.request_id, e.sub, e.agency,
+                         array_to_string(e.roles, ','), coalesce(e.person_id::text, ''), e.category, e.path, e.outcome,
+                         coalesce(e.basis_kind, ''), coalesce(e.basis_id, ''))
+      $$`);
+    await q.query(`
+      create function audit.chain() returns trigger language plpgsql volatile as $$
+      declare last record;
+      begin
+        perform pg_advisory_xact_lock(${AUDIT_LOCK});
+        select seq, hash into last from audit.event order by seq desc limit 1;
+        new.seq := coalesce(last.seq, 0) + 1;
+        new.at := date_trunc('milliseconds', clock_timestamp());
+        new.prev_hash := coalesce(last.hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
+        new.hash := public.digest(new.prev_hash || convert_to(audit.canonical(new), 'UTF8'), 'sha256');
+        return new;
+      end $$`);
+    await q.query(`create trigger event_chain before insert on audit.event for each row execute function audit.chain()`);
+    await q.query(`
+      create function audit.refuse() returns trigger language plpgsql as $$
+      begin
+        raise exception 'audit.event is append-only' using errcode = 'insufficient_privilege';
+      end $$`);
+    await q.query(`create trigger event_append_only before update or delete on audit.event for each row execute function audit.refuse()`);
+    await q.query(`create trigger event_no_truncate before truncate on audit.event for each statement execute function audit.refuse()`);
+
+    // The role the hub writes the audit as: it may read, and insert the content columns only.
+    await q.query(`
+      do $$ begin
+        if not exists (select from pg_roles where rolname = 'harbour_audit_writer') then create role harbour_audit_writer nologin; end if;
+      end $$`);
+    await q.query(`grant harbour_audit_writer to current_user`);
+    await q.query(`grant usage on schema audit to harbour_audit_writer`);
+    await q.query(`grant select on audit.event to harbour_audit_writer`);
+    await q.query(`grant insert (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id) on audit.event to harbour_audit_writer`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`revoke all on audit.event from harbour_audit_writer`);
+    await q.query(`revoke usage on schema audit from harbour_audit_writer`);
+    await q.query(`drop function audit.canonical(audit.event)`);
+    await q.query(`drop table audit.event`);
+    await q.query(`drop function audit.chain(), audit.refuse()`);
+    await q.query(`drop table access.justification`);
+  }
+}

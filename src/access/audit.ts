@@ -1,0 +1,94 @@
+/**
+ * The audit of disclosures: every decision of a request appended in one statement, as the
+ * `harbour_audit_writer` role (which may insert the content columns and read, nothing else), before
+ * the response is sent. The chain (sequence, time, hashes) is assigned by the table's trigger; this
+ * module recomputes it for `harbour audit verify`.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../db';
+import type { RecordedDecision } from './decisions';
+import type { Principal } from './principal';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function appendAudit(db: Db, requestId: string, principal: Principal, recorded: readonly RecordedDecision[]): Promise<void> {
+  if (recorded.length === 0) return;
+  const columns: (string | null)[][] = [[], [], [], [], [], []];
+  for (const { personId, category, path, decision } of recorded) {
+    columns[0]!.push(UUID.test(personId) ? personId : null);
+    columns[1]!.push(category);
+    columns[2]!.push(JSON.stringify(path));
+    columns[3]!.push(decision.kind);
+    columns[4]!.push(decision.kind === 'RELEASED' ? decision.basis : null);
+    columns[5]!.push(decision.kind === 'RELEASED' ? (decision.basisId ?? null) : null);
+  }
+  await db.transaction(async (tx) => {
+    await tx.query('set local role harbour_audit_writer');
+    await tx.query(
+      `insert into audit.event (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id)
+       select $1, $2, $3, $4::text[], t.p::uuid, t.c, t.pa, t.o, t.bk, t.bi
+         from unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) with ordinality as t (p, c, pa, o, bk, bi, n)
+        order by t.n`,
+      [requestId, principal.sub, principal.agency, principal.roles, ...columns],
+    );
+  });
+}
+
+export interface AuditRow {
+  seq: string;
+  at: Date;
+  request_id: string;
+  sub: string;
+  agency: string;
+  roles: string[];
+  person_id: string | null;
+  category: string;
+  path: string;
+  outcome: string;
+  basis_kind: string | null;
+  basis_id: string | null;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+export const GENESIS = Buffer.alloc(32);
+
+/** The row's canonical text, exactly as `audit.canonical` writes it. */
+export function canonical(row: AuditRow): string {
+  return [row.seq, row.at.toISOString(), row.request_id, row.sub, row.agency, row.roles.join(','), row.person_id ?? '', row.category, row.path, row.outcome, row.basis_kind ?? '', row.basis_id ?? ''].join('\x1f');
+}
+
+export function rowHash(prev: Buffer, row: AuditRow): Buffer {
+  return createHash('sha256').update(prev).update(canonical(row), 'utf8').digest();
+}
+
+export interface VerifyResult {
+  rows: number;
+  /** The first sequence number whose row or link does not verify. */
+  brokenAt?: string;
+  problem?: string;
+}
+
+/** Recompute the whole chain, a page at a time. */
+export async function verifyAudit(db: Db, pageSize = 20_000): Promise<VerifyResult> {
+  let prev: Buffer = GENESIS;
+  let expected = 1n;
+  let rows = 0;
+  for (;;) {
+    const page = await db.query<AuditRow>(
+      `select seq::text, at, request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id, prev_hash, hash
+         from audit.event where seq >= $1 order by seq limit $2`,
+      [expected.toString(), pageSize],
+    );
+    for (const row of page) {
+      if (BigInt(row.seq) !== expected) return { rows, brokenAt: expected.toString(), problem: `sequence ${expected} is missing` };
+      if (!row.prev_hash.equals(prev)) return { rows, brokenAt: row.seq, problem: 'its link to the previous row does not match' };
+      const hash = rowHash(prev, row);
+      if (!hash.equals(row.hash)) return { rows, brokenAt: row.seq, problem: 'its content does not match its hash' };
+      prev = hash;
+      expected += 1n;
+      rows += 1;
+    }
+    if (page.length < pageSize) return { rows };
+  }
+}
