@@ -60,7 +60,7 @@ test('a health viewer sees names but not identifiers, and is told which basis wo
   expect(identity!.identifiers).toBeNull();
   expect(identity!.localId).toBeNull();
   expect(response.extensions?.withheld).toEqual(
-    expect.arrayContaining([{ path: ['person', 'identities', 0, 'identifiers'], category: 'IDENTIFIERS', releasableWith: ['CONSENT', 'JUSTIFICATION', 'MISSING_CHILD_RULE'] }]),
+    expect.arrayContaining([{ path: ['person', 'identities', 0, 'identifiers'], category: 'IDENTIFIERS', releasableWith: ['CONSENT', 'JUSTIFICATION'] }]),
   );
 });
 

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { projectRoot } from '../gateway/compose';
+import { projectRoot } from '../config/root';
 import { DataCategory } from './categories';
 import { AGENCY_KINDS, ROLES, type AgencyKind, type Principal, type Role } from './principal';
 

@@ -47,3 +47,49 @@ export function Sensitive(category: DataCategory): MethodDecorator & PropertyDec
     (decorator as (t: object, k: string | symbol, d?: PropertyDescriptor) => void)(target, propertyKey, descriptor);
   };
 }
+
+/**
+ * Fields that carry nothing about a child (ids, counts, structure), marked where they are
+ * declared; the schema walk test fails on any field that is neither guarded nor public.
+ */
+export const PUBLIC_FIELDS = new Map<string, string>();
+/** Types whose fields are all structural (`PageInfo`, the caller's own `Principal`). */
+export const PUBLIC_TYPES = new Map<string, string>();
+/** Types that are only ever reached through a guarded field: that field's guard decides for all of it. */
+export const CONTAINED_TYPES = new Set<string>();
+
+/** Fields whose resolver applies the access decisions itself (match evidence, search results). */
+export const RESOLVER_GUARDED = new Map<string, string>();
+
+function fieldMarker(registry: Map<string, string>, text: string, typeName?: string): MethodDecorator & PropertyDecorator {
+  return (target: object, propertyKey: string | symbol) => {
+    registry.set(`${typeName ?? target.constructor.name}.${String(propertyKey)}`, text);
+  };
+}
+
+/**
+ * A field that discloses nothing about a child; `why` says so for the reviewer. `typeName` for a
+ * root field or an entity extension, whose resolver class is not named after its GraphQL type.
+ */
+export function Public(why: string, typeName?: string): MethodDecorator & PropertyDecorator {
+  return fieldMarker(PUBLIC_FIELDS, why, typeName);
+}
+
+/** A field whose resolver decides access itself; `how` names the categories and the function. */
+export function GuardedInResolver(how: string, typeName?: string): MethodDecorator & PropertyDecorator {
+  return fieldMarker(RESOLVER_GUARDED, how, typeName);
+}
+
+/** A type with nothing about a child in any field. */
+export function PublicType(why: string): ClassDecorator {
+  return (target) => {
+    PUBLIC_TYPES.set(target.name, why);
+  };
+}
+
+/** A value type (a name, an identifier) whose every field the guard of its parent field decides. */
+export function Contained(): ClassDecorator {
+  return (target) => {
+    CONTAINED_TYPES.add(target.name);
+  };
+}

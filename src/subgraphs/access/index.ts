@@ -1,5 +1,5 @@
 import { Ctx, Field, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
-import { AGENCY_KINDS, ROLES } from '../../access';
+import { AGENCY_KINDS, ROLES, PublicType, Public } from '../../access';
 import type { RequestContext } from '../../context';
 import type { SubgraphModule } from '../federation';
 
@@ -8,6 +8,7 @@ const Role = Object.fromEntries(ROLES.map((r) => [r, r]));
 registerEnumType(AgencyKind, { name: 'AgencyKind' });
 registerEnumType(Role, { name: 'Role' });
 
+@PublicType('the caller’s own token claims')
 @ObjectType({ description: 'The caller, as its token says.' })
 export class Principal {
   @Field() sub!: string;
@@ -18,6 +19,7 @@ export class Principal {
 
 @Resolver()
 export class AccessResolver {
+  @Public('the caller’s own token claims', 'Query')
   @Query(() => Principal, { description: 'Who the hub takes the caller to be.' })
   me(@Ctx() ctx: RequestContext): Principal {
     const { sub, agency, agencyKind, roles } = ctx.principal;

@@ -1,12 +1,13 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
-import { DataCategory, Sensitive, type Owned } from '../../access';
+import { DataCategory, Sensitive, type Owned, Contained, Public } from '../../access';
 
 export enum MissingKind { MISSING = 'MISSING', AWAY = 'AWAY' }
 export enum RiskLevel { NO_APPARENT_RISK = 'NO_APPARENT_RISK', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
 registerEnumType(MissingKind, { name: 'MissingKind', description: 'MISSING, or AWAY from placement without authorisation (SSDA903).' });
 registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'College of Policing APP risk grading.' });
 
+@Contained()
 @ObjectType({ description: 'A looked-after placement. Its address is sealed (DfE ¶37).' })
 export class Placement implements Owned {
   @Field(() => ID) id!: string;
@@ -43,6 +44,7 @@ export class Placement implements Owned {
   }
 }
 
+@Contained()
 @ObjectType({ description: 'A missing (or away without authorisation) episode recorded by an LA.' })
 export class MissingEpisode implements Owned {
   @Field(() => ID) id!: string;
@@ -72,6 +74,7 @@ export class MissingEpisode implements Owned {
 
 @ObjectType({ description: 'What local authorities hold on a child, across every LA that supplied records.' })
 export class CareRecord implements Owned {
+  @Public('the LA responsible for the child (its corporate parent), not where the child lives')
   @Field({ description: 'The LA with the most recent record (the responsible LA, as far as harbour knows).' }) agency!: string;
   personId!: string;
   readonly ownerAgency = undefined;

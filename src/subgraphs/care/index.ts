@@ -1,4 +1,5 @@
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
+import { Public } from '../../access';
 import type { RequestContext } from '../../context';
 import { personReference, type SubgraphModule } from '../federation';
 import { careLoaders } from './care.loader';
@@ -14,6 +15,7 @@ export class CarePerson {
 
 @Resolver(() => CarePerson)
 export class CareResolver {
+  @Public('the LA record; each of its fields is guarded', 'Person')
   @FieldResolver(() => CareRecord, { nullable: true, description: 'Local authority records: placements, missing episodes.' })
   care(@Root() person: CarePerson, @Ctx() ctx: RequestContext): Promise<CareRecord | null> {
     return careLoaders(ctx).record.load(person.id);

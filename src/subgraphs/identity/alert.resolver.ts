@@ -3,6 +3,7 @@
  * lists the alerts naming the caller's agency; `acknowledgeMatchAlert` records who saw one. An
  * alert of another agency is "not found". Evidence is guarded like search results.
  */
+import { Public, PublicType, GuardedInResolver } from '../../access';
 import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Ctx, Field, Float, ID, Info, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
@@ -19,33 +20,36 @@ registerEnumType(MatchAlertStatus, { name: 'MatchAlertStatus' });
 
 @ObjectType({ description: 'A record that arrived and matches a child with an open missing episode.' })
 export class MatchAlert {
-  @Field(() => ID) id!: string;
-  @Field(() => MatchAlertStatus) status!: MatchAlertStatus;
-  @Field(() => GraphQLDateTime) raisedAt!: Date;
-  @Field(() => Person, { description: 'The child who is missing.' }) missingPerson!: Person;
-  @Field(() => SourceIdentity, { description: 'The record that arrived and matches; its fields are guarded as everywhere.' }) candidate!: SourceIdentity;
-  @Field(() => Float) probability!: number;
-  @Field(() => MatchGradeEnum) grade!: MatchGradeEnum;
-  @Field(() => Float) matchWeight!: number;
-  @Field(() => [FieldContribution]) contributions!: FieldContribution[];
-  @Field(() => [String]) reasons!: string[];
-  @Field(() => [String], { description: 'The agencies that must act: the LA the child is missing from, the police force with the report.' }) agencies!: string[];
-  @Field(() => GraphQLDateTime, { nullable: true }) acknowledgedAt!: Date | null;
-  @Field(() => String, { nullable: true }) acknowledgedBy!: string | null;
+  @Public('an opaque id') @Field(() => ID) id!: string;
+  @Public('the alert workflow') @Field(() => MatchAlertStatus) status!: MatchAlertStatus;
+  @Public('the alert workflow') @Field(() => GraphQLDateTime) raisedAt!: Date;
+  @Public('a person id; alerts go only to the agencies that must act') @Field(() => Person, { description: 'The child who is missing.' }) missingPerson!: Person;
+  @Public('the record; each of its facts is guarded') @Field(() => SourceIdentity, { description: 'The record that arrived and matches; its fields are guarded as everywhere.' }) candidate!: SourceIdentity;
+  @Public('a score') @Field(() => Float) probability!: number;
+  @Public('a grade') @Field(() => MatchGradeEnum) grade!: MatchGradeEnum;
+  @Public('a score') @Field(() => Float) matchWeight!: number;
+  @Public('the list; each contribution is guarded') @Field(() => [FieldContribution]) contributions!: FieldContribution[];
+  @GuardedInResolver('guardEvidence: only reasons from categories the caller may see') @Field(() => [String]) reasons!: string[];
+  @Public('the agencies the alert is addressed to, the caller among them') @Field(() => [String], { description: 'The agencies that must act: the LA the child is missing from, the police force with the report.' }) agencies!: string[];
+  @Public('the alert workflow') @Field(() => GraphQLDateTime, { nullable: true }) acknowledgedAt!: Date | null;
+  @Public('the alert workflow: which user acted') @Field(() => String, { nullable: true }) acknowledgedBy!: string | null;
 }
 
+@PublicType('connection structure')
 @ObjectType()
 class MatchAlertEdge {
   @Field(() => MatchAlert) node!: MatchAlert;
   @Field() cursor!: string;
 }
 
+@PublicType('connection structure')
 @ObjectType()
 class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
+@PublicType('connection structure')
 @ObjectType()
 export class MatchAlertConnection {
   @Field(() => [MatchAlertEdge]) edges!: MatchAlertEdge[];
@@ -107,6 +111,7 @@ async function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): 
 
 @Resolver()
 export class AlertResolver {
+  @Public('only alerts addressed to the caller’s agency; evidence guarded', 'Query')
   @Query(() => MatchAlertConnection, { description: 'Match alerts naming the caller’s agency, newest first.' })
   async matchAlerts(
     @Arg('status', () => MatchAlertStatus, { nullable: true }) status: MatchAlertStatus | null,
@@ -134,6 +139,7 @@ export class AlertResolver {
     });
   }
 
+  @Public('only an alert addressed to the caller’s agency', 'Mutation')
   @Mutation(() => MatchAlert, { description: 'Record that the caller’s agency has seen an alert and is acting on it.' })
   async acknowledgeMatchAlert(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<MatchAlert> {
     const { agency, sub } = ctx.principal;

@@ -1,17 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
-import { DataCategory } from '../../access';
+import { DataCategory, Public, GuardedInResolver } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { identityLoaders, isUuid } from './identity.loader';
 import { Person } from './identity.types';
 
 @Resolver(() => Person)
 export class IdentityResolver {
+  @Public('an id; every fact below it is guarded', 'Query')
   @Query(() => Person, { nullable: true, description: 'A person by id; a merged-away id resolves to its survivor.' })
   person(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Person | null> {
     return isUuid(id) ? identityLoaders(ctx).person.load(id) : Promise.resolve(null);
   }
 
+  @GuardedInResolver('IDENTIFIERS of the agency named: null when withheld, as when absent', 'Query')
   @Query(() => Person, {
     nullable: true,
     description: 'The person holding an agency’s record with this local id. Null when there is none or the caller may not see that agency’s identifiers: the two look alike.',

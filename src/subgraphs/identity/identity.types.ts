@@ -1,6 +1,6 @@
 import { Ctx, Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
-import { DataCategory, Sensitive, type Owned } from '../../access';
+import { DataCategory, Sensitive, type Owned, Contained, Public } from '../../access';
 import type { RequestContext } from '../../context';
 import type { BiometricModality, BirthDateBasis, CheckStatus, ContactKind, DatePrecision, NameKind, SexCode } from './identity.entity';
 import { identityLoaders } from './identity.loader';
@@ -21,6 +21,7 @@ registerEnumType(CheckStatusEnum, { name: 'CheckStatus', description: 'VALID: th
 registerEnumType(BiometricModalityEnum, { name: 'BiometricModality' });
 registerEnumType(ContactKindEnum, { name: 'ContactKind' });
 
+@Contained()
 @ObjectType({ description: 'A name as one agency recorded it.' })
 export class PersonName {
   @Field(() => NameKindEnum) kind!: NameKind;
@@ -30,6 +31,7 @@ export class PersonName {
   @Field(() => String, { nullable: true, description: 'The name in its original script, when recorded.' }) script!: string | null;
 }
 
+@Contained()
 @ObjectType({ description: 'A date of birth with what is really known of it.' })
 export class BirthDate {
   @Field(() => GraphQLDate) value!: string;
@@ -37,6 +39,7 @@ export class BirthDate {
   @Field(() => BirthDateBasisEnum) basis!: BirthDateBasis;
 }
 
+@Contained()
 @ObjectType()
 export class Identifier {
   @Field() scheme!: string;
@@ -45,6 +48,7 @@ export class Identifier {
   @Field(() => CheckStatusEnum) checkStatus!: CheckStatus;
 }
 
+@Contained()
 @ObjectType({ description: 'A reference into a biometric repository (IDENT1, IABS): never an image.' })
 export class BiometricReference {
   @Field(() => BiometricModalityEnum) modality!: BiometricModality;
@@ -52,6 +56,7 @@ export class BiometricReference {
   @Field() reference!: string;
 }
 
+@Contained()
 @ObjectType()
 export class ContactPoint {
   @Field(() => ContactKindEnum) kind!: ContactKind;
@@ -61,12 +66,12 @@ export class ContactPoint {
 
 @ObjectType({ description: 'One agency’s record of a person: what that agency knows, with provenance.' })
 export class SourceIdentity implements Owned {
-  @Field(() => ID) id!: string;
-  @Field() agency!: string;
-  @Field() feed!: string;
-  @Field(() => GraphQLDateTime) firstSeen!: Date;
-  @Field(() => GraphQLDateTime) lastSeen!: Date;
-  @Field({ description: 'True when a full snapshot from its agency no longer contains it.' }) retracted!: boolean;
+  @Public('an opaque id') @Field(() => ID) id!: string;
+  @Public('which agency holds the record: its provenance') @Field() agency!: string;
+  @Public('which feed it came from') @Field() feed!: string;
+  @Public('provenance') @Field(() => GraphQLDateTime) firstSeen!: Date;
+  @Public('provenance') @Field(() => GraphQLDateTime) lastSeen!: Date;
+  @Public('provenance') @Field({ description: 'True when a full snapshot from its agency no longer contains it.' }) retracted!: boolean;
   personId!: string;
   ownerAgency!: string;
   private localIdValue!: string;
@@ -154,10 +159,10 @@ export interface SourceIdentityRow {
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'One child: a stable id for a cluster of source identities.' })
 export class Person {
-  @Field(() => ID) id!: string;
-  @Field(() => ID, { nullable: true, description: 'Set when this person was merged into another (FHIR replaced-by).' }) replacedBy!: string | null;
+  @Public('an opaque id') @Field(() => ID) id!: string;
+  @Public('an opaque id') @Field(() => ID, { nullable: true, description: 'Set when this person was merged into another (FHIR replaced-by).' }) replacedBy!: string | null;
 
-  @Field(() => [SourceIdentity], { description: 'Current (not retracted) source identities, oldest first.' })
+  @Public('the list of records; every fact of each is guarded') @Field(() => [SourceIdentity], { description: 'Current (not retracted) source identities, oldest first.' })
   identities(@Ctx() ctx: RequestContext): Promise<SourceIdentity[]> {
     return identityLoaders(ctx).identities.load(this.id);
   }

@@ -4,6 +4,7 @@
  * `harbour sync`; `ingestRun` shows a run, with its rejections, to the agency that ran it, and to
  * nobody else ("not found" and "not allowed" look alike).
  */
+import { Public, PublicType } from '../../access';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../../context';
@@ -14,6 +15,7 @@ import { isUuid } from './identity.loader';
 export enum Feed { SSDA903 = 'ssda903', LA_PERSON = 'la-person', POLICE = 'police', HOME_OFFICE = 'home-office' }
 registerEnumType(Feed, { name: 'Feed', description: 'The source formats harbour reads (feeds.md).' });
 
+@PublicType('shown only to the agency that submitted the run: its own records')
 @ObjectType({ description: 'A row that could not be accepted, kept with its run: nothing read is lost.' })
 export class IngestRejection {
   @Field(() => Int, { description: 'Position of the item in the run (1-based).' }) ordinal!: number;
@@ -44,6 +46,7 @@ abstract class IngestCounts {
   @Field(() => Int) warnings!: number;
 }
 
+@PublicType('the caller’s own run')
 @ObjectType()
 export class IngestSummary extends IngestCounts {
   @Field(() => ID) runId!: string;
@@ -51,6 +54,7 @@ export class IngestSummary extends IngestCounts {
   @Field(() => [IngestRejection]) rejections!: IngestRejection[];
 }
 
+@PublicType('a run of the caller’s own agency')
 @ObjectType({ description: 'One ingest run: what was read and what became of it.' })
 export class IngestRun extends IngestCounts {
   @Field(() => ID) id!: string;
@@ -80,6 +84,7 @@ async function rejectionsOf(ctx: RequestContext, runId: string, first: number, o
 
 @Resolver()
 export class IngestResolver {
+  @Public('the caller’s own records, from a SYSTEM token', 'Mutation')
   @Mutation(() => IngestSummary, { description: 'Records of one feed from the caller’s own agency system (SYSTEM role); the same pipeline as harbour sync.' })
   async submitRecords(
     @Arg('feed', () => Feed) feed: Feed,
@@ -93,6 +98,7 @@ export class IngestResolver {
     return Object.assign(new IngestSummary(), summary, { rejections: await rejectionsOf(ctx, summary.runId, 1000, 0, recordIndexOf) });
   }
 
+  @Public('a run of the caller’s own agency; null for any other', 'Query')
   @Query(() => IngestRun, { nullable: true, description: 'A run of the caller’s own agency; null for any other.' })
   async ingestRun(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<IngestRun | null> {
     if (!isUuid(id)) return null;

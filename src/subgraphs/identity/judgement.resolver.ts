@@ -7,7 +7,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Mutation, Resolver, registerEnumType } from 'type-graphql';
-import { DataCategory } from '../../access';
+import { DataCategory, GuardedInResolver } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { linkIfAllowed, rebuildPersons, unlink } from '../../matching/candidates';
@@ -22,6 +22,7 @@ const MIN_REASON = 10;
 
 @Resolver()
 export class JudgementResolver {
+  @GuardedInResolver('IDENTITY of both records: NOT_FOUND when either is withheld', 'Mutation')
   @Mutation(() => Person, { nullable: true, description: 'Judge whether two source identities (ids of SourceIdentity) are the same child; returns the person holding `a` afterwards.' })
   async recordJudgement(
     @Arg('a', () => ID) a: string,

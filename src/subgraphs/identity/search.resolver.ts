@@ -6,7 +6,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import { canonicalHandle } from '../../../connectors/kit/identifiers';
-import { DataCategory } from '../../access';
+import { DataCategory, GuardedInResolver } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { matchIdentifier, matchPhone, prepare, type MatchRecord } from '../../matching';
@@ -48,6 +48,7 @@ export function exampleRecord(example: PersonExample): MatchRecord {
 
 @Resolver()
 export class SearchResolver {
+  @GuardedInResolver('IDENTITY per candidate; evidence by guardEvidence', 'Query')
   @Query(() => [MatchCandidate], { description: 'Ranked candidates for a query by example, with the evidence the caller may see.' })
   async identitySearch(
     @Arg('example', () => PersonExample) example: PersonExample,

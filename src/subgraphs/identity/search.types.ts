@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GuardedInResolver, Public } from '../../access';
 import { Person, Sex } from './identity.types';
 
 export enum MatchGradeEnum { CERTAIN = 'CERTAIN', PROBABLE = 'PROBABLE', POSSIBLE = 'POSSIBLE', CERTAINLY_NOT = 'CERTAINLY_NOT' }
@@ -50,18 +51,18 @@ export class PersonExample {
 
 @ObjectType({ description: 'One field’s part in a match weight; the contributions of a candidate sum to its weight.' })
 export class FieldContribution {
-  @Field({ description: 'name, dob, sex, nationality, identifiers, biometrics, contacts, or prior.' }) field!: string;
-  @Field(() => String, { nullable: true, description: 'The comparator level; null when the evidence is withheld from the caller.' }) level!: string | null;
-  @Field(() => Float, { description: 'log2(m/u): positive is evidence for, negative against.' }) weight!: number;
-  @Field(() => String, { nullable: true, description: 'Plain words; null when the evidence is withheld from the caller.' }) reason!: string | null;
+  @Public('which field was compared') @Field({ description: 'name, dob, sex, nationality, identifiers, biometrics, contacts, or prior.' }) field!: string;
+  @GuardedInResolver('guardEvidence: the category of the field compared') @Field(() => String, { nullable: true, description: 'The comparator level; null when the evidence is withheld from the caller.' }) level!: string | null;
+  @Public('a weight: the ranking is the same for everyone') @Field(() => Float, { description: 'log2(m/u): positive is evidence for, negative against.' }) weight!: number;
+  @GuardedInResolver('guardEvidence: the category of the field compared') @Field(() => String, { nullable: true, description: 'Plain words; null when the evidence is withheld from the caller.' }) reason!: string | null;
 }
 
 @ObjectType({ description: 'A person the example may be, with the evidence.' })
 export class MatchCandidate {
-  @Field(() => Person) person!: Person;
-  @Field(() => Float) probability!: number;
-  @Field(() => MatchGradeEnum) grade!: MatchGradeEnum;
-  @Field(() => Float) matchWeight!: number;
-  @Field(() => [FieldContribution]) contributions!: FieldContribution[];
-  @Field(() => [String], { description: 'The strongest reasons the caller may see, for and against.' }) reasons!: string[];
+  @GuardedInResolver('identitySearch: a person whose IDENTITY the caller may not see is not a result') @Field(() => Person) person!: Person;
+  @Public('a score') @Field(() => Float) probability!: number;
+  @Public('a grade') @Field(() => MatchGradeEnum) grade!: MatchGradeEnum;
+  @Public('a score') @Field(() => Float) matchWeight!: number;
+  @Public('the list; each contribution is guarded') @Field(() => [FieldContribution]) contributions!: FieldContribution[];
+  @GuardedInResolver('guardEvidence: only reasons from categories the caller may see') @Field(() => [String], { description: 'The strongest reasons the caller may see, for and against.' }) reasons!: string[];
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
-import { DataCategory, Sensitive, type Owned } from '../../access';
+import { DataCategory, Sensitive, type Owned, Public, Contained } from '../../access';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
 import { personReference, type SubgraphModule } from '../federation';
@@ -15,6 +15,7 @@ export enum NrmOutcome { POSITIVE = 'POSITIVE', NEGATIVE = 'NEGATIVE', PENDING =
 registerEnumType(AsylumStatusCode, { name: 'AsylumStatusCode' });
 registerEnumType(NrmOutcome, { name: 'NrmOutcome', description: 'A reasonable or conclusive grounds decision.' });
 
+@Contained()
 @ObjectType({ description: 'Asylum / UASC status as the Home Office last reported it.' })
 export class AsylumStatus {
   @Field() agency!: string;
@@ -24,6 +25,7 @@ export class AsylumStatus {
   @Field(() => GraphQLDate, { nullable: true }) leaveExpiresAt!: string | null;
 }
 
+@Contained()
 @ObjectType({ description: 'A Home Office encounter: port arrival, in-country encounter, reporting event.' })
 export class Encounter implements Owned {
   @Field(() => ID) id!: string;
@@ -44,6 +46,7 @@ export class Encounter implements Owned {
   }
 }
 
+@Contained()
 @ObjectType({ description: 'A National Referral Mechanism referral and its decisions.' })
 export class NrmReferral {
   @Field(() => ID) id!: string;
@@ -152,6 +155,7 @@ export class ImmigrationPerson {
 
 @Resolver(() => ImmigrationPerson)
 export class ImmigrationResolver {
+  @Public('the Home Office record; each of its fields is guarded', 'Person')
   @FieldResolver(() => ImmigrationRecord, { nullable: true, description: 'Home Office records: encounters, asylum status, NRM.' })
   immigration(@Root() person: ImmigrationPerson, @Ctx() ctx: RequestContext): Promise<ImmigrationRecord | null> {
     return immigrationLoaders(ctx).record.load(person.id);

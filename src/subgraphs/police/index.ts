@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
-import { DataCategory, Sensitive, type Owned } from '../../access';
+import { DataCategory, Sensitive, type Owned, Public, Contained } from '../../access';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
 import { personReference, type SubgraphModule } from '../federation';
@@ -10,12 +10,14 @@ import { listLoader, perRequestLoaders, PERSON_OF_SOURCE } from '../shared';
 export enum PoliceRiskLevel { NO_APPARENT_RISK = 'NO_APPARENT_RISK', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
 registerEnumType(PoliceRiskLevel, { name: 'RiskLevel', description: 'College of Policing APP risk grading.' });
 
+@Contained()
 @ObjectType({ description: 'One grading of a missing-person report; re-gradings are kept as history.' })
 export class RiskGrading {
   @Field(() => PoliceRiskLevel) level!: PoliceRiskLevel;
   @Field(() => GraphQLDateTime) gradedAt!: Date;
 }
 
+@Contained()
 @ObjectType({ description: 'A police missing-person report.' })
 export class MissingReport implements Owned {
   @Field(() => ID) id!: string;
@@ -46,6 +48,7 @@ export class MissingReport implements Owned {
   }
 }
 
+@Contained()
 @ObjectType({ description: 'A custody record.' })
 export class CustodyRecord implements Owned {
   @Field(() => ID) id!: string;
@@ -146,6 +149,7 @@ export class PolicePerson {
 
 @Resolver(() => PolicePerson)
 export class PoliceResolver {
+  @Public('the police record; each of its fields is guarded', 'Person')
   @FieldResolver(() => PoliceRecord, { nullable: true, description: 'Police records: missing-person reports, custody.' })
   police(@Root() person: PolicePerson, @Ctx() ctx: RequestContext): Promise<PoliceRecord | null> {
     return policeLoaders(ctx).record.load(person.id);

@@ -1,11 +1,12 @@
 import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
-import { DataCategory, Sensitive, type Owned } from '../../access';
+import { DataCategory, Sensitive, type Owned, Public, Contained } from '../../access';
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
 import { personReference, type SubgraphModule } from '../federation';
 import { listLoader, perRequestLoaders } from '../shared';
 
+@Contained()
 @ObjectType({ description: 'A multi-agency strategy discussion about a child (DfE ¶36).' })
 export class StrategyDiscussion implements Owned {
   @Field(() => ID) id!: string;
@@ -55,6 +56,7 @@ export class SafeguardingPerson {
 
 @Resolver(() => SafeguardingPerson)
 export class SafeguardingResolver {
+  @Public('the safeguarding view; each of its fields is guarded', 'Person')
   @FieldResolver(() => SafeguardingView, { nullable: true, description: 'Strategy discussions, and (to come) plan readiness, risk signals, chronology.' })
   safeguarding(@Root() person: SafeguardingPerson): SafeguardingView {
     return Object.assign(new SafeguardingView(), { personId: person.id });
