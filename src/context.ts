@@ -20,6 +20,8 @@ export interface RequestContext {
   readonly access: AccessDecisions;
   /** Match grade thresholds (configuration). */
   readonly matchThresholds: HarbourConfig['matchThresholds'];
+  /** Longest a safeguarding justification may last (configuration). */
+  readonly justificationMaxHours: number;
   /** One instance per request of whatever `create` makes (DataLoaders), keyed by `key`. */
   perRequest<T>(key: symbol, create: () => T): T;
   /**

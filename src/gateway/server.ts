@@ -139,7 +139,7 @@ export async function createGateway(deps: HubDependencies): Promise<{ apollo: Ap
       throw error;
     }
     const requestLog = log.child({ requestId, sub: principal.sub, agency: principal.agency });
-    return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement, deps.db, { unguarded: deps.unguarded }), matchThresholds: deps.config.matchThresholds });
+    return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement, deps.db, { unguarded: deps.unguarded }), matchThresholds: config.matchThresholds, justificationMaxHours: config.justificationMaxHours });
   };
   return { apollo, contextFor };
 }
@@ -212,6 +212,7 @@ export async function startSubgraphServer(name: SubgraphName, deps: HubDependenc
         db: deps.db,
         access: new AccessDecisions(verified.principal, agreement, deps.db),
         matchThresholds: config.matchThresholds,
+        justificationMaxHours: config.justificationMaxHours,
         entityPath: entityPathOf(fetchPath),
       });
     },

@@ -1,20 +1,17 @@
-import { Ctx, Field, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
-import { AGENCY_KINDS, ROLES, PublicType, Public } from '../../access';
+import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
+import { Public, PublicType } from '../../access';
 import type { RequestContext } from '../../context';
+import { AgencyKindEnum, RoleEnum } from '../enums';
 import type { SubgraphModule } from '../federation';
-
-const AgencyKind = Object.fromEntries(AGENCY_KINDS.map((k) => [k, k]));
-const Role = Object.fromEntries(ROLES.map((r) => [r, r]));
-registerEnumType(AgencyKind, { name: 'AgencyKind' });
-registerEnumType(Role, { name: 'Role' });
+import { AccessGovernanceResolver } from './access.resolver';
 
 @PublicType('the caller’s own token claims')
 @ObjectType({ description: 'The caller, as its token says.' })
 export class Principal {
   @Field() sub!: string;
   @Field({ description: 'Agency code: LA-213, POLICE-MPS, HO, NCA, NHS-…' }) agency!: string;
-  @Field(() => AgencyKind) agencyKind!: string;
-  @Field(() => [Role]) roles!: string[];
+  @Field(() => AgencyKindEnum) agencyKind!: string;
+  @Field(() => [RoleEnum]) roles!: string[];
 }
 
 @Resolver()
@@ -27,4 +24,4 @@ export class AccessResolver {
   }
 }
 
-export const access: SubgraphModule = { name: 'access', resolvers: [AccessResolver] };
+export const access: SubgraphModule = { name: 'access', resolvers: [AccessResolver, AccessGovernanceResolver] };

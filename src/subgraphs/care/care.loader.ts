@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db';
 import { listLoader, perRequestLoaders, PERSON_OF_SOURCE } from '../shared';
-import { CareRecord, MissingEpisode, Placement, type MissingKind, type RiskLevel } from './care.types';
+import { CareRecord, Consent, MissingEpisode, Placement, type ConsentGiver, type MissingKind, type RiskLevel } from './care.types';
 
 interface PlacementRow {
   person_id: string; id: string; agency: string; placement_type: string | null;
@@ -10,6 +10,21 @@ interface PlacementRow {
 interface MissingRow {
   person_id: string; id: string; agency: string; kind: MissingKind; started_at: Date; ended_at: Date | null;
   risk_level: RiskLevel | null; last_seen_location: string | null; found_location: string | null; last_seen: Date;
+}
+
+export interface ConsentRow {
+  person_id: string; id: string; agency: string; given_by: ConsentGiver; categories: string[]; recipients: string[];
+  purpose: string | null; given_at: Date; expires_at: Date | null; withdrawn_at: Date | null; active: boolean;
+}
+
+export const CONSENT_COLUMNS = `t.id, t.agency, t.given_by, t.categories, t.recipients, t.purpose, t.given_at, t.expires_at, t.withdrawn_at,
+  (t.withdrawn_at is null and t.given_at <= now() and (t.expires_at is null or t.expires_at > now())) as active`;
+
+export function consentOf(r: ConsentRow): Consent {
+  return Object.assign(new Consent(), {
+    id: r.id, agency: r.agency, givenBy: r.given_by, categories: r.categories, recipients: r.recipients, purpose: r.purpose,
+    givenAt: r.given_at, expiresAt: r.expires_at, withdrawnAt: r.withdrawn_at, active: r.active, personId: r.person_id, ownerAgency: r.agency,
+  });
 }
 
 function createLoaders(db: Db) {
@@ -38,18 +53,25 @@ function createLoaders(db: Db) {
       lastSeenLocationValue: r.last_seen_location, foundLocationValue: r.found_location,
     }),
   );
+  const consents = listLoader<ConsentRow, Consent>(
+    db,
+    `select si.person_id, ${CONSENT_COLUMNS} from care.consent t ${PERSON_OF_SOURCE} where t.retracted_at is null order by t.given_at, t.id`,
+    'person_id',
+    consentOf,
+  );
   return {
     /** The care record of a person, or null when no LA has supplied one. */
     record: new DataLoader<string, CareRecord | null>(async (personIds) => {
-      const [p, m] = await Promise.all([placements.loadMany(personIds), missingEpisodes.loadMany(personIds)]);
+      const [p, m, c] = await Promise.all([placements.loadMany(personIds), missingEpisodes.loadMany(personIds), consents.loadMany(personIds)]);
       return personIds.map((personId, i) => {
         const placementItems = p[i] as Placement[];
         const missingItems = m[i] as MissingEpisode[];
-        if (placementItems.length === 0 && missingItems.length === 0) return null;
-        const latest = [...placementItems.map((x) => [x.startedOnValue, x.agency]), ...missingItems.map((x) => [x.startedAt.toISOString(), x.agency])]
+        const consentItems = c[i] as Consent[];
+        if (placementItems.length === 0 && missingItems.length === 0 && consentItems.length === 0) return null;
+        const latest = [...placementItems.map((x) => [x.startedOnValue, x.agency]), ...missingItems.map((x) => [x.startedAt.toISOString(), x.agency]), ...consentItems.map((x) => [x.givenAt.toISOString(), x.agency])]
           .sort((a, b) => (a[0]! < b[0]! ? -1 : 1))
           .at(-1)!;
-        return Object.assign(new CareRecord(), { personId, agency: latest[1]!, placementItems, missingItems });
+        return Object.assign(new CareRecord(), { personId, agency: latest[1]!, placementItems, missingItems, consentItems });
       });
     }),
   };

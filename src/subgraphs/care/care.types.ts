@@ -1,11 +1,32 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
 import { DataCategory, Sensitive, type Owned, Contained, Public } from '../../access';
+import { AgencyKindEnum } from '../enums';
 
 export enum MissingKind { MISSING = 'MISSING', AWAY = 'AWAY' }
 export enum RiskLevel { NO_APPARENT_RISK = 'NO_APPARENT_RISK', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
 registerEnumType(MissingKind, { name: 'MissingKind', description: 'MISSING, or AWAY from placement without authorisation (SSDA903).' });
 registerEnumType(RiskLevel, { name: 'RiskLevel', description: 'College of Policing APP risk grading.' });
+
+export enum ConsentGiver { CHILD = 'CHILD', PARENTAL_RESPONSIBILITY = 'PARENTAL_RESPONSIBILITY' }
+registerEnumType(ConsentGiver, { name: 'ConsentGiver', description: 'Who gave consent: the child, or a person with parental responsibility.' });
+
+@Contained()
+@ObjectType({ description: 'A child’s consent to share categories of information with kinds of agency; a basis for release until it expires or is withdrawn.' })
+export class Consent implements Owned {
+  @Field(() => ID) id!: string;
+  @Field({ description: 'The LA that recorded it.' }) agency!: string;
+  @Field(() => ConsentGiver) givenBy!: ConsentGiver;
+  @Field(() => [DataCategory]) categories!: DataCategory[];
+  @Field(() => [AgencyKindEnum], { description: 'The kinds of agency it allows to see them.' }) recipients!: string[];
+  @Field(() => String, { nullable: true }) purpose!: string | null;
+  @Field(() => GraphQLDateTime) givenAt!: Date;
+  @Field(() => GraphQLDateTime, { nullable: true }) expiresAt!: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true }) withdrawnAt!: Date | null;
+  @Field({ description: 'In force now: not withdrawn, not expired.' }) active!: boolean;
+  personId!: string;
+  ownerAgency!: string;
+}
 
 @Contained()
 @ObjectType({ description: 'A looked-after placement. Its address is sealed (DfE ¶37).' })
@@ -80,6 +101,7 @@ export class CareRecord implements Owned {
   readonly ownerAgency = undefined;
   placementItems!: Placement[];
   missingItems!: MissingEpisode[];
+  consentItems!: Consent[];
 
   @Field(() => [Placement], { nullable: true })
   @Sensitive(DataCategory.CARE_PLAN)
@@ -91,5 +113,11 @@ export class CareRecord implements Owned {
   @Sensitive(DataCategory.MISSING)
   missingEpisodes(): MissingEpisode[] {
     return this.missingItems;
+  }
+
+  @Field(() => [Consent], { nullable: true, description: 'Consents to share, from LA feeds or recorded here.' })
+  @Sensitive(DataCategory.CARE_PLAN)
+  consents(): Consent[] {
+    return this.consentItems;
   }
 }

@@ -4,8 +4,9 @@ import type { RequestContext } from '../../context';
 import { personReference, type SubgraphModule } from '../federation';
 import { careLoaders } from './care.loader';
 import { CareRecord } from './care.types';
+import { ConsentResolver } from './consent.resolver';
 
-export { CareRecord, Placement, MissingEpisode, MissingKind, RiskLevel } from './care.types';
+export { CareRecord, Consent, ConsentGiver, Placement, MissingEpisode, MissingKind, RiskLevel } from './care.types';
 
 @Directive('@key(fields: "id")')
 @ObjectType('Person')
@@ -24,7 +25,7 @@ export class CareResolver {
 
 export const care: SubgraphModule = {
   name: 'care',
-  resolvers: [CareResolver],
+  resolvers: [CareResolver, ConsentResolver],
   orphanedTypes: [CarePerson],
   referenceResolvers: personReference(CarePerson),
 };

@@ -10,6 +10,7 @@ import { Arg, Ctx, Field, Float, ID, Info, Int, Mutation, ObjectType, Query, Res
 import { clientPath, type RequestContext, type ResponsePath } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import type { Contribution } from '../../matching';
+import { PageInfo } from '../connection';
 import { guardEvidence } from './evidence';
 import { isUuid } from './identity.loader';
 import { Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
@@ -42,12 +43,6 @@ class MatchAlertEdge {
   @Field() cursor!: string;
 }
 
-@PublicType('connection structure')
-@ObjectType()
-class PageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
 
 @PublicType('connection structure')
 @ObjectType()
