@@ -76,8 +76,9 @@ export async function verifyAudit(db: Db, pageSize = 20_000): Promise<VerifyResu
   let rows = 0;
   for (;;) {
     const page = await db.query<AuditRow>(
-      `select seq::text, at, request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id, prev_hash, hash
-         from audit.event where seq >= $1 order by seq limit $2`,
+      // Ordered by the bigint column, not the text it is read as.
+      `select e.seq::text as seq, e.at, e.request_id, e.sub, e.agency, e.roles, e.person_id, e.category, e.path, e.outcome, e.basis_kind, e.basis_id, e.prev_hash, e.hash
+         from audit.event e where e.seq >= $1 order by e.seq limit $2`,
       [expected.toString(), pageSize],
     );
     for (const row of page) {
