@@ -76,6 +76,29 @@ test('a query through the gateway reaches every subgraph process and keeps clien
     expect.arrayContaining([{ path: ['person', 'care', 'placements'], category: 'CARE_PLAN', releasableWith: ['CONSENT', 'JUSTIFICATION'] }]),
   );
   expect((response.body.data as { me: unknown }).me).toEqual({ agency: 'POLICE-MPS' });
+
+  // Each subgraph process audited its own decisions, under the gateway's request id and the client's paths.
+  const rows = await database.db.query<{ category: string; path: string; outcome: string }>(
+    `select category, path, outcome from audit.event where request_id = $1`,
+    [response.body.extensions?.requestId],
+  );
+  expect(rows).toEqual(expect.arrayContaining([
+    { category: 'CARE_PLAN', path: '["person","care","placements"]', outcome: 'WITHHELD' },
+    { category: 'MISSING', path: '["person","care","missingEpisodes"]', outcome: 'RELEASED' },
+    { category: 'IDENTITY', path: '["person","identities",0,"names"]', outcome: 'RELEASED' },
+  ]));
+});
+
+test('a sealed field reached through an entity fetch in another subgraph process is withheld, and said so by its client path', async () => {
+  const response = await postGraphQL(
+    gatewayUrl,
+    { query: `query ($id: ID!) { person(id: $id) { care { missingEpisodes { lastSeenLocation } } } }`, variables: { id: personId } },
+    { authorization: `Bearer ${devToken('POLICE-MPS', 'POLICE')}` },
+  );
+  expect(response.body.data).toEqual({ person: { care: { missingEpisodes: [{ lastSeenLocation: null }] } } });
+  expect(response.body.extensions?.withheld).toEqual([
+    { path: ['person', 'care', 'missingEpisodes', 0, 'lastSeenLocation'], category: 'LOCATION', releasableWith: ['CONSENT', 'JUSTIFICATION'] },
+  ]);
 });
 
 describe('a subgraph process refuses anything but a gateway token for itself', () => {
