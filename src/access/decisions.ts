@@ -28,7 +28,7 @@ export const MISSING_CHILD_CATEGORIES: ReadonlySet<DataCategory> = new Set([
 ]);
 export const SEARCHING_KINDS: ReadonlySet<AgencyKind> = new Set(['POLICE', 'CHILDRENS_SERVICES']);
 
-const OWN: Decision = Object.freeze({ kind: 'RELEASED', basis: 'OWN_AGENCY' });
+export const OWN_AGENCY: Decision = Object.freeze({ kind: 'RELEASED', basis: 'OWN_AGENCY' });
 const AGREED: Decision = Object.freeze({ kind: 'RELEASED', basis: 'AGREEMENT' });
 const NEVER: Decision = Object.freeze({ kind: 'WITHHELD', releasableWith: Object.freeze([]) });
 
@@ -100,7 +100,7 @@ export class AccessDecisions {
   /** Decide for a fact supplied by `ownerAgency` (undefined: several or none) about `personId`. */
   decide(personId: string, ownerAgency: string | undefined, category: DataCategory): Promise<Decision> {
     if (this.options.unguarded) return Promise.resolve(AGREED);
-    if (ownerAgency !== undefined && ownerAgency === this.principal.agency) return Promise.resolve(OWN);
+    if (ownerAgency !== undefined && ownerAgency === this.principal.agency) return Promise.resolve(OWN_AGENCY);
     const key = `${personId}\u0000${category}`;
     let decision = this.memo.get(key);
     if (!decision) {

@@ -10,6 +10,7 @@
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import { clientPath, type RequestContext } from '../context';
 import type { DataCategory } from './categories';
+import { OWN_AGENCY } from './decisions';
 
 /** The owner of a fact: the subject person and the supplying agency (absent when mixed). */
 export interface Owned {
@@ -37,8 +38,10 @@ export function Sensitive(category: DataCategory): MethodDecorator & PropertyDec
     // Null otherwise, whether or not other agencies hold any: "none" and "not allowed" look alike.
     const value: unknown = await next();
     const mine = (item: unknown) => isOwned(item) && item.ownerAgency === access.principal.agency;
-    if (!Array.isArray(value)) return mine(value) ? value : null;
-    const own = value.filter(mine);
+    const own = (Array.isArray(value) ? value : [value]).filter(mine);
+    // What is released is the reader's own: audited as such, item by item, at the client's paths.
+    own.forEach((item: Owned, i) => access.record(item.personId, category, Array.isArray(value) ? [...path, i] : path, OWN_AGENCY));
+    if (!Array.isArray(value)) return own.length ? value : null;
     return own.length > 0 ? own : null;
   };
   const decorator = UseMiddleware(middleware);

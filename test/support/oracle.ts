@@ -1,0 +1,46 @@
+/**
+ * The tests' own reading of the sharing rules (architecture.md, "Access"), from the agreement
+ * file's rows, independent of src/access: what a viewer should see of another agency's facts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const CATEGORIES = ['IDENTITY', 'IDENTIFIERS', 'BIOMETRIC_REFS', 'CONTACT', 'MISSING', 'LOCATION', 'FAMILY', 'IMMIGRATION', 'EXPLOITATION', 'HEALTH', 'CARE_PLAN', 'CRIMINAL'];
+
+const rows = new Map<string, string>();
+for (const line of fs.readFileSync(path.join(__dirname, '../../config/sharing-agreement.csv'), 'utf8').split('\n')) {
+  if (!line.trim() || line.startsWith('#') || line.startsWith('agency_kind,')) continue;
+  const [kind, role, category, rule] = line.split(',');
+  rows.set(`${kind}|${role}|${category}`, rule!);
+}
+const RANK = ['NEVER', 'WITH_BASIS', 'ALWAYS'];
+
+export interface Viewer {
+  agency: string;
+  kind: string;
+  roles: string[];
+}
+
+/** The bases in force for one child. */
+export interface Bases {
+  /** Consent covering these categories for these agency kinds. */
+  consent?: { categories: string[]; kinds: string[] };
+  /** A justification covering these categories for these agency codes. */
+  justification?: { categories: string[]; agencies: string[] };
+  missing?: boolean;
+}
+
+function rule(kind: string, role: string, category: string): string {
+  return rows.get(`${kind}|${role}|${category}`) ?? rows.get(`${kind}|${role}|*`) ?? rows.get(`${kind}|*|${category}`)!;
+}
+
+/** Would facts of `category` that `owner` recorded reach `viewer`, with `bases` in force? */
+export function oracle(viewer: Viewer, owner: string, category: string, bases: Bases): boolean {
+  if (owner === viewer.agency) return true;
+  const best = viewer.roles.map((r) => rule(viewer.kind, r, category)).sort((a, b) => RANK.indexOf(b) - RANK.indexOf(a))[0]!;
+  if (best === 'NEVER') return false;
+  if (best === 'ALWAYS' && category !== 'LOCATION') return true;
+  if (bases.consent?.categories.includes(category) && bases.consent.kinds.includes(viewer.kind)) return true;
+  if (bases.justification?.categories.includes(category) && bases.justification.agencies.includes(viewer.agency)) return true;
+  return Boolean(bases.missing) && ['IDENTITY', 'IDENTIFIERS', 'BIOMETRIC_REFS', 'CONTACT', 'MISSING'].includes(category) && ['POLICE', 'CHILDRENS_SERVICES'].includes(viewer.kind);
+}
