@@ -12,6 +12,12 @@
  *   search/identitySearch-vs-trgm  identitySearch through the gateway (HTTP) on planted matches vs
  *                            a bare pg_trgm full-name query: p95 ≤ 150 ms, recall@10 ≥ 0.98
  *
+ *   access/person-on-vs-off  the person query through the hub with access rules and audit, vs the
+ *                            same hub with both off (a second gateway, same process)  target ≤ 1.3×
+ *   access/search-on-vs-off  identitySearch likewise                                target ≤ 1.3×
+ *   access/audit-throughput  decisions/s appended by 8 concurrent writers vs the same rows into a
+ *                            plain table                                          target ≥ 5000/s
+ *
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --only read|ingest.
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
@@ -29,6 +35,7 @@ import { startGatewayServer, startSubgraphServer } from '../src/gateway/server';
 import { rootLogger } from '../src/log';
 import { ensureBenchData } from './generate';
 import { ingestScenario, type IngestResult } from './ingest';
+import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
 import { percentile } from './stats';
 
@@ -62,6 +69,8 @@ const PERSON_SQL = `select json_build_object('id', p.id,
   as person from identity.person p where p.id = $1`;
 
 const IDENTITY_QUERY = `query ($id: ID!) { person(id: $id) { id identities { agency names { given family } identifiers { scheme value } } } }`;
+
+const SEARCH_QUERY = `query ($example: PersonExample!) { identitySearch(example: $example, first: 10) { person { id } probability grade contributions { field level reason } reasons } }`;
 
 
 async function post(url: string, query: string, variables: Record<string, unknown>, authorization: string): Promise<{ data?: { person?: { identities: unknown[] } }; errors?: unknown[] }> {
@@ -106,6 +115,8 @@ async function main(): Promise<void> {
 
   const deps = { config, db: database.db, log };
   const gateway = await startGatewayServer(deps, 0, '127.0.0.1');
+  // The same hub with access rules and the audit off: the baseline of what they cost.
+  const unguarded = await startGatewayServer({ ...deps, unguarded: true }, 0, '127.0.0.1');
   loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, config.env !== 'production');
   const identity = await startSubgraphServer('identity', deps, 0, '127.0.0.1');
   const gatewayKeys = loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, false);
@@ -130,6 +141,18 @@ async function main(): Promise<void> {
     return subgraphToken.value;
   };
 
+  // A search example per person: its first name as one string, with its date of birth.
+  const examples = new Map((await pool.query<{ person_id: string; name: string; dob: string | null }>(
+    `select distinct on (si.person_id) si.person_id, concat_ws(' ', n.given, n.family) as name, to_char(b.value, 'YYYY-MM-DD') as dob
+       from identity.source_identity si join identity.name n on n.source_identity_id = si.id left join identity.birth_date b on b.source_identity_id = si.id
+      where si.person_id = any($1::uuid[]) order by si.person_id, n.ordinal`,
+    [ids],
+  )).rows.map((r) => [r.person_id, { names: [{ full: r.name }], ...(r.dob ? { dob: r.dob } : {}) }]));
+  const search = (url: string) => async (id: string) => {
+    const body = await post(url, SEARCH_QUERY, { example: examples.get(id) }, clientAuth);
+    if (body.errors) throw new Error(`bench: identitySearch failed: ${JSON.stringify(body.errors)}`);
+  };
+
   type Timer = (id: string) => Promise<unknown>;
   const scenarios: { scenario: string; target: number; subject: Timer; baselineName: string; baseline: Timer }[] = [
     {
@@ -143,6 +166,18 @@ async function main(): Promise<void> {
       subject: (id) => post(gateway.url, IDENTITY_QUERY, { id }, clientAuth),
       baselineName: 'identity subgraph directly (HTTP)',
       baseline: (id) => post(identity.url, IDENTITY_QUERY, { id }, subgraphAuth()),
+    },
+    {
+      scenario: 'access/person-on-vs-off', target: 1.3,
+      subject: (id) => post(gateway.url, PERSON_QUERY, { id }, clientAuth),
+      baselineName: 'the same hub, access rules and audit off',
+      baseline: (id) => post(unguarded.url, PERSON_QUERY, { id }, clientAuth),
+    },
+    {
+      scenario: 'access/search-on-vs-off', target: 1.3,
+      subject: search(gateway.url),
+      baselineName: 'the same hub, access rules and audit off',
+      baseline: search(unguarded.url),
     },
   ];
 
@@ -181,8 +216,11 @@ async function main(): Promise<void> {
   say('search: identitySearch vs pg_trgm on planted matches');
   const searchResult = await searchScenario(pool, gateway.url, clientAuth, Math.min(rounds, 400), warmup, seed, say);
 
-  report(results, ingestResult, searchResult);
+  const auditResult = await auditScenario(database.db, pool, ids, 100, say);
 
+  report(results, ingestResult, searchResult, auditResult);
+
+  await unguarded.stop();
   await identity.stop();
   await gateway.stop();
   await pool.end();
@@ -195,7 +233,7 @@ type ReadResult = {
   ratio_p50: number; ratio_p95: number; target_ratio_p50: number; rounds: number; persons: number; source_identities: number;
 };
 
-function report(results: ReadResult[], ingestResult: IngestResult | undefined, searchResult?: SearchResult): void {
+function report(results: ReadResult[], ingestResult: IngestResult | undefined, searchResult?: SearchResult, auditResult?: AuditResult): void {
   if (results.length) {
     console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${results[0]!.rounds} alternating rounds\n`);
     console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
@@ -211,6 +249,11 @@ function report(results: ReadResult[], ingestResult: IngestResult | undefined, s
     console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}${r.recall_at_1.toFixed(3).padStart(10)}${r.recall_at_10.toFixed(3).padStart(11)}${r.baseline_recall_at_10.toFixed(3).padStart(11)}  p95 ≤ ${r.target_p95_ms} ms, recall@10 ≥ ${r.target_recall_at_10} ${ok}`);
     console.log(`  ${r.source_identities} source identities, ${r.rounds} planted matches; baseline: ${r.baseline}`);
   }
+  if (auditResult) {
+    const r = auditResult;
+    console.log(`\n${'scenario'.padEnd(30)}${'decisions/s'.padStart(13)}${'base /s'.padStart(10)}${'ratio'.padStart(8)}${'target'.padStart(10)}  baseline`);
+    console.log(`${r.scenario.padEnd(30)}${String(r.decisions_per_s).padStart(13)}${String(r.baseline_decisions_per_s).padStart(10)}${`${r.ratio}×`.padStart(8)}${`≥${r.target_decisions_per_s}`.padStart(10)}  ${r.baseline}, batches of ${r.batch} ${r.decisions_per_s >= r.target_decisions_per_s ? 'ok' : 'UNDER'}`);
+  }
   if (ingestResult) {
     const r = ingestResult;
     console.log(`\n${'scenario'.padEnd(30)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'base rows/s'.padStart(13)}${'ratio'.padStart(8)}${'target'.padStart(8)}${'peak RSS'.padStart(10)}  baseline`);
@@ -219,7 +262,7 @@ function report(results: ReadResult[], ingestResult: IngestResult | undefined, s
   }
   const out = path.join(projectRoot(), 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
   console.log(`\nwritten: bench/results/latest.json`);
 }
 

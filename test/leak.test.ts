@@ -8,6 +8,7 @@ import {
   buildSchema, getNamedType, getNullableType, isLeafType, isListType, isObjectType, isNonNullType,
   type GraphQLField, type GraphQLObjectType, type GraphQLSchema, type GraphQLType,
 } from 'graphql';
+import { seeded } from '../bench/stats';
 import { GUARDED_FIELDS } from '../src/access';
 import { composeSupergraph } from '../src/gateway/compose';
 import { buildSubgraphs } from '../src/subgraphs';
@@ -19,17 +20,7 @@ const SEED = 20261130;
 const QUERIES = 150;
 const MAX_DEPTH = 6;
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(SEED);
+const rnd = seeded(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
 
 const AGENCIES: Omit<Viewer, 'roles'>[] = [
