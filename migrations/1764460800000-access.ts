@@ -7,9 +7,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   queue until reviewed. Consent lives with the care record (`care.consent`), from LA feeds or
  *   recorded through GraphQL.
  * - `audit.event`: one row per access decision, append-only and hash-chained. The application
- *   inserts only the content columns (as `harbour_audit_writer`); a trigger assigns the sequence
- *   under a transaction-scoped advisory lock, the time, the previous row's hash and this row's
- *   hash: sha256(prev_hash || the row's canonical text). Updates, deletes and truncation are refused.
+ *   inserts only the content columns, through `audit.append` (one round trip), which runs as
+ *   `harbour_audit_writer`: a role that may insert those columns and read, nothing else. A trigger
+ *   assigns the sequence under a transaction-scoped advisory lock, the time, the previous row's
+ *   hash and this row's hash: sha256(prev_hash || the row's canonical text). Updates, deletes and
+ *   truncation are refused.
  */
 export const AUDIT_LOCK = 0x4a7d17; // the advisory lock key that serialises the chain
 
@@ -98,9 +100,24 @@ export class Access1764460800000 implements MigrationInterface {
     await q.query(`grant usage on schema audit to harbour_audit_writer`);
     await q.query(`grant select on audit.event to harbour_audit_writer`);
     await q.query(`grant insert (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id) on audit.event to harbour_audit_writer`);
+    // One request's decisions in one call, with the audit role's rights only (security definer, owned by it).
+    await q.query(`
+      create function audit.append(request_id text, sub text, agency text, roles text[], person_ids uuid[], categories text[],
+                                   paths text[], outcomes text[], basis_kinds text[], basis_ids text[])
+      returns void language sql security definer set search_path = pg_catalog as $$
+        insert into audit.event (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id)
+        select request_id, sub, agency, roles, t.p, t.c, t.pa, t.o, t.bk, t.bi
+          from unnest(person_ids, categories, paths, outcomes, basis_kinds, basis_ids) with ordinality as t (p, c, pa, o, bk, bi, n)
+         order by t.n
+      $$`);
+    // A new owner needs CREATE on the schema at the moment of the change (unless we are superuser); only then.
+    await q.query(`grant create on schema audit to harbour_audit_writer`);
+    await q.query(`alter function audit.append(text, text, text, text[], uuid[], text[], text[], text[], text[], text[]) owner to harbour_audit_writer`);
+    await q.query(`revoke create on schema audit from harbour_audit_writer`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`drop function if exists audit.append(text, text, text, text[], uuid[], text[], text[], text[], text[], text[])`);
     await q.query(`revoke all on audit.event from harbour_audit_writer`);
     await q.query(`revoke usage on schema audit from harbour_audit_writer`);
     await q.query(`drop function audit.canonical(audit.event)`);

@@ -1,7 +1,7 @@
 /**
  * The disclosure audit: append-only (triggers refuse UPDATE, DELETE and TRUNCATE; the hub's audit
  * role may insert only the content columns), hash-chained under concurrency, written before the
- * response is sent and failing closed, and verified by `harbour audit verify` as a real process.
+ * response is sent (one call of `audit.append`) and failing closed, and verified by `harbour audit verify` as a real process.
  */
 import { appendAudit, verifyAudit } from '../src/access';
 import { insertChildEverywhere } from './fixtures/persons';
@@ -83,6 +83,7 @@ test('eight concurrent writers keep one unbroken chain', async () => {
 test('fail closed: when the audit cannot be written, no data is sent', async () => {
   const server = await hub.server();
   const headers = { authorization: `Bearer ${police()}` };
+  // The audit role loses its right to write.
   await db().query('revoke insert on audit.event from harbour_audit_writer');
   try {
     const refused = await postGraphQL(server.url, { query: QUERY, variables: { id: personId } }, headers);

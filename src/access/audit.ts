@@ -1,7 +1,7 @@
 /**
- * The audit of disclosures: every decision of a request appended in one statement, as the
- * `harbour_audit_writer` role (which may insert the content columns and read, nothing else), before
- * the response is sent. The chain (sequence, time, hashes) is assigned by the table's trigger; this
+ * The audit of disclosures: every decision of a request appended in one call of `audit.append`,
+ * which runs as the `harbour_audit_writer` role (it may insert the content columns and read,
+ * nothing else), before the response is sent. The chain (sequence, time, hashes) is assigned by the table's trigger; this
  * module recomputes it for `harbour audit verify`.
  */
 import { createHash } from 'node:crypto';
@@ -22,16 +22,11 @@ export async function appendAudit(db: Db, requestId: string, principal: Principa
     columns[4]!.push(decision.kind === 'RELEASED' ? decision.basis : null);
     columns[5]!.push(decision.kind === 'RELEASED' ? (decision.basisId ?? null) : null);
   }
-  await db.transaction(async (tx) => {
-    await tx.query('set local role harbour_audit_writer');
-    await tx.query(
-      `insert into audit.event (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id)
-       select $1, $2, $3, $4::text[], t.p::uuid, t.c, t.pa, t.o, t.bk, t.bi
-         from unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) with ordinality as t (p, c, pa, o, bk, bi, n)
-        order by t.n`,
-      [requestId, principal.sub, principal.agency, principal.roles, ...columns],
-    );
-  });
+  // One round trip; `audit.append` runs as the audit role (see the access migration).
+  await db.query(
+    `select audit.append($1, $2, $3, $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+    [requestId, principal.sub, principal.agency, principal.roles, ...columns],
+  );
 }
 
 export interface AuditRow {
