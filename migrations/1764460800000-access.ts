@@ -6,7 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `access.justification`: safeguarding justifications (break-glass), each in the DPO's review
  *   queue until reviewed. Consent lives with the care record (`care.consent`), from LA feeds or
  *   recorded through GraphQL.
- * - `audit.event`: one row per access decision, append-only and hash-chained. The application
+ * - `audit.event`: one row per access decision (a person and category, released or withheld, on
+ *   one basis) with every client path it governed in the request, append-only and hash-chained. The application
  *   inserts only the content columns, through `audit.append` (one round trip), which runs as
  *   `harbour_audit_writer`: a role that may insert those columns and read, nothing else. A trigger
  *   assigns the sequence under a transaction-scoped advisory lock, the time, the previous row's
@@ -52,7 +53,7 @@ export class Access1764460800000 implements MigrationInterface {
         roles text[] not null,
         person_id uuid,
         category text not null,
-        path text not null,
+        paths text not null,
         outcome text not null check (outcome in ('RELEASED', 'WITHHELD')),
         basis_kind text,
         basis_id text,
@@ -67,7 +68,7 @@ export class Access1764460800000 implements MigrationInterface {
     await q.query(`
       create function audit.canonical(e audit.event) returns text language sql immutable as $$
         select concat_ws(E'\\x1f', e.seq::text, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), e.request_id, e.sub, e.agency,
-                         array_to_string(e.roles, ','), coalesce(e.person_id::text, ''), e.category, e.path, e.outcome,
+                         array_to_string(e.roles, ','), coalesce(e.person_id::text, ''), e.category, e.paths, e.outcome,
                          coalesce(e.basis_kind, ''), coalesce(e.basis_id, ''))
       $$`);
     await q.query(`
@@ -99,13 +100,13 @@ export class Access1764460800000 implements MigrationInterface {
     await q.query(`grant harbour_audit_writer to current_user`);
     await q.query(`grant usage on schema audit to harbour_audit_writer`);
     await q.query(`grant select on audit.event to harbour_audit_writer`);
-    await q.query(`grant insert (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id) on audit.event to harbour_audit_writer`);
+    await q.query(`grant insert (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id) on audit.event to harbour_audit_writer`);
     // One request's decisions in one call, with the audit role's rights only (security definer, owned by it).
     await q.query(`
       create function audit.append(request_id text, sub text, agency text, roles text[], person_ids uuid[], categories text[],
                                    paths text[], outcomes text[], basis_kinds text[], basis_ids text[])
       returns void language sql security definer set search_path = pg_catalog as $$
-        insert into audit.event (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id)
+        insert into audit.event (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id)
         select request_id, sub, agency, roles, t.p, t.c, t.pa, t.o, t.bk, t.bi
           from unnest(person_ids, categories, paths, outcomes, basis_kinds, basis_ids) with ordinality as t (p, c, pa, o, bk, bi, n)
          order by t.n

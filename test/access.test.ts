@@ -30,9 +30,9 @@ const IN_FORCE: Record<Basis, Bases> = {
   'missing-child rule': { missing: true },
 };
 
-/** Would other agencies' facts of `category` reach this viewer with this basis in force? */
-function oracle(kind: string, role: string, category: string, basis: Basis): boolean {
-  return rules({ agency: '(another)', kind, roles: [role] }, 'LA-213', category, IN_FORCE[basis]);
+/** Would another agency's facts of `category` reach this viewer with this basis in force? */
+function oracle(agency: string, kind: string, role: string, category: string, basis: Basis): boolean {
+  return rules({ agency, kind, roles: [role] }, '(another agency)', category, IN_FORCE[basis]);
 }
 
 const QUERY = `query ($id: ID!) { person(id: $id) { id
@@ -130,8 +130,8 @@ describe.each(BASES)('basis: %s', (basis) => {
     for (const owner of ['LA-213', 'POLICE-MPS', 'HO']) {
       for (const [category, seen] of Object.entries(observed(response.data!, owner))) {
         if (seen === undefined) continue;
-        let expected = owner === agency || oracle(kind, role, category, basis);
-        if (category === 'LOCATION' && owner !== agency) expected &&= oracle(kind, role, 'MISSING', basis) || oracle(kind, role, 'CARE_PLAN', basis);
+        let expected = owner === agency || oracle(agency, kind, role, category, basis);
+        if (category === 'LOCATION' && owner !== agency) expected &&= oracle(agency, kind, role, 'MISSING', basis) || oracle(agency, kind, role, 'CARE_PLAN', basis);
         if (seen !== expected) mismatches.push(`${owner} ${category}: saw ${seen}, expected ${expected}`);
         // Nothing withheld leaks anywhere in the response text.
         if (!expected) for (const marker of markers[owner]?.[category] ?? []) if (text.includes(marker)) mismatches.push(`${owner} ${category}: ${marker} leaked`);
@@ -150,12 +150,12 @@ test('a consent shows as the basis in the audit, with its id; a released field a
   const { personId, basisId } = persons.get('consent')!;
   const response = await hub.execute(hub.token({ agency: 'POLICE-KENT', kind: 'POLICE', roles: ['OFFICER'] }), QUERY, { id: personId });
   const requestId = response.extensions!.requestId as string;
-  const rows = await hub.database.db.query<{ category: string; outcome: string; basis_kind: string | null; basis_id: string | null; path: string }>(
-    `select category, outcome, basis_kind, basis_id, path from audit.event where request_id = $1 order by seq`,
+  const rows = await hub.database.db.query<{ category: string; outcome: string; basis_kind: string | null; basis_id: string | null; paths: string }>(
+    `select category, outcome, basis_kind, basis_id, paths from audit.event where request_id = $1 order by seq`,
     [requestId],
   );
-  expect(rows).toEqual(expect.arrayContaining([
-    { category: 'LOCATION', outcome: 'RELEASED', basis_kind: 'CONSENT', basis_id: basisId, path: '["person","care","placements","postcode"]'.replace('placements"', 'placements",0') },
+  expect(rows.map((r) => ({ ...r, paths: JSON.parse(r.paths) as unknown }))).toEqual(expect.arrayContaining([
+    { category: 'LOCATION', outcome: 'RELEASED', basis_kind: 'CONSENT', basis_id: basisId, paths: expect.arrayContaining([['person', 'care', 'placements', 0, 'postcode'], ['person', 'care', 'missingEpisodes', 0, 'lastSeenLocation']]) },
     expect.objectContaining({ category: 'IDENTITY', outcome: 'RELEASED', basis_kind: 'AGREEMENT' }),
   ]));
 });
@@ -182,7 +182,13 @@ test('a justification releases only to the agencies it names, never a category t
   const child = await insertChildEverywhere(hub.database.db, '92');
   const justificationId = await declareJustification(child.personId, ['LOCATION', 'CARE_PLAN', 'HEALTH'], ['POLICE-KENT', 'HO']);
   const q = `query ($id: ID!) { person(id: $id) { care { placements { postcode } } } }`;
-  const kent = await ok(hub.execute<Seen>(hub.token({ agency: 'POLICE-KENT', kind: 'POLICE', roles: ['OFFICER'] }), q, { id: child.personId }));
+  const kentResponse = await hub.execute<Seen>(hub.token({ agency: 'POLICE-KENT', kind: 'POLICE', roles: ['OFFICER'] }), q, { id: child.personId });
+  const kent = kentResponse.data!;
+  // Every use is flagged to the caller, as well as in the audit.
+  expect(kentResponse.extensions?.breakGlass).toEqual([
+    { path: ['person', 'care', 'placements'], category: 'CARE_PLAN', justificationId },
+    { path: ['person', 'care', 'placements', 0, 'postcode'], category: 'LOCATION', justificationId },
+  ]);
   const essex = await ok(hub.execute<Seen>(hub.token({ agency: 'POLICE-ESX', kind: 'POLICE', roles: ['OFFICER'] }), q, { id: child.personId }));
   const ho = await hub.execute<Seen>(hub.token({ agency: 'HO', kind: 'IMMIGRATION', roles: ['CASEWORKER'] }), q, { id: child.personId });
   expect(kent.person!.care!.placements).toEqual([{ postcode: 'POSTCODE92' }]);
@@ -260,9 +266,10 @@ test('the DPO reads the audit trail of a child their agency holds, and the acces
   const { personId } = persons.get('none')!;
   await ok(hub.execute(hub.token({ agency: 'LA-213', kind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'], sub: 'sw-audit' }), QUERY, { id: personId }));
   const dpo = hub.token({ agency: 'LA-213', kind: 'CHILDRENS_SERVICES', roles: ['DPO'], sub: 'dpo-1' });
-  type Page = { edges: { node: { sub: string; personId: string; category: string; outcome: string; path: string[] } }[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string } };
-  const trail = await ok(hub.execute<{ auditTrail: Page }>(dpo, `query ($id: ID!) { auditTrail(personId: $id, first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { node { sub personId category outcome path } } } }`, { id: personId }));
+  type Page = { edges: { node: { sub: string; personId: string; category: string; outcome: string; paths: string[][] } }[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string } };
+  const trail = await ok(hub.execute<{ auditTrail: Page }>(dpo, `query ($id: ID!) { auditTrail(personId: $id, first: 5) { totalCount pageInfo { hasNextPage endCursor } edges { node { sub personId category outcome paths } } } }`, { id: personId }));
   expect(trail.auditTrail.totalCount).toBeGreaterThan(5);
+  expect(trail.auditTrail.edges.every((e) => e.node.paths.length > 0 && e.node.paths.every((p) => p[0] === 'person'))).toBe(true);
   expect(trail.auditTrail.edges).toHaveLength(5);
   expect(trail.auditTrail.edges.every((e) => e.node.personId === personId)).toBe(true);
   const next = await ok(hub.execute<{ auditTrail: Page }>(dpo, `query ($id: ID!, $after: String) { auditTrail(personId: $id, first: 5, after: $after) { edges { node { sub } } } }`, { id: personId, after: trail.auditTrail.pageInfo.endCursor }));

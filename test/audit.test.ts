@@ -3,9 +3,10 @@
  * role may insert only the content columns), hash-chained under concurrency, written before the
  * response is sent (one call of `audit.append`) and failing closed, and verified by `harbour audit verify` as a real process.
  */
-import { appendAudit, verifyAudit } from '../src/access';
+import { appendAudit, verifyAudit, type DataCategory } from '../src/access';
 import { insertChildEverywhere } from './fixtures/persons';
 import { postGraphQL, startTestHub, type TestHub } from './support/hub';
+import { CATEGORIES } from './support/oracle';
 import { assertBuilt, harbour } from './support/processes';
 
 let hub: TestHub;
@@ -24,17 +25,18 @@ const db = () => hub.database.db;
 test('every decision of a request is in the audit, with its client path, before the response is sent', async () => {
   const response = await hub.execute(police(), QUERY, { id: personId });
   const requestId = response.extensions!.requestId as string;
-  const rows = await db().query<{ sub: string; agency: string; roles: string[]; person_id: string; category: string; path: string; outcome: string; basis_kind: string | null }>(
-    `select sub, agency, roles, person_id, category, path, outcome, basis_kind from audit.event where request_id = $1 order by seq`,
+  const rows = await db().query<{ sub: string; agency: string; roles: string[]; person_id: string; category: string; paths: string; outcome: string; basis_kind: string | null }>(
+    `select sub, agency, roles, person_id, category, paths, outcome, basis_kind from audit.event where request_id = $1 order by seq`,
     [requestId],
   );
-  expect(rows.length).toBeGreaterThanOrEqual(6);
   expect(rows.every((r) => r.sub === 'pc-7' && r.agency === 'POLICE-KENT' && r.roles.join() === 'OFFICER' && r.person_id === personId)).toBe(true);
-  expect(rows).toEqual(expect.arrayContaining([
-    expect.objectContaining({ category: 'IDENTITY', path: '["person","identities",0,"names"]', outcome: 'RELEASED', basis_kind: 'AGREEMENT' }),
-    expect.objectContaining({ category: 'CONTACT', path: '["person","identities",0,"contacts"]', outcome: 'WITHHELD', basis_kind: null }),
-    expect.objectContaining({ category: 'CARE_PLAN', path: '["person","care","placements"]', outcome: 'WITHHELD' }),
+  // One row per decision (person, category, outcome, basis), with every path it governed.
+  expect(rows.map((r) => ({ ...r, paths: JSON.parse(r.paths) as unknown }))).toEqual(expect.arrayContaining([
+    expect.objectContaining({ category: 'IDENTITY', paths: [0, 1, 2].map((i) => ['person', 'identities', i, 'names']), outcome: 'RELEASED', basis_kind: 'AGREEMENT' }),
+    expect.objectContaining({ category: 'CONTACT', paths: [0, 1, 2].map((i) => ['person', 'identities', i, 'contacts']), outcome: 'WITHHELD', basis_kind: null }),
+    expect.objectContaining({ category: 'CARE_PLAN', paths: [['person', 'care', 'placements']], outcome: 'WITHHELD' }),
   ]));
+  expect(new Set(rows.map((r) => `${r.category} ${r.outcome} ${r.basis_kind}`)).size).toBe(rows.length);
 });
 
 test('the audit is append-only: UPDATE, DELETE and TRUNCATE are refused, even to the table owner', async () => {
@@ -47,7 +49,7 @@ test('the audit is append-only: UPDATE, DELETE and TRUNCATE are refused, even to
 test('the audit role may insert only the content columns, and read; never set the chain or change a row', async () => {
   await expect(db().transaction(async (tx) => {
     await tx.query('set local role harbour_audit_writer');
-    await tx.query(`insert into audit.event (seq, at, request_id, sub, agency, roles, category, path, outcome, prev_hash, hash)
+    await tx.query(`insert into audit.event (seq, at, request_id, sub, agency, roles, category, paths, outcome, prev_hash, hash)
                     values (999999, now(), 'r', 's', 'LA-213', '{}', 'IDENTITY', '[]', 'RELEASED', '\\x00', '\\x00')`);
   })).rejects.toThrow(/permission denied/);
   await expect(db().transaction(async (tx) => {
@@ -56,7 +58,7 @@ test('the audit role may insert only the content columns, and read; never set th
   })).rejects.toThrow(/permission denied/);
   const inserted = await db().transaction(async (tx) => {
     await tx.query('set local role harbour_audit_writer');
-    return tx.query<{ seq: string }>(`insert into audit.event (request_id, sub, agency, roles, category, path, outcome) values ('r-role', 's', 'LA-213', '{CASEWORKER}', 'IDENTITY', '[]', 'RELEASED') returning seq`);
+    return tx.query<{ seq: string }>(`insert into audit.event (request_id, sub, agency, roles, category, paths, outcome) values ('r-role', 's', 'LA-213', '{CASEWORKER}', 'IDENTITY', '[]', 'RELEASED') returning seq`);
   });
   expect(Number(inserted[0]!.seq)).toBeGreaterThan(0);
 });
@@ -66,7 +68,7 @@ test('eight concurrent writers keep one unbroken chain', async () => {
   const decision = { kind: 'RELEASED' as const, basis: 'AGREEMENT' as const };
   await Promise.all(Array.from({ length: 8 }, (_, w) => (async () => {
     for (let i = 0; i < 10; i++) {
-      await appendAudit(db(), `r-${w}-${i}`, principal, Array.from({ length: 20 }, (__, k) => ({ personId, category: 'IDENTITY' as never, path: ['person', k], decision })));
+      await appendAudit(db(), `r-${w}-${i}`, principal, CATEGORIES.map((category, k) => ({ personId, category: category as DataCategory, path: ['person', k], decision })));
     }
   })()));
   const result = await verifyAudit(db(), 97); // pages that do not divide the row count
@@ -95,7 +97,7 @@ test('fail closed: when the audit cannot be written, no data is sent', async () 
     const me = await postGraphQL(server.url, { query: '{ me { agency } }' }, headers);
     expect(me.body.data).toEqual({ me: { agency: 'POLICE-KENT' } });
   } finally {
-    await db().query('grant insert (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind, basis_id) on audit.event to harbour_audit_writer');
+    await db().query('grant insert (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id) on audit.event to harbour_audit_writer');
   }
   const again = await postGraphQL(server.url, { query: QUERY, variables: { id: personId } }, headers);
   expect(again.status).toBe(200);
@@ -111,10 +113,10 @@ test('harbour audit verify passes on an intact chain and names the first altered
   expect(intact.output()).toMatch(/audit chain verified: \d+ events/);
 
   const [target] = await db().query<{ seq: string }>(`select seq::text from audit.event order by seq offset 3 limit 1`);
-  // A superuser with the triggers off alters one row's category.
+  // A superuser with the triggers off alters who one row says asked.
   await db().transaction(async (tx) => {
     await tx.query(`set local session_replication_role = replica`);
-    await tx.query(`update audit.event set category = 'HEALTH' where seq = $1`, [target!.seq]);
+    await tx.query(`update audit.event set sub = 'someone-else' where seq = $1`, [target!.seq]);
   });
   const tampered = harbour(['audit', 'verify', '--json'], env);
   expect(await tampered.exited).toBe(1);

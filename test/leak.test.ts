@@ -130,8 +130,8 @@ test(`${QUERIES} random queries by random principals: nothing withheld appears, 
     releasedPaths(response.data, schema.getQueryType()!, [], paths);
     released += paths.length;
     if (paths.length) {
-      const rows = await hub.database.db.query<{ path: string }>(`select path from audit.event where request_id = $1 and outcome = 'RELEASED'`, [response.extensions!.requestId]);
-      const audited = new Set(rows.map((r) => (JSON.parse(r.path) as unknown[]).map(String).join('.')));
+      const rows = await hub.database.db.query<{ paths: string }>(`select paths from audit.event where request_id = $1 and outcome = 'RELEASED'`, [response.extensions!.requestId]);
+      const audited = new Set(rows.flatMap((r) => (JSON.parse(r.paths) as unknown[][]).map((p) => p.map(String).join('.'))));
       // A list of the reader's own items, from a field otherwise withheld, is audited item by item.
       const covered = (p: string[]) => audited.has(p.join('.')) || [...audited].some((a) => a.startsWith(`${p.join('.')}.0`));
       for (const p of paths) if (!covered(p)) failures.push(`${where} → released ${p.join('.')} without an audit row`);

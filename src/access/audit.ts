@@ -13,11 +13,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function appendAudit(db: Db, requestId: string, principal: Principal, recorded: readonly RecordedDecision[]): Promise<void> {
   if (recorded.length === 0) return;
-  const columns: (string | null)[][] = [[], [], [], [], [], []];
+  // One row per decision, with every client path it governed, in the order first made.
+  const decisions = new Map<string, { personId: string; category: string; decision: RecordedDecision['decision']; paths: RecordedDecision['path'][] }>();
   for (const { personId, category, path, decision } of recorded) {
+    const key = `${personId}\u0000${category}\u0000${decision.kind === 'RELEASED' ? `${decision.basis}\u0000${decision.basisId ?? ''}` : 'WITHHELD'}`;
+    const entry = decisions.get(key);
+    if (entry) entry.paths.push(path);
+    else decisions.set(key, { personId, category, decision, paths: [path] });
+  }
+  const columns: (string | null)[][] = [[], [], [], [], [], []];
+  for (const { personId, category, decision, paths } of decisions.values()) {
     columns[0]!.push(UUID.test(personId) ? personId : null);
     columns[1]!.push(category);
-    columns[2]!.push(JSON.stringify(path));
+    columns[2]!.push(JSON.stringify(paths));
     columns[3]!.push(decision.kind);
     columns[4]!.push(decision.kind === 'RELEASED' ? decision.basis : null);
     columns[5]!.push(decision.kind === 'RELEASED' ? (decision.basisId ?? null) : null);
@@ -38,7 +46,8 @@ export interface AuditRow {
   roles: string[];
   person_id: string | null;
   category: string;
-  path: string;
+  /** JSON: the client paths the decision governed. */
+  paths: string;
   outcome: string;
   basis_kind: string | null;
   basis_id: string | null;
@@ -50,7 +59,7 @@ export const GENESIS = Buffer.alloc(32);
 
 /** The row's canonical text, exactly as `audit.canonical` writes it. */
 export function canonical(row: AuditRow): string {
-  return [row.seq, row.at.toISOString(), row.request_id, row.sub, row.agency, row.roles.join(','), row.person_id ?? '', row.category, row.path, row.outcome, row.basis_kind ?? '', row.basis_id ?? ''].join('\x1f');
+  return [row.seq, row.at.toISOString(), row.request_id, row.sub, row.agency, row.roles.join(','), row.person_id ?? '', row.category, row.paths, row.outcome, row.basis_kind ?? '', row.basis_id ?? ''].join('\x1f');
 }
 
 export function rowHash(prev: Buffer, row: AuditRow): Buffer {
@@ -72,7 +81,7 @@ export async function verifyAudit(db: Db, pageSize = 20_000): Promise<VerifyResu
   for (;;) {
     const page = await db.query<AuditRow>(
       // Ordered by the bigint column, not the text it is read as.
-      `select e.seq::text as seq, e.at, e.request_id, e.sub, e.agency, e.roles, e.person_id, e.category, e.path, e.outcome, e.basis_kind, e.basis_id, e.prev_hash, e.hash
+      `select e.seq::text as seq, e.at, e.request_id, e.sub, e.agency, e.roles, e.person_id, e.category, e.paths, e.outcome, e.basis_kind, e.basis_id, e.prev_hash, e.hash
          from audit.event e where e.seq >= $1 order by e.seq limit $2`,
       [expected.toString(), pageSize],
     );

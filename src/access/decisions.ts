@@ -38,6 +38,13 @@ export interface WithheldEntry {
   releasableWith: ReleaseBasis[];
 }
 
+/** A field released on a safeguarding justification: flagged to the caller as well as in the audit. */
+export interface BreakGlassEntry {
+  path: (string | number)[];
+  category: DataCategory;
+  justificationId: string;
+}
+
 export interface RecordedDecision {
   personId: string;
   category: DataCategory;
@@ -64,8 +71,11 @@ async function loadBases(db: Db, agency: string, personIds: readonly string[]): 
                from access.justification j
               where j.person_id in (select id from identity.person where id = p.person_id or replaced_by = p.person_id)
                 and j.expires_at > now() and $2 = any (j.recipients)) as justifications,
-            exists (select 1 from identity.source_identity s join identity.open_missing om on om.source_identity_id = s.id
-                     where s.person_id = p.person_id and s.retracted_at is null) as missing
+            -- identity.open_missing, spelt out: through the view the planner scans every open episode.
+            exists (select 1 from identity.source_identity s
+                     where s.person_id = p.person_id and s.retracted_at is null
+                       and (exists (select 1 from care.missing_episode m where m.source_identity_id = s.id and m.ended_at is null and m.retracted_at is null)
+                         or exists (select 1 from police.missing_report r where r.source_identity_id = s.id and r.found_at is null and r.retracted_at is null))) as missing
        from unnest($1::uuid[]) as p (person_id)`,
     [personIds, agency],
   );
@@ -83,10 +93,14 @@ export interface AccessOptions {
 export class AccessDecisions {
   private readonly memo = new Map<string, Promise<Decision>>();
   private readonly bases: DataLoader<string, PersonBases>;
+  private readonly prefetched = new Set<string>();
+  private needsBases: boolean | undefined;
   /** Every decision of the request, for the audit. */
   readonly recorded: RecordedDecision[] = [];
   /** What was withheld, in the client's terms, for `extensions.withheld`. */
   readonly withheld: WithheldEntry[] = [];
+  /** What a justification released, for `extensions.breakGlass`. */
+  readonly breakGlass: BreakGlassEntry[] = [];
 
   constructor(
     readonly principal: Principal,
@@ -100,6 +114,7 @@ export class AccessDecisions {
   /** Decide for a fact supplied by `ownerAgency` (undefined: several or none) about `personId`. */
   decide(personId: string, ownerAgency: string | undefined, category: DataCategory): Promise<Decision> {
     if (this.options.unguarded) return Promise.resolve(AGREED);
+    this.prefetch(personId);
     if (ownerAgency !== undefined && ownerAgency === this.principal.agency) return Promise.resolve(OWN_AGENCY);
     const key = `${personId}\u0000${category}`;
     let decision = this.memo.get(key);
@@ -108,6 +123,17 @@ export class AccessDecisions {
       this.memo.set(key, decision);
     }
     return decision;
+  }
+
+  /**
+   * On the first decision about a person, start reading its bases if any category could need one,
+   * so that the read runs alongside the rest of the query instead of after the field that needs it.
+   */
+  private prefetch(personId: string): void {
+    if (this.prefetched.has(personId) || !UUID.test(personId)) return;
+    this.prefetched.add(personId);
+    this.needsBases ??= Object.values(DataCategory).some((c) => this.rule(c) === 'WITH_BASIS' || (this.rule(c) === 'ALWAYS' && SEALED.has(c)));
+    if (this.needsBases) this.bases.load(personId).catch(() => undefined); // a failure surfaces where the bases are used
   }
 
   rule(category: DataCategory): AgreementRule {
@@ -151,6 +177,7 @@ export class AccessDecisions {
     if (this.options.unguarded) return;
     this.recorded.push({ personId, category, path, decision });
     if (decision.kind === 'WITHHELD' && tellClient) this.withheld.push({ path, category, releasableWith: [...decision.releasableWith] });
+    if (decision.kind === 'RELEASED' && decision.basis === 'JUSTIFICATION') this.breakGlass.push({ path, category, justificationId: decision.basisId! });
   }
 
   /** Decide and record in one step; true when released. */

@@ -12,7 +12,7 @@
  */
 import { LocalGraphQLDataSource, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { signSubgraphToken, type KeyPair, type WithheldEntry } from '../access';
+import { signSubgraphToken, type BreakGlassEntry, type KeyPair, type WithheldEntry } from '../access';
 import type { RequestContext, ResponsePath } from '../context';
 import { maskSubgraphError } from './errors';
 
@@ -82,8 +82,10 @@ export class RemoteSubgraphDataSource extends RemoteGraphQLDataSource<RequestCon
   }
 
   override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource['didReceiveResponse']>>[0]) {
-    const withheld = (response.extensions as { withheld?: WithheldEntry[] } | undefined)?.withheld;
-    if (Array.isArray(withheld) && context) (context as unknown as RequestContext).access.withheld.push(...withheld);
+    const extensions = response.extensions as { withheld?: WithheldEntry[]; breakGlass?: BreakGlassEntry[] } | undefined;
+    const access = (context as unknown as RequestContext | undefined)?.access;
+    if (Array.isArray(extensions?.withheld)) access?.withheld.push(...extensions.withheld);
+    if (Array.isArray(extensions?.breakGlass)) access?.breakGlass.push(...extensions.breakGlass);
     return response;
   }
 }

@@ -72,11 +72,12 @@ function responsePlugin(db: Db, log: Logger): ApolloServerPlugin<RequestContext>
             log.error({ requestId: contextValue.requestId, decisions: access.recorded.length, ...describeForLog(error) }, 'audit write failed: response withheld');
             delete result.data;
             access.withheld.length = 0;
+            access.breakGlass.length = 0;
             result.errors = [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } }];
             response.http.status = 503;
           }
-          const withheld = access.withheld;
-          result.extensions = { ...result.extensions, requestId: contextValue.requestId, ...(withheld.length ? { withheld } : {}) };
+          const { withheld, breakGlass } = access;
+          result.extensions = { ...result.extensions, requestId: contextValue.requestId, ...(withheld.length ? { withheld } : {}), ...(breakGlass.length ? { breakGlass } : {}) };
           for (const error of result.errors ?? []) (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
         },
       };

@@ -93,7 +93,7 @@ function justificationOf(r: JustificationRow): SafeguardingJustification {
 
 interface EventRow {
   seq: string; at: Date; request_id: string; sub: string; agency: string; roles: string[]; person_id: string | null; category: DataCategory;
-  path: string; outcome: AuditOutcome; basis_kind: AccessBasis | null; basis_id: string | null;
+  paths: string; outcome: AuditOutcome; basis_kind: AccessBasis | null; basis_id: string | null;
 }
 
 /** A page of audit events matching `where` (over `e`, parameters from $3), newest first; the cursor is the sequence number. */
@@ -102,7 +102,7 @@ async function eventPage(ctx: RequestContext, where: string, params: unknown[], 
   const before = after ? decodeCursor(after)[0] : null;
   if (before !== null && before !== undefined && !/^\d{1,19}$/.test(before)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'after: not a cursor of this list');
   const rows = await ctx.db.query<EventRow>(
-    `select e.seq::text, e.at, e.request_id, e.sub, e.agency, e.roles, e.person_id, e.category, e.path, e.outcome, e.basis_kind, e.basis_id
+    `select e.seq::text, e.at, e.request_id, e.sub, e.agency, e.roles, e.person_id, e.category, e.paths, e.outcome, e.basis_kind, e.basis_id
        from audit.event e where ${where} and ($1::bigint is null or e.seq < $1::bigint) order by e.seq desc limit $2`,
     [before ?? null, first + 1, ...params],
   );
@@ -113,7 +113,7 @@ async function eventPage(ctx: RequestContext, where: string, params: unknown[], 
       cursor: encodeCursor(r.seq),
       node: Object.assign(new AuditEvent(), {
         seq: r.seq, at: r.at, requestId: r.request_id, sub: r.sub, agency: r.agency, roles: r.roles, personId: r.person_id, category: r.category,
-        path: (JSON.parse(r.path) as (string | number)[]).map(String), outcome: r.outcome, basis: r.basis_kind, basisId: r.basis_id,
+        paths: (JSON.parse(r.paths) as (string | number)[][]).map((p) => p.map(String)), outcome: r.outcome, basis: r.basis_kind, basisId: r.basis_id,
       }),
     })),
     pageInfo: Object.assign(new PageInfo(), { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(page.at(-1)!.seq) : null }),

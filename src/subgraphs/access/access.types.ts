@@ -72,7 +72,7 @@ export class AccessExplanation {
 }
 
 @PublicType('the audit, for the data protection officer only')
-@ObjectType({ description: 'One access decision: who, which person and category, where in the response, released or withheld, and on which basis.' })
+@ObjectType({ description: 'One access decision of a request: who, which person and category, released or withheld, on which basis, and every place in the response it governed.' })
 export class AuditEvent {
   @Field(() => ID) seq!: string;
   @Field(() => GraphQLDateTime) at!: Date;
@@ -82,7 +82,7 @@ export class AuditEvent {
   @Field(() => [RoleEnum]) roles!: string[];
   @Field(() => ID, { nullable: true }) personId!: string | null;
   @Field(() => DataCategory) category!: DataCategory;
-  @Field(() => [String], { description: 'The client-facing response path.' }) path!: string[];
+  @Field(() => [[String]], { description: 'The client-facing response paths the decision governed.' }) paths!: string[][];
   @Field(() => AuditOutcome) outcome!: AuditOutcome;
   @Field(() => AccessBasis, { nullable: true }) basis!: AccessBasis | null;
   @Field(() => String, { nullable: true }) basisId!: string | null;
