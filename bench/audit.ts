@@ -30,7 +30,8 @@ export async function auditScenario(db: Db, pool: Pool, personIds: readonly stri
   const principal = { sub: 'bench-audit', agency: 'POLICE-KENT', agencyKind: 'POLICE' as const, roles: ['OFFICER' as const] };
   const categories = ['IDENTITY', 'IDENTIFIERS', 'CONTACT', 'MISSING', 'LOCATION'] as DataCategory[];
   const batchFor = (w: number, i: number) => Array.from({ length: BATCH }, (_, k) => ({
-    personId: personIds[(w * batchesPerWriter + i) % personIds.length]!,
+    // A person per decision, so that each is a row of its own (the hub folds the paths of one decision into one row).
+    personId: personIds[((w * batchesPerWriter + i) * BATCH + k) % personIds.length]!,
     category: categories[k % categories.length]!,
     path: ['person', 'identities', k, 'names'],
     decision: (k % 3 === 0 ? { kind: 'WITHHELD', releasableWith: ['CONSENT', 'JUSTIFICATION'] } : { kind: 'RELEASED', basis: 'AGREEMENT' }) as Decision,
@@ -49,9 +50,9 @@ export async function auditScenario(db: Db, pool: Pool, personIds: readonly stri
   const plain = (w: number, i: number) => {
     const rows = batchFor(w, i);
     return pool.query(
-      `insert into public.bench_audit_plain (request_id, sub, agency, roles, person_id, category, path, outcome, basis_kind)
+      `insert into public.bench_audit_plain (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind)
        select $1, $2, $3, $4::text[], t.p::uuid, t.c, t.pa, t.o, t.bk from unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) as t (p, c, pa, o, bk)`,
-      [`b-${w}-${i}`, principal.sub, principal.agency, principal.roles, rows.map((r) => r.personId), rows.map((r) => r.category), rows.map((r) => JSON.stringify(r.path)),
+      [`b-${w}-${i}`, principal.sub, principal.agency, principal.roles, rows.map((r) => r.personId), rows.map((r) => r.category), rows.map((r) => JSON.stringify([r.path])),
         rows.map((r) => r.decision.kind), rows.map((r) => (r.decision.kind === 'RELEASED' ? r.decision.basis : null))],
     );
   };

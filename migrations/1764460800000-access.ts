@@ -64,23 +64,31 @@ export class Access1764460800000 implements MigrationInterface {
     await q.query(`create index event_sub on audit.event (sub, seq)`);
     await q.query(`create index event_basis on audit.event (basis_id) where basis_kind = 'JUSTIFICATION'`);
 
-    // The canonical text of a row; \`harbour audit verify\` computes the same in Node.
-    await q.query(`
-      create function audit.canonical(e audit.event) returns text language sql immutable as $$
-        select concat_ws(E'\\x1f', e.seq::text, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), e.request_id, e.sub, e.agency,
-                         array_to_string(e.roles, ','), coalesce(e.person_id::text, ''), e.category, e.paths, e.outcome,
-                         coalesce(e.basis_kind, ''), coalesce(e.basis_id, ''))
-      $$`);
+    // Each row's sequence, time and hashes. The first row of a transaction takes the chain's lock
+    // and reads the last row; later rows of the same transaction continue from a transaction-local
+    // setting (rolled back with it). The canonical text is what `harbour audit verify` recomputes.
     await q.query(`
       create function audit.chain() returns trigger language plpgsql volatile as $$
-      declare last record;
+      declare
+        cached text := current_setting('harbour.audit_last', true);
+        last_seq bigint;
+        last_hash bytea;
       begin
-        perform pg_advisory_xact_lock(${AUDIT_LOCK});
-        select seq, hash into last from audit.event order by seq desc limit 1;
-        new.seq := coalesce(last.seq, 0) + 1;
+        if coalesce(cached, '') = '' then
+          perform pg_advisory_xact_lock(${AUDIT_LOCK});
+          select e.seq, e.hash into last_seq, last_hash from audit.event e order by e.seq desc limit 1;
+        else
+          last_seq := split_part(cached, ':', 1)::bigint;
+          last_hash := decode(split_part(cached, ':', 2), 'hex');
+        end if;
+        new.seq := coalesce(last_seq, 0) + 1;
         new.at := date_trunc('milliseconds', clock_timestamp());
-        new.prev_hash := coalesce(last.hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-        new.hash := public.digest(new.prev_hash || convert_to(audit.canonical(new), 'UTF8'), 'sha256');
+        new.prev_hash := coalesce(last_hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
+        new.hash := public.digest(new.prev_hash || convert_to(concat_ws(E'\\x1f', new.seq::text,
+                      to_char(new.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), new.request_id, new.sub, new.agency,
+                      array_to_string(new.roles, ','), coalesce(new.person_id::text, ''), new.category, new.paths, new.outcome,
+                      coalesce(new.basis_kind, ''), coalesce(new.basis_id, '')), 'UTF8'), 'sha256');
+        perform set_config('harbour.audit_last', new.seq::text || ':' || encode(new.hash, 'hex'), true);
         return new;
       end $$`);
     await q.query(`create trigger event_chain before insert on audit.event for each row execute function audit.chain()`);
@@ -121,7 +129,6 @@ export class Access1764460800000 implements MigrationInterface {
     await q.query(`drop function if exists audit.append(text, text, text, text[], uuid[], text[], text[], text[], text[], text[])`);
     await q.query(`revoke all on audit.event from harbour_audit_writer`);
     await q.query(`revoke usage on schema audit from harbour_audit_writer`);
-    await q.query(`drop function audit.canonical(audit.event)`);
     await q.query(`drop table audit.event`);
     await q.query(`drop function audit.chain(), audit.refuse()`);
     await q.query(`drop table access.justification`);

@@ -57,7 +57,7 @@ export interface AuditRow {
 
 export const GENESIS = Buffer.alloc(32);
 
-/** The row's canonical text, exactly as `audit.canonical` writes it. */
+/** The row's canonical text, exactly as the chain trigger (`audit.chain`) hashes it. */
 export function canonical(row: AuditRow): string {
   return [row.seq, row.at.toISOString(), row.request_id, row.sub, row.agency, row.roles.join(','), row.person_id ?? '', row.category, row.paths, row.outcome, row.basis_kind ?? '', row.basis_id ?? ''].join('\x1f');
 }
