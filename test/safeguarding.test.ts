@@ -1,0 +1,142 @@
+/**
+ * The strategy-discussion view of one child across agencies: plan readiness (present, missing,
+ * declined, or present-but-withheld), risk signals computed from the records, the chronology and
+ * the discussions with their actions — each viewer seeing what the agreement allows.
+ */
+import type { Db } from '../src/db';
+import { startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
+
+let hub: TestHub;
+let personId: string;
+
+/**
+ * Arrived at Dover ten days ago, accommodated the next day, missing 48 hours later and still
+ * missing; found in custody yesterday by another force under another name; asylum refused; 18 in
+ * a month; age disputed; no NRM referral, no UKMPU notification. All values invented.
+ */
+async function insertStoryChild(db: Db): Promise<string> {
+  const [person] = await db.query<{ id: string }>('insert into identity.person default values returning id');
+  const id = person!.id;
+  const si: Record<string, string> = {};
+  for (const [agency, local, given] of [['LA-213', 'C213-9', 'Dawit'], ['POLICE-KENT', 'KENT-77', 'David'], ['HO', 'HO-B99', 'Dawit']] as const) {
+    const [row] = await db.query<{ id: string }>(`insert into identity.source_identity (person_id, agency, feed, local_id, sex, nationality) values ($1, $2, 'test', $3, 'MALE', 'ERI') returning id`, [id, agency, local]);
+    si[agency] = row!.id;
+    await db.query(`insert into identity.name (source_identity_id, kind, given, family, ordinal) values ($1, 'ASSERTED', $2, 'Tesfay', 0)`, [row!.id, given]);
+    await db.query(`insert into identity.birth_date (source_identity_id, value, precision, basis) values ($1, (current_date - interval '18 years' + interval '30 days')::date, 'DAY', 'CLAIMED')`, [row!.id]);
+  }
+  await db.query(`insert into identity.biometric_reference (source_identity_id, modality, repository, reference) values ($1, 'FINGERPRINT', 'IABS', 'IABS-1')`, [si.HO]);
+  await db.query(`insert into immigration.encounter (source_identity_id, agency, encounter_ref, at, kind, location, unaccompanied, border_flag_set) values ($1, 'HO', 'E1', now() - interval '10 days', 'PORT_ARRIVAL', 'Dover', true, true)`, [si.HO]);
+  await db.query(`insert into immigration.asylum_status (source_identity_id, agency, status, claimed_at, decided_at) values ($1, 'HO', 'REFUSED', current_date - 9, current_date - 5)`, [si.HO]);
+  await db.query(`insert into immigration.age_dispute (source_identity_id, agency, status) values ($1, 'HO', 'DISPUTED')`, [si.HO]);
+  await db.query(`insert into care.placement (source_identity_id, agency, local_key, placement_type, started_on, postcode) values ($1, 'LA-213', 'p9', 'U1', current_date - 9, 'CT16 1AA')`, [si['LA-213']]);
+  await db.query(`insert into care.missing_episode (source_identity_id, agency, local_key, kind, started_at) values ($1, 'LA-213', 'm9', 'MISSING', (current_date - 9)::timestamptz + interval '48 hours')`, [si['LA-213']]);
+  await db.query(`insert into care.plan_item (source_identity_id, agency, local_key, item, status, recorded_at) values ($1, 'LA-213', 'i1', 'ROLES_EXPLAINED', 'DONE', now() - interval '8 days'), ($1, 'LA-213', 'i2', 'PHOTOGRAPH', 'DECLINED', now() - interval '8 days')`, [si['LA-213']]);
+  await db.query(`insert into police.custody (source_identity_id, agency, custody_ref, arrested_at, offence, location) values ($1, 'POLICE-KENT', 'K1', now() - interval '1 day', 'cultivation of cannabis', 'Maidstone')`, [si['POLICE-KENT']]);
+  return id;
+}
+
+const VIEW = `query ($id: ID!) { person(id: $id) { safeguarding {
+  planReadiness { kind status agency recordedAt }
+  riskSignals { kind since detail }
+  chronology { kind agency category record at }
+  discussions { id convenedBy agencies ownershipAgency decisions actions { description ownerAgency status overdue } }
+  withheldCategories
+} } }`;
+
+interface View {
+  person: { safeguarding: {
+    planReadiness: { kind: string; status: string; agency: string | null }[];
+    riskSignals: { kind: string; detail: string }[];
+    chronology: { kind: string; agency: string; category: string; record: string }[];
+    discussions: { id: string; agencies: string[]; ownershipAgency: string | null; decisions: string[]; actions: { description: string; status: string; overdue: boolean }[] }[];
+    withheldCategories: string[];
+  } };
+}
+
+const token = (agency: string, kind: string, roles = ['CASEWORKER']) => hub.token({ agency, kind, roles });
+const la = () => token('LA-213', 'CHILDRENS_SERVICES', ['MASH_COORDINATOR']);
+const police = () => token('POLICE-KENT', 'POLICE', ['OFFICER']);
+const health = () => token('NHS-RJ1', 'HEALTH');
+
+async function view(t: string): Promise<View['person']['safeguarding']> {
+  const r: GraphQLResponse<View> = await hub.execute<View>(t, VIEW, { id: personId });
+  expect(r.errors).toBeUndefined();
+  return r.data!.person.safeguarding;
+}
+const item = (v: View['person']['safeguarding'], kind: string) => v.planReadiness.find((p) => p.kind === kind)!;
+const kinds = (xs: { kind: string }[]) => xs.map((x) => x.kind).sort();
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  personId = await insertStoryChild(hub.database.db);
+});
+afterAll(() => hub.close());
+
+test('plan readiness draws on every agency’s records, and shows what is missing', async () => {
+  const v = await view(la());
+  expect(v.planReadiness).toHaveLength(17);
+  expect(item(v, 'FINGERPRINTS')).toMatchObject({ status: 'PRESENT', agency: 'HO' });
+  expect(item(v, 'UKVI_INFORMED')).toMatchObject({ status: 'PRESENT', agency: 'HO' });
+  expect(item(v, 'ROLES_EXPLAINED')).toMatchObject({ status: 'PRESENT', agency: 'LA-213' });
+  expect(item(v, 'PHOTOGRAPH')).toMatchObject({ status: 'DECLINED', agency: 'LA-213' });
+  expect(item(v, 'NRM_REFERRAL')).toMatchObject({ status: 'MISSING', agency: null });
+  expect(item(v, 'NCA_INFORMED')).toMatchObject({ status: 'MISSING' });
+  expect(item(v, 'AGE_ASSESSMENT')).toMatchObject({ status: 'MISSING' });
+});
+
+test('an item the viewer may not see is present-but-withheld, never missing', async () => {
+  const v = await view(health());
+  expect(item(v, 'FINGERPRINTS')).toEqual({ kind: 'FINGERPRINTS', status: 'WITHHELD', agency: null, recordedAt: null });
+  expect(item(v, 'UKVI_INFORMED')).toMatchObject({ status: 'WITHHELD', agency: null });
+  expect(item(v, 'NRM_REFERRAL')).toMatchObject({ status: 'MISSING' });
+  expect(v.withheldCategories).toEqual(expect.arrayContaining(['BIOMETRIC_REFS', 'IMMIGRATION', 'LOCATION', 'CRIMINAL']));
+});
+
+test('risk signals are computed from the records, each shown only to a viewer who may see what it comes from', async () => {
+  const forLa = await view(la());
+  expect(kinds(forLa.riskSignals)).toEqual(['CURRENTLY_MISSING', 'MISSING_WITHIN_72H_OF_ACCOMMODATION', 'NEGATIVE_ASYLUM_DECISION', 'TURNING_18_SOON', 'UKMPU_NOT_NOTIFIED']);
+  expect(forLa.riskSignals.find((s) => s.kind === 'MISSING_WITHIN_72H_OF_ACCOMMODATION')!.detail).toBe('went missing 48 hours after first being accommodated');
+  expect(forLa.riskSignals.find((s) => s.kind === 'CURRENTLY_MISSING')!.detail).toBe('missing for 7 days');
+  // The police see the missing signals, not the asylum decision (IMMIGRATION needs a basis for them).
+  expect(kinds((await view(police())).riskSignals)).toEqual(['AGE_DISPUTED_TREATED_AS_ADULT', 'CURRENTLY_MISSING', 'TURNING_18_SOON', 'UKMPU_NOT_NOTIFIED']);
+  // A justification for the LA to see the custody record brings the signals that rest on it.
+  const declared = await hub.execute(token('LA-213', 'CHILDRENS_SERVICES'), `mutation ($input: JustificationInput!) { declareSafeguardingJustification(input: $input) { id } }`, {
+    input: { personId, categories: ['CRIMINAL'], statutoryBasis: 'MODERN_SLAVERY_ACT_2015_S52', reason: 'Found in a cannabis grow; the strategy discussion needs the custody record today.' },
+  });
+  expect(declared.errors).toBeUndefined();
+  expect(kinds((await view(la())).riskSignals)).toEqual(expect.arrayContaining(['AGE_DISPUTED_TREATED_AS_ADULT', 'NRM_REFERRAL_ABSENT']));
+});
+
+test('the chronology is one time-ordered list across agencies, guarded per event and filterable', async () => {
+  const forPolice = await view(police());
+  const seen = forPolice.chronology.map((e) => `${e.kind}:${e.agency}`);
+  expect(seen).toEqual(['WENT_MISSING:LA-213', 'CUSTODY:POLICE-KENT']);
+  const forLa = (await view(la())).chronology;
+  expect(forLa.map((e) => e.kind)).toEqual(expect.arrayContaining(['ENCOUNTER', 'ASYLUM_CLAIMED', 'PLACEMENT_STARTED', 'WENT_MISSING', 'ASYLUM_DECIDED']));
+  expect(forLa.find((e) => e.kind === 'ENCOUNTER')!.record).toMatch(/^immigration\.encounter:[0-9a-f-]{36}$/);
+  const filtered = await hub.execute<{ person: { safeguarding: { chronology: { kind: string }[] } } }>(la(), `query ($id: ID!) { person(id: $id) { safeguarding { chronology(kinds: [WENT_MISSING, ENCOUNTER]) { kind } } } }`, { id: personId });
+  expect(filtered.data!.person.safeguarding.chronology.map((e) => e.kind)).toEqual(['ENCOUNTER', 'WENT_MISSING']);
+});
+
+test('a strategy discussion records the ownership agreement, decisions and actions; an overdue action is a signal; participants see it', async () => {
+  const convened = await hub.execute<{ conveneStrategyDiscussion: { id: string } }>(la(), `mutation ($input: StrategyDiscussionInput!) { conveneStrategyDiscussion(input: $input) { id } }`, {
+    input: { personId, agencies: ['POLICE-KENT', 'HO'], heldOn: new Date().toISOString().slice(0, 10), ownershipAgency: 'LA-213', decisions: ['Section 47 enquiry', 'Refer to the NRM'] },
+  });
+  expect(convened.errors).toBeUndefined();
+  const discussionId = convened.data!.conveneStrategyDiscussion.id;
+  const action = await hub.execute(police(), `mutation ($id: ID!, $input: ActionInput!) { recordAction(discussionId: $id, input: $input) { status overdue } }`, {
+    id: discussionId, input: { description: 'Notify the UK Missing Persons Unit', ownerAgency: 'POLICE-KENT', dueOn: '2026-01-02' },
+  });
+  expect(action.data).toEqual({ recordAction: { status: 'OPEN', overdue: true } });
+  const forPolice = await view(police());
+  expect(forPolice.discussions).toEqual([expect.objectContaining({ ownershipAgency: 'LA-213', decisions: ['Section 47 enquiry', 'Refer to the NRM'], agencies: ['LA-213', 'POLICE-KENT', 'HO'] })]);
+  expect(forPolice.riskSignals.map((s) => s.kind)).toContain('OVERDUE_ACTION');
+  expect(item(await view(la()), 'OWNERSHIP_AGREEMENT')).toMatchObject({ status: 'PRESENT', agency: 'LA-213' });
+  // An agency that did not take part, and may not see CARE_PLAN, sees no discussion.
+  expect((await view(token('NCA', 'NCA'))).discussions).toEqual([]);
+  // Only a participant may add actions; to anyone else the discussion is not found.
+  const stranger = await hub.execute(token('POLICE-MPS', 'POLICE', ['OFFICER']), `mutation ($id: ID!, $input: ActionInput!) { recordAction(discussionId: $id, input: $input) { id } }`, {
+    id: discussionId, input: { description: 'x'.repeat(10), ownerAgency: 'POLICE-MPS', dueOn: '2026-12-24' },
+  });
+  expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+});
