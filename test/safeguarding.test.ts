@@ -140,3 +140,40 @@ test('a strategy discussion records the ownership agreement, decisions and actio
   });
   expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 });
+
+describe('the strategy pack', () => {
+  const get = async (path: string, t?: string) => {
+    const server = await hub.server();
+    const response = await fetch(new URL(path, server.url), { headers: t ? { authorization: `Bearer ${t}` } : {} });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', requestId: response.headers.get('x-request-id'), text: await response.text() };
+  };
+
+  test('is a printable page of exactly what the viewer may see, withheld items visibly marked, every disclosure audited', async () => {
+    const page = await get(`/strategy-pack/${personId}`, health());
+    expect(page.status).toBe(200);
+    expect(page.type).toMatch(/^text\/html/);
+    expect(page.text).toContain('<h2>Plan readiness</h2>');
+    expect(page.text).toContain('present — withheld from you'); // fingerprints, border flag
+    expect(page.text).toMatch(/Dawit|David/); // IDENTITY is released to health
+    for (const secret of ['cultivation of cannabis', 'Maidstone', 'CT16 1AA', 'KENT-77', 'IABS-1', 'Dover']) expect(page.text).not.toContain(secret);
+    const audited = await hub.database.db.query<{ n: string }>(`select count(*) as n from audit.event where request_id = $1`, [page.requestId]);
+    expect(Number(audited[0]!.n)).toBeGreaterThan(0);
+
+    const forLa = await get(`/strategy-pack/${personId}`, la());
+    expect(forLa.text).toContain('went missing 48 hours after first being accommodated');
+    expect(forLa.text).toContain('Section 47 enquiry');
+    expect(forLa.text).toContain('<strong class="overdue">overdue</strong>');
+  });
+
+  test('answers JSON with the withheld paths, 401 without a token, 404 for an unknown child', async () => {
+    const json = await get(`/strategy-pack/${personId}?format=json`, police());
+    expect(json.status).toBe(200);
+    const body = JSON.parse(json.text) as { id: string; viewer: { agency: string }; safeguarding: { planReadiness: unknown[] }; withheld: { path: unknown[] }[] };
+    expect(body).toMatchObject({ id: personId, viewer: { agency: 'POLICE-KENT' } });
+    expect(body.safeguarding.planReadiness).toHaveLength(17);
+    expect(body.withheld.length).toBeGreaterThan(0);
+    expect((await get(`/strategy-pack/${personId}`)).status).toBe(401);
+    expect((await get('/strategy-pack/00000000-0000-4000-8000-000000000000', police())).status).toBe(404);
+    expect((await get('/strategy-pack/not-an-id', police())).status).toBe(404);
+  });
+});

@@ -19,6 +19,8 @@ export interface HttpOptions<TContext extends BaseContext> {
   maxTokens: number;
   /** Request body limit in bytes. @default 1 MiB */
   maxBodyBytes?: number;
+  /** Further GET routes by path prefix (the strategy pack); they answer the request themselves. */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => Promise<void>>;
 }
 
 /** True when `query` has more than `max` lexical tokens (stops counting at max + 1). */
@@ -45,12 +47,12 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
   res.end(JSON.stringify(body));
 }
 
-function codedError(code: ErrorCode, message: string, requestId: string) {
+export function codedError(code: ErrorCode, message: string, requestId: string) {
   return { errors: [{ message, extensions: { code, requestId } }] };
 }
 
@@ -72,6 +74,8 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       const ready = await options.ready().catch(() => false);
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }, requestId);
     }
+    const route = Object.entries(options.routes ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
+    if (route && req.method === 'GET') return route[1](req, res, url, requestId);
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       return sendJson(res, 404, codedError(ErrorCode.NOT_FOUND, 'Not found: GraphQL is served at /graphql.', requestId), requestId);
     }

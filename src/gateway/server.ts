@@ -19,6 +19,7 @@ import { buildOneSubgraph, buildSubgraphs, type SubgraphName } from '../subgraph
 import { composeSupergraph, readCommittedSupergraph } from './compose';
 import { ENTITY_PATH_HEADER, entityPathOf, InProcessDataSource, RemoteSubgraphDataSource } from './datasources';
 import { describeForLog, maskError } from './errors';
+import { PACK_PATH, packRoute } from './pack';
 import { closeGracefully, createHttpServer, listen } from './http';
 
 export interface HubDependencies {
@@ -153,6 +154,7 @@ export async function startGatewayServer(deps: HubDependencies, port = deps.conf
     ready: async () => (deps.ready ? deps.ready() : true),
     log: deps.log,
     maxTokens: deps.config.limits.maxTokens,
+    routes: { [PACK_PATH]: packRoute(apollo, contextFor, deps.log) },
   });
   return serve(server, apollo, port, host);
 }
