@@ -17,6 +17,8 @@
  *   access/search-on-vs-off  identitySearch likewise                                target ≤ 1.3×
  *   access/audit-throughput  decisions/s appended by 8 concurrent writers vs the same rows into a
  *                            plain table                                          target ≥ 5000/s
+ *   strategy/view-vs-sql     the strategy-discussion query for children with 5 identities and ~50
+ *                            chronology events vs the raw SQL of the same facts      p95 ≤ 100 ms
  *
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --only read|ingest.
@@ -37,6 +39,7 @@ import { ensureBenchData } from './generate';
 import { ingestScenario, type IngestResult } from './ingest';
 import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
+import { strategyScenario, type StrategyResult } from './strategy';
 import { percentile } from './stats';
 
 function textOption(name: string): string | undefined {
@@ -217,8 +220,9 @@ async function main(): Promise<void> {
   const searchResult = await searchScenario(pool, gateway.url, clientAuth, Math.min(rounds, 400), warmup, seed, say);
 
   const auditResult = await auditScenario(database.db, pool, ids, 100, say);
+  const strategyResult = await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
 
-  report(results, ingestResult, searchResult, auditResult);
+  report(results, ingestResult, searchResult, auditResult, strategyResult);
 
   await unguarded.stop();
   await identity.stop();
@@ -233,7 +237,7 @@ type ReadResult = {
   ratio_p50: number; ratio_p95: number; target_ratio_p50: number; rounds: number; persons: number; source_identities: number;
 };
 
-function report(results: ReadResult[], ingestResult: IngestResult | undefined, searchResult?: SearchResult, auditResult?: AuditResult): void {
+function report(results: ReadResult[], ingestResult: IngestResult | undefined, searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult): void {
   if (results.length) {
     console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${results[0]!.rounds} alternating rounds\n`);
     console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
@@ -254,6 +258,12 @@ function report(results: ReadResult[], ingestResult: IngestResult | undefined, s
     console.log(`\n${'scenario'.padEnd(30)}${'decisions/s'.padStart(13)}${'base /s'.padStart(10)}${'ratio'.padStart(8)}${'target'.padStart(10)}  baseline`);
     console.log(`${r.scenario.padEnd(30)}${String(r.decisions_per_s).padStart(13)}${String(r.baseline_decisions_per_s).padStart(10)}${`${r.ratio}×`.padStart(8)}${`≥${r.target_decisions_per_s}`.padStart(10)}  ${r.baseline}, batches of ${r.batch} ${r.decisions_per_s >= r.target_decisions_per_s ? 'ok' : 'UNDER'}`);
   }
+  if (strategyResult) {
+    const r = strategyResult;
+    console.log(`\n${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}  target`);
+    console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}  p95 ≤ ${r.target_p95_ms} ms ${r.p95_ms <= r.target_p95_ms ? 'ok' : 'OVER'}`);
+    console.log(`  ${r.persons} persons; each child ${r.identities} identities, ${r.chronology_events} chronology events the viewer sees; baseline: ${r.baseline}`);
+  }
   if (ingestResult) {
     const r = ingestResult;
     console.log(`\n${'scenario'.padEnd(30)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'base rows/s'.padStart(13)}${'ratio'.padStart(8)}${'target'.padStart(8)}${'peak RSS'.padStart(10)}  baseline`);
@@ -262,7 +272,7 @@ function report(results: ReadResult[], ingestResult: IngestResult | undefined, s
   }
   const out = path.join(projectRoot(), 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
   console.log(`\nwritten: bench/results/latest.json`);
 }
 
