@@ -124,6 +124,9 @@ test('a strategy discussion records the ownership agreement, decisions and actio
   });
   expect(convened.errors).toBeUndefined();
   const discussionId = convened.data!.conveneStrategyDiscussion.id;
+  // Every change is audited like a disclosure.
+  const audited = await hub.database.db.query(`select person_id, category, outcome, paths from audit.event where request_id = $1`, [convened.extensions!.requestId]);
+  expect(audited).toEqual([{ person_id: personId, category: 'CARE_PLAN', outcome: 'RECORDED', paths: '[["conveneStrategyDiscussion"]]' }]);
   const action = await hub.execute(police(), `mutation ($id: ID!, $input: ActionInput!) { recordAction(discussionId: $id, input: $input) { status overdue } }`, {
     id: discussionId, input: { description: 'Notify the UK Missing Persons Unit', ownerAgency: 'POLICE-KENT', dueOn: '2026-01-02' },
   });

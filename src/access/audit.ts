@@ -16,7 +16,7 @@ export async function appendAudit(db: Db, requestId: string, principal: Principa
   // One row per decision, with every client path it governed, in the order first made.
   const decisions = new Map<string, { personId: string; category: string; decision: RecordedDecision['decision']; paths: RecordedDecision['path'][] }>();
   for (const { personId, category, path, decision } of recorded) {
-    const key = `${personId}\u0000${category}\u0000${decision.kind === 'RELEASED' ? `${decision.basis}\u0000${decision.basisId ?? ''}` : 'WITHHELD'}`;
+    const key = `${personId}\u0000${category}\u0000${decision.kind === 'RELEASED' ? `${decision.basis}\u0000${decision.basisId ?? ''}` : decision.kind}`;
     const entry = decisions.get(key);
     if (entry) entry.paths.push(path);
     else decisions.set(key, { personId, category, decision, paths: [path] });

@@ -45,11 +45,14 @@ export interface BreakGlassEntry {
   justificationId: string;
 }
 
+/** A change a user made to a child's record (a strategy discussion, an action): audited like a disclosure. */
+export const RECORDED = Object.freeze({ kind: 'RECORDED' as const });
+
 export interface RecordedDecision {
   personId: string;
   category: DataCategory;
   path: (string | number)[];
-  decision: Decision;
+  decision: Decision | typeof RECORDED;
 }
 
 /** The bases in force for one person, as far as they concern this principal. */
@@ -178,6 +181,11 @@ export class AccessDecisions {
     this.recorded.push({ personId, category, path, decision });
     if (decision.kind === 'WITHHELD' && tellClient) this.withheld.push({ path, category, releasableWith: [...decision.releasableWith] });
     if (decision.kind === 'RELEASED' && decision.basis === 'JUSTIFICATION') this.breakGlass.push({ path, category, justificationId: decision.basisId! });
+  }
+
+  /** Audit a change the caller made to a child's record, at the client path of the mutation. */
+  recordChange(personId: string, category: DataCategory, path: (string | number)[]): void {
+    if (!this.options.unguarded) this.recorded.push({ personId, category, path, decision: RECORDED });
   }
 
   /** Decide and record in one step; true when released. */

@@ -15,7 +15,7 @@ export enum ReviewStatus { PENDING = 'PENDING', REVIEWED = 'REVIEWED' }
 export enum ReviewOutcome { JUSTIFIED = 'JUSTIFIED', NOT_JUSTIFIED = 'NOT_JUSTIFIED' }
 export enum AgreementRuleEnum { ALWAYS = 'ALWAYS', WITH_BASIS = 'WITH_BASIS', NEVER = 'NEVER' }
 export enum AccessBasis { OWN_AGENCY = 'OWN_AGENCY', AGREEMENT = 'AGREEMENT', CONSENT = 'CONSENT', JUSTIFICATION = 'JUSTIFICATION', MISSING_CHILD_RULE = 'MISSING_CHILD_RULE' }
-export enum AuditOutcome { RELEASED = 'RELEASED', WITHHELD = 'WITHHELD' }
+export enum AuditOutcome { RELEASED = 'RELEASED', WITHHELD = 'WITHHELD', RECORDED = 'RECORDED' }
 registerEnumType(StatutoryBasis, { name: 'StatutoryBasis', description: 'The law a safeguarding justification relies on.' });
 registerEnumType(ReviewStatus, { name: 'ReviewStatus' });
 registerEnumType(ReviewOutcome, { name: 'ReviewOutcome', description: 'The data protection officer’s finding on a justification.' });

@@ -256,7 +256,7 @@ export class SafeguardingResolver {
 
   @GuardedInResolver('returns the discussion to the agency that convened it', 'Mutation')
   @Mutation(() => StrategyDiscussion, { description: 'Convene a strategy discussion about a child: participants, date, decisions and the police–LA ownership agreement.' })
-  async conveneStrategyDiscussion(@Arg('input', () => StrategyDiscussionInput) input: StrategyDiscussionInput, @Ctx() ctx: RequestContext): Promise<StrategyDiscussion> {
+  async conveneStrategyDiscussion(@Arg('input', () => StrategyDiscussionInput) input: StrategyDiscussionInput, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<StrategyDiscussion> {
     const { principal } = ctx;
     if (!principal.roles.some((r) => CONVENERS.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, 'conveneStrategyDiscussion: needs a CASEWORKER, OFFICER or MASH_COORDINATOR role');
     const agencies = [...new Set([principal.agency, ...input.agencies])];
@@ -271,13 +271,14 @@ export class SafeguardingResolver {
        values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${DISCUSSION_COLUMNS}`,
       [person.id, principal.agency, principal.sub, input.heldOn, agencies, input.ownershipAgency ?? null, input.ownershipNote?.trim() || null, decisions],
     );
+    ctx.access.recordChange(person.id, DataCategory.CARE_PLAN, clientPath(info.path, ctx));
     ctx.log.info({ discussionId: row!.id, personId: person.id }, 'strategy discussion convened');
     return discussionOf(row!);
   }
 
   @GuardedInResolver('participants of the discussion only', 'Mutation')
   @Mutation(() => StrategyAction, { description: 'Add an action to a discussion the caller’s agency took part in, or update one (status, due date).' })
-  async recordAction(@Arg('discussionId', () => ID) discussionId: string, @Arg('input', () => ActionInput) input: ActionInput, @Ctx() ctx: RequestContext): Promise<StrategyAction> {
+  async recordAction(@Arg('discussionId', () => ID) discussionId: string, @Arg('input', () => ActionInput) input: ActionInput, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<StrategyAction> {
     const { principal } = ctx;
     if (!principal.roles.some((r) => CONVENERS.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, 'recordAction: needs a CASEWORKER, OFFICER or MASH_COORDINATOR role');
     checkAgency(input.ownerAgency, 'recordAction: ownerAgency');
@@ -285,7 +286,7 @@ export class SafeguardingResolver {
     if (description.length < 3 || description.length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'recordAction: the description must be 3 to 2000 characters');
     const notFound = () => new HarbourError(ErrorCode.NOT_FOUND, 'recordAction: no such discussion (or action) your agency took part in');
     if (!UUID.test(discussionId) || (input.id && !UUID.test(input.id))) throw notFound();
-    const [discussion] = await ctx.db.query(`select 1 from safeguarding.strategy_discussion where id = $1 and $2 = any(agencies)`, [discussionId, principal.agency]);
+    const [discussion] = await ctx.db.query<{ person_id: string }>(`select person_id from safeguarding.strategy_discussion where id = $1 and $2 = any(agencies)`, [discussionId, principal.agency]);
     if (!discussion) throw notFound();
     const params = [discussionId, description, input.ownerAgency, input.dueOn, input.status ?? ActionStatus.OPEN, `${principal.sub} (${principal.agency})`];
     const rows = input.id
@@ -300,6 +301,7 @@ export class SafeguardingResolver {
           params,
         );
     if (!rows[0]) throw notFound();
+    ctx.access.recordChange(discussion.person_id, DataCategory.CARE_PLAN, clientPath(info.path, ctx));
     return actionOf(rows[0]);
   }
 }
