@@ -4,6 +4,7 @@
  * the discussions with their actions — each viewer seeing what the agreement allows.
  */
 import type { Db } from '../src/db';
+import { ensureRenderTools, renderToPdfText } from './support/chromium';
 import { startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
 
 let hub: TestHub;
@@ -179,4 +180,17 @@ describe('the strategy pack', () => {
     expect((await get('/strategy-pack/00000000-0000-4000-8000-000000000000', police())).status).toBe(404);
     expect((await get('/strategy-pack/not-an-id', police())).status).toBe(404);
   });
+
+  const tools = ensureRenderTools();
+  (tools.ok ? test : test.skip)(`prints in headless Chromium: the PDF holds the pack, and nothing withheld${tools.ok ? '' : ` (skipped: ${tools.why})`}`, async () => {
+    const forLa = renderToPdfText((await get(`/strategy-pack/${personId}`, la())).text);
+    expect(forLa).toContain('Strategy pack');
+    expect(forLa).toContain('Plan readiness');
+    // Table cells wrap: words of a phrase may be split across lines.
+    const phrase = (words: string) => new RegExp(words.split(' ').join('\\s+'));
+    expect(forLa).toMatch(phrase('went missing 48 hours after first being accommodated'));
+    const forHealth = renderToPdfText((await get(`/strategy-pack/${personId}`, health())).text);
+    expect(forHealth).toMatch(phrase('present — withheld from you'));
+    for (const secret of ['cannabis', 'Maidstone', 'CT16 1AA']) expect(forHealth).not.toContain(secret);
+  }, 120_000);
 });
