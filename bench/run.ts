@@ -114,6 +114,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, log, { poolSize: 10 });
   await database.migrate();
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  // The server stops at the end while clients may still be idle in a pool: that is not a failure of the run.
+  pool.on('error', (error) => say(`pool: ${error.message}`));
   await ensureBenchData(pool, database.db, persons, seed, say);
 
   const deps = { config, db: database.db, log };
