@@ -267,6 +267,9 @@ Get a token (another terminal, from this folder):
 Ask for a child:
   curl -s ${url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"query":"{ person(id: \\"${personId}\\") { id identities { agency feed names { kind given family } birthDates { value precision } } care { placements { startedOn postcode } missingEpisodes { open startedAt } } } }"}'
+
+Its strategy pack (plan readiness, risk signals, chronology), as that caseworker may see it:
+  curl -s ${url.replace(/\/graphql$/, '')}/strategy-pack/${personId} -H "authorization: Bearer $TOKEN" > pack.html
 `);
 }
 
