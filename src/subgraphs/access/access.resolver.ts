@@ -96,17 +96,20 @@ interface EventRow {
   paths: string; outcome: AuditOutcome; basis_kind: AccessBasis | null; basis_id: string | null;
 }
 
-/** A page of audit events matching `where` (over `e`, parameters from $3), newest first; the cursor is the sequence number. */
-async function eventPage(ctx: RequestContext, where: string, params: unknown[], first: number, after: string | null): Promise<AuditEventConnection> {
+/**
+ * A page of audit events matching `where(n)` (a condition over `e` whose parameters start at `$n`),
+ * newest first; the cursor is the sequence number.
+ */
+async function eventPage(ctx: RequestContext, where: (n: number) => string, params: unknown[], first: number, after: string | null): Promise<AuditEventConnection> {
   if (!(first >= 1 && first <= MAX_FIRST)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `first must be between 1 and ${MAX_FIRST}, received ${first}`);
   const before = after ? decodeCursor(after)[0] : null;
   if (before !== null && before !== undefined && !/^\d{1,19}$/.test(before)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'after: not a cursor of this list');
   const rows = await ctx.db.query<EventRow>(
     `select e.seq::text, e.at, e.request_id, e.sub, e.agency, e.roles, e.person_id, e.category, e.paths, e.outcome, e.basis_kind, e.basis_id
-       from audit.event e where ${where} and ($1::bigint is null or e.seq < $1::bigint) order by e.seq desc limit $2`,
+       from audit.event e where ${where(3)} and ($1::bigint is null or e.seq < $1::bigint) order by e.seq desc limit $2`,
     [before ?? null, first + 1, ...params],
   );
-  const [count] = await ctx.db.query<{ n: number }>(`select count(*)::int as n from audit.event e where ${where.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) - 2}`)}`, params);
+  const [count] = await ctx.db.query<{ n: number }>(`select count(*)::int as n from audit.event e where ${where(1)}`, params);
   const page = rows.slice(0, first);
   return Object.assign(new AuditEventConnection(), {
     edges: page.map((r) => Object.assign(new AuditEventEdge(), {
@@ -160,7 +163,7 @@ export class AccessGovernanceResolver {
     const id = await survivor(ctx, personId);
     if (!id || !(await agencyHolds(ctx, id))) return EMPTY();
     // The person and every person merged into it.
-    return eventPage(ctx, `e.person_id in (select p.id from identity.person p where p.id = $3 or p.replaced_by = $3)`, [id], first, after);
+    return eventPage(ctx, (n) => `e.person_id in (select p.id from identity.person p where p.id = $${n} or p.replaced_by = $${n})`, [id], first, after);
   }
 
   @GuardedInResolver('DPO only: users of the DPO’s own agency', 'Query')
@@ -172,7 +175,7 @@ export class AccessGovernanceResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AuditEventConnection> {
     requireDpo(ctx.principal, 'accessBy');
-    return eventPage(ctx, `e.sub = $3 and e.agency = $4`, [sub, ctx.principal.agency], first, after);
+    return eventPage(ctx, (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, ctx.principal.agency], first, after);
   }
 
   @GuardedInResolver('DPO only: justifications of the DPO’s agency or about its children', 'Query')
