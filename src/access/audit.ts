@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db';
 import type { RecordedDecision } from './decisions';
 import type { Principal } from './principal';
+import { isUuid } from '../ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function appendAudit(db: Db, requestId: string, principal: Principal, recorded: readonly RecordedDecision[]): Promise<void> {
   if (recorded.length === 0) return;
@@ -23,7 +23,7 @@ export async function appendAudit(db: Db, requestId: string, principal: Principa
   }
   const columns: (string | null)[][] = [[], [], [], [], [], []];
   for (const { personId, category, decision, paths } of decisions.values()) {
-    columns[0]!.push(UUID.test(personId) ? personId : null);
+    columns[0]!.push(isUuid(personId) ? personId : null);
     columns[1]!.push(category);
     columns[2]!.push(JSON.stringify(paths));
     columns[3]!.push(decision.kind);

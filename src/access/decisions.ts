@@ -15,6 +15,7 @@ import { unreachable } from '../errors';
 import { ruleFor, type AgreementRule, type SharingAgreement } from './agreement';
 import { DataCategory, ReleaseBasis, SEALED } from './categories';
 import type { AgencyKind, Principal } from './principal';
+import { isUuid } from '../ids';
 
 export type BasisKind = 'OWN_AGENCY' | 'AGREEMENT' | 'CONSENT' | 'JUSTIFICATION' | 'MISSING_CHILD_RULE';
 
@@ -86,7 +87,6 @@ async function loadBases(db: Db, agency: string, personIds: readonly string[]): 
   return personIds.map((id) => byId.get(id) ?? { consents: [], justifications: [], missing: false });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AccessOptions {
   /** Bench only: every field released, nothing recorded (the "access off" side of the comparison). */
@@ -133,7 +133,7 @@ export class AccessDecisions {
    * so that the read runs alongside the rest of the query instead of after the field that needs it.
    */
   private prefetch(personId: string): void {
-    if (this.prefetched.has(personId) || !UUID.test(personId)) return;
+    if (this.prefetched.has(personId) || !isUuid(personId)) return;
     this.prefetched.add(personId);
     this.needsBases ??= Object.values(DataCategory).some((c) => this.rule(c) === 'WITH_BASIS' || (this.rule(c) === 'ALWAYS' && SEALED.has(c)));
     if (this.needsBases) this.bases.load(personId).catch(() => undefined); // a failure surfaces where the bases are used
@@ -160,7 +160,7 @@ export class AccessDecisions {
 
   private async byBasis(personId: string, category: DataCategory): Promise<Decision> {
     const searching = MISSING_CHILD_CATEGORIES.has(category) && SEARCHING_KINDS.has(this.principal.agencyKind);
-    const bases = UUID.test(personId) ? await this.bases.load(personId) : { consents: [], justifications: [], missing: false };
+    const bases = isUuid(personId) ? await this.bases.load(personId) : { consents: [], justifications: [], missing: false };
     const consent = bases.consents.find((c) => c.categories.includes(category) && c.recipients.includes(this.principal.agencyKind));
     if (consent) return { kind: 'RELEASED', basis: 'CONSENT', basisId: consent.id };
     if (searching && bases.missing) return { kind: 'RELEASED', basis: 'MISSING_CHILD_RULE' };

@@ -16,8 +16,8 @@ import {
   AccessBasis, AccessExplanation, AgreementRuleEnum, AuditEvent, AuditEventConnection, AuditEventEdge, AuditOutcome,
   JustificationInput, ReviewOutcome, ReviewStatus, SafeguardingJustification, type StatutoryBasis,
 } from './access.types';
+import { isUuid } from '../../ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECLARERS = new Set(['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR']);
 export const MIN_JUSTIFICATION_REASON = 40;
 export const DEFAULT_JUSTIFICATION_HOURS = 72;
@@ -25,7 +25,7 @@ const MAX_FIRST = 200;
 
 /** The surviving person of an id (a merged-away id resolves to its survivor), or null. */
 async function survivor(ctx: RequestContext, id: string): Promise<string | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await ctx.db.query<{ id: string }>(
     `with recursive chain (id, replaced_by, depth) as (
        select id, replaced_by, 0 from identity.person where id = $1
@@ -137,7 +137,7 @@ export class AccessGovernanceResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AccessExplanation> {
     const id = (await survivor(ctx, personId)) ?? personId;
-    const [decision, ownRecord] = await Promise.all([ctx.access.decide(id, undefined, category), UUID.test(id) ? agencyHolds(ctx, id) : false]);
+    const [decision, ownRecord] = await Promise.all([ctx.access.decide(id, undefined, category), isUuid(id) ? agencyHolds(ctx, id) : false]);
     const fields = {
       released: decision.kind === 'RELEASED',
       basis: decision.kind === 'RELEASED' ? (decision.basis as AccessBasis) : null,
@@ -228,7 +228,7 @@ export class AccessGovernanceResolver {
   ): Promise<SafeguardingJustification> {
     requireDpo(ctx.principal, 'reviewJustification');
     if ((note ?? '').length > 4000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'reviewJustification: the note: at most 4000 characters');
-    const rows = UUID.test(id)
+    const rows = isUuid(id)
       ? await ctx.db.query<JustificationRow>(
           `with j as (
              update access.justification j set review_status = 'REVIEWED', review_outcome = $3, reviewed_by = $4, reviewed_at = now(), review_note = $5

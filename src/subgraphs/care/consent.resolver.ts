@@ -12,9 +12,9 @@ import { ErrorCode, HarbourError } from '../../errors';
 import { AgencyKindEnum } from '../enums';
 import { CONSENT_COLUMNS, consentOf, type ConsentRow } from './care.loader';
 import { Consent, ConsentGiver } from './care.types';
+import { isUuid } from '../../ids';
 
 const RECORDERS = new Set(['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @InputType({ description: 'A consent the child (or a person with parental responsibility) has given.' })
 export class ConsentInput {
@@ -43,7 +43,7 @@ export class ConsentResolver {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw bad('expiresAt must be in the future');
     if ((input.purpose ?? '').length > 500) throw bad('purpose: at most 500 characters');
     // The caller's agency must hold a record of the child: consent is recorded with it.
-    const [own] = UUID.test(input.personId)
+    const [own] = isUuid(input.personId)
       ? await ctx.db.query<{ id: string; person_id: string }>(
           `select s.id, s.person_id from identity.source_identity s
             where s.agency = $2 and s.retracted_at is null
@@ -67,7 +67,7 @@ export class ConsentResolver {
   @Mutation(() => Consent, { description: 'Withdraw a consent the caller’s agency recorded; it stops releasing anything from the next request.' })
   async withdrawConsent(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Consent> {
     mayRecord(ctx.principal, 'withdrawConsent');
-    const rows = UUID.test(id)
+    const rows = isUuid(id)
       ? await ctx.db.query<ConsentRow>(
           `update care.consent t set withdrawn_at = coalesce(t.withdrawn_at, greatest(now(), t.given_at))
              from identity.source_identity s

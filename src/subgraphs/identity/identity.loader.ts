@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { Db } from '../../db';
 import { groupBy, listLoader, perRequestLoaders } from '../shared';
 import { BiometricReference, BirthDate, ContactPoint, Identifier, Person, PersonName, SourceIdentity, type SourceIdentityRow } from './identity.types';
+import { isUuid } from '../../ids';
 
 function childLoader<Row extends { source_identity_id: string }, Out>(db: Db, sql: string, map: (row: Row) => Out) {
   return listLoader<Row, Out>(db, sql, 'source_identity_id', map);
@@ -91,7 +92,4 @@ function createLoaders(db: Db) {
 
 export const identityLoaders = perRequestLoaders(createLoaders);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };

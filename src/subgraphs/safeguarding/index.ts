@@ -19,6 +19,7 @@ import { personReference, type SubgraphModule } from '../federation';
 import '../enums';
 import { listLoader, perRequestLoaders } from '../shared';
 import { loadFacts, planReadiness, riskSignals, PLAN_ITEM_KINDS, RISK_SIGNAL_KINDS, type Evidence, type Facts } from './facts';
+import { isUuid } from '../../ids';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 export const PlanItemKindEnum = enumOf(PLAN_ITEM_KINDS);
@@ -240,7 +241,6 @@ export class SafeguardingPerson {
 }
 
 const CONVENERS = new Set(['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkAgency(code: string, what: string): void {
   if (!AGENCY_CODE.test(code)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `${what}: "${code.slice(0, 40)}" is not an agency code (LA-213, POLICE-MPS, HO, NCA, NHS-RJ1)`);
@@ -264,7 +264,7 @@ export class SafeguardingResolver {
     if (input.ownershipAgency) checkAgency(input.ownershipAgency, 'conveneStrategyDiscussion: ownershipAgency');
     const decisions = (input.decisions ?? []).map((d) => d.trim()).filter(Boolean);
     if (decisions.some((d) => d.length > 2000) || (input.ownershipNote ?? '').length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'conveneStrategyDiscussion: a decision or note is over 2000 characters');
-    const [person] = UUID.test(input.personId) ? await ctx.db.query<{ id: string }>(`select coalesce(replaced_by, id) as id from identity.person where id = $1`, [input.personId]) : [];
+    const [person] = isUuid(input.personId) ? await ctx.db.query<{ id: string }>(`select coalesce(replaced_by, id) as id from identity.person where id = $1`, [input.personId]) : [];
     if (!person) throw new HarbourError(ErrorCode.NOT_FOUND, 'conveneStrategyDiscussion: no such person');
     const [row] = await ctx.db.query<DiscussionRow>(
       `insert into safeguarding.strategy_discussion as t (person_id, convened_by, convened_by_sub, held_on, agencies, ownership_agency, ownership_note, decisions)
@@ -285,7 +285,7 @@ export class SafeguardingResolver {
     const description = input.description.trim();
     if (description.length < 3 || description.length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'recordAction: the description must be 3 to 2000 characters');
     const notFound = () => new HarbourError(ErrorCode.NOT_FOUND, 'recordAction: no such discussion (or action) your agency took part in');
-    if (!UUID.test(discussionId) || (input.id && !UUID.test(input.id))) throw notFound();
+    if (!isUuid(discussionId) || (input.id && !isUuid(input.id))) throw notFound();
     const [discussion] = await ctx.db.query<{ person_id: string }>(`select person_id from safeguarding.strategy_discussion where id = $1 and $2 = any(agencies)`, [discussionId, principal.agency]);
     if (!discussion) throw notFound();
     const params = [discussionId, description, input.ownerAgency, input.dueOn, input.status ?? ActionStatus.OPEN, `${principal.sub} (${principal.agency})`];
