@@ -21,10 +21,10 @@ export function listLoader<Row extends object, Out>(db: Db, sql: string, keyColu
   });
 }
 
-/** Per-request loaders of one subgraph: `perRequestLoaders(key, create)(ctx)`. */
-export function perRequestLoaders<T>(create: (db: Db) => T): (ctx: RequestContext) => T {
+/** Per-request loaders of one subgraph: `perRequestLoaders(create)(ctx)`. */
+export function perRequestLoaders<T>(create: (db: Db, ctx: RequestContext) => T): (ctx: RequestContext) => T {
   const key = Symbol('loaders');
-  return (ctx) => ctx.perRequest(key, () => create(ctx.db));
+  return (ctx) => ctx.perRequest(key, () => create(ctx.db, ctx));
 }
 
 /**
