@@ -27,7 +27,6 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { loadKeyPair, signDevToken, signSubgraphToken } from '../src/access';
 import { loadConfig } from '../src/config';
@@ -40,7 +39,7 @@ import { ingestScenario, type IngestResult } from './ingest';
 import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
 import { strategyScenario, type StrategyResult } from './strategy';
-import { percentile } from './stats';
+import { alternate, latencies } from './stats';
 
 function textOption(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -188,28 +187,12 @@ async function main(): Promise<void> {
 
   const results: ReadResult[] = [];
   for (const s of scenarios) {
-    const subject: number[] = [];
-    const baseline: number[] = [];
-    for (let round = 0; round < warmup + rounds; round++) {
-      const id = ids[round % ids.length]!;
-      const order: [Timer, number[]][] = round % 2 === 0 ? [[s.subject, subject], [s.baseline, baseline]] : [[s.baseline, baseline], [s.subject, subject]];
-      for (const [run, into] of order) {
-        const started = performance.now();
-        await run(id);
-        if (round >= warmup) into.push(performance.now() - started);
-      }
-    }
-    subject.sort((a, b) => a - b);
-    baseline.sort((a, b) => a - b);
+    const idOf = (round: number) => ids[round % ids.length]!;
+    const [subject, baseline] = await alternate(rounds, warmup, (round) => s.subject(idOf(round)), (round) => s.baseline(idOf(round)));
     const r = {
       scenario: s.scenario,
       baseline: s.baselineName,
-      p50_ms: +percentile(subject, 0.5).toFixed(3),
-      p95_ms: +percentile(subject, 0.95).toFixed(3),
-      baseline_p50_ms: +percentile(baseline, 0.5).toFixed(3),
-      baseline_p95_ms: +percentile(baseline, 0.95).toFixed(3),
-      ratio_p50: +(percentile(subject, 0.5) / percentile(baseline, 0.5)).toFixed(2),
-      ratio_p95: +(percentile(subject, 0.95) / percentile(baseline, 0.95)).toFixed(2),
+      ...latencies(subject, baseline),
       target_ratio_p50: s.target,
       rounds,
       persons: Number(stats.rows[0]!.persons),

@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { percentile, seeded } from './stats';
+import { latencies, seeded } from './stats';
 
 export interface SearchResult {
   scenario: string;
@@ -98,19 +98,12 @@ export async function searchScenario(pool: Pool, gatewayUrl: string, authorizati
       }
     }
   }
-  hub.sort((a, b) => a - b);
-  base.sort((a, b) => a - b);
   const measured = planted.length - warmup;
   const [count] = (await pool.query<{ n: string }>(`select count(*) as n from identity.source_identity`)).rows;
   return {
     scenario: 'search/identitySearch-vs-trgm',
     baseline: 'bare pg_trgm full-name similarity (GIN), top 10',
-    p50_ms: +percentile(hub, 0.5).toFixed(3),
-    p95_ms: +percentile(hub, 0.95).toFixed(3),
-    baseline_p50_ms: +percentile(base, 0.5).toFixed(3),
-    baseline_p95_ms: +percentile(base, 0.95).toFixed(3),
-    ratio_p50: +(percentile(hub, 0.5) / percentile(base, 0.5)).toFixed(2),
-    ratio_p95: +(percentile(hub, 0.95) / percentile(base, 0.95)).toFixed(2),
+    ...latencies(hub, base),
     target_p95_ms: 150,
     recall_at_1: +(hits1 / measured).toFixed(4),
     recall_at_10: +(hits10 / measured).toFixed(4),

@@ -4,9 +4,8 @@
  * identities and about 50 chronology events planted in the read store, against the raw SQL that
  * reads the same facts (the timeline and the facts statement, run directly). Target p95 ≤ 100 ms.
  */
-import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { percentile } from './stats';
+import { alternate, latencies } from './stats';
 
 export interface StrategyResult {
   scenario: string;
@@ -16,6 +15,7 @@ export interface StrategyResult {
   baseline_p50_ms: number;
   baseline_p95_ms: number;
   ratio_p50: number;
+  ratio_p95: number;
   target_p95_ms: number;
   identities: number;
   chronology_events: number;
@@ -93,29 +93,15 @@ export async function strategyScenario(pool: Pool, gatewayUrl: string, authoriza
     return body.data.person;
   };
   const sample = await post(ids[0]!);
-  const hub: number[] = [];
-  const base: number[] = [];
-  for (let round = 0; round < warmup + rounds; round++) {
-    const id = ids[round % ids.length]!;
-    const runs: [() => Promise<unknown>, number[]][] = [[() => post(id), hub], [async () => { for (const sql of SQL) await pool.query(sql, [id]); }, base]];
-    if (round % 2) runs.reverse();
-    for (const [run, into] of runs) {
-      const started = performance.now();
-      await run();
-      if (round >= warmup) into.push(performance.now() - started);
-    }
-  }
-  hub.sort((a, b) => a - b);
-  base.sort((a, b) => a - b);
+  const idOf = (round: number) => ids[round % ids.length]!;
+  const [hub, base] = await alternate(rounds, warmup, (round) => post(idOf(round)), async (round) => {
+    for (const sql of SQL) await pool.query(sql, [idOf(round)]);
+  });
   const [count] = (await pool.query<{ n: string }>(`select count(*) as n from identity.person`)).rows;
   return {
     scenario: 'strategy/view-vs-sql',
     baseline: 'raw SQL: the timeline and the facts, two statements (pg)',
-    p50_ms: +percentile(hub, 0.5).toFixed(3),
-    p95_ms: +percentile(hub, 0.95).toFixed(3),
-    baseline_p50_ms: +percentile(base, 0.5).toFixed(3),
-    baseline_p95_ms: +percentile(base, 0.95).toFixed(3),
-    ratio_p50: +(percentile(hub, 0.5) / percentile(base, 0.5)).toFixed(2),
+    ...latencies(hub, base),
     target_p95_ms: 100,
     identities: sample.identities.length,
     chronology_events: sample.safeguarding.chronology.length,
