@@ -105,6 +105,7 @@ export class AccessDecisions {
   private readonly memo = new Map<string, Promise<Decision>>();
   private readonly bases: DataLoader<string, PersonBases>;
   private readonly prefetched = new Set<string>();
+  private readonly rules = new Map<DataCategory, AgreementRule>();
   private mayNeedBases: boolean | undefined;
   /** Every decision of the request, for the audit. */
   readonly recorded: RecordedDecision[] = [];
@@ -158,8 +159,11 @@ export class AccessDecisions {
     if (this.needsBases) this.bases.load(personId).catch(() => undefined); // a failure surfaces where the bases are used
   }
 
+  /** The agreement's rule for this principal and category (read once per request). */
   rule(category: DataCategory): AgreementRule {
-    return ruleFor(this.agreement, this.principal, category);
+    let rule = this.rules.get(category);
+    if (!rule) this.rules.set(category, (rule = ruleFor(this.agreement, this.principal, category)));
+    return rule;
   }
 
   private async byAgreement(personId: string, category: DataCategory): Promise<Decision> {
