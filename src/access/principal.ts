@@ -1,4 +1,5 @@
 /** Who is asking: the claims of a verified token. */
+import { ErrorCode, HarbourError } from '../errors';
 export const AGENCY_KINDS = ['CHILDRENS_SERVICES', 'POLICE', 'IMMIGRATION', 'NCA', 'HEALTH', 'EDUCATION'] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
@@ -21,4 +22,17 @@ export function isAgencyKind(value: unknown): value is AgencyKind {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** The roles of the people who act on a child's case: record consent, declare a justification, convene a discussion. */
+export const PRACTITIONER_ROLES: ReadonlySet<Role> = new Set(['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR']);
+
+/** FORBIDDEN unless the principal holds a practitioner role; `what` names the operation. */
+export function requirePractitioner(principal: Principal, what: string): void {
+  if (!principal.roles.some((r) => PRACTITIONER_ROLES.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, `${what}: needs a CASEWORKER, OFFICER or MASH_COORDINATOR role`);
+}
+
+/** BAD_USER_INPUT unless `code` is an agency code; `what` names the operation and field. */
+export function requireAgencyCode(code: string, what: string): void {
+  if (!AGENCY_CODE.test(code)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `${what}: "${code.slice(0, 40)}" is not an agency code (LA-213, POLICE-MPS, HO, NCA, NHS-RJ1)`);
 }

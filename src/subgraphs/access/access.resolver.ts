@@ -8,7 +8,7 @@
  */
 
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { AGENCY_CODE, DataCategory, GuardedInResolver, Public, ReleaseBasis, SEALED, type Principal } from '../../access';
+import { DataCategory, GuardedInResolver, Public, ReleaseBasis, requireAgencyCode, requirePractitioner, SEALED, type Principal } from '../../access';
 import type { RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { decodeCursor, encodeCursor, PageInfo } from '../connection';
@@ -18,7 +18,6 @@ import {
 } from './access.types';
 import { isUuid } from '../../ids';
 
-const DECLARERS = new Set(['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR']);
 export const MIN_JUSTIFICATION_REASON = 40;
 export const DEFAULT_JUSTIFICATION_HOURS = 72;
 const MAX_FIRST = 200;
@@ -194,15 +193,14 @@ export class AccessGovernanceResolver {
   @Mutation(() => SafeguardingJustification, { description: 'Declare that a child’s safety needs categories shared without consent (break-glass): it is a basis at once, until it expires, and goes to the DPO for review.' })
   async declareSafeguardingJustification(@Arg('input', () => JustificationInput) input: JustificationInput, @Ctx() ctx: RequestContext): Promise<SafeguardingJustification> {
     const { principal } = ctx;
-    if (!principal.roles.some((r) => DECLARERS.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, 'declareSafeguardingJustification: needs a CASEWORKER, OFFICER or MASH_COORDINATOR role');
+    requirePractitioner(principal, 'declareSafeguardingJustification');
     const bad = (m: string) => new HarbourError(ErrorCode.BAD_USER_INPUT, `declareSafeguardingJustification: ${m}`);
     const reason = input.reason.trim();
     if (reason.length < MIN_JUSTIFICATION_REASON) throw bad(`the reason must say why the child’s safety needs this, in at least ${MIN_JUSTIFICATION_REASON} characters`);
     if (reason.length > 4000) throw bad('the reason: at most 4000 characters');
     if (input.categories.length === 0) throw bad('name at least one category');
     const recipients = [...new Set(input.recipients?.length ? input.recipients : [principal.agency])];
-    const badRecipient = recipients.find((r) => !AGENCY_CODE.test(r));
-    if (badRecipient !== undefined) throw bad(`recipients: "${badRecipient.slice(0, 40)}" is not an agency code (LA-213, POLICE-MPS, HO, NCA, NHS-RJ1)`);
+    for (const r of recipients) requireAgencyCode(r, 'declareSafeguardingJustification: recipients');
     const hours = input.expiresInHours ?? DEFAULT_JUSTIFICATION_HOURS;
     if (!(Number.isInteger(hours) && hours >= 1 && hours <= ctx.justificationMaxHours)) throw bad(`expiresInHours must be between 1 and ${ctx.justificationMaxHours}`);
     const id = await survivor(ctx, input.personId);

@@ -6,7 +6,7 @@
  */
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
-import { DataCategory, GuardedInResolver, type Principal } from '../../access';
+import { DataCategory, GuardedInResolver, requirePractitioner } from '../../access';
 import type { RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { AgencyKindEnum } from '../enums';
@@ -14,7 +14,6 @@ import { CONSENT_COLUMNS, consentOf, type ConsentRow } from './care.loader';
 import { Consent, ConsentGiver } from './care.types';
 import { isUuid } from '../../ids';
 
-const RECORDERS = new Set(['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR']);
 
 @InputType({ description: 'A consent the child (or a person with parental responsibility) has given.' })
 export class ConsentInput {
@@ -26,17 +25,13 @@ export class ConsentInput {
   @Field(() => GraphQLDateTime, { nullable: true }) expiresAt?: Date | null;
 }
 
-function mayRecord(principal: Principal, what: string): void {
-  if (!principal.roles.some((r) => RECORDERS.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, `${what}: needs a CASEWORKER, OFFICER or MASH_COORDINATOR role`);
-}
-
 @Resolver()
 export class ConsentResolver {
   @GuardedInResolver('the caller’s own agency’s record of the child only', 'Mutation')
   @Mutation(() => Consent, { description: 'Record a consent, with the caller’s agency’s record of the child; it is a basis from the next request.' })
   async recordConsent(@Arg('input', () => ConsentInput) input: ConsentInput, @Ctx() ctx: RequestContext): Promise<Consent> {
     const { principal } = ctx;
-    mayRecord(principal, 'recordConsent');
+    requirePractitioner(principal, 'recordConsent');
     const bad = (m: string) => new HarbourError(ErrorCode.BAD_USER_INPUT, `recordConsent: ${m}`);
     if (input.categories.length === 0) throw bad('name at least one category');
     if (input.recipients.length === 0) throw bad('name at least one kind of recipient agency');
@@ -66,7 +61,7 @@ export class ConsentResolver {
   @GuardedInResolver('a consent the caller’s agency recorded only', 'Mutation')
   @Mutation(() => Consent, { description: 'Withdraw a consent the caller’s agency recorded; it stops releasing anything from the next request.' })
   async withdrawConsent(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Consent> {
-    mayRecord(ctx.principal, 'withdrawConsent');
+    requirePractitioner(ctx.principal, 'withdrawConsent');
     const rows = isUuid(id)
       ? await ctx.db.query<ConsentRow>(
           `update care.consent t set withdrawn_at = coalesce(t.withdrawn_at, greatest(now(), t.given_at))

@@ -11,7 +11,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Info, InputType, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import DataLoader from 'dataloader';
-import { AGENCY_CODE, Contained, DataCategory, GuardedInResolver, OWN_AGENCY, Public, type Owned } from '../../access';
+import { Contained, DataCategory, GuardedInResolver, OWN_AGENCY, Public, requireAgencyCode, requirePractitioner, type Owned } from '../../access';
 import { clientPath, type RequestContext, type ResponsePath } from '../../context';
 import type { Db } from '../../db';
 import { ErrorCode, HarbourError } from '../../errors';
@@ -240,12 +240,6 @@ export class SafeguardingPerson {
   @Field(() => ID) id!: string;
 }
 
-const CONVENERS = new Set(['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR']);
-
-function checkAgency(code: string, what: string): void {
-  if (!AGENCY_CODE.test(code)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `${what}: "${code.slice(0, 40)}" is not an agency code (LA-213, POLICE-MPS, HO, NCA, NHS-RJ1)`);
-}
-
 @Resolver(() => SafeguardingPerson)
 export class SafeguardingResolver {
   @Public('the safeguarding view; each of its fields is guarded', 'Person')
@@ -258,10 +252,10 @@ export class SafeguardingResolver {
   @Mutation(() => StrategyDiscussion, { description: 'Convene a strategy discussion about a child: participants, date, decisions and the police–LA ownership agreement.' })
   async conveneStrategyDiscussion(@Arg('input', () => StrategyDiscussionInput) input: StrategyDiscussionInput, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<StrategyDiscussion> {
     const { principal } = ctx;
-    if (!principal.roles.some((r) => CONVENERS.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, 'conveneStrategyDiscussion: needs a CASEWORKER, OFFICER or MASH_COORDINATOR role');
+    requirePractitioner(principal, 'conveneStrategyDiscussion');
     const agencies = [...new Set([principal.agency, ...input.agencies])];
-    for (const a of agencies) checkAgency(a, 'conveneStrategyDiscussion: agencies');
-    if (input.ownershipAgency) checkAgency(input.ownershipAgency, 'conveneStrategyDiscussion: ownershipAgency');
+    for (const a of agencies) requireAgencyCode(a, 'conveneStrategyDiscussion: agencies');
+    if (input.ownershipAgency) requireAgencyCode(input.ownershipAgency, 'conveneStrategyDiscussion: ownershipAgency');
     const decisions = (input.decisions ?? []).map((d) => d.trim()).filter(Boolean);
     if (decisions.some((d) => d.length > 2000) || (input.ownershipNote ?? '').length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'conveneStrategyDiscussion: a decision or note is over 2000 characters');
     const [person] = isUuid(input.personId) ? await ctx.db.query<{ id: string }>(`select coalesce(replaced_by, id) as id from identity.person where id = $1`, [input.personId]) : [];
@@ -280,8 +274,8 @@ export class SafeguardingResolver {
   @Mutation(() => StrategyAction, { description: 'Add an action to a discussion the caller’s agency took part in, or update one (status, due date).' })
   async recordAction(@Arg('discussionId', () => ID) discussionId: string, @Arg('input', () => ActionInput) input: ActionInput, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<StrategyAction> {
     const { principal } = ctx;
-    if (!principal.roles.some((r) => CONVENERS.has(r))) throw new HarbourError(ErrorCode.FORBIDDEN, 'recordAction: needs a CASEWORKER, OFFICER or MASH_COORDINATOR role');
-    checkAgency(input.ownerAgency, 'recordAction: ownerAgency');
+    requirePractitioner(principal, 'recordAction');
+    requireAgencyCode(input.ownerAgency, 'recordAction: ownerAgency');
     const description = input.description.trim();
     if (description.length < 3 || description.length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'recordAction: the description must be 3 to 2000 characters');
     const notFound = () => new HarbourError(ErrorCode.NOT_FOUND, 'recordAction: no such discussion (or action) your agency took part in');
