@@ -2,6 +2,7 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../context';
 import type { Db } from '../db';
+import { isUuid } from '../ids';
 
 /** Rows grouped under their keys, in key order (what a DataLoader batch must return). */
 export function groupBy<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
@@ -33,3 +34,14 @@ export function perRequestLoaders<T>(create: (db: Db, ctx: RequestContext) => T)
  * or split of persons needs no write outside the identity schema.
  */
 export const PERSON_OF_SOURCE = 'join identity.source_identity si on si.id = t.source_identity_id and si.person_id = any($1::uuid[])';
+
+/**
+ * The surviving person of a person id (a merged-away id resolves to its survivor), or null when
+ * there is no such person. One step suffices: `rebuildPersons` re-points every `replaced_by` at
+ * the final survivor when a survivor is itself merged away.
+ */
+export async function survivorOf(db: Db, id: string): Promise<string | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db.query<{ id: string }>(`select coalesce(replaced_by, id) as id from identity.person where id = $1`, [id]);
+  return row?.id ?? null;
+}

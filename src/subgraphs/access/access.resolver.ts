@@ -12,6 +12,7 @@ import { DataCategory, GuardedInResolver, Public, ReleaseBasis, requireAgencyCod
 import type { RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { decodeCursor, encodeCursor, PageInfo } from '../connection';
+import { survivorOf } from '../shared';
 import {
   AccessBasis, AccessExplanation, AgreementRuleEnum, AuditEvent, AuditEventConnection, AuditEventEdge, AuditOutcome,
   JustificationInput, ReviewOutcome, ReviewStatus, SafeguardingJustification, type StatutoryBasis,
@@ -21,20 +22,6 @@ import { isUuid } from '../../ids';
 export const MIN_JUSTIFICATION_REASON = 40;
 export const DEFAULT_JUSTIFICATION_HOURS = 72;
 const MAX_FIRST = 200;
-
-/** The surviving person of an id (a merged-away id resolves to its survivor), or null. */
-async function survivor(ctx: RequestContext, id: string): Promise<string | null> {
-  if (!isUuid(id)) return null;
-  const [row] = await ctx.db.query<{ id: string }>(
-    `with recursive chain (id, replaced_by, depth) as (
-       select id, replaced_by, 0 from identity.person where id = $1
-       union all
-       select p.id, p.replaced_by, c.depth + 1 from chain c join identity.person p on p.id = c.replaced_by where c.depth < 50)
-     select id from chain where replaced_by is null`,
-    [id],
-  );
-  return row?.id ?? null;
-}
 
 async function agencyHolds(ctx: RequestContext, personId: string): Promise<boolean> {
   const rows = await ctx.db.query(`select 1 from identity.source_identity where person_id = $1 and agency = $2 and retracted_at is null limit 1`, [personId, ctx.principal.agency]);
@@ -135,7 +122,7 @@ export class AccessGovernanceResolver {
     @Arg('category', () => DataCategory) category: DataCategory,
     @Ctx() ctx: RequestContext,
   ): Promise<AccessExplanation> {
-    const id = (await survivor(ctx, personId)) ?? personId;
+    const id = (await survivorOf(ctx.db, personId)) ?? personId;
     const [decision, ownRecord] = await Promise.all([ctx.access.decide(id, undefined, category), isUuid(id) ? agencyHolds(ctx, id) : false]);
     const fields = {
       released: decision.kind === 'RELEASED',
@@ -159,7 +146,7 @@ export class AccessGovernanceResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AuditEventConnection> {
     requireDpo(ctx.principal, 'auditTrail');
-    const id = await survivor(ctx, personId);
+    const id = await survivorOf(ctx.db, personId);
     if (!id || !(await agencyHolds(ctx, id))) return EMPTY();
     // The person and every person merged into it.
     return eventPage(ctx, (n) => `e.person_id in (select p.id from identity.person p where p.id = $${n} or p.replaced_by = $${n})`, [id], first, after);
@@ -203,7 +190,7 @@ export class AccessGovernanceResolver {
     for (const r of recipients) requireAgencyCode(r, 'declareSafeguardingJustification: recipients');
     const hours = input.expiresInHours ?? DEFAULT_JUSTIFICATION_HOURS;
     if (!(Number.isInteger(hours) && hours >= 1 && hours <= ctx.justificationMaxHours)) throw bad(`expiresInHours must be between 1 and ${ctx.justificationMaxHours}`);
-    const id = await survivor(ctx, input.personId);
+    const id = await survivorOf(ctx.db, input.personId);
     if (!id) throw new HarbourError(ErrorCode.NOT_FOUND, 'declareSafeguardingJustification: no such person');
     const [row] = await ctx.db.query<JustificationRow>(
       `with j as (

@@ -17,7 +17,7 @@ import type { Db } from '../../db';
 import { ErrorCode, HarbourError } from '../../errors';
 import { personReference, type SubgraphModule } from '../federation';
 import '../enums';
-import { listLoader, perRequestLoaders } from '../shared';
+import { listLoader, perRequestLoaders, survivorOf } from '../shared';
 import { loadFacts, planReadiness, riskSignals, PLAN_ITEM_KINDS, RISK_SIGNAL_KINDS, type Evidence, type Facts } from './facts';
 import { isUuid } from '../../ids';
 
@@ -258,15 +258,15 @@ export class SafeguardingResolver {
     if (input.ownershipAgency) requireAgencyCode(input.ownershipAgency, 'conveneStrategyDiscussion: ownershipAgency');
     const decisions = (input.decisions ?? []).map((d) => d.trim()).filter(Boolean);
     if (decisions.some((d) => d.length > 2000) || (input.ownershipNote ?? '').length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'conveneStrategyDiscussion: a decision or note is over 2000 characters');
-    const [person] = isUuid(input.personId) ? await ctx.db.query<{ id: string }>(`select coalesce(replaced_by, id) as id from identity.person where id = $1`, [input.personId]) : [];
-    if (!person) throw new HarbourError(ErrorCode.NOT_FOUND, 'conveneStrategyDiscussion: no such person');
+    const personId = await survivorOf(ctx.db, input.personId);
+    if (!personId) throw new HarbourError(ErrorCode.NOT_FOUND, 'conveneStrategyDiscussion: no such person');
     const [row] = await ctx.db.query<DiscussionRow>(
       `insert into safeguarding.strategy_discussion as t (person_id, convened_by, convened_by_sub, held_on, agencies, ownership_agency, ownership_note, decisions)
        values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${DISCUSSION_COLUMNS}`,
-      [person.id, principal.agency, principal.sub, input.heldOn, agencies, input.ownershipAgency ?? null, input.ownershipNote?.trim() || null, decisions],
+      [personId, principal.agency, principal.sub, input.heldOn, agencies, input.ownershipAgency ?? null, input.ownershipNote?.trim() || null, decisions],
     );
-    ctx.access.recordChange(person.id, DataCategory.CARE_PLAN, clientPath(info.path, ctx));
-    ctx.log.info({ discussionId: row!.id, personId: person.id }, 'strategy discussion convened');
+    ctx.access.recordChange(personId, DataCategory.CARE_PLAN, clientPath(info.path, ctx));
+    ctx.log.info({ discussionId: row!.id, personId }, 'strategy discussion convened');
     return discussionOf(row!);
   }
 
