@@ -151,11 +151,12 @@ export class SafeguardingView implements Owned {
       const item = Object.assign(new PlanItem(), { kind: f.kind, status: f.status as string as PlanItemStatus, agency: null, recordedAt: null });
       if (!f.evidence.length) return item;
       // The newest record the viewer may see speaks for the item; if none, it is present but withheld.
-      for (const e of f.evidence) {
-        if (await ctx.access.check(this.personId, e.agency, e.category, [...path, i], false)) return Object.assign(item, { agency: e.agency, recordedAt: e.at });
-      }
-      await ctx.access.check(this.personId, f.evidence[0]!.agency, f.evidence[0]!.category, [...path, i, 'status']);
-      return Object.assign(item, { status: PlanItemStatus.WITHHELD });
+      const decisions = await Promise.all(f.evidence.map((e) => ctx.access.decide(this.personId, e.agency, e.category)));
+      const shown = decisions.findIndex((d) => d.kind === 'RELEASED');
+      const k = shown === -1 ? 0 : shown;
+      const e = f.evidence[k]!;
+      ctx.access.record(this.personId, e.category, shown === -1 ? [...path, i, 'status'] : [...path, i], decisions[k]!);
+      return shown === -1 ? Object.assign(item, { status: PlanItemStatus.WITHHELD }) : Object.assign(item, { agency: e.agency, recordedAt: e.at });
     }));
   }
 
