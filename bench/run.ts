@@ -39,7 +39,7 @@ import { ingestScenario, type IngestResult } from './ingest';
 import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
 import { strategyScenario, type StrategyResult } from './strategy';
-import { alternate, latencies } from './stats';
+import { alternate, latencies, type Compared } from './stats';
 
 function textOption(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -217,10 +217,7 @@ async function main(): Promise<void> {
   await embedded?.stop();
 }
 
-type ReadResult = {
-  scenario: string; baseline: string; p50_ms: number; p95_ms: number; baseline_p50_ms: number; baseline_p95_ms: number;
-  ratio_p50: number; ratio_p95: number; target_ratio_p50: number; rounds: number; persons: number; source_identities: number;
-};
+type ReadResult = Compared & { target_ratio_p50: number; rounds: number; persons: number; source_identities: number };
 
 function report(results: ReadResult[], ingestResult: IngestResult | undefined, searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult): void {
   if (results.length) {

@@ -8,17 +8,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { latencies, seeded } from './stats';
+import { latencies, seeded, type Compared } from './stats';
 
-export interface SearchResult {
-  scenario: string;
-  baseline: string;
-  p50_ms: number;
-  p95_ms: number;
-  baseline_p50_ms: number;
-  baseline_p95_ms: number;
-  ratio_p50: number;
-  ratio_p95: number;
+export interface SearchResult extends Compared {
   target_p95_ms: number;
   recall_at_1: number;
   recall_at_10: number;

@@ -16,8 +16,20 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** A scenario's result: what it compared and the latencies of both, as every latency scenario reports them. */
+export interface Compared {
+  scenario: string;
+  baseline: string;
+  p50_ms: number;
+  p95_ms: number;
+  baseline_p50_ms: number;
+  baseline_p95_ms: number;
+  ratio_p50: number;
+  ratio_p95: number;
+}
+
 /** Latencies of a subject and its baseline, summarised as every scenario reports them (sorts both). */
-export function latencies(subject: number[], baseline: number[]) {
+export function latencies(subject: number[], baseline: number[]): Omit<Compared, 'scenario' | 'baseline'> {
   subject.sort((a, b) => a - b);
   baseline.sort((a, b) => a - b);
   const at = (xs: number[], p: number) => +percentile(xs, p).toFixed(3);

@@ -5,17 +5,9 @@
  * reads the same facts (the timeline and the facts statement, run directly). Target p95 ≤ 100 ms.
  */
 import type { Pool } from 'pg';
-import { alternate, latencies } from './stats';
+import { alternate, latencies, type Compared } from './stats';
 
-export interface StrategyResult {
-  scenario: string;
-  baseline: string;
-  p50_ms: number;
-  p95_ms: number;
-  baseline_p50_ms: number;
-  baseline_p95_ms: number;
-  ratio_p50: number;
-  ratio_p95: number;
+export interface StrategyResult extends Compared {
   target_p95_ms: number;
   identities: number;
   chronology_events: number;
