@@ -63,6 +63,8 @@ export interface PersonBases {
   missing: boolean;
 }
 
+const NO_BASES: PersonBases = Object.freeze({ consents: [], justifications: [], missing: false });
+
 /**
  * The columns `consents`, `justifications` and `missing` of the person `person` (an SQL expression)
  * for the caller's agency (`agency`, a parameter): active consents, active justifications naming
@@ -92,7 +94,7 @@ async function loadBases(db: Db, agency: string, personIds: readonly string[]): 
     [personIds, agency],
   );
   const byId = new Map(rows.map((r) => [r.person_id, r]));
-  return personIds.map((id) => byId.get(id) ?? { consents: [], justifications: [], missing: false });
+  return personIds.map((id) => byId.get(id) ?? NO_BASES);
 }
 
 
@@ -183,7 +185,7 @@ export class AccessDecisions {
 
   private async byBasis(personId: string, category: DataCategory): Promise<Decision> {
     const searching = MISSING_CHILD_CATEGORIES.has(category) && SEARCHING_KINDS.has(this.principal.agencyKind);
-    const bases = isUuid(personId) ? await this.bases.load(personId) : { consents: [], justifications: [], missing: false };
+    const bases = isUuid(personId) ? await this.bases.load(personId) : NO_BASES;
     const consent = bases.consents.find((c) => c.categories.includes(category) && c.recipients.includes(this.principal.agencyKind));
     if (consent) return { kind: 'RELEASED', basis: 'CONSENT', basisId: consent.id };
     if (searching && bases.missing) return { kind: 'RELEASED', basis: 'MISSING_CHILD_RULE' };
