@@ -21,7 +21,7 @@
  *                            chronology events vs the raw SQL of the same facts      p95 ≤ 100 ms
  *
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
- * --ingest-rows N (1000000), --only read|ingest.
+ * --ingest-rows N (1000000), --only read|ingest|access (access: only the access scenarios).
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
  */
 import 'reflect-metadata';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const config = { ...base, databaseUrl };
   const adminUrl = Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString();
   let ingestResult: IngestResult | undefined;
-  if (only !== 'read') ingestResult = await ingestScenario(config, adminUrl, log, ingestRows, say);
+  if (!only || only === 'ingest') ingestResult = await ingestScenario(config, adminUrl, log, ingestRows, say);
   if (only === 'ingest') {
     report([], ingestResult);
     await embedded?.stop();
@@ -187,6 +187,7 @@ async function main(): Promise<void> {
 
   const results: ReadResult[] = [];
   for (const s of scenarios) {
+    if (only === 'access' && !s.scenario.startsWith('access/')) continue;
     const idOf = (round: number) => ids[round % ids.length]!;
     const [subject, baseline] = await alternate(rounds, warmup, (round) => s.subject(idOf(round)), (round) => s.baseline(idOf(round)));
     const r = {
@@ -201,11 +202,13 @@ async function main(): Promise<void> {
     results.push(r);
   }
 
-  say('search: identitySearch vs pg_trgm on planted matches');
-  const searchResult = await searchScenario(pool, gateway.url, clientAuth, Math.min(rounds, 400), warmup, seed, say);
-
+  let searchResult: SearchResult | undefined;
+  if (only !== 'access') {
+    say('search: identitySearch vs pg_trgm on planted matches');
+    searchResult = await searchScenario(pool, gateway.url, clientAuth, Math.min(rounds, 400), warmup, seed, say);
+  }
   const auditResult = await auditScenario(database.db, pool, ids, 100, say);
-  const strategyResult = await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
+  const strategyResult = only === 'access' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
 
   report(results, ingestResult, searchResult, auditResult, strategyResult);
 

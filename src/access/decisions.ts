@@ -65,38 +65,12 @@ export interface PersonBases {
 
 const NO_BASES: PersonBases = Object.freeze({ consents: [], justifications: [], missing: false });
 
-/**
- * The columns `consents`, `justifications` and `missing` of the person `person` (an SQL expression)
- * for the caller's agency (`agency`, a parameter): active consents, active justifications naming
- * the agency, and whether the child is missing now. The identity subgraph reads them with the
- * person itself (`primeBases`), saving a statement per request.
- */
-export function basesColumns(person: string, agency: string): string {
-  return `(select coalesce(json_agg(json_build_object('id', c.id, 'categories', c.categories, 'recipients', c.recipients)), '[]')
-             from identity.source_identity s join care.consent c on c.source_identity_id = s.id
-            where s.person_id = ${person} and c.retracted_at is null and c.withdrawn_at is null
-              and c.given_at <= now() and (c.expires_at is null or c.expires_at > now())) as consents,
-          (select coalesce(json_agg(json_build_object('id', j.id, 'categories', j.categories)), '[]')
-             from access.justification j
-            where j.person_id in (select x.id from identity.person x where x.id = ${person} or x.replaced_by = ${person})
-              and j.expires_at > now() and ${agency} = any (j.recipients)) as justifications,
-          -- identity.open_missing, spelt out: through the view the planner scans every open episode.
-          exists (select 1 from identity.source_identity s
-                   where s.person_id = ${person} and s.retracted_at is null
-                     and (exists (select 1 from care.missing_episode m where m.source_identity_id = s.id and m.ended_at is null and m.retracted_at is null)
-                       or exists (select 1 from police.missing_report r where r.source_identity_id = s.id and r.found_at is null and r.retracted_at is null))) as missing`;
-}
-
-/** The bases of `personIds` for the caller's agency, one statement. */
+/** The bases of `personIds` for the caller's agency (`access.bases`, one statement). */
 async function loadBases(db: Db, agency: string, personIds: readonly string[]): Promise<PersonBases[]> {
-  const rows = await db.query<{ person_id: string } & PersonBases>(
-    `select p.person_id, ${basesColumns('p.person_id', '$2')} from unnest($1::uuid[]) as p (person_id)`,
-    [personIds, agency],
-  );
+  const rows = await db.query<{ person_id: string } & PersonBases>(`select * from access.bases($1::uuid[], $2)`, [personIds, agency]);
   const byId = new Map(rows.map((r) => [r.person_id, r]));
   return personIds.map((id) => byId.get(id) ?? NO_BASES);
 }
-
 
 export interface AccessOptions {
   /** Bench only: every field released, nothing recorded (the "access off" side of the comparison). */
@@ -145,16 +119,16 @@ export class AccessDecisions {
     return this.mayNeedBases;
   }
 
-  /** Bases read by someone else in this request (with the person, see `basesColumns`). */
-  primeBases(personId: string, bases: PersonBases): void {
-    this.prefetched.add(personId);
-    this.bases.prime(personId, bases);
+  /**
+   * Start reading the bases of these persons if any category could need one, so that the read
+   * runs alongside the rest of the query (the identity subgraph calls it with the person read;
+   * every subgraph's first decision about a person does too) instead of after the field that
+   * needs it. One statement for all the persons of a tick.
+   */
+  prefetchBases(personIds: readonly string[]): void {
+    for (const personId of personIds) this.prefetch(personId);
   }
 
-  /**
-   * On the first decision about a person, start reading its bases if any category could need one,
-   * so that the read runs alongside the rest of the query instead of after the field that needs it.
-   */
   private prefetch(personId: string): void {
     if (this.prefetched.has(personId) || !isUuid(personId)) return;
     this.prefetched.add(personId);

@@ -7,7 +7,6 @@ import type { Db } from '../../db';
 import { groupBy, listLoader, perRequestLoaders } from '../shared';
 import { BiometricReference, BirthDate, ContactPoint, Identifier, Person, PersonName, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { isUuid } from '../../ids';
-import { basesColumns, type PersonBases } from '../../access';
 import type { RequestContext } from '../../context';
 
 function childLoader<Row extends { source_identity_id: string }, Out>(db: Db, sql: string, map: (row: Row) => Out) {
@@ -23,27 +22,27 @@ export interface PersonRow {
 function createLoaders(db: Db, ctx: RequestContext) {
   return {
     /**
-     * A person by id; a merged-away id resolves to its survivor (following replaced_by). The access
-     * bases of the person (consents, justifications, missing) come in the same statement.
+     * A person by id; a merged-away id resolves to its survivor (following replaced_by). The
+     * access bases of the requested ids are read at the same time (a merged-away id, rare, has
+     * its survivor's read when first decided).
      */
     person: new DataLoader<string, Person | null>(async (ids) => {
-      const { access } = ctx;
-      const withBases = access.needsBases;
-      const rows = await db.query<PersonRow & PersonBases>(
+      const uuids = ids.filter(isUuid);
+      ctx.access.prefetchBases(uuids);
+      const rows = await db.query<PersonRow>(
         `with recursive chain (requested, id, replaced_by, depth) as (
            select p.id, p.id, p.replaced_by, 0 from identity.person p where p.id = any($1::uuid[])
            union all
            select c.requested, p.id, p.replaced_by, c.depth + 1
              from chain c join identity.person p on p.id = c.replaced_by
             where c.depth < 32)
-         select pc.requested, pc.id, pc.replaced_by${withBases ? `, ${basesColumns('pc.id', '$2')}` : ''} from chain pc where pc.replaced_by is null`,
-        withBases ? [ids.filter(isUuid), access.principal.agency] : [ids.filter(isUuid)],
+         select pc.requested, pc.id, pc.replaced_by from chain pc where pc.replaced_by is null`,
+        [uuids],
       );
       const byRequested = new Map(rows.map((r) => [r.requested, r]));
       return ids.map((id) => {
         const row = byRequested.get(id);
         if (!row) return null;
-        if (withBases) access.primeBases(row.id, { consents: row.consents, justifications: row.justifications, missing: row.missing });
         const person = new Person();
         person.id = row.id;
         person.replacedBy = null;
