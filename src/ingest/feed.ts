@@ -19,13 +19,20 @@ export interface FeedApplier<R extends Keyed> {
  * The source identities of an agency's records in one feed, created on first sight, in a handful
  * of statements for the whole batch. A new one joins the person of the same agency's record with
  * the same local id in another feed (SSDA903 CHILD and the LA's person id are the same id),
- * otherwise a new person. Returns local id → source identity id.
+ * otherwise a new person. Returns local id → source identity id. On a feed's first load the only
+ * existing ones were created by this run (seen now, not retracted): they are read, not updated.
  */
-export async function ensureSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[]): Promise<Map<string, string>> {
+export async function ensureSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[], firstLoad: boolean): Promise<Map<string, string>> {
   const wanted = [...new Set(localIds)];
   const found = await db.query<{ local_id: string; id: string }>(
-    `update identity.source_identity set last_seen = now(), retracted_at = null
-      where agency = $1 and feed = $2 and local_id = any($3::text[]) returning local_id, id`,
+    firstLoad
+      ? // One key probe per id: a plain join, or a LATERAL the planner flattens into one, chose a
+        // hash join over a scan of the whole table once it had grown past its statistics; the
+        // LIMIT keeps the subquery a probe (the key is unique, so it removes nothing).
+        `select t.local_id, s.id from unnest($3::text[]) as t(local_id)
+           cross join lateral (select id from identity.source_identity s where s.agency = $1 and s.feed = $2 and s.local_id = t.local_id limit 1) s`
+      : `update identity.source_identity set last_seen = now(), retracted_at = null
+          where agency = $1 and feed = $2 and local_id = any($3::text[]) returning local_id, id`,
     [agency, feed, wanted],
   );
   const ids = new Map(found.map((r) => [r.local_id, r.id]));

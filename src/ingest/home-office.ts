@@ -8,7 +8,7 @@ const FEED = 'home-office';
 const personRef = (r: HomeOfficeRecord) => (r.type === 'person' ? r.key : r.personRef);
 
 async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRecord[], firstLoad: boolean): Promise<void> {
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef));
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad);
   const si = (r: HomeOfficeRecord) => identity.get(personRef(r))!;
   const people = ofType(records, 'person');
   await applyPersonFacts(db, people.map((p) => ({ sourceIdentityId: si(p), facts: p.facts })));

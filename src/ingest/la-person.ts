@@ -12,7 +12,7 @@ const FEED = 'la-person';
 const factKey = (r: LaPersonRecord) => `${r.type}:${r.key}`;
 
 async function applyBatch(db: Db, agency: string, records: readonly LaPersonRecord[], firstLoad: boolean): Promise<void> {
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child));
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child), firstLoad);
   const si = (r: LaPersonRecord) => identity.get(r.child)!;
   const factRecords = records.filter((r) => r.type === 'person' || r.type === 'identifier' || r.type === 'alias' || r.type === 'contact');
   if (factRecords.length) {

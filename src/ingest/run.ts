@@ -23,7 +23,7 @@ export interface IngestOptions {
   files: string[];
   /** The input is the agency's complete current set: what it no longer holds is retracted. */
   full?: boolean;
-  /** Items per transaction. @default 2000 */
+  /** Items per transaction. @default 5000 */
   batchSize?: number;
   /** Called once the input is known: its line count (an upper bound on the items to read). */
   onStart?: (input: { lines: number; resumedAt: number }) => void;
@@ -83,7 +83,10 @@ async function startOrResume(db: Db, feed: string, agency: string, full: boolean
   return { id: created!.id, checkpoint: 0, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0, resumed: false };
 }
 
-interface Pending<R extends Keyed> { ordinal: number; item: Item<R> }
+/** An item waiting for its batch; a record's content hash is computed as it is read, while the previous batch is written. */
+interface Pending<R extends Keyed> { ordinal: number; item: Item<R>; hash?: string }
+
+const YIELD_EVERY = 100;
 
 /**
  * `firstLoad`: no other run has recorded state for this agency's feed, so every record is new
@@ -98,23 +101,24 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
     const rejections: (Rejection & { ordinal: number })[] = [];
     const warnings: (Warning & { ordinal: number; file: string; line?: number; key: string })[] = [];
     const records: { record: R; kind: string; key: string; hash: string }[] = [];
-    for (const { ordinal, item } of batch) {
+    for (const { ordinal, item, hash } of batch) {
       if (item.kind === 'rejection') {
         rejections.push({ ...item.rejection, ordinal });
         continue;
       }
       const key = item.record.key;
-      records.push({ record: item.record, kind: item.record.type, key, hash: contentHash(item.record) });
+      records.push({ record: item.record, kind: item.record.type, key, hash: hash! });
       for (const w of item.warnings) warnings.push({ ...w, ordinal, file: item.position.file, line: item.position.line, key });
     }
     const known = records.length && !firstLoad
       ? await tx.query<{ kind: string; local_key: string; content_hash: string; retracted_at: Date | null }>(
-          // One primary-key probe per record (LATERAL), whatever the table's size or the planner's
-          // statistics: a join let a fresh table's stale estimates choose a scan of the whole feed.
+          // One primary-key probe per record, whatever the table's size or the planner's statistics:
+          // a join let a fresh table's stale estimates choose a scan of the whole feed. The LIMIT
+          // keeps the planner from flattening the LATERAL back into that join (the key is unique).
           `select t.kind, t.local_key, s.content_hash, s.retracted_at
              from unnest($3::text[], $4::text[]) as t(kind, local_key)
              cross join lateral (select content_hash, retracted_at from ingest.record_state r
-                                  where r.agency = $1 and r.feed = $2 and r.kind = t.kind and r.local_key = t.local_key) s`,
+                                  where r.agency = $1 and r.feed = $2 and r.kind = t.kind and r.local_key = t.local_key limit 1) s`,
           [agency, applier.feed, records.map((r) => r.kind), records.map((r) => r.key)],
         )
       : [];
@@ -199,7 +203,7 @@ async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId
 export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: FeedApplier<R>, options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const full = options.full ?? false;
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const { digest, lines } = await inputDigest(applier.feed, options.agency, full, options.files);
   const run = await startOrResume(db, applier.feed, options.agency, full, digest);
   options.onStart?.({ lines, resumedAt: run.checkpoint });
@@ -230,8 +234,11 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     for await (const item of applier.connector.parse(options.files.map((p) => ({ path: p })))) {
       ordinal++;
       if (ordinal <= run.checkpoint) continue; // applied before the run was interrupted
-      batch.push({ ordinal, item });
+      batch.push({ ordinal, item, hash: item.kind === 'rejection' ? undefined : contentHash(item.record) });
       if (batch.length >= batchSize) await flush();
+      // Parsing a read chunk's items runs as one long stretch of microtasks; yield to I/O now and
+      // then, so that the batch being written gets its next statement out without waiting for it.
+      else if (ordinal % YIELD_EVERY === 0) await new Promise(setImmediate);
     }
     if (batch.length) await flush();
     await writing;

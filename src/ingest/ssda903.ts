@@ -15,7 +15,7 @@ type Of<T extends Ssda903Record['type']> = Extract<Ssda903Record, { type: T }>;
 
 /** A batch in set-based statements: one per table, whatever the batch size. */
 async function applyBatch(db: Db, agency: string, records: readonly Ssda903Record[], firstLoad: boolean): Promise<void> {
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child));
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child), firstLoad);
   const si = (r: Ssda903Record) => identity.get(r.child)!;
 
   const children = ofType(records, 'child');
