@@ -45,26 +45,34 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
   const records = await loadRecords(db, [...new Set(pairs.flatMap((p) => [p.changed, p.missing]))]);
   const prepared = new Map([...records].map(([id, r]) => [id, prepare(r)]));
   const freq = await storeFrequencies(db, [...prepared.values()]);
-  const raised: RaisedAlert[] = [];
-  for (const p of pairs) {
-    const a = prepared.get(p.changed);
-    const b = prepared.get(p.missing);
+  const alerts: { pair: (typeof pairs)[number]; score: ReturnType<MatchModel['score']> }[] = [];
+  for (const pair of pairs) {
+    const a = prepared.get(pair.changed);
+    const b = prepared.get(pair.missing);
     if (!a || !b) continue;
     const score = model.score(a, b, freq);
-    if (score.grade !== 'CERTAIN' && score.grade !== 'PROBABLE') continue;
-    const [alert] = await db.query<{ id: string }>(
-      `insert into identity.match_alert (missing_person_id, missing_identity_id, candidate_identity_id, probability, grade, weight, contributions, agencies, cause)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       on conflict (missing_identity_id, candidate_identity_id) where status = 'OPEN' do nothing returning id`,
-      [p.missing_person_id, p.missing, p.changed, score.probability, score.grade, score.weight, JSON.stringify(score.contributions), p.agencies, cause],
-    );
-    if (!alert) continue;
+    if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') alerts.push({ pair, score });
+  }
+  if (!alerts.length) return [];
+  // All of the batch's alerts in one statement, and their deliveries in another: a feed that
+  // brings thousands of sightings must not cost two round trips each.
+  const raised = await db.query<RaisedAlert>(
+    `insert into identity.match_alert (missing_person_id, missing_identity_id, candidate_identity_id, probability, grade, weight, contributions, agencies, cause)
+     select mp, mi, ci, pr, g, w, c::jsonb, array(select jsonb_array_elements_text(ag::jsonb)), $9
+       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::text[]) with ordinality as t(mp, mi, ci, pr, g, w, c, ag, n)
+      order by n
+     on conflict (missing_identity_id, candidate_identity_id) where status = 'OPEN' do nothing
+     returning id, agencies`,
+    [alerts.map((x) => x.pair.missing_person_id), alerts.map((x) => x.pair.missing), alerts.map((x) => x.pair.changed), alerts.map((x) => x.score.probability),
+      alerts.map((x) => x.score.grade), alerts.map((x) => x.score.weight), alerts.map((x) => JSON.stringify(x.score.contributions)), alerts.map((x) => JSON.stringify(x.pair.agencies)), cause],
+  );
+  if (raised.length) {
     await db.query(
       `insert into identity.alert_outbox (alert_id, subscription_id)
-       select $1, s.id from identity.webhook_subscription s where s.active and s.agency = any($2::text[])`,
-      [alert.id, p.agencies],
+       select a.id, s.id from identity.match_alert a join identity.webhook_subscription s on s.active and s.agency = any (a.agencies)
+        where a.id = any($1::uuid[])`,
+      [raised.map((r) => r.id)],
     );
-    raised.push({ id: alert.id, agencies: p.agencies });
   }
   return raised;
 }
