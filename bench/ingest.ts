@@ -1,18 +1,20 @@
 /**
- * The ingest scenario: rows/s of `harbour sync ssda903` end to end (parse, validate, hash, apply,
- * record the run) against PostgreSQL's COPY of the same rows into the same table, in the same run,
- * on a fresh database. Peak resident memory of the process during the ingest is reported too.
+ * The ingest scenarios: rows/s of `harbour sync` end to end for each connector format (parse,
+ * validate, hash, apply, match on arrival, record the run) against PostgreSQL's COPY of the same
+ * rows into the same tables, in the same run, on a fresh database. Peak resident memory of the
+ * process during each ingest is reported too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { HarbourConfig } from '../src/config';
 import { openDatabase } from '../src/db';
 import { FEEDS, ingest } from '../src/ingest';
 import type { Logger } from '../src/log';
+import { feedInputs } from './feeds';
 
 /** An SSDA903 Episodes file of `rows` rows, three episodes a child; cached by size. */
 export function episodesCsv(dir: string, rows: number): string {
@@ -47,9 +49,9 @@ export interface IngestResult {
   baseline_rows_per_s: number;
   ratio: number;
   target_ratio: number;
-  /** The stricter comparison: COPY of the placement rows alone. */
-  placement_only_rows_per_s: number;
-  placement_only_ratio: number;
+  /** The stricter comparison (SSDA903 CSV): COPY of the placement rows alone. */
+  placement_only_rows_per_s?: number;
+  placement_only_ratio?: number;
   peak_rss_mb: number;
 }
 
@@ -63,61 +65,97 @@ async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   return url.toString();
 }
 
-export async function ingestScenario(config: HarbourConfig, adminUrl: string, log: Logger, rows: number, say: (m: string) => void): Promise<IngestResult> {
-  const file = episodesCsv(path.join(config.home, 'bench'), rows);
+/** Every table the ingest left rows in, parents before children (foreign keys), with its columns. */
+async function writtenTables(client: PoolClient): Promise<{ table: string; columns: string }[]> {
+  const { rows } = await client.query<{ table: string; columns: string; parents: string[] }>(
+    `select c.oid::regclass::text as table,
+            (select string_agg(quote_ident(a.attname), ', ' order by a.attnum) from pg_attribute a
+              where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '') as columns,
+            array(select f.confrelid::regclass::text from pg_constraint f where f.conrelid = c.oid and f.contype = 'f' and f.confrelid <> c.oid) as parents
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind = 'r' and n.nspname in ('identity', 'care', 'police', 'immigration', 'safeguarding', 'ingest')`,
+  );
+  const nonEmpty: typeof rows = [];
+  for (const r of rows) if ((await client.query<{ x: boolean }>(`select exists (select 1 from ${r.table}) as x`)).rows[0]!.x) nonEmpty.push(r);
+  const ordered: typeof nonEmpty = [];
+  const placed = new Set<string>();
+  while (ordered.length < nonEmpty.length) {
+    const ready = nonEmpty.filter((t) => !placed.has(t.table) && t.parents.every((p) => placed.has(p) || !nonEmpty.some((x) => x.table === p)));
+    if (!ready.length) throw new Error('bench: foreign keys form a cycle');
+    for (const t of ready) {
+      ordered.push(t);
+      placed.add(t.table);
+    }
+  }
+  return ordered;
+}
+
+/**
+ * rows/s of one connector end to end (parse, validate, hash, apply, match on arrival, record the
+ * run) into a fresh database, against COPY of every row the ingest wrote into the same (emptied)
+ * tables, in the same run. With `placementOnly`, also against COPY of the placement rows alone.
+ */
+async function ingestVsCopy(config: HarbourConfig, adminUrl: string, log: Logger, input: { scenario: string; feed: string; agency: string; files: string[]; target: number; placementOnly?: boolean }, say: (m: string) => void): Promise<IngestResult> {
   const url = await freshDatabase(adminUrl, 'harbour_bench_ingest');
   const database = await openDatabase({ ...config, databaseUrl: url }, log, { poolSize: 4 });
   await database.migrate();
 
-  say(`ingest: ${rows} SSDA903 episode rows through harbour sync`);
+  say(`${input.scenario}: harbour sync ${input.feed}`);
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = performance.now();
-  const summary = await ingest(database.db, log, FEEDS.ssda903!, { agency: 'LA-213', files: [file] });
+  const summary = await ingest(database.db, log, FEEDS[input.feed]!, { agency: input.agency, files: input.files });
   const ingestSeconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  if (summary.read !== rows || summary.rejected !== 0) throw new Error(`bench: expected ${rows} clean rows, read ${summary.read}, rejected ${summary.rejected}`);
+  if (summary.rejected !== 0) throw new Error(`bench: expected clean rows, read ${summary.read}, rejected ${summary.rejected}`);
+  const rows = summary.read;
 
-  // The baselines: COPY of the same rows into the same (emptied) tables. "All tables" is every row
-  // the ingest wrote (persons, source identities, placements, record hashes), in foreign-key order;
-  // "placements" is the domain table alone, the stricter comparison.
-  const tables: [string, string][] = [
-    ['identity.person', 'id, created_at, replaced_by, replaced_at'],
-    ['identity.source_identity', 'id, person_id, agency, feed, local_id, sex, nationality, content_hash, first_seen, last_seen, retracted_at'],
-    ['care.placement', 'id, source_identity_id, agency, local_key, placement_type, legal_status, started_on, ended_on, postcode, first_seen, last_seen, retracted_at, home_postcode, urn, reason_for_change, placement_provider'],
-    ['ingest.record_state', 'agency, feed, kind, local_key, content_hash, last_run_id, retracted_at'],
-  ];
-  const dumps = tables.map(([table]) => path.join(config.home, 'bench', `${table}.copy`));
   const pool = new Pool({ connectionString: url, max: 1 });
   const client = await pool.connect();
-  const copyIn = async (indexes: number[]) => {
-    await client.query(`truncate ${tables.map(([t]) => t).join(', ')} cascade`);
+  const tables = await writtenTables(client);
+  const dumps = tables.map(({ table }) => path.join(config.home, 'bench', `${table}.copy`));
+  const copyIn = async (which: number[]) => {
+    await client.query(`truncate ${tables.map(({ table }) => table).join(', ')} cascade`);
     const started = performance.now();
-    for (const i of indexes) await pipeline(fs.createReadStream(dumps[i]!), client.query(copyFrom(`copy ${tables[i]![0]} (${tables[i]![1]}) from stdin`)));
+    for (const i of which) await pipeline(fs.createReadStream(dumps[i]!), client.query(copyFrom(`copy ${tables[i]!.table} (${tables[i]!.columns}) from stdin`)));
     return (performance.now() - started) / 1000;
   };
   try {
-    for (const [i, [table, columns]] of tables.entries()) await pipeline(client.query(copyTo(`copy ${table} (${columns}) to stdout`)), fs.createWriteStream(dumps[i]!));
-    say('ingest: COPY of the same rows into the same tables');
-    const allSeconds = await copyIn([0, 1, 2, 3]);
-    say('ingest: COPY of the placement rows alone');
-    await copyIn([0, 1]);
-    const placementSeconds = await (async () => {
-      const started = performance.now();
-      await pipeline(fs.createReadStream(dumps[2]!), client.query(copyFrom(`copy ${tables[2]![0]} (${tables[2]![1]}) from stdin`)));
-      return (performance.now() - started) / 1000;
-    })();
+    for (const [i, { table, columns }] of tables.entries()) await pipeline(client.query(copyTo(`copy ${table} (${columns}) to stdout`)), fs.createWriteStream(dumps[i]!));
+    say(`${input.scenario}: COPY of the same rows into the same tables (${tables.map((t) => t.table).join(', ')})`);
+    const allSeconds = await copyIn(tables.map((_, i) => i));
     const rowsPerSecond = rows / ingestSeconds;
-    return {
-      scenario: 'ingest/ssda903-csv-vs-copy', rows, rows_per_s: Math.round(rowsPerSecond), baseline: 'COPY of the rows the ingest wrote, into the same tables',
-      baseline_rows_per_s: Math.round(rows / allSeconds), ratio: +(rowsPerSecond / (rows / allSeconds)).toFixed(3), target_ratio: 0.5,
-      placement_only_rows_per_s: Math.round(rows / placementSeconds), placement_only_ratio: +(rowsPerSecond / (rows / placementSeconds)).toFixed(3),
+    const result: IngestResult = {
+      scenario: input.scenario, rows, rows_per_s: Math.round(rowsPerSecond), baseline: 'COPY of the rows the ingest wrote, into the same tables',
+      baseline_rows_per_s: Math.round(rows / allSeconds), ratio: +(rowsPerSecond / (rows / allSeconds)).toFixed(3), target_ratio: input.target,
       peak_rss_mb: Math.round(peak / 2 ** 20),
     };
+    if (input.placementOnly) {
+      const placement = tables.findIndex((t) => t.table === 'care.placement');
+      const parents = tables.map((t, i) => i).filter((i) => ['identity.person', 'identity.source_identity'].includes(tables[i]!.table));
+      await copyIn(parents);
+      const started = performance.now();
+      await pipeline(fs.createReadStream(dumps[placement]!), client.query(copyFrom(`copy care.placement (${tables[placement]!.columns}) from stdin`)));
+      const placementSeconds = (performance.now() - started) / 1000;
+      result.placement_only_rows_per_s = Math.round(rows / placementSeconds);
+      result.placement_only_ratio = +(rowsPerSecond / (rows / placementSeconds)).toFixed(3);
+    }
+    return result;
   } finally {
     client.release();
     await pool.end();
     for (const dump of dumps) fs.rmSync(dump, { force: true });
     await database.close();
   }
+}
+
+/** The ingest scenarios: SSDA903 CSV (target 0.5x of COPY), then SSDA903 XML, LA person details CSV, police and Home Office JSON Lines. */
+export async function ingestScenarios(config: HarbourConfig, adminUrl: string, log: Logger, rows: number, say: (m: string) => void): Promise<IngestResult[]> {
+  const dir = path.join(config.home, 'bench');
+  const results = [await ingestVsCopy(config, adminUrl, log, { scenario: 'ingest/ssda903-csv-vs-copy', feed: 'ssda903', agency: 'LA-213', files: [episodesCsv(dir, rows)], target: 0.5, placementOnly: true }, say)];
+  for (const input of feedInputs(path.join(dir, 'feeds'), rows)) {
+    // CSV 0.5x, JSON Lines and XML 0.3x (the issue's targets).
+    results.push(await ingestVsCopy(config, adminUrl, log, { ...input, scenario: `ingest/${input.feed}-${input.format}-vs-copy`, target: input.format === 'csv' ? 0.5 : 0.3 }, say));
+  }
+  return results;
 }

@@ -6,8 +6,9 @@
  *   identity/gateway-vs-direct  an identity-only query through the gateway (HTTP) vs the same
  *                            operation sent directly to the identity subgraph (HTTP) target ≤ 1.5×
  *
- *   ingest/ssda903-csv-vs-copy  rows/s of `harbour sync ssda903` end to end vs COPY of the
- *                            same rows into the same table                       target ≥ 0.5×
+ *   ingest/<feed>-<format>-vs-copy  rows/s of `harbour sync` end to end vs COPY of the same
+ *                            rows into the same tables, for SSDA903 CSV and XML, LA person details
+ *                            (CSV), police and Home Office (JSON Lines)   target ≥ 0.5× CSV, ≥ 0.3× others
  *
  *   search/identitySearch-vs-trgm  identitySearch through the gateway (HTTP) on planted matches vs
  *                            a bare pg_trgm full-name query: p95 ≤ 150 ms, recall@10 ≥ 0.98
@@ -35,7 +36,7 @@ import { projectRoot } from '../src/gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../src/gateway/server';
 import { rootLogger } from '../src/log';
 import { ensureBenchData } from './generate';
-import { ingestScenario, type IngestResult } from './ingest';
+import { ingestScenarios, type IngestResult } from './ingest';
 import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
 import { strategyScenario, type StrategyResult } from './strategy';
@@ -103,10 +104,10 @@ async function main(): Promise<void> {
   }
   const config = { ...base, databaseUrl };
   const adminUrl = Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString();
-  let ingestResult: IngestResult | undefined;
-  if (!only || only === 'ingest') ingestResult = await ingestScenario(config, adminUrl, log, ingestRows, say);
+  let ingestResults: IngestResult[] = [];
+  if (!only || only === 'ingest') ingestResults = await ingestScenarios(config, adminUrl, log, ingestRows, say);
   if (only === 'ingest') {
-    report([], ingestResult);
+    report([], ingestResults);
     await embedded?.stop();
     return;
   }
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
   const auditResult = await auditScenario(database.db, pool, ids, 100, say);
   const strategyResult = only === 'access' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
 
-  report(results, ingestResult, searchResult, auditResult, strategyResult);
+  report(results, ingestResults, searchResult, auditResult, strategyResult);
 
   await unguarded.stop();
   await identity.stop();
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
 
 type ReadResult = Compared & { target_ratio_p50: number; rounds: number; persons: number; source_identities: number };
 
-function report(results: ReadResult[], ingestResult: IngestResult | undefined, searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult): void {
+function report(results: ReadResult[], ingestResults: IngestResult[], searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult): void {
   if (results.length) {
     console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${results[0]!.rounds} alternating rounds\n`);
     console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
@@ -249,15 +250,16 @@ function report(results: ReadResult[], ingestResult: IngestResult | undefined, s
     console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}  p95 ≤ ${r.target_p95_ms} ms ${r.p95_ms <= r.target_p95_ms ? 'ok' : 'OVER'}`);
     console.log(`  ${r.persons} persons; each child ${r.identities} identities, ${r.chronology_events} chronology events the viewer sees; baseline: ${r.baseline}`);
   }
-  if (ingestResult) {
-    const r = ingestResult;
-    console.log(`\n${'scenario'.padEnd(30)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'base rows/s'.padStart(13)}${'ratio'.padStart(8)}${'target'.padStart(8)}${'peak RSS'.padStart(10)}  baseline`);
-    console.log(`${r.scenario.padEnd(30)}${String(r.rows).padStart(10)}${String(r.rows_per_s).padStart(10)}${String(r.baseline_rows_per_s).padStart(13)}${`${r.ratio}×`.padStart(8)}${`≥${r.target_ratio}×`.padStart(8)}${`${r.peak_rss_mb} MB`.padStart(10)}  ${r.baseline} ${r.ratio >= r.target_ratio ? 'ok' : 'UNDER'}`);
-    console.log(`${''.padEnd(40)}${String(r.placement_only_rows_per_s).padStart(23)}${`${r.placement_only_ratio}×`.padStart(8)}${''.padStart(18)}  stricter: COPY of the placement rows alone`);
+  if (ingestResults.length) {
+    console.log(`\n${'scenario'.padEnd(34)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'base rows/s'.padStart(13)}${'ratio'.padStart(8)}${'target'.padStart(8)}${'peak RSS'.padStart(10)}  baseline`);
+    for (const r of ingestResults) {
+      console.log(`${r.scenario.padEnd(34)}${String(r.rows).padStart(10)}${String(r.rows_per_s).padStart(10)}${String(r.baseline_rows_per_s).padStart(13)}${`${r.ratio}×`.padStart(8)}${`≥${r.target_ratio}×`.padStart(8)}${`${r.peak_rss_mb} MB`.padStart(10)}  ${r.baseline} ${r.ratio >= r.target_ratio ? 'ok' : 'UNDER'}`);
+      if (r.placement_only_ratio !== undefined) console.log(`${''.padEnd(44)}${String(r.placement_only_rows_per_s).padStart(23)}${`${r.placement_only_ratio}×`.padStart(8)}${''.padStart(18)}  stricter: COPY of the placement rows alone`);
+    }
   }
   const out = path.join(projectRoot(), 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...(ingestResult ? [ingestResult] : [])], null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...ingestResults], null, 2)}\n`);
   console.log(`\nwritten: bench/results/latest.json`);
 }
 

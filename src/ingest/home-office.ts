@@ -11,7 +11,7 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
   const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad);
   const si = (r: HomeOfficeRecord) => identity.get(personRef(r))!;
   const people = ofType(records, 'person');
-  await applyPersonFacts(db, people.map((p) => ({ sourceIdentityId: si(p), facts: p.facts })));
+  await applyPersonFacts(db, people.map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
   const disputes = people.filter((p) => p.ageDispute);
   await db.query('update immigration.age_dispute set retracted_at = now() where source_identity_id = any($1::uuid[]) and retracted_at is null', [people.filter((p) => !p.ageDispute).map(si)]);
   if (disputes.length) {

@@ -15,7 +15,8 @@ async function applyBatch(db: Db, agency: string, records: readonly LaPersonReco
   const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child), firstLoad);
   const si = (r: LaPersonRecord) => identity.get(r.child)!;
   const factRecords = records.filter((r) => r.type === 'person' || r.type === 'identifier' || r.type === 'alias' || r.type === 'contact');
-  if (factRecords.length) {
+  // On a feed's first load no fact of it exists yet: nothing to replace.
+  if (factRecords.length && !firstLoad) {
     const ids = factRecords.map(si);
     const keys = factRecords.map(factKey);
     for (const table of ['name', 'birth_date', 'identifier', 'contact_point']) {

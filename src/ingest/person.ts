@@ -10,7 +10,7 @@ export function columnsOf(rows: unknown[][], width: number): unknown[][] {
   return Array.from({ length: width }, (_, i) => rows.map((r) => r[i] ?? null));
 }
 
-export async function applyPersonFacts(db: Db, people: { sourceIdentityId: string; facts: PersonFacts }[]): Promise<void> {
+export async function applyPersonFacts(db: Db, people: { sourceIdentityId: string; facts: PersonFacts }[], firstLoad: boolean): Promise<void> {
   if (people.length === 0) return;
   const ids = people.map((p) => p.sourceIdentityId);
   await db.query(
@@ -18,8 +18,11 @@ export async function applyPersonFacts(db: Db, people: { sourceIdentityId: strin
        from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, sex, nationality) where s.id = t.id`,
     [ids, people.map((p) => p.facts.sex), people.map((p) => p.facts.nationality)],
   );
-  for (const table of ['name', 'birth_date', 'identifier', 'biometric_reference', 'contact_point']) {
-    await db.query(`delete from identity.${table} where source_identity_id = any($1::uuid[])`, [ids]);
+  // On a feed's first load no fact of it exists yet: nothing to replace.
+  if (!firstLoad) {
+    for (const table of ['name', 'birth_date', 'identifier', 'biometric_reference', 'contact_point']) {
+      await db.query(`delete from identity.${table} where source_identity_id = any($1::uuid[])`, [ids]);
+    }
   }
   const names = people.flatMap((p) => p.facts.names.map((n, i) => [p.sourceIdentityId, n.kind, n.given, n.family, n.full, n.script, i]));
   if (names.length) {

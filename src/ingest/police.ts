@@ -10,7 +10,7 @@ const personRef = (r: PoliceRecord) => (r.type === 'person' ? r.key : r.personRe
 async function applyBatch(db: Db, agency: string, records: readonly PoliceRecord[], firstLoad: boolean): Promise<void> {
   const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad);
   const si = (r: PoliceRecord) => identity.get(personRef(r))!;
-  await applyPersonFacts(db, ofType(records, 'person').map((p) => ({ sourceIdentityId: si(p), facts: p.facts })));
+  await applyPersonFacts(db, ofType(records, 'person').map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
 
   const reports = ofType(records, 'missing_report');
   if (reports.length) {
@@ -30,7 +30,7 @@ async function applyBatch(db: Db, agency: string, records: readonly PoliceRecord
     );
     const idOf = new Map(saved.map((r) => [r.report_ref, r.id]));
     // The grading history is the report's: replaced whole with it.
-    await db.query('delete from police.risk_grading where missing_report_id = any($1::uuid[])', [saved.map((r) => r.id)]);
+    if (!firstLoad) await db.query('delete from police.risk_grading where missing_report_id = any($1::uuid[])', [saved.map((r) => r.id)]);
     const gradings = reports.flatMap((r) => r.risk.map((g) => [idOf.get(r.key), g.level, g.gradedAt]));
     if (gradings.length) {
       await db.query(
