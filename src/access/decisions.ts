@@ -114,7 +114,7 @@ export class AccessDecisions {
   }
 
   /** Could any category need a basis for this principal (else bases are never read)? */
-  get needsBases(): boolean {
+  private get needsBases(): boolean {
     this.mayNeedBases ??= !this.options.unguarded && Object.values(DataCategory).some((c) => this.rule(c) === 'WITH_BASIS' || (this.rule(c) === 'ALWAYS' && SEALED.has(c)));
     return this.mayNeedBases;
   }

@@ -11,7 +11,7 @@
  */
 import type { Db } from '../../db';
 import type { MatchModel } from '../model';
-import { prepare } from '../record';
+import { prepare, type PreparedRecord } from '../record';
 import { loadRecords, storeFrequencies } from './store';
 
 export interface RaisedAlert {
@@ -19,13 +19,20 @@ export interface RaisedAlert {
   readonly agencies: readonly string[];
 }
 
+type Pair = { changed: string; missing: string; missing_person_id: string; agencies: string[] };
+
+/** Pairs are read and scored this many at a time: thousands of children missing make millions. */
+const PAIRS_PER_FETCH = 25_000;
+
 export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly string[], cause: string): Promise<RaisedAlert[]> {
   if (!changed.length) return [];
   // Pairs (changed identity, identity of a missing person) sharing a blocking key; years and
   // postcodes alone make no pair. The keys of both sides are gathered first and joined by hash:
   // probing the token index from either side cost 9x more once thousands of children were missing.
-  const pairs = await db.query<{ changed: string; missing: string; missing_person_id: string; agencies: string[] }>(
-    `with missing_person as (
+  // Read through a cursor (the caller's transaction), a bounded chunk at a time.
+  await db.query(
+    `declare alert_pairs no scroll cursor for
+     with missing_person as (
        select x.person_id, array_agg(distinct a) as agencies
          from identity.open_missing om
          join identity.source_identity x on x.id = om.source_identity_id
@@ -44,11 +51,23 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
        from missing m join changed c on c.key = m.key and c.source_identity_id <> m.id`,
     [changed],
   );
-  if (!pairs.length) return [];
-  const records = await loadRecords(db, [...new Set(pairs.flatMap((p) => [p.changed, p.missing]))]);
-  const prepared = new Map([...records].map(([id, r]) => [id, prepare(r)]));
-  const freq = await storeFrequencies(db, [...prepared.values()]);
-  const alerts: { pair: (typeof pairs)[number]; score: ReturnType<MatchModel['score']> }[] = [];
+  const raised: RaisedAlert[] = [];
+  const prepared = new Map<string, PreparedRecord>(); // across chunks: a missing child's records recur
+  for (;;) {
+    const pairs = await db.query<Pair>(`fetch ${PAIRS_PER_FETCH} from alert_pairs`);
+    if (!pairs.length) break;
+    raised.push(...(await alertsFor(db, model, pairs, prepared, cause)));
+  }
+  await db.query('close alert_pairs');
+  return raised;
+}
+
+/** Score pairs and raise the alerts of those graded PROBABLE or better (one statement for all). */
+async function alertsFor(db: Db, model: MatchModel, pairs: Pair[], prepared: Map<string, PreparedRecord>, cause: string): Promise<RaisedAlert[]> {
+  const ids = [...new Set(pairs.flatMap((p) => [p.changed, p.missing]))];
+  for (const [id, r] of await loadRecords(db, ids.filter((id) => !prepared.has(id)))) prepared.set(id, prepare(r));
+  const freq = await storeFrequencies(db, ids.flatMap((id) => prepared.get(id) ?? []));
+  const alerts: { pair: Pair; score: ReturnType<MatchModel['score']> }[] = [];
   for (const pair of pairs) {
     const a = prepared.get(pair.changed);
     const b = prepared.get(pair.missing);
@@ -57,7 +76,7 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
     if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') alerts.push({ pair, score });
   }
   if (!alerts.length) return [];
-  // All of the batch's alerts in one statement, and their deliveries in another: a feed that
+  // The chunk's alerts in one statement, and their deliveries in another: a feed that
   // brings thousands of sightings must not cost two round trips each.
   const raised = await db.query<RaisedAlert>(
     `insert into identity.match_alert (missing_person_id, missing_identity_id, candidate_identity_id, probability, grade, weight, contributions, agencies, cause)
