@@ -68,10 +68,11 @@ export function feedInputs(dir: string, items: number): FeedInput[] {
   const contacts = cached(path.join(dir, `la-person-${items}`, 'contacts.csv'), Math.ceil(items / 2),
     'person_id,kind,platform,value,recorded_at,note\n',
     (c) => `C-${c.n},PHONE,,07911 ${String(100000 + c.n).slice(-6)},2025-01-0${1 + (c.n % 9)},\n`);
-  // Police: a person and a missing report a child (2 items); one report in ten still open.
-  const police = cached(path.join(dir, `police-${items}.jsonl`), Math.ceil(items / 2), '', (c, next) => {
+  // Police: a person and a missing report a child (2 items); one report in a hundred still open
+  // (5,000 children missing at 1M lines: every new record is matched against all of them).
+  const police = cached(path.join(dir, `police-${items}-v2.jsonl`), Math.ceil(items / 2), '', (c, next) => {
     const seen = new Date(Date.UTC(2025, c.n % 12, 1 + (c.n % 28), 18));
-    const found = next() < 0.9 ? new Date(seen.getTime() + (1 + (c.n % 20)) * day).toISOString() : null;
+    const found = next() < 0.99 ? new Date(seen.getTime() + (1 + (c.n % 20)) * day).toISOString() : null;
     return `${JSON.stringify({ type: 'person', person_ref: `P-${c.n}`, names: [{ given: c.given, family: c.family, kind: 'ASSERTED' }], dob: iso(c.dob), dob_precision: 'DAY', sex: c.sex, nationality: 'VNM', biometrics: [], contacts: [] })}\n`
       + `${JSON.stringify({ type: 'missing_report', report_ref: `MIS-${c.n}`, person_ref: `P-${c.n}`, reported_at: new Date(seen.getTime() + 3_600_000).toISOString(), last_seen_at: seen.toISOString(), last_seen_location: 'Croydon', missing_from_la: 'LA-213', risk: [{ level: 'MEDIUM', graded_at: new Date(seen.getTime() + 3_600_000).toISOString() }], ukmpu_notified_at: null, found_at: found, found_location: found ? 'Luton' : null })}\n`;
   });

@@ -22,7 +22,8 @@
  *                            chronology events vs the raw SQL of the same facts      p95 ≤ 100 ms
  *
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
- * --ingest-rows N (1000000), --only read|ingest|access (access: only the access scenarios).
+ * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
+ * --only read|ingest|access (access: only the access scenarios).
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
  */
 import 'reflect-metadata';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   const config = { ...base, databaseUrl };
   const adminUrl = Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString();
   let ingestResults: IngestResult[] = [];
-  if (!only || only === 'ingest') ingestResults = await ingestScenarios(config, adminUrl, log, ingestRows, say);
+  if (!only || only === 'ingest') ingestResults = await ingestScenarios(config, adminUrl, log, ingestRows, say, textOption('feeds')?.split(','));
   if (only === 'ingest') {
     report([], ingestResults);
     await embedded?.stop();
