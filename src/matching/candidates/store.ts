@@ -52,8 +52,10 @@ export async function loadRecords(db: Db, ids: readonly string[]): Promise<Map<s
 }
 
 /**
- * Rewrite the blocking keys of every identity whose facts changed since the last call (in the
- * caller's transaction), keep the token vocabulary's counts in step, and return those identities.
+ * Bring the blocking keys of every identity whose facts changed since the last call (in the
+ * caller's transaction) up to date, keep the token vocabulary's counts in step, and return those
+ * identities. Only the difference is written: a batch that adds one contact to identities keyed a
+ * batch earlier (LA person details come file by file) inserts one key each, not all of them again.
  * With `limit`, at most that many (a bulk load drains the set in chunks).
  */
 export async function refreshMatchKeys(db: Db, limit?: number): Promise<string[]> {
@@ -64,29 +66,51 @@ export async function refreshMatchKeys(db: Db, limit?: number): Promise<string[]
     limit === undefined ? [] : [limit],
   )).map((r) => r.source_identity_id);
   if (!dirty.length) return [];
-  await db.query(
-    `with gone as (delete from identity.match_token where source_identity_id = any($1::uuid[]) returning key)
-     update identity.match_vocabulary v set n = v.n - g.c
-       from (select substr(key, 3) as token, count(*)::int as c from gone where key like 't:%' group by 1) g where v.token = g.token`,
+  const records = await loadRecords(db, dirty);
+  const wanted = new Map([...records.values()].map((r) => [r.id, new Set(blockingKeys(prepare(r)))]));
+  // A retracted identity has no record: all its keys go.
+  const existing = await db.query<{ row: string; source_identity_id: string; key: string }>(
+    `select ctid::text as row, source_identity_id, key from identity.match_token where source_identity_id = any($1::uuid[])`,
     [dirty],
   );
-  const records = await loadRecords(db, dirty);
+  const gone: { row: string; key: string }[] = [];
+  for (const e of existing) {
+    const keys = wanted.get(e.source_identity_id);
+    if (keys?.delete(e.key)) continue; // kept; what remains in `wanted` is new
+    gone.push(e);
+  }
   const ids: string[] = [];
   const keys: string[] = [];
-  for (const r of records.values()) {
-    for (const key of blockingKeys(prepare(r))) {
-      ids.push(r.id);
+  for (const [id, set] of wanted) {
+    for (const key of set) {
+      ids.push(id);
       keys.push(key);
+    }
+  }
+  const tokens = (list: readonly string[]) => list.filter((k) => k.startsWith('t:'));
+  if (gone.length) {
+    // By row address (read above, in this transaction): no plan to go wrong on a growing table.
+    await db.query(`delete from identity.match_token where ctid = any($1::tid[])`, [gone.map((g) => g.row)]);
+    const goneTokens = tokens(gone.map((g) => g.key));
+    if (goneTokens.length) {
+      await db.query(
+        `update identity.match_vocabulary v set n = v.n - g.c
+           from (select substr(k, 3) as token, count(*)::int as c from unnest($1::text[]) as k group by 1) g where v.token = g.token`,
+        [goneTokens],
+      );
     }
   }
   if (keys.length) {
     await db.query(`insert into identity.match_token (source_identity_id, key) select * from unnest($1::uuid[], $2::text[])`, [ids, keys]);
-    await db.query(
-      `insert into identity.match_vocabulary (token, n)
-       select substr(k, 3), count(*) from unnest($1::text[]) as k where k like 't:%' group by 1
-       on conflict (token) do update set n = identity.match_vocabulary.n + excluded.n`,
-      [keys],
-    );
+    const newTokens = tokens(keys);
+    if (newTokens.length) {
+      await db.query(
+        `insert into identity.match_vocabulary (token, n)
+         select substr(k, 3), count(*) from unnest($1::text[]) as k group by 1
+         on conflict (token) do update set n = identity.match_vocabulary.n + excluded.n`,
+        [newTokens],
+      );
+    }
   }
   return [...records.keys()];
 }
