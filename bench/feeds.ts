@@ -29,15 +29,14 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 const uk = (d: Date) => `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
 const day = 86_400_000;
 
-/** Write `children` children's lines (each call of `render` returns that child's lines) to `file`, once. */
-function cached(file: string, children: number, head: string, render: (c: Child, next: () => number) => string, tail = ''): string {
+/** Write `count` entries (`line(i)` returns entry i's text) between `head` and `tail` to `file`, once: a streamed, cached input. */
+function writeOnce(file: string, count: number, head: string, line: (i: number) => string, tail = ''): string {
   if (fs.existsSync(file)) return file;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const out = fs.openSync(`${file}.part`, 'w');
-  const next = seeded(7);
   let chunk = head;
-  for (let n = 0; n < children; n++) {
-    chunk += render(child(next, n), next);
+  for (let i = 0; i < count; i++) {
+    chunk += line(i);
     if (chunk.length > 1 << 20) {
       fs.writeSync(out, chunk);
       chunk = '';
@@ -47,6 +46,24 @@ function cached(file: string, children: number, head: string, render: (c: Child,
   fs.closeSync(out);
   fs.renameSync(`${file}.part`, file);
   return file;
+}
+
+/** `children` generated children's lines (each call of `render` returns one child's). */
+function cached(file: string, children: number, head: string, render: (c: Child, next: () => number) => string, tail = ''): string {
+  const next = seeded(7);
+  return writeOnce(file, children, head, (n) => render(child(next, n), next), tail);
+}
+
+/** An SSDA903 Episodes file of `rows` rows, three episodes a child; cached by size. */
+export function episodesCsv(dir: string, rows: number): string {
+  const places = ['U1', 'U3', 'K2', 'R5', 'P2', 'H5'];
+  return writeOnce(path.join(dir, `episodes-${rows}.csv`), rows, 'CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n', (i) => {
+    const child = 100000 + Math.floor(i / 3);
+    const episode = i % 3;
+    const start = `${String(1 + ((child + episode * 7) % 28)).padStart(2, '0')}/${String(1 + episode * 4).padStart(2, '0')}/2020`;
+    const end = episode < 2 ? `${String(1 + ((child + episode * 7) % 28)).padStart(2, '0')}/${String(3 + episode * 4).padStart(2, '0')}/2020` : '';
+    return `${child},${start},L,C2,N1,${places[i % places.length]},PR1,${end},${end ? 'E11' : ''},,AB${i % 90} 1CD,ZZ${i % 97} 9XY,${1000000 + (i % 5000)}\n`;
+  });
 }
 
 export interface FeedInput { feed: string; agency: string; format: string; files: string[] }

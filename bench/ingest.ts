@@ -14,32 +14,7 @@ import type { HarbourConfig } from '../src/config';
 import { openDatabase } from '../src/db';
 import { FEEDS, ingest } from '../src/ingest';
 import type { Logger } from '../src/log';
-import { feedInputs } from './feeds';
-
-/** An SSDA903 Episodes file of `rows` rows, three episodes a child; cached by size. */
-export function episodesCsv(dir: string, rows: number): string {
-  const file = path.join(dir, `episodes-${rows}.csv`);
-  if (fs.existsSync(file)) return file;
-  fs.mkdirSync(dir, { recursive: true });
-  const out = fs.openSync(`${file}.part`, 'w');
-  const places = ['U1', 'U3', 'K2', 'R5', 'P2', 'H5'];
-  let chunk = 'CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n';
-  for (let i = 0; i < rows; i++) {
-    const child = 100000 + Math.floor(i / 3);
-    const episode = i % 3;
-    const start = `${String(1 + ((child + episode * 7) % 28)).padStart(2, '0')}/${String(1 + episode * 4).padStart(2, '0')}/2020`;
-    const end = episode < 2 ? `${String(1 + ((child + episode * 7) % 28)).padStart(2, '0')}/${String(3 + episode * 4).padStart(2, '0')}/2020` : '';
-    chunk += `${child},${start},L,C2,N1,${places[i % places.length]},PR1,${end},${end ? 'E11' : ''},,AB${i % 90} 1CD,ZZ${i % 97} 9XY,${1000000 + (i % 5000)}\n`;
-    if (chunk.length > 1 << 20) {
-      fs.writeSync(out, chunk);
-      chunk = '';
-    }
-  }
-  fs.writeSync(out, chunk);
-  fs.closeSync(out);
-  fs.renameSync(`${file}.part`, file);
-  return file;
-}
+import { episodesCsv, feedInputs } from './feeds';
 
 export interface IngestResult {
   scenario: string;
