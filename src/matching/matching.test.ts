@@ -1,5 +1,6 @@
 /** The matching library: each comparator level, the explanation sums, grades and the CSV record. */
-import { compareTokens, train, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, MatchModel, nameTokens, personRecord, prepare, skeleton, variantKey, type MatchRecord } from '.';
+import { transliterationDistance } from './strings';
+import { compareTokens, soundForm, train, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, MatchModel, nameTokens, personRecord, prepare, skeleton, variantKey, type MatchRecord } from '.';
 import { compareDobs } from './compare';
 
 const token = (name: string) => prepare({ id: 'x', names: [name] }).names[0]![0]!;
@@ -33,9 +34,17 @@ describe('name token levels, strongest first', () => {
     ['anh', 'anh', 'EXACT'],
     ['sergei', 'sergey', 'VARIANT'],
     ['mohammed', 'muhammad', 'VARIANT'],
-    ['stephens', 'stephenz', 'PHONETIC'],
-    ['anthony', 'antony', 'PHONETIC'],
+    ['stephens', 'stephenz', 'VARIANT'],
+    ['anthony', 'antony', 'VARIANT'],
+    ['knight', 'night', 'PHONETIC'],
     ['jonathan', 'jonathon', 'VARIANT'],
+    // Close by sound though a key differs: the glides y/j/i, g/h, a Latvian final s.
+    ['yakov', 'jakov', 'VARIANT'],
+    ['yevgeni', 'jewgeni', 'VARIANT'],
+    ['ivans', 'ivan', 'VARIANT'],
+    ['ihor', 'igor', 'VARIANT'],
+    // A shared key but spellings far apart by sound: no longer a variant.
+    ['rice', 'reyes', 'SKELETON'],
     ['thompson', 'thomspon', 'JW_HIGH'],
     ['maria', 'marta', 'JW_MID'],
     ['j', 'john', 'INITIAL'],
@@ -140,5 +149,17 @@ describe('training', () => {
     const result = train(DEFAULT_PARAMETERS, { random, candidates: [], positives: Array.from({ length: 60 }, () => matchVector) }, { version: 'test-2' });
     expect(result.method).toBe('JUDGEMENTS');
     expect(result.parameters.fields.name.EXACT!.m).toBeGreaterThan(result.parameters.fields.name.DIFFERENT!.m);
+  });
+});
+
+describe('transliteration distance', () => {
+  const d = (a: string, b: string) => transliterationDistance(soundForm(a), soundForm(b));
+  test('what alphabets write differently costs a fraction of an edit; anything else a whole one', () => {
+    expect(d('yakov', 'jakov')).toBeCloseTo(0.15);
+    expect(d('sergejs', 'sergei')).toBeCloseTo(0.75);
+    expect(d('tchaikovsky', 'chaykovskiy')).toBeLessThan(0.7);
+    expect(d('anh', 'mai')).toBeGreaterThanOrEqual(2);
+    expect(d('maria', 'marta')).toBe(1);
+    expect(d('abc', 'abc')).toBe(0);
   });
 });

@@ -110,3 +110,28 @@ export function phoneticKeys(token: string): string[] {
   const [primary, alternate] = doubleMetaphone(token);
   return alternate && alternate !== primary ? [primary, alternate] : [primary];
 }
+
+/**
+ * A token spelled by sound, for the transliteration distance: digraphs of one sound become one
+ * letter (`ch`/`tch`/`cz` → C, `sh`/`sch`/`sz` → S, `zh` → Z, `ts`/`tz` → z), `kh`/`th`/`dh`/`gh`
+ * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. Vowels stay: the
+ * distance prices them, where the variant key drops them.
+ */
+export function soundForm(token: string): string {
+  return token
+    .replace(/x/g, 'ks')
+    .replace(/ph/g, 'f')
+    .replace(/tsch|tch|tsh|cz|ch/g, 'C')
+    .replace(/sch|sh|sz/g, 'S')
+    .replace(/zh/g, 'Z')
+    .replace(/kh/g, 'h')
+    .replace(/th/g, 't')
+    .replace(/dh/g, 'd')
+    .replace(/gh/g, 'g')
+    .replace(/ck/g, 'k')
+    .replace(/tz|ts/g, 'z')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/[cq]/g, 'k')
+    .replace(/w/g, 'v')
+    .replace(/(.)\1+/g, '$1');
+}

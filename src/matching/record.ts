@@ -2,7 +2,7 @@
  * What the matcher knows of one record (a source identity, a search example or a row of a
  * person-record CSV), and its prepared form: every key the comparators need, computed once.
  */
-import { nameTokens, phoneticKeys, skeleton, variantKey, foldText } from './normalise';
+import { nameTokens, phoneticKeys, skeleton, soundForm, variantKey, foldText } from './normalise';
 
 export type Precision = 'DAY' | 'MONTH' | 'YEAR';
 
@@ -37,6 +37,8 @@ export interface PreparedToken {
   readonly variant: readonly string[];
   readonly skeleton: readonly string[];
   readonly phonetic: readonly string[];
+  /** `text` spelled by sound, for the transliteration distance. */
+  readonly sound: string;
   /** Written in a script without short vowels (Arabic, Hebrew): compared by consonant skeleton. */
   readonly abjad: boolean;
 }
@@ -88,6 +90,7 @@ function computeToken(text: string, forms: readonly string[], abjad: boolean): P
     variant: forms.map(variantKey),
     skeleton: forms.map(skeleton),
     phonetic: [...new Set(forms.flatMap(phoneticKeys))],
+    sound: soundForm(text),
   };
 }
 
