@@ -23,7 +23,8 @@
  *
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
- * --only read|ingest|access (access: only the access scenarios).
+ * --only read|ingest|access|search (access: only the access scenarios; search: only the
+ *   identitySearch scenario).
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
  */
 import 'reflect-metadata';
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
 
   const results: ReadResult[] = [];
   for (const s of scenarios) {
-    if (only === 'access' && !s.scenario.startsWith('access/')) continue;
+    if ((only === 'access' && !s.scenario.startsWith('access/')) || only === 'search') continue;
     const idOf = (round: number) => ids[round % ids.length]!;
     const [subject, baseline] = await alternate(rounds, warmup, (round) => s.subject(idOf(round)), (round) => s.baseline(idOf(round)));
     const r = {
@@ -209,8 +210,8 @@ async function main(): Promise<void> {
     say('search: identitySearch vs pg_trgm on planted matches');
     searchResult = await searchScenario(pool, gateway.url, clientAuth, Math.min(rounds, 400), warmup, seed, say);
   }
-  const auditResult = await auditScenario(database.db, pool, ids, 100, say);
-  const strategyResult = only === 'access' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
+  const auditResult = only === 'search' ? undefined : await auditScenario(database.db, pool, ids, 100, say);
+  const strategyResult = only === 'access' || only === 'search' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
 
   report(results, ingestResults, searchResult, auditResult, strategyResult);
 

@@ -1,10 +1,10 @@
 /** The matching library: pure TypeScript, no GraphQL, no database. */
-export { foldText, nameTokens, variantKey, skeleton, phoneticKeys } from './normalise';
+export { foldText, nameTokens, variantKey, skeleton, phoneticKeys, soundForm } from './normalise';
 export { jaroWinkler, editDistance } from './strings';
 export { prepare, prepareDob, type MatchRecord, type PreparedRecord, type MatchDob, type Precision } from './record';
 export * from './compare';
 export { MatchModel, FIELDS, reasonsOf, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
 export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
 export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
-export { blockingKeys, tokensOf, valueKey, valueKeys, KEYS_VERSION, type KeyOptions } from './keys';
+export { blockingKeys, valueKey, valueKeys, KEYS_VERSION, type KeyOptions } from './keys';
 export { train, vectorOf, type ComparisonVector, type TrainingInput, type TrainingResult } from './train';

@@ -96,8 +96,3 @@ export function blockingKeys(r: PreparedRecord, options: KeyOptions = {}): strin
   if (r.address.length >= 2 && /^\d/.test(r.address[0]!)) keys.add(`a:${r.address[0]} ${r.address[1]}`);
   return [...keys];
 }
-
-/** The name tokens of a record, for the fuzzy (trigram) expansion against the token vocabulary. */
-export function tokensOf(r: PreparedRecord): string[] {
-  return [...new Set(r.names.flatMap((n) => n.map((t) => t.text)).filter((t) => t.length >= 3))];
-}

@@ -15,9 +15,9 @@
  * read), so that a rare key (a full date of birth, a rare name) outranks many common ones.
  */
 import type { Db } from '../../db';
-import { blockingKeys, tokensOf } from '../keys';
+import { blockingKeys } from '../keys';
 import { foldText } from '../normalise';
-import type { PreparedRecord } from '../record';
+import type { PreparedRecord, PreparedToken } from '../record';
 
 const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, ty: 3.5, t: 3, vy: 2.5, v: 2, p: 1.5, s: 1, pc: 1, a: 1 };
 
@@ -28,30 +28,52 @@ export interface SearchOptions {
   readonly postingLimit?: number;
   /** Vocabulary tokens a query token expands to. @default 8 */
   readonly expansions?: number;
+  /** What agreeing on one more of the query's name parts is worth, on top of its best key. @default 12 */
+  readonly coverageBonus?: number;
+}
+
+/**
+ * The query name part each key was made from (its index among the query's distinct tokens), or,
+ * for a key of no name part (a date of birth, an identifier), a group of its own.
+ */
+function keyGroups(keys: readonly string[], tokens: readonly PreparedToken[]): number[] {
+  return keys.map((key, i) => {
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon);
+    const value = key.slice(colon + 1).split('|')[0]!;
+    const of = (t: PreparedToken): readonly string[] => (kind === 't' || kind === 'ty' ? t.forms : kind === 'v' || kind === 'vy' ? t.variant : kind === 's' ? t.skeleton : kind === 'p' ? t.phonetic : []);
+    const token = tokens.findIndex((t) => of(t).includes(value));
+    return token >= 0 ? token : -1 - i;
+  });
 }
 
 export async function searchCandidates(db: Db, query: PreparedRecord, options: SearchOptions = {}): Promise<string[]> {
   // Birth years are left to the rerank: on its own a year files a twentieth of the store.
   const keys = blockingKeys(query).filter((k) => !k.startsWith('y:'));
+  const queryTokens = [...new Map(query.names.flat().map((t) => [t.text, t])).values()];
   // Short tokens are left to their variant and phonetic keys: their trigram neighbourhood is most
   // of the vocabulary (measured: 23 ms a token of four letters at 1M identities).
-  const tokens = tokensOf(query).filter((t) => t.length >= 5);
+  const tokens = queryTokens.filter((t) => t.text.length >= 5);
   if (!keys.length && !tokens.length) return [];
   const weights = keys.map((k) => KEY_WEIGHT[k.slice(0, k.indexOf(':'))] ?? 1);
   const rows = await db.query<{ id: string }>(
     `with hits as (
-       select t.source_identity_id as id, q.key, q.w
-         from unnest($1::text[], $2::real[]) as q(key, w)
+       select t.source_identity_id as id, q.key, q.w, q.g
+         from unnest($1::text[], $2::real[], $9::int[]) as q(key, w, g)
          cross join lateral (select source_identity_id from identity.match_token m where m.key = q.key limit $4) t
        union all
-       select t.source_identity_id, 't:' || v.token, 2.0
-         from unnest($3::text[]) as qt(token)
+       select t.source_identity_id, 't:' || v.token, 2.0, qt.g
+         from unnest($3::text[], $10::int[]) as qt(token, g)
          cross join lateral (select token from identity.match_vocabulary where token % qt.token and token <> qt.token and n > 0
                               order by similarity(token, qt.token) desc limit $6) v
          cross join lateral (select source_identity_id from identity.match_token m where m.key = 't:' || v.token limit $4) t),
      -- A key's hit counts for less the more identities share it (its posting list as read).
-     weighted as (select id, w * ln(1 + $4::float8 / count(*) over (partition by key)) as s from hits),
-     best as (select id, sum(s) as score from weighted group by id order by sum(s) desc limit $7)
+     weighted as (select id, g, w * ln(1 + $4::float8 / count(*) over (partition by key)) as s from hits),
+     -- A query name part counts once, at its best key, and agreeing on one more name part is
+     -- worth more than any one key: a rare name part alone ("Ana", born 2013) must not crowd out
+     -- a record that agrees on both ("Bibi Anra" for "Bibi Ana").
+     parts as (select id, g, max(s) + case when g >= 0 then $11::float8 else 0 end as s from weighted group by id, g),
+     best as (select id, sum(s) as score from parts group by id order by sum(s) desc limit $7)
      -- Ties among identities that share only common keys are broken by how alike the whole
      -- names are (trigrams), before the model reranks the survivors in Node.
      select b.id from best b
@@ -59,7 +81,10 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
                             from identity.name n cross join unnest($8::text[]) as q(name)
                            where n.source_identity_id = b.id and n.retracted_at is null) x on true
       order by b.score + 4 * coalesce(x.sim, 0) desc limit $5`,
-    [keys, weights, tokens, options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 3, query.source.names.map(foldText)],
+    [
+      keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 3, query.source.names.map(foldText),
+      keyGroups(keys, queryTokens), tokens.map((t) => queryTokens.indexOf(t)), options.coverageBonus ?? 12,
+    ],
   );
   return rows.map((r) => r.id);
 }
