@@ -99,6 +99,17 @@ describe('the model', () => {
     expect(score({ names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }], sex: 'M' }, { names: ['Khanh Pham'], dobs: [{ value: '2011', precision: 'YEAR' }], sex: 'M' }).grade).toBe('PROBABLE');
     expect(score({ names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }] }, { names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }] }).grade).toBe('CERTAIN');
   });
+  test('a shared date of birth is no lead when the names share nothing, or only a consonant skeleton', () => {
+    const born = { dobs: [{ value: '2011-03-02' }], sex: 'M' as const, nationality: 'VNM' };
+    // One name of one part against two that differ: as different as two names of two parts.
+    const oneWord = score({ names: ['Adam Guymer'], ...born }, { names: ['Ryan'], ...born });
+    expect(oneWord.grade).toBe('POSSIBLE');
+    expect(oneWord.contributions.find((c) => c.field === 'name')!.weight).toBeCloseTo(2 * Math.log2(0.02 / 0.95));
+    expect(score({ names: ['Lori Maanya'], ...born }, { names: ['Elri Nekena'], ...born }).grade).toBe('POSSIBLE');
+    // Evidence of another kind makes it a lead again (FEBRL's duplicates with both names replaced).
+    const home = { address: '12 Kitchener Street Dover', postcode: 'CT16 1AA' };
+    expect(score({ names: ['Peyton Cupo'], ...born, ...home }, { names: ['Imogen Clarke'], ...born, ...home }).grade).toBe('PROBABLE');
+  });
   test('twins (same family name and birthday, different given names) are not certain', () => {
     const twin = (given: string): Partial<MatchRecord> => ({ names: [`${given} Tesfay`], dobs: [{ value: '2010-05-06' }], sex: 'F', nationality: 'ERI' });
     expect(score(twin('Senait'), twin('Selam')).grade).not.toBe('CERTAIN');

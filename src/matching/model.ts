@@ -61,6 +61,15 @@ export interface Score {
 
 const log2 = Math.log2;
 
+/** Name part levels that say the part is the same name (written alike, a variant, or sounding alike). */
+const STRONG_NAME_LEVELS: ReadonlySet<TokenLevel> = new Set(['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH']);
+
+/** Fields whose agreement is evidence beyond a date of birth, sex and nationality. */
+const OTHER_EVIDENCE: ReadonlySet<Contribution['field']> = new Set(['identifiers', 'biometrics', 'contacts', 'address', 'postcode']);
+
+/** Names with no part in common weigh at least this many differing name parts against a match. */
+const NAMES_DIFFER_PARTS = 2;
+
 export function weightOf(p: Probabilities): number {
   return log2(p.m / p.u);
 }
@@ -107,7 +116,15 @@ export class MatchModel {
     };
 
     const names = alignNames(a, b, (level, x, y) => this.tokenWeight(level, x, y, freq));
-    if (names && names.matches.length) contributions.push({ field: 'name', level: strongest(names.matches), weight: names.weight, reason: nameReason(names.matches) });
+    if (names && names.matches.length) {
+      // Names with no part in common disagree as a whole, however few parts one of them has: a
+      // one-word name ("Ryan") that agrees with no part of "Adam Guymer" is as different as two
+      // two-part names.
+      const disagree = names.matches.every((m) => m.level === 'DIFFERENT');
+      const parts = Math.min(NAMES_DIFFER_PARTS, Math.max(...a.names.map((n) => n.length), ...b.names.map((n) => n.length)));
+      const weight = disagree ? Math.min(names.weight, parts * weightOf(this.level('name', 'DIFFERENT'))) : names.weight;
+      contributions.push({ field: 'name', level: strongest(names.matches), weight, reason: nameReason(names.matches) });
+    }
 
     const dob = compareDobs(a, b);
     add('dob', dob?.level, (level) => dobReason(level, dob?.placeholder ?? false));
@@ -134,6 +151,15 @@ export class MatchModel {
     // And never while an identifier or biometric reference of one scheme disagrees.
     const contradicted = ids?.level === 'DIFFERENT' || bio?.level === 'DIFFERENT';
     if (grade === 'CERTAIN' && (contradicted || (!strongEvidence && !(namesAgree && dob?.level === 'EXACT')))) grade = 'PROBABLE';
+    // PROBABLE (a suggestion to judge, an alert) needs more than a date of birth: a name part in
+    // common (as written, a variant, sounding or spelled alike), or evidence of another kind (an
+    // identifier, even one character off, a biometric reference, a contact, an address). A date
+    // shared by one child in a few thousand, with names that share nothing or only a consonant
+    // skeleton, and sex and nationality, is not a lead.
+    const nameInCommon = names?.matches.some((m) => STRONG_NAME_LEVELS.has(m.level)) ?? false;
+    const nameDiffers = !names || names.matches.some((m) => m.level === 'DIFFERENT');
+    const otherEvidence = contributions.some((c) => OTHER_EVIDENCE.has(c.field) && c.weight > 0);
+    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && !nameInCommon && nameDiffers && !otherEvidence) grade = 'POSSIBLE';
     return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels: names?.matches.map((m) => m.level) ?? [] };
   }
 }
