@@ -73,33 +73,13 @@ export async function deliverDue(db: Db, log: Logger, options: DeliveryOptions =
         for update of o skip locked`,
       [options.batch ?? 20],
     );
+    // The claimed deliveries are sent together: the claim (this transaction) lasts one request
+    // timeout at most, however many receivers are slow.
+    const errors = await Promise.all(due.map((d) => post(d, options.timeoutMs ?? 5000)));
     let delivered = 0;
     let failed = 0;
-    for (const d of due) {
-      const body = JSON.stringify({
-        type: 'match_alert',
-        alertId: d.alert_id,
-        raisedAt: d.raised_at.toISOString(),
-        grade: d.grade,
-        probability: d.probability,
-        missingPersonId: d.missing_person_id,
-        candidatePersonId: d.candidate_person_id,
-        agencies: d.agencies,
-      });
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      let error: string | null = null;
-      try {
-        const response = await fetch(d.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature(d.secret, timestamp, body), [TIMESTAMP_HEADER]: timestamp, [DELIVERY_HEADER]: d.outbox_id },
-          body,
-          signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-        });
-        await response.body?.cancel();
-        if (!response.ok) error = `HTTP ${response.status}`;
-      } catch (e) {
-        error = (e as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable';
-      }
+    for (const [i, d] of due.entries()) {
+      const error = errors[i]!;
       if (error === null) {
         delivered++;
         await tx.query(`update identity.alert_outbox set delivered_at = clock_timestamp(), attempts = attempts + 1, last_error = null where id = $1`, [d.outbox_id]);
@@ -115,6 +95,33 @@ export async function deliverDue(db: Db, log: Logger, options: DeliveryOptions =
     }
     return { delivered, failed };
   });
+}
+
+/** POST one delivery, signed; null when the receiver accepted it, else why not. */
+async function post(d: Due, timeoutMs: number): Promise<string | null> {
+  const body = JSON.stringify({
+    type: 'match_alert',
+    alertId: d.alert_id,
+    raisedAt: d.raised_at.toISOString(),
+    grade: d.grade,
+    probability: d.probability,
+    missingPersonId: d.missing_person_id,
+    candidatePersonId: d.candidate_person_id,
+    agencies: d.agencies,
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  try {
+    const response = await fetch(d.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature(d.secret, timestamp, body), [TIMESTAMP_HEADER]: timestamp, [DELIVERY_HEADER]: d.outbox_id },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.ok ? null : `HTTP ${response.status}`;
+  } catch (e) {
+    return (e as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable';
+  }
 }
 
 /** Poll the outbox every `intervalMs` until stopped. */

@@ -7,14 +7,15 @@
  * an alert exists the moment its batch does.
  */
 import type { Db } from '../db';
-import { SHARED_ABOVE, type GradeThresholds } from '../matching';
+import { SHARED_ABOVE, type GradeThresholds, type PreparedRecord } from '../matching';
 import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys } from '../matching/candidates';
 
 export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds): Promise<string[]> {
-  const changed = await refreshMatchKeys(tx);
+  const prepared = new Map<string, PreparedRecord>();
+  const changed = await refreshMatchKeys(tx, undefined, prepared);
   if (!changed.length) return changed;
   const linked = await autoLink(tx, changed, SHARED_ABOVE);
   if (linked.length) await rebuildPersons(tx, [...new Set(linked.flat())], `automatic link, ${cause}`);
-  await raiseAlerts(tx, await currentModel(tx, thresholds), changed, cause);
+  await raiseAlerts(tx, await currentModel(tx, thresholds), changed, cause, prepared);
   return changed;
 }

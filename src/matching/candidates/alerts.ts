@@ -24,7 +24,8 @@ type Pair = { changed: string; missing: string; missing_person_id: string; agenc
 /** Pairs are read and scored this many at a time: thousands of children missing make millions. */
 const PAIRS_PER_FETCH = 25_000;
 
-export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly string[], cause: string): Promise<RaisedAlert[]> {
+/** `prepared` may hold records already loaded and prepared (the changed identities, by `refreshMatchKeys`). */
+export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly string[], cause: string, prepared = new Map<string, PreparedRecord>()): Promise<RaisedAlert[]> {
   if (!changed.length) return [];
   // Pairs (changed identity, identity of a missing person) sharing a blocking key; years and
   // postcodes alone make no pair. The keys of both sides are gathered first and joined by hash:
@@ -52,7 +53,7 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
     [changed],
   );
   const raised: RaisedAlert[] = [];
-  const prepared = new Map<string, PreparedRecord>(); // across chunks: a missing child's records recur
+  // `prepared` is kept across chunks: a missing child's records recur.
   for (;;) {
     const pairs = await db.query<Pair>(`fetch ${PAIRS_PER_FETCH} from alert_pairs`);
     if (!pairs.length) break;

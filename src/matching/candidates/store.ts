@@ -56,9 +56,10 @@ export async function loadRecords(db: Db, ids: readonly string[]): Promise<Map<s
  * caller's transaction) up to date, keep the token vocabulary's counts in step, and return those
  * identities. Only the difference is written: a batch that adds one contact to identities keyed a
  * batch earlier (LA person details come file by file) inserts one key each, not all of them again.
- * With `limit`, at most that many (a bulk load drains the set in chunks).
+ * With `limit`, at most that many (a bulk load drains the set in chunks). The prepared records
+ * are left in `prepared`, for the caller to match them without loading them again.
  */
-export async function refreshMatchKeys(db: Db, limit?: number): Promise<string[]> {
+export async function refreshMatchKeys(db: Db, limit?: number, prepared?: Map<string, PreparedRecord>): Promise<string[]> {
   const dirty = (await db.query<{ source_identity_id: string }>(
     limit === undefined
       ? `delete from identity.match_dirty returning source_identity_id`
@@ -67,7 +68,11 @@ export async function refreshMatchKeys(db: Db, limit?: number): Promise<string[]
   )).map((r) => r.source_identity_id);
   if (!dirty.length) return [];
   const records = await loadRecords(db, dirty);
-  const wanted = new Map([...records.values()].map((r) => [r.id, new Set(blockingKeys(prepare(r)))]));
+  const wanted = new Map([...records.values()].map((r) => {
+    const record = prepare(r);
+    prepared?.set(r.id, record);
+    return [r.id, new Set(blockingKeys(record))];
+  }));
   // A retracted identity has no record: all its keys go.
   const existing = await db.query<{ row: string; source_identity_id: string; key: string }>(
     `select ctid::text as row, source_identity_id, key from identity.match_token where source_identity_id = any($1::uuid[])`,
