@@ -4,7 +4,7 @@
  */
 import type { PreparedDob, PreparedRecord, PreparedToken } from './record';
 import { valueKey } from './keys';
-import { editDistance, jaroWinkler, transliterationDistance } from './strings';
+import { jaroWinkler, transliterationDistance, withinOneEdit } from './strings';
 
 export const TOKEN_LEVELS = ['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH', 'SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT'] as const;
 export type TokenLevel = (typeof TOKEN_LEVELS)[number];
@@ -56,7 +56,29 @@ const VARIANT_DISTANCE = 0.7;
 const VARIANT_SHARE = 0.15;
 const KEYED_DISTANCE = 1.05;
 
+/**
+ * Levels already found, by token pair: prepared tokens are shared objects (`prepareToken`), and
+ * scoring a batch meets the same pairs of names again and again. Bounded: dropped whole when full.
+ */
+let levels = new WeakMap<PreparedToken, Map<PreparedToken, TokenLevel>>();
+let cachedLevels = 0;
+const MAX_CACHED_LEVELS = 1_000_000;
+
 export function compareTokens(a: PreparedToken, b: PreparedToken): TokenLevel {
+  let row = levels.get(a);
+  if (!row) levels.set(a, (row = new Map()));
+  let level = row.get(b);
+  if (level === undefined) {
+    level = tokenLevel(a, b);
+    if (++cachedLevels > MAX_CACHED_LEVELS) {
+      levels = new WeakMap();
+      cachedLevels = 0;
+    } else row.set(b, level);
+  }
+  return level;
+}
+
+function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   if (a.text === b.text || intersects(a.forms, b.forms)) return 'EXACT';
   // Arabic or Hebrew script against Latin: the script wrote no short vowels, so consonants decide.
   if (a.abjad !== b.abjad && intersects(a.skeleton, b.skeleton)) return 'SCRIPT_SKELETON';
@@ -140,14 +162,14 @@ function compareDob(a: PreparedDob, b: PreparedDob): DobLevel {
   if (a.precision === 'DAY' && b.precision === 'DAY') {
     if (a.year === b.year && a.month === b.month && a.day === b.day) return 'EXACT';
     if (a.year === b.year && a.month === b.day && a.day === b.month) return 'SWAP';
-    if (editDistance(a.digits, b.digits, 1) <= 1) return 'TYPO';
+    if (withinOneEdit(a.digits, b.digits)) return 'TYPO';
   }
   if (a.year === b.year) {
     if (a.month !== null && b.month !== null) return a.month === b.month ? 'MONTH' : 'DIFFERENT';
     return 'YEAR';
   }
   if (Math.abs(a.year - b.year) <= 1 && (a.precision !== 'DAY' || b.precision !== 'DAY' || a.placeholder || b.placeholder)) return 'NEAR_YEAR';
-  if (a.precision === 'DAY' && b.precision === 'DAY' && editDistance(a.digits, b.digits, 1) <= 1) return 'TYPO';
+  if (a.precision === 'DAY' && b.precision === 'DAY' && withinOneEdit(a.digits, b.digits)) return 'TYPO';
   // Two real (not placeholder) full dates more than a year apart: strong evidence against.
   if (a.precision === 'DAY' && b.precision === 'DAY' && Math.abs(a.year - b.year) >= 2) return 'FAR';
   return 'DIFFERENT';
@@ -212,7 +234,7 @@ export function compareIdentifiers(a: PreparedRecord, b: PreparedRecord, freq?: 
       if (x.value === y.value) {
         if (shared(freq, valueKey.identifier(x.scheme, x.value))) consider('SHARED', x.scheme);
         else consider(x.verified && y.verified ? 'VERIFIED_EQUAL' : 'EQUAL', x.scheme);
-      } else consider(editDistance(x.value, y.value, 1) <= 1 ? 'NEAR' : 'DIFFERENT', x.scheme);
+      } else consider(withinOneEdit(x.value, y.value) ? 'NEAR' : 'DIFFERENT', x.scheme);
     }
   }
   return best;
@@ -258,5 +280,5 @@ export function compareAddress(a: PreparedRecord, b: PreparedRecord): AddressLev
 export function comparePostcode(a: PreparedRecord, b: PreparedRecord): PostcodeLevel | null {
   if (!a.postcode || !b.postcode) return null;
   if (a.postcode === b.postcode) return 'EXACT';
-  return editDistance(a.postcode, b.postcode, 1) <= 1 ? 'NEAR' : 'DIFFERENT';
+  return withinOneEdit(a.postcode, b.postcode) ? 'NEAR' : 'DIFFERENT';
 }

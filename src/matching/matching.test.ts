@@ -110,6 +110,12 @@ describe('the model', () => {
     const home = { address: '12 Kitchener Street Dover', postcode: 'CT16 1AA' };
     expect(score({ names: ['Peyton Cupo'], ...born, ...home }, { names: ['Imogen Clarke'], ...born, ...home }).grade).toBe('PROBABLE');
   });
+  test('siblings (same family name, real dates of birth years apart) are at most possible', () => {
+    const sibling = (given: string, dob: string): Partial<MatchRecord> => ({ names: [`${given} Anla`], dobs: [{ value: dob }], sex: 'M', nationality: 'VNM' });
+    expect(score(sibling('Anes', '2016-06-28'), sibling('Anke', '2014-10-27')).grade).toBe('POSSIBLE');
+    // An age dispute gives a placeholder date: never years apart in that sense.
+    expect(score(sibling('Anes', '2016-06-28'), sibling('Anes', '2014-01-01')).grade).toBe('PROBABLE');
+  });
   test('twins (same family name and birthday, different given names) are not certain', () => {
     const twin = (given: string): Partial<MatchRecord> => ({ names: [`${given} Tesfay`], dobs: [{ value: '2010-05-06' }], sex: 'F', nationality: 'ERI' });
     expect(score(twin('Senait'), twin('Selam')).grade).not.toBe('CERTAIN');

@@ -160,6 +160,10 @@ export class MatchModel {
     const nameDiffers = !names || names.matches.some((m) => m.level === 'DIFFERENT');
     const otherEvidence = contributions.some((c) => OTHER_EVIDENCE.has(c.field) && c.weight > 0);
     if ((grade === 'CERTAIN' || grade === 'PROBABLE') && !nameInCommon && nameDiffers && !otherEvidence) grade = 'POSSIBLE';
+    // Two real dates of birth years apart, with only names to say otherwise, are siblings or
+    // cousins far more often than one child (an age dispute gives an estimated or placeholder
+    // date, which is never FAR): at most POSSIBLE without evidence of another kind.
+    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && dob?.level === 'FAR' && !otherEvidence) grade = 'POSSIBLE';
     return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels: names?.matches.map((m) => m.level) ?? [] };
   }
 }

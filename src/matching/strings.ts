@@ -40,6 +40,30 @@ export function jaroWinkler(a: string, b: string): number {
 }
 
 /**
+ * Whether two strings are at most one edit apart (a substitution, an insertion or deletion, or
+ * two adjacent letters swapped): `editDistance(a, b, 1) <= 1` in one pass and no allocation, for
+ * the comparators that ask only that (dates of birth, identifiers, postcodes) millions of times.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const rest = (x: string, from: number, y: string, to: number) => {
+    while (from < x.length && to < y.length && x.charCodeAt(from) === y.charCodeAt(to)) {
+      from++;
+      to++;
+    }
+    return from === x.length && to === y.length;
+  };
+  if (la > lb) return rest(a, i + 1, b, i);
+  if (lb > la) return rest(a, i, b, i + 1);
+  return rest(a, i + 1, b, i + 1) || (i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && rest(a, i + 2, b, i + 2));
+}
+
+/**
  * Optimal-string-alignment distance (Damerau–Levenshtein with adjacent transpositions), or
  * `max + 1` as soon as it must exceed `max`.
  */
