@@ -62,7 +62,7 @@ const KEYED_DISTANCE = 1.05;
  */
 let levels = new WeakMap<PreparedToken, Map<PreparedToken, TokenLevel>>();
 let cachedLevels = 0;
-const MAX_CACHED_LEVELS = 1_000_000;
+const MAX_CACHED_LEVELS = 250_000;
 
 export function compareTokens(a: PreparedToken, b: PreparedToken): TokenLevel {
   let row = levels.get(a);

@@ -30,7 +30,10 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
   // Pairs (changed identity, identity of a missing person) sharing a blocking key; years and
   // postcodes alone make no pair. The keys of both sides are gathered first and joined by hash:
   // probing the token index from either side cost 9x more once thousands of children were missing.
-  // Read through a cursor (the caller's transaction), a bounded chunk at a time.
+  // Read through a cursor (the caller's transaction), a bounded chunk at a time. With thousands
+  // of children missing a batch makes hundreds of thousands of pairs, whose de-duplication spilled
+  // to disk at the default work_mem (measured at 1M police lines: 2.25 s → 1.72 s a batch).
+  await db.query(`set local work_mem = '64MB'`);
   await db.query(
     `declare alert_pairs no scroll cursor for
      with missing_person as (
