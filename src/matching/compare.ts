@@ -86,7 +86,7 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   const jw = jaroWinkler(a.text, b.text);
   // Keys that agree are kept only when the spellings are close by sound too ("Rice"/"Reyes"
   // share a key, not a name); spellings that close are variants even when a key differs
-  // ("Yakov"/"Jakov", "Yevgeni"/"Jewgeni", "Sergejs"/"Sergei").
+  // ("Yakov"/"Jakov", "Yevgeni"/"Jewgeni", "Ivans"/"Ivan").
   const distance = transliterationDistance(a.sound, b.sound);
   const close = distance <= VARIANT_DISTANCE && distance <= VARIANT_SHARE * Math.max(a.sound.length, b.sound.length);
   // (Arabic or Hebrew script wrote no short vowels, so its distance to Latin says little.)

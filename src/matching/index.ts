@@ -1,6 +1,6 @@
 /** The matching library: pure TypeScript, no GraphQL, no database. */
 export { foldText, nameTokens, variantKey, skeleton, phoneticKeys, soundForm } from './normalise';
-export { jaroWinkler, editDistance } from './strings';
+export { jaroWinkler, withinOneEdit, transliterationDistance } from './strings';
 export { prepare, prepareDob, type MatchRecord, type PreparedRecord, type MatchDob, type Precision } from './record';
 export * from './compare';
 export { MatchModel, FIELDS, reasonsOf, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';

@@ -1,5 +1,5 @@
 /** The matching library: each comparator level, the explanation sums, grades and the CSV record. */
-import { transliterationDistance } from './strings';
+import { transliterationDistance, withinOneEdit } from './strings';
 import { compareTokens, soundForm, train, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, MatchModel, nameTokens, personRecord, prepare, skeleton, variantKey, type MatchRecord } from '.';
 import { compareDobs } from './compare';
 
@@ -178,5 +178,24 @@ describe('transliteration distance', () => {
     expect(d('anh', 'mai')).toBeGreaterThanOrEqual(2);
     expect(d('maria', 'marta')).toBe(1);
     expect(d('abc', 'abc')).toBe(0);
+  });
+});
+
+describe('one edit apart', () => {
+  test.each([
+    ['20090314', '20090314', true],
+    ['20090314', '20090317', true], // a substitution
+    ['20090314', '20091314', true],
+    ['20090314', '20090341', true], // adjacent digits swapped
+    ['B1234567', 'B123467', true], // a deletion
+    ['B1234567', 'B12345678', true], // an insertion
+    ['20090314', '20100314', false], // two digits
+    ['20090314', '20090431', false],
+    ['AB', 'BA', true],
+    ['ABC', 'CBA', false],
+    ['', 'A', true],
+  ])('%s / %s → %s', (a, b, expected) => {
+    expect(withinOneEdit(a, b)).toBe(expected);
+    expect(withinOneEdit(b, a)).toBe(expected);
   });
 });

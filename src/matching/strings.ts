@@ -1,6 +1,6 @@
 /**
- * String measures used by the comparators: Jaro–Winkler similarity (0..1) and a bounded
- * Damerau–Levenshtein distance. Plain loops over char codes: they run millions of times in a
+ * String measures used by the comparators: Jaro–Winkler similarity (0..1), whether two strings
+ * are one edit apart, and a weighted transliteration distance. Plain loops over char codes: they run millions of times in a
  * batch dedupe.
  */
 
@@ -41,8 +41,8 @@ export function jaroWinkler(a: string, b: string): number {
 
 /**
  * Whether two strings are at most one edit apart (a substitution, an insertion or deletion, or
- * two adjacent letters swapped): `editDistance(a, b, 1) <= 1` in one pass and no allocation, for
- * the comparators that ask only that (dates of birth, identifiers, postcodes) millions of times.
+ * two adjacent letters swapped), in one pass and with no allocation: all the comparators of
+ * dates of birth, identifiers and postcodes ask, millions of times in a batch.
  */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
@@ -61,34 +61,6 @@ export function withinOneEdit(a: string, b: string): boolean {
   if (la > lb) return rest(a, i + 1, b, i);
   if (lb > la) return rest(a, i, b, i + 1);
   return rest(a, i + 1, b, i + 1) || (i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && rest(a, i + 2, b, i + 2));
-}
-
-/**
- * Optimal-string-alignment distance (Damerau–Levenshtein with adjacent transpositions), or
- * `max + 1` as soon as it must exceed `max`.
- */
-export function editDistance(a: string, b: string, max = Infinity): number {
-  if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const la = a.length;
-  const lb = b.length;
-  let prev2 = new Array<number>(lb + 1).fill(0);
-  let prev = Array.from({ length: lb + 1 }, (_, j) => j);
-  let cur = new Array<number>(lb + 1).fill(0);
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= lb; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, prev2[j - 2]! + 1);
-      cur[j] = d;
-      if (d < rowMin) rowMin = d;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[lb]!;
 }
 
 /**
