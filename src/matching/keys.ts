@@ -13,7 +13,7 @@
  * Skeletons shorter than three consonants and keys of one letter are left out: they would file
  * half the store under one key.
  */
-import type { MatchRecord, PreparedRecord } from './record';
+import type { MatchRecord, PreparedRecord, PreparedToken } from './record';
 
 /**
  * The exact values of a record, one string each (`id:SCHEME:VALUE`, `bio:REPOSITORY:REFERENCE`,
@@ -49,41 +49,49 @@ export interface KeyOptions {
   readonly nearIdentifiers?: boolean;
 }
 
-export function blockingKeys(r: PreparedRecord, options: KeyOptions = {}): string[] {
-  const keys = new Set<string>();
-  for (const name of r.names) {
-    for (const t of name) {
-      if (t.text.length < 2) continue;
-      for (const f of t.forms) keys.add(`t:${f}`);
-      for (const v of t.variant) if (v.length >= 2) keys.add(`v:${v}`);
-      for (const s of t.skeleton) if (s.length >= 3) keys.add(`s:${s}`);
-      for (const p of t.phonetic) if (p.length >= 2) keys.add(`p:${p}`);
-    }
-  }
+/** The birth years a record is filed under: each date's year, and the neighbouring years when the date or an age range is imprecise. */
+export function birthYears(r: PreparedRecord): Set<number> {
   const years = new Set<number>();
   for (const d of r.dobs) {
     years.add(d.year);
     if (d.precision !== 'DAY') {
       years.add(d.year - 1);
       years.add(d.year + 1);
-    } else keys.add(`d:${d.digits}`);
+    }
   }
   const range = r.source.ageRange;
   if (range) {
     const year = new Date(range.asOf ?? Date.now()).getUTCFullYear();
     for (let y = year - range.max - 1; y <= year - range.min && y - (year - range.max - 1) < 30; y++) years.add(y);
   }
-  for (const y of years) keys.add(`y:${y}`);
-  // A name part with a birth year: selective where either alone is common ("Mohammed", 2009).
-  for (const name of r.names) {
-    for (const t of name) {
-      if (t.text.length < 2) continue;
-      for (const y of years) {
-        for (const f of t.forms) keys.add(`ty:${f}|${y}`);
-        for (const v of t.variant) if (v.length >= 2) keys.add(`vy:${v}|${y}`);
-      }
-    }
+  return years;
+}
+
+/**
+ * The keys of one name token (none for a token of one letter): `t:`, `v:`, `s:`, `p:`, and with
+ * each birth year `ty:` and `vy:` — a name part with a year is selective where either alone is
+ * common ("Mohammed", 2009).
+ */
+export function tokenKeys(t: PreparedToken, years: ReadonlySet<number>): string[] {
+  if (t.text.length < 2) return [];
+  const keys: string[] = [];
+  for (const f of t.forms) keys.push(`t:${f}`);
+  for (const v of t.variant) if (v.length >= 2) keys.push(`v:${v}`);
+  for (const s of t.skeleton) if (s.length >= 3) keys.push(`s:${s}`);
+  for (const p of t.phonetic) if (p.length >= 2) keys.push(`p:${p}`);
+  for (const y of years) {
+    for (const f of t.forms) keys.push(`ty:${f}|${y}`);
+    for (const v of t.variant) if (v.length >= 2) keys.push(`vy:${v}|${y}`);
   }
+  return keys;
+}
+
+export function blockingKeys(r: PreparedRecord, options: KeyOptions = {}): string[] {
+  const keys = new Set<string>();
+  const years = birthYears(r);
+  for (const name of r.names) for (const t of name) for (const k of tokenKeys(t, years)) keys.add(k);
+  for (const y of years) keys.add(`y:${y}`);
+  for (const d of r.dobs) if (d.precision === 'DAY') keys.add(`d:${d.digits}`);
   for (const v of valueKeys(r.source)) keys.add(`x:${v}`);
   if (options.nearIdentifiers) {
     for (const id of r.source.identifiers ?? []) {

@@ -1,7 +1,7 @@
 /**
  * String measures used by the comparators: Jaro–Winkler similarity (0..1), whether two strings
- * are one edit apart, and a weighted transliteration distance. Plain loops over char codes: they run millions of times in a
- * batch dedupe.
+ * are one edit apart, and a weighted transliteration distance. Plain loops over char codes: they
+ * run millions of times in a batch dedupe.
  */
 
 /** Jaro–Winkler similarity with the usual prefix scale 0.1 over at most 4 characters. */
@@ -88,6 +88,7 @@ const INDEL = new Float32Array(128).fill(1);
 const FINAL_S = 0.5;
 let row0 = new Float64Array(32);
 let row1 = new Float64Array(32);
+let insertB = new Float64Array(32);
 
 /** Weighted edit distance between two sound forms, with the costs above. */
 export function transliterationDistance(a: string, b: string): number {
@@ -97,6 +98,7 @@ export function transliterationDistance(a: string, b: string): number {
   if (row0.length <= lb) {
     row0 = new Float64Array(lb + 1);
     row1 = new Float64Array(lb + 1);
+    insertB = new Float64Array(lb + 1);
   }
   const indel = (s: string, i: number, n: number) => {
     const c = s.charCodeAt(i);
@@ -105,7 +107,10 @@ export function transliterationDistance(a: string, b: string): number {
   let prev = row0;
   let cur = row1;
   prev[0] = 0;
-  for (let j = 1; j <= lb; j++) prev[j] = prev[j - 1]! + indel(b, j - 1, lb);
+  for (let j = 1; j <= lb; j++) {
+    insertB[j] = indel(b, j - 1, lb);
+    prev[j] = prev[j - 1]! + insertB[j]!;
+  }
   for (let i = 1; i <= la; i++) {
     const ca = a.charCodeAt(i - 1);
     const da = indel(a, i - 1, la);
@@ -113,7 +118,7 @@ export function transliterationDistance(a: string, b: string): number {
     for (let j = 1; j <= lb; j++) {
       const cb = b.charCodeAt(j - 1);
       const sub = ca === cb ? 0 : ca < 128 && cb < 128 ? SUBSTITUTE[ca * 128 + cb]! : 1;
-      cur[j] = Math.min(prev[j - 1]! + sub, prev[j]! + da, cur[j - 1]! + indel(b, j - 1, lb));
+      cur[j] = Math.min(prev[j - 1]! + sub, prev[j]! + da, cur[j - 1]! + insertB[j]!);
     }
     [prev, cur] = [cur, prev];
   }

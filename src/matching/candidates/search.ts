@@ -15,7 +15,7 @@
  * read), so that a rare key (a full date of birth, a rare name) outranks many common ones.
  */
 import type { Db } from '../../db';
-import { blockingKeys } from '../keys';
+import { birthYears, blockingKeys, tokenKeys } from '../keys';
 import { foldText } from '../normalise';
 import type { PreparedRecord, PreparedToken } from '../record';
 
@@ -36,15 +36,13 @@ export interface SearchOptions {
  * The query name part each key was made from (its index among the query's distinct tokens), or,
  * for a key of no name part (a date of birth, an identifier), a group of its own.
  */
-function keyGroups(keys: readonly string[], tokens: readonly PreparedToken[]): number[] {
-  return keys.map((key, i) => {
-    const colon = key.indexOf(':');
-    const kind = key.slice(0, colon);
-    const value = key.slice(colon + 1).split('|')[0]!;
-    const of = (t: PreparedToken): readonly string[] => (kind === 't' || kind === 'ty' ? t.forms : kind === 'v' || kind === 'vy' ? t.variant : kind === 's' ? t.skeleton : kind === 'p' ? t.phonetic : []);
-    const token = tokens.findIndex((t) => of(t).includes(value));
-    return token >= 0 ? token : -1 - i;
+function keyGroups(query: PreparedRecord, keys: readonly string[], tokens: readonly PreparedToken[]): number[] {
+  const years = birthYears(query);
+  const part = new Map<string, number>();
+  tokens.forEach((t, i) => {
+    for (const key of tokenKeys(t, years)) if (!part.has(key)) part.set(key, i);
   });
+  return keys.map((key, i) => part.get(key) ?? -1 - i);
 }
 
 export async function searchCandidates(db: Db, query: PreparedRecord, options: SearchOptions = {}): Promise<string[]> {
@@ -83,7 +81,7 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
       order by b.score + 4 * coalesce(x.sim, 0) desc limit $5`,
     [
       keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 3, query.source.names.map(foldText),
-      keyGroups(keys, queryTokens), tokens.map((t) => queryTokens.indexOf(t)), options.coverageBonus ?? 12,
+      keyGroups(query, keys, queryTokens), tokens.map((t) => queryTokens.indexOf(t)), options.coverageBonus ?? 12,
     ],
   );
   return rows.map((r) => r.id);
