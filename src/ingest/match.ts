@@ -8,14 +8,15 @@
  */
 import type { Db } from '../db';
 import { SHARED_ABOVE, type GradeThresholds, type PreparedRecord } from '../matching';
-import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys } from '../matching/candidates';
+import { autoLink, currentModel, MissingChildren, raiseAlerts, rebuildPersons, refreshMatchKeys } from '../matching/candidates';
 
-export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds): Promise<string[]> {
+/** `missing`: the missing children held in memory by the run, from batch to batch. */
+export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds, missing = new MissingChildren()): Promise<string[]> {
   const prepared = new Map<string, PreparedRecord>();
   const changed = await refreshMatchKeys(tx, undefined, prepared);
   if (!changed.length) return changed;
   const linked = await autoLink(tx, changed, SHARED_ABOVE);
   if (linked.length) await rebuildPersons(tx, [...new Set(linked.flat())], `automatic link, ${cause}`);
-  await raiseAlerts(tx, await currentModel(tx, thresholds), changed, cause, prepared);
+  await raiseAlerts(tx, await currentModel(tx, thresholds), changed, cause, prepared, missing);
   return changed;
 }

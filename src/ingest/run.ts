@@ -15,6 +15,7 @@ import type { Item, Keyed, Rejection, Warning } from '../../connectors/kit/contr
 import type { Db } from '../db';
 import type { Logger } from '../log';
 import { DEFAULT_THRESHOLDS, type GradeThresholds } from '../matching';
+import { MissingChildren } from '../matching/candidates';
 import { matchOnArrival } from './match';
 import { upsert, type FeedApplier } from './feed';
 
@@ -95,7 +96,7 @@ const YIELD_EVERY = 100;
  * feed started meanwhile makes this one fail on a duplicate key; it is left RUNNING and, run
  * again, resumes with the lookup (the other run's state then exists).
  */
-async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean, thresholds: GradeThresholds): Promise<Counts> {
+async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean, matchBatch: (tx: Db) => Promise<unknown>): Promise<Counts> {
   return db.transaction(async (tx) => {
     const counts: Counts = { read: batch.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0 };
     const rejections: (Rejection & { ordinal: number })[] = [];
@@ -138,7 +139,7 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
       await applier.apply(tx, agency, changed, firstLoad);
       // Blocking keys follow the facts in the same transaction (a committed batch is searchable),
       // and verified biometric references and identifiers link identities on arrival.
-      await matchOnArrival(tx, `ingest run ${runId}`, thresholds);
+      await matchBatch(tx);
     }
     if (records.length) {
       await tx.query(
@@ -179,7 +180,7 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
 }
 
 /** Retract what a complete snapshot no longer contains, and finish the run, in one transaction. */
-async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, full: boolean, thresholds: GradeThresholds): Promise<number> {
+async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, full: boolean, matchBatch: (tx: Db) => Promise<unknown>): Promise<number> {
   return db.transaction(async (tx) => {
     let retracted = 0;
     if (full) {
@@ -193,7 +194,7 @@ async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId
         retracted += keys.length;
       }
       await tx.query('update ingest.record_state set retracted_at = now() where agency = $1 and feed = $2 and last_run_id <> $3 and retracted_at is null', [agency, applier.feed, runId]);
-      await matchOnArrival(tx, `ingest run ${runId}`, thresholds);
+      await matchBatch(tx);
     }
     await tx.query(`update ingest.run set phase = 'COMPLETED', finished_at = now(), retracted = $2 where id = $1`, [runId, retracted]);
     return retracted;
@@ -212,6 +213,9 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     [options.agency, applier.feed, run.id],
   );
   const firstLoad = !prior!.exists;
+  // Match on arrival, after each batch; the run holds the missing children in memory between batches.
+  const missing = new MissingChildren();
+  const matchBatch = (tx: Db) => matchOnArrival(tx, `ingest run ${run.id}`, options.matchThresholds ?? DEFAULT_THRESHOLDS, missing);
   const totals: Counts = { read: run.read, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, warnings: run.warnings };
   log.info({ runId: run.id, feed: applier.feed, agency: options.agency, resumed: run.resumed, checkpoint: run.checkpoint }, 'ingest run');
   let ordinal = 0;
@@ -223,7 +227,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     const upTo = ordinal;
     batch = [];
     await writing;
-    writing = applyBatch(db, applier, options.agency, run.id, items, upTo, firstLoad, options.matchThresholds ?? DEFAULT_THRESHOLDS).then((counts) => {
+    writing = applyBatch(db, applier, options.agency, run.id, items, upTo, firstLoad, matchBatch).then((counts) => {
       for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
       options.onProgress?.({ read: totals.read, rejected: totals.rejected });
     });
@@ -247,6 +251,6 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     log.error({ runId: run.id, errorName: (error as Error).name }, 'ingest run interrupted');
     throw error;
   }
-  const retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full, options.matchThresholds ?? DEFAULT_THRESHOLDS);
+  const retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full, matchBatch);
   return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, retracted, durationMs: Date.now() - started, resumed: run.resumed };
 }

@@ -90,6 +90,13 @@ export function blockingKeys(r: PreparedRecord, options: KeyOptions = {}): strin
   const keys = new Set<string>();
   const years = birthYears(r);
   for (const name of r.names) for (const t of name) for (const k of tokenKeys(t, years)) keys.add(k);
+  for (const k of otherKeys(r, years, options)) keys.add(k);
+  return [...keys];
+}
+
+/** A record's keys other than its name tokens': birth years and dates, exact values, postcode and street. */
+export function otherKeys(r: PreparedRecord, years: ReadonlySet<number> = birthYears(r), options: KeyOptions = {}): Set<string> {
+  const keys = new Set<string>();
   for (const y of years) keys.add(`y:${y}`);
   for (const d of r.dobs) if (d.precision === 'DAY') keys.add(`d:${d.digits}`);
   for (const v of valueKeys(r.source)) keys.add(`x:${v}`);
@@ -102,5 +109,5 @@ export function blockingKeys(r: PreparedRecord, options: KeyOptions = {}): strin
   if (r.postcode) keys.add(`pc:${r.postcode}`);
   // House number and street: people at one address (FEBRL's households, a placement) meet here.
   if (r.address.length >= 2 && /^\d/.test(r.address[0]!)) keys.add(`a:${r.address[0]} ${r.address[1]}`);
-  return [...keys];
+  return keys;
 }

@@ -5,7 +5,7 @@
  */
 import {
   alignNames, compareAddress, compareAgree, compareBiometrics, compareContacts, compareDobs, compareIdentifiers, comparePostcode,
-  TOKEN_LEVELS, type Frequencies, type TokenLevel, type TokenMatch,
+  TOKEN_LEVELS, type DobLevel, type Frequencies, type TokenLevel, type TokenMatch,
 } from './compare';
 import type { PreparedRecord, PreparedToken } from './record';
 
@@ -63,6 +63,9 @@ const log2 = Math.log2;
 
 /** Name part levels that say the part is the same name (written alike, a variant, or sounding alike). */
 const STRONG_NAME_LEVELS: ReadonlySet<TokenLevel> = new Set(['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH']);
+
+/** Name part levels that say the part is the same name as written, a variant or in another script. */
+const SAME_NAME_LEVELS: ReadonlySet<TokenLevel> = new Set(['EXACT', 'VARIANT', 'SCRIPT_SKELETON']);
 
 /** Fields whose agreement is evidence beyond a date of birth, sex and nationality. */
 const OTHER_EVIDENCE: ReadonlySet<Contribution['field']> = new Set(['identifiers', 'biometrics', 'contacts', 'address', 'postcode']);
@@ -146,25 +149,48 @@ export class MatchModel {
     // identifier, biometric reference or contact in common, or every aligned name part agreeing
     // (as written or as a variant) with the same full date of birth —
     const strongEvidence = (ids && (ids.level === 'VERIFIED_EQUAL' || ids.level === 'EQUAL')) || bio?.level === 'EQUAL' || contact?.level === 'EQUAL';
-    const namesAgree = names !== null && names.matches.every((m) => m.level === 'EXACT' || m.level === 'VARIANT' || m.level === 'SCRIPT_SKELETON');
+    const namesAgree = names !== null && names.matches.every((m) => SAME_NAME_LEVELS.has(m.level));
     let grade = gradeOf(probability, this.thresholds);
     // And never while an identifier or biometric reference of one scheme disagrees.
     const contradicted = ids?.level === 'DIFFERENT' || bio?.level === 'DIFFERENT';
     if (grade === 'CERTAIN' && (contradicted || (!strongEvidence && !(namesAgree && dob?.level === 'EXACT')))) grade = 'PROBABLE';
-    // PROBABLE (a suggestion to judge, an alert) needs more than a date of birth: a name part in
-    // common (as written, a variant, sounding or spelled alike), or evidence of another kind (an
-    // identifier, even one character off, a biometric reference, a contact, an address). A date
-    // shared by one child in a few thousand, with names that share nothing or only a consonant
-    // skeleton, and sex and nationality, is not a lead.
-    const nameInCommon = names?.matches.some((m) => STRONG_NAME_LEVELS.has(m.level)) ?? false;
-    const nameDiffers = !names || names.matches.some((m) => m.level === 'DIFFERENT');
+    // Fellegi–Sunter's independence fails again among children of one community born within a
+    // few years, whose names collide: PROBABLE (a suggestion to judge, an alert) from names and a
+    // date of birth alone must pass `namesAndDateSuffice`; evidence of another kind (an
+    // identifier, even one character off, a biometric reference, a contact, an address) lifts it.
     const otherEvidence = contributions.some((c) => OTHER_EVIDENCE.has(c.field) && c.weight > 0);
-    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && !nameInCommon && nameDiffers && !otherEvidence) grade = 'POSSIBLE';
-    // Two real dates of birth years apart, with only names to say otherwise, are siblings or
-    // cousins far more often than one child (an age dispute gives an estimated or placeholder
-    // date, which is never FAR): at most POSSIBLE without evidence of another kind.
-    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && dob?.level === 'FAR' && !otherEvidence) grade = 'POSSIBLE';
+    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && !otherEvidence && !namesAndDateSuffice(names?.matches.map((m) => m.level) ?? null, dob?.level)) grade = 'POSSIBLE';
     return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels: names?.matches.map((m) => m.level) ?? [] };
+  }
+}
+
+/**
+ * Whether names and a date of birth alone can make a lead:
+ * - the full date (or its day and month swapped), or no date: a name part in common (as written,
+ *   a variant, sounding or spelled alike) or no part that differs — a shared date of birth, one
+ *   child in a few thousand, with names that share nothing or only a skeleton, is no lead;
+ * - a date that is only near (a digit off, the same month or year, a year either side, an age):
+ *   no name part that differs, or one written alike — whose weight already says how common the
+ *   name is ("Anh" among Vietnamese children). A variant or sound-alike of one part, with
+ *   another that differs, is what children of one community born within a few years share;
+ * - two different full dates within a year: every name part agreeing as written or as a variant;
+ * - two real full dates years apart: never (siblings and cousins, far more often than one child;
+ *   an age dispute gives an estimated or placeholder date, which is never FAR).
+ */
+function namesAndDateSuffice(names: readonly TokenLevel[] | null, dob: DobLevel | undefined): boolean {
+  if (!names) return false;
+  const differs = names.includes('DIFFERENT');
+  switch (dob) {
+    case undefined:
+    case 'EXACT':
+    case 'SWAP':
+      return !differs || names.some((l) => STRONG_NAME_LEVELS.has(l));
+    case 'FAR':
+      return false;
+    case 'DIFFERENT':
+      return names.every((l) => SAME_NAME_LEVELS.has(l));
+    default:
+      return !differs || names.includes('EXACT');
   }
 }
 

@@ -10,6 +10,7 @@
  * arrives again.
  */
 import type { Db } from '../../db';
+import { birthYears, otherKeys, tokenKeys } from '../keys';
 import type { MatchModel } from '../model';
 import { prepare, type PreparedRecord } from '../record';
 import { loadRecords, storeFrequencies } from './store';
@@ -19,69 +20,150 @@ export interface RaisedAlert {
   readonly agencies: readonly string[];
 }
 
-type Pair = { changed: string; missing: string; missing_person_id: string; agencies: string[] };
-
-/** Pairs are read and scored this many at a time: thousands of children missing make millions. */
-const PAIRS_PER_FETCH = 25_000;
-
-/** `prepared` may hold records already loaded and prepared (the changed identities, by `refreshMatchKeys`). */
-export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly string[], cause: string, prepared = new Map<string, PreparedRecord>()): Promise<RaisedAlert[]> {
-  if (!changed.length) return [];
-  // Pairs (changed identity, identity of a missing person) sharing a blocking key; years and
-  // postcodes alone make no pair. The keys of both sides are gathered first and joined by hash:
-  // probing the token index from either side cost 9x more once thousands of children were missing.
-  // Read through a cursor (the caller's transaction), a bounded chunk at a time. With thousands
-  // of children missing a batch makes hundreds of thousands of pairs, whose de-duplication spilled
-  // to disk at the default work_mem (measured at 1M police lines: 2.25 s → 1.72 s a batch).
-  await db.query(`set local work_mem = '64MB'`);
-  await db.query(
-    `declare alert_pairs no scroll cursor for
-     with missing_person as (
-       select x.person_id, array_agg(distinct a) as agencies
-         from identity.open_missing om
-         join identity.source_identity x on x.id = om.source_identity_id
-         cross join lateral unnest(array[om.missing_from_la, case when om.reported_by = 'POLICE' then om.agency end]) as a
-        where a is not null
-        group by x.person_id),
-     missing as materialized (
-       select s.id, mp.person_id, mp.agencies, t.key from missing_person mp
-         join identity.source_identity s on s.person_id = mp.person_id and s.retracted_at is null
-         join identity.match_token t on t.source_identity_id = s.id and t.key !~ '^(y|pc):'),
-     changed as materialized (
-       select c.source_identity_id, c.key from identity.match_token c
-        where c.source_identity_id = any($1::uuid[]) and c.key !~ '^(y|pc):'
-          and not exists (select 1 from identity.open_missing om where om.source_identity_id = c.source_identity_id))
-     select distinct c.source_identity_id as changed, m.id as missing, m.person_id as missing_person_id, m.agencies
-       from missing m join changed c on c.key = m.key and c.source_identity_id <> m.id`,
-    [changed],
-  );
-  const raised: RaisedAlert[] = [];
-  // `prepared` is kept across chunks: a missing child's records recur.
-  for (;;) {
-    const pairs = await db.query<Pair>(`fetch ${PAIRS_PER_FETCH} from alert_pairs`);
-    if (!pairs.length) break;
-    raised.push(...(await alertsFor(db, model, pairs, prepared, cause)));
-  }
-  await db.query('close alert_pairs');
-  return raised;
+/** An identity of a person with an open missing episode. `reported`: the episode is its own (not a linked identity's). */
+interface MissingIdentity {
+  readonly id: string;
+  readonly person_id: string;
+  readonly agencies: string[];
+  readonly version: string;
+  readonly reported: boolean;
 }
 
-/** Score pairs and raise the alerts of those graded PROBABLE or better (one statement for all). */
-async function alertsFor(db: Db, model: MatchModel, pairs: Pair[], prepared: Map<string, PreparedRecord>, cause: string): Promise<RaisedAlert[]> {
-  const ids = [...new Set(pairs.flatMap((p) => [p.changed, p.missing]))];
-  for (const [id, r] of await loadRecords(db, ids.filter((id) => !prepared.has(id)))) prepared.set(id, prepare(r));
-  const freq = await storeFrequencies(db, ids.flatMap((id) => prepared.get(id) ?? []));
+type Pair = { changed: string; missing: MissingIdentity };
+
+/**
+ * The identities of persons with an open missing episode, prepared and filed under their blocking
+ * keys in memory. One ingest run keeps it from batch to batch: with thousands of children missing,
+ * finding the pairs in PostgreSQL and loading the children's records again for every batch cost
+ * more than the rest of the ingest (measured on the 1M-line police bench). `refresh` brings it up
+ * to date in the batch's transaction: an identity whose keys were rewritten since, by this run or
+ * any other process (`source_identity.keys_version`), is loaded again.
+ */
+export class MissingChildren {
+  private current = new Map<string, MissingIdentity>();
+  private readonly held = new Map<string, { version: string; record: PreparedRecord; keys: string[]; years: Set<number> }>();
+  private readonly filed = new Map<string, string[]>();
+
+  async refresh(db: Db, prepared: ReadonlyMap<string, PreparedRecord>): Promise<void> {
+    const rows = await db.query<MissingIdentity>(
+      `with missing_person as (
+         select x.person_id, array_agg(distinct a) as agencies
+           from identity.open_missing om
+           join identity.source_identity x on x.id = om.source_identity_id
+           cross join lateral unnest(array[om.missing_from_la, case when om.reported_by = 'POLICE' then om.agency end]) as a
+          where a is not null
+          group by x.person_id)
+       select s.id, s.person_id, mp.agencies, s.keys_version::text as version,
+              exists (select 1 from identity.open_missing om where om.source_identity_id = s.id) as reported
+         from missing_person mp join identity.source_identity s on s.person_id = mp.person_id and s.retracted_at is null`,
+    );
+    this.current = new Map(rows.map((r) => [r.id, r]));
+    for (const [id, held] of this.held) if (this.current.get(id)?.version !== held.version) this.drop(id);
+    const fresh = rows.filter((r) => !this.held.has(r.id));
+    const loaded = await loadRecords(db, fresh.filter((r) => !prepared.has(r.id)).map((r) => r.id));
+    for (const row of fresh) {
+      const stored = loaded.get(row.id);
+      const record = prepared.get(row.id) ?? (stored && prepare(stored));
+      if (record) this.hold(row.id, row.version, record);
+    }
+  }
+
+  isReported(id: string): boolean {
+    return this.current.get(id)?.reported ?? false;
+  }
+
+  record(id: string): PreparedRecord | undefined {
+    return this.held.get(id)?.record;
+  }
+
+  /**
+   * The missing identities worth scoring against a changed record: those it shares a date of
+   * birth, an exact value (identifier, biometric reference, contact), an address, or a name part
+   * with its birth year with — or two name parts (one, when either has a one-part name). A single
+   * name part in common and nothing else (every "Mohammed" against every missing "Mohammed")
+   * cannot make PROBABLE: the measured alerts of the 200k-line police bench all share more.
+   */
+  pairsFor(id: string, r: PreparedRecord): Pair[] {
+    const years = birthYears(r);
+    const strong = new Set<string>();
+    const parts = new Map<string, Set<string>>();
+    for (const name of r.names) {
+      for (const t of name) {
+        for (const key of tokenKeys(t, years)) {
+          const year = key.startsWith('ty:') || key.startsWith('vy:');
+          for (const m of this.filed.get(key) ?? []) {
+            if (year) strong.add(m);
+            else {
+              let texts = parts.get(m);
+              if (!texts) parts.set(m, (texts = new Set()));
+              texts.add(t.text);
+            }
+          }
+        }
+      }
+    }
+    for (const key of otherKeys(r, years)) {
+      if (key.startsWith('y:') || key.startsWith('pc:')) continue;
+      for (const m of this.filed.get(key) ?? []) strong.add(m);
+    }
+    const onePart = (x: PreparedRecord) => x.names.some((n) => n.filter((t) => t.text.length >= 2).length === 1);
+    const pairs: Pair[] = [];
+    for (const m of new Set([...strong, ...parts.keys()])) {
+      const missing = this.current.get(m);
+      if (!missing || m === id) continue;
+      const held = this.held.get(m)!;
+      const matched = parts.get(m)?.size ?? 0;
+      const need = onePart(r) || onePart(held.record) ? 1 : 2;
+      if (strong.has(m) || matched >= need || (matched && [...held.years].some((y) => years.has(y)))) pairs.push({ changed: id, missing });
+    }
+    return pairs;
+  }
+
+  private hold(id: string, version: string, record: PreparedRecord): void {
+    const years = birthYears(record);
+    const keys = [...new Set([...record.names.flatMap((n) => n.flatMap((t) => tokenKeys(t, years))), ...otherKeys(record, years)])];
+    this.held.set(id, { version, record, keys, years });
+    for (const key of keys) {
+      const ids = this.filed.get(key);
+      if (ids) ids.push(id);
+      else this.filed.set(key, [id]);
+    }
+  }
+
+  private drop(id: string): void {
+    for (const key of this.held.get(id)!.keys) {
+      const ids = this.filed.get(key)!.filter((x) => x !== id);
+      if (ids.length) this.filed.set(key, ids);
+      else this.filed.delete(key);
+    }
+    this.held.delete(id);
+  }
+}
+
+/**
+ * `prepared` holds the changed identities' records, loaded and prepared (by `refreshMatchKeys`);
+ * `missing` the missing children held from an earlier batch of the same run, if any.
+ */
+export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly string[], cause: string, prepared: ReadonlyMap<string, PreparedRecord>, missing = new MissingChildren()): Promise<RaisedAlert[]> {
+  if (!changed.length) return [];
+  await missing.refresh(db, prepared);
+  const pairs: Pair[] = [];
+  for (const id of changed) {
+    // A missing child's own records changing (an LA re-sending its child) is no sighting.
+    const record = prepared.get(id);
+    if (record && !missing.isReported(id)) pairs.push(...missing.pairsFor(id, record));
+  }
+  if (!pairs.length) return [];
+  const involved = new Set<PreparedRecord>(pairs.flatMap((p) => [prepared.get(p.changed)!, missing.record(p.missing.id)!]));
+  const freq = await storeFrequencies(db, [...involved]);
   const alerts: { pair: Pair; score: ReturnType<MatchModel['score']> }[] = [];
   for (const pair of pairs) {
-    const a = prepared.get(pair.changed);
-    const b = prepared.get(pair.missing);
-    if (!a || !b) continue;
-    const score = model.score(a, b, freq);
+    const score = model.score(prepared.get(pair.changed)!, missing.record(pair.missing.id)!, freq);
     if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') alerts.push({ pair, score });
   }
   if (!alerts.length) return [];
-  // The chunk's alerts in one statement, and their deliveries in another: a feed that
-  // brings thousands of sightings must not cost two round trips each.
+  // The batch's alerts in one statement, and their deliveries in another: a feed that brings
+  // thousands of sightings must not cost two round trips each.
   const raised = await db.query<RaisedAlert>(
     `insert into identity.match_alert (missing_person_id, missing_identity_id, candidate_identity_id, probability, grade, weight, contributions, agencies, cause)
      select mp, mi, ci, pr, g, w, c::jsonb, array(select jsonb_array_elements_text(ag::jsonb)), $9
@@ -89,8 +171,8 @@ async function alertsFor(db: Db, model: MatchModel, pairs: Pair[], prepared: Map
       order by n
      on conflict (missing_identity_id, candidate_identity_id) where status = 'OPEN' do nothing
      returning id, agencies`,
-    [alerts.map((x) => x.pair.missing_person_id), alerts.map((x) => x.pair.missing), alerts.map((x) => x.pair.changed), alerts.map((x) => x.score.probability),
-      alerts.map((x) => x.score.grade), alerts.map((x) => x.score.weight), alerts.map((x) => JSON.stringify(x.score.contributions)), alerts.map((x) => JSON.stringify(x.pair.agencies)), cause],
+    [alerts.map((x) => x.pair.missing.person_id), alerts.map((x) => x.pair.missing.id), alerts.map((x) => x.pair.changed), alerts.map((x) => x.score.probability),
+      alerts.map((x) => x.score.grade), alerts.map((x) => x.score.weight), alerts.map((x) => JSON.stringify(x.score.contributions)), alerts.map((x) => JSON.stringify(x.pair.missing.agencies)), cause],
   );
   if (raised.length) {
     await db.query(

@@ -4,6 +4,6 @@ export { candidatePairs, createPairSpace, indexPairSpace, openStorePairSpace, MA
 export { loadRecords, refreshMatchKeys, rekeyStore, storeFrequencies, frequencies, currentModel } from './store';
 export { linkRecords, recordFrequencies, type LinkedPair } from './link';
 export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, type LinkMethod } from './persons';
-export { raiseAlerts, type RaisedAlert } from './alerts';
+export { MissingChildren, raiseAlerts, type RaisedAlert } from './alerts';
 export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';
 export { trainFromStore, type StoreTraining } from './train';

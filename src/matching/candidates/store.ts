@@ -67,6 +67,8 @@ export async function refreshMatchKeys(db: Db, limit?: number, prepared?: Map<st
     limit === undefined ? [] : [limit],
   )).map((r) => r.source_identity_id);
   if (!dirty.length) return [];
+  // A new version for every identity re-keyed: match on arrival reloads what it holds in memory.
+  await db.query(`update identity.source_identity set keys_version = nextval('identity.keys_version') where id = any($1::uuid[])`, [dirty]);
   const records = await loadRecords(db, dirty);
   const wanted = new Map([...records.values()].map((r) => {
     const record = prepare(r);
