@@ -9,6 +9,8 @@ import { addSubscription, DELIVERY_HEADER, signature, SIGNATURE_HEADER, startAle
 import { freePort } from '../src/db';
 import { pushRecords } from '../src/ingest';
 import { rootLogger } from '../src/log';
+import { prepare } from '../src/matching';
+import { MissingChildren } from '../src/matching/candidates';
 import { startTestHub, type TestHub } from './support/hub';
 
 let hub: TestHub;
@@ -110,4 +112,30 @@ test('the agencies that must act see the alert with its reasons and acknowledge 
   const acked = await hub.execute<{ acknowledgeMatchAlert: { status: string; acknowledgedBy: string } }>(la(), ACK, { id: alert.id });
   expect(acked.data!.acknowledgeMatchAlert).toEqual({ status: 'ACKNOWLEDGED', acknowledgedBy: 'alice (LA-886)' });
   expect((await hub.execute<{ matchAlerts: { totalCount: number } }>(la(), LIST)).data!.matchAlerts.totalCount).toBe(0);
+});
+
+test('the missing children an ingest run holds between batches are read again once another process changes them, and let go once found', async () => {
+  const person = (given: string, updatedAt: string) => ({ type: 'person', person_ref: 'P-0002', names: [{ given, family: 'Rahimi', kind: 'ASSERTED' }], dob: '2010-05-02', sex: 'M', nationality: 'AFG', updated_at: updatedAt });
+  const report = (foundAt: string | null) => ({ type: 'missing_report', report_ref: 'MIS-26-0002', person_ref: 'P-0002', reported_at: '2026-04-02T08:00:00Z', last_seen_at: '2026-04-01T21:00:00Z', last_seen_location: 'Dover',
+    missing_from_la: 'LA-886', risk: [{ level: 'HIGH', graded_at: '2026-04-02T08:10:00Z' }], ukmpu_notified_at: null, found_at: foundAt, found_location: null, found_by: null, updated_at: foundAt ?? '2026-04-02T08:10:00Z' });
+  await pushRecords(hub.database.db, log, 'police', 'POLICE-KENT', [person('Khalid', '2026-04-02T08:00:00Z'), report(null)], false);
+  const [{ id }] = (await q<{ id: string }>(`select id from identity.source_identity where agency = 'POLICE-KENT' and local_id = 'P-0002'`)) as [{ id: string }];
+  const held = new MissingChildren();
+  const refresh = () => hub.database.db.transaction((tx) => held.refresh(tx, new Map()));
+  await refresh();
+  expect(held.record(id)?.source.names).toEqual(['Khalid Rahimi']);
+
+  // Another run (another process, as far as `held` knows) corrects the child's name.
+  await pushRecords(hub.database.db, log, 'police', 'POLICE-KENT', [person('Farhad', '2026-04-03T08:00:00Z')], false);
+  await refresh();
+  expect(held.record(id)?.source.names).toEqual(['Farhad Rahimi']);
+  // A sighting under the new name is paired with the child; one under the old name no longer is.
+  const sighting = (given: string) => prepare({ id: 'sighting', names: [`${given} Rahimi`], dobs: [{ value: '2010-05-02' }] });
+  expect(held.pairsFor('sighting', sighting('Farhad')).map((p) => p.missing.id)).toContain(id);
+  expect(held.pairsFor('sighting', prepare({ id: 'sighting', names: ['Khalid Karimi'], dobs: [{ value: '2011-01-01' }] })).map((p) => p.missing.id)).not.toContain(id);
+
+  await pushRecords(hub.database.db, log, 'police', 'POLICE-KENT', [report('2026-04-05T10:00:00Z')], false);
+  await refresh();
+  expect(held.record(id)).toBeUndefined();
+  expect(held.pairsFor('sighting', sighting('Farhad'))).toEqual([]);
 });

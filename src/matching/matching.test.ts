@@ -110,6 +110,21 @@ describe('the model', () => {
     const home = { address: '12 Kitchener Street Dover', postcode: 'CT16 1AA' };
     expect(score({ names: ['Peyton Cupo'], ...born, ...home }, { names: ['Imogen Clarke'], ...born, ...home }).grade).toBe('PROBABLE');
   });
+  test('names and a date alone: a near date needs no name part that differs, or one written alike; different dates need every part alike', () => {
+    const child = (name: string, dob: string): Partial<MatchRecord> => ({ names: [name], dobs: [{ value: dob }], sex: 'M', nationality: 'VNM' });
+    // Children of one community born within a few years share a variant of one name part.
+    const variant = score(child('Anna Nguyen', '2009-03-15'), child('Anya Tran', '2009-03-18'));
+    expect(variant.nameLevels).toEqual(expect.arrayContaining(['VARIANT', 'DIFFERENT']));
+    expect(variant.probability).toBeGreaterThanOrEqual(0.9);
+    expect(variant.grade).toBe('POSSIBLE');
+    // Written alike, the part's own weight says how common it is ("Van Anh", about 16).
+    expect(score(child('Anh Nguyen', '2009-03-15'), child('Anh Tran', '2009-03-18')).grade).toBe('PROBABLE');
+    // Two different full dates: names merely spelled alike are no lead; variants of every part are.
+    const spelled = score(child('Tanda Elemo', '2010-02-03'), child('Tanwa Ulmo', '2010-07-09'));
+    expect(spelled.probability).toBeGreaterThanOrEqual(0.9);
+    expect(spelled.grade).toBe('POSSIBLE');
+    expect(score(child('Yakov Ivanov', '2010-02-03'), child('Jakov Ivanov', '2010-07-09')).grade).toBe('PROBABLE');
+  });
   test('siblings (same family name, real dates of birth years apart) are at most possible', () => {
     const sibling = (given: string, dob: string): Partial<MatchRecord> => ({ names: [`${given} Anla`], dobs: [{ value: dob }], sex: 'M', nationality: 'VNM' });
     expect(score(sibling('Anes', '2016-06-28'), sibling('Anke', '2014-10-27')).grade).toBe('POSSIBLE');
