@@ -81,12 +81,11 @@ export class MissingChildren {
    * The missing identities worth scoring against a changed record: those it shares a date of
    * birth, an exact value (identifier, biometric reference, contact) or an address with; a name
    * part and a birth year or a date a digit apart; or two name parts (one, when either has a
-   * name of one part). A name
-   * part in common and nothing else — every "Mohammed" against every missing "Mohammed" born
-   * years apart — is most of the pairs and almost never PROBABLE: of the 3,140 alerts the model
-   * raises on the 200k-line police bench when every key-sharing pair is scored, this rule keeps
-   * 3,126 (the other 14: both name parts alike but only one by a shared key, and two different
-   * dates of birth).
+   * name of one part). A name part in common and nothing else — every "Mohammed" against every
+   * missing "Mohammed" born years apart — is most of the pairs and almost never PROBABLE: of the
+   * 3,140 alerts the model raises on the 200k-line police bench when every key-sharing pair is
+   * scored, this rule keeps 3,126 (the other 14: both name parts alike but only one by a shared
+   * key, and two different dates of birth).
    */
   pairsFor(id: string, r: PreparedRecord): Pair[] {
     const strong = new Set<string>();
