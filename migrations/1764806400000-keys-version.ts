@@ -1,10 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Each identity's blocking keys carry a version, drawn from a sequence whenever they are
- * rewritten (`refreshMatchKeys`). Match on arrival holds the records of missing children in memory
- * between the batches of an ingest run; the version tells it which of them another process (or
- * this one) has changed since, so that an alert is never scored against a stale record.
+ * The blocking keys of a missing child's identity carry a version, drawn from a sequence whenever
+ * they are rewritten (`refreshMatchKeys`). Match on arrival holds the records of missing children
+ * in memory between the batches of an ingest run; the version tells it which of them another
+ * process (or this one) has changed since, so that an alert is never scored against a stale record.
  */
 export class KeysVersion1764806400000 implements MigrationInterface {
   name = 'KeysVersion1764806400000';
