@@ -8,10 +8,10 @@
  */
 import type { Db } from '../db';
 import { SHARED_ABOVE, type GradeThresholds, type PreparedRecord } from '../matching';
-import { autoLink, currentModel, MissingChildren, raiseAlerts, rebuildPersons, refreshMatchKeys } from '../matching/candidates';
+import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys, type MissingChildren } from '../matching/candidates';
 
 /** `missing`: the missing children held in memory by the run, from batch to batch. */
-export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds, missing = new MissingChildren()): Promise<string[]> {
+export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds, missing: MissingChildren): Promise<string[]> {
   const prepared = new Map<string, PreparedRecord>();
   const changed = await refreshMatchKeys(tx, undefined, prepared);
   if (!changed.length) return changed;

@@ -159,8 +159,9 @@ export class MatchModel {
     // date of birth alone must pass `namesAndDateSuffice`; evidence of another kind (an
     // identifier, even one character off, a biometric reference, a contact, an address) lifts it.
     const otherEvidence = contributions.some((c) => OTHER_EVIDENCE.has(c.field) && c.weight > 0);
-    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && !otherEvidence && !namesAndDateSuffice(names?.matches.map((m) => m.level) ?? null, dob?.level)) grade = 'POSSIBLE';
-    return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels: names?.matches.map((m) => m.level) ?? [] };
+    const nameLevels = names?.matches.map((m) => m.level) ?? [];
+    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && !otherEvidence && !namesAndDateSuffice(names && nameLevels, dob?.level)) grade = 'POSSIBLE';
+    return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels };
   }
 }
 

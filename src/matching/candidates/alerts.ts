@@ -42,7 +42,7 @@ type Pair = { changed: string; missing: MissingIdentity };
  */
 export class MissingChildren {
   private current = new Map<string, MissingIdentity>();
-  private readonly held = new Map<string, { version: string; record: PreparedRecord; keys: string[]; years: Set<number> }>();
+  private readonly held = new Map<string, { version: string; record: PreparedRecord; years: Set<number>; onePart: boolean }>();
   private readonly filed = new Map<string, string[]>();
 
   async refresh(db: Db, prepared: ReadonlyMap<string, PreparedRecord>): Promise<void> {
@@ -101,21 +101,21 @@ export class MissingChildren {
       }
     }
     const years = birthYears(r);
+    const single = onePart(r);
     const pairs: Pair[] = [];
     for (const m of new Set([...strong, ...parts.keys()])) {
       const missing = this.current.get(m);
       if (!missing || m === id) continue;
       const held = this.held.get(m)!;
-      const enough = strong.has(m) || parts.get(m)!.size >= (onePart(r) || onePart(held.record) ? 1 : 2) || [...held.years].some((y) => years.has(y)) || dateTypo(r, held.record);
+      const enough = strong.has(m) || parts.get(m)!.size >= (single || held.onePart ? 1 : 2) || overlaps(held.years, years) || dateTypo(r, held.record);
       if (enough) pairs.push({ changed: id, missing });
     }
     return pairs;
   }
 
   private hold(id: string, version: string, record: PreparedRecord): void {
-    const keys = [...new Set(heldKeys(record).map((k) => k.key))];
-    this.held.set(id, { version, record, keys, years: birthYears(record) });
-    for (const key of keys) {
+    this.held.set(id, { version, record, years: birthYears(record), onePart: onePart(record) });
+    for (const key of new Set(heldKeys(record).map((k) => k.key))) {
       const ids = this.filed.get(key);
       if (ids) ids.push(id);
       else this.filed.set(key, [id]);
@@ -123,7 +123,7 @@ export class MissingChildren {
   }
 
   private drop(id: string): void {
-    for (const key of this.held.get(id)!.keys) {
+    for (const key of new Set(heldKeys(this.held.get(id)!.record).map((k) => k.key))) {
       const ids = this.filed.get(key)!.filter((x) => x !== id);
       if (ids.length) this.filed.set(key, ids);
       else this.filed.delete(key);
@@ -146,6 +146,12 @@ function heldKeys(r: PreparedRecord): { key: string; part?: string }[] {
   return keys;
 }
 
+/** Whether two sets of birth years share one. */
+function overlaps(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  for (const y of a) if (b.has(y)) return true;
+  return false;
+}
+
 /** Whether two records' full dates of birth are a digit apart, the year's included (2009-03-15, 2008-03-15). */
 function dateTypo(a: PreparedRecord, b: PreparedRecord): boolean {
   return a.dobs.some((x) => x.precision === 'DAY' && b.dobs.some((y) => y.precision === 'DAY' && withinOneEdit(x.digits, y.digits)));
@@ -158,9 +164,9 @@ function onePart(r: PreparedRecord): boolean {
 
 /**
  * `prepared` holds the changed identities' records, loaded and prepared (by `refreshMatchKeys`);
- * `missing` the missing children held from an earlier batch of the same run, if any.
+ * `missing` the missing children the run holds (brought up to date here).
  */
-export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly string[], cause: string, prepared: ReadonlyMap<string, PreparedRecord>, missing = new MissingChildren()): Promise<RaisedAlert[]> {
+export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly string[], cause: string, prepared: ReadonlyMap<string, PreparedRecord>, missing: MissingChildren): Promise<RaisedAlert[]> {
   if (!changed.length) return [];
   await missing.refresh(db, prepared);
   const pairs: Pair[] = [];
