@@ -48,12 +48,15 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Transliteration distance (`transliterationDistance`) within which two spellings are variants
- * of one name: at most 0.7 of an edit and 15 % of the longer spelling; a shared variant or
- * phonetic key counts only within 1.05. Set on the Wikidata Cyrillic and Hebrew variant sets
- * (`npm run evaluate`) for recall at no more than 0.1 % of random different names.
+ * of one name: 12 % of the longer spelling plus 0.07 (a vowel and a glide apart in a three-letter
+ * name, an edit in eight letters); a shared variant or phonetic key counts only within 1.05, and
+ * spellings alike by Jaro–Winkler only within one edit or two letters swapped ("Friedman"/"Fried",
+ * "Levi"/"Levine" share a beginning, not a name). Set on the Wikidata Cyrillic and Hebrew variant sets (`npm run
+ * evaluate`) for recall at no more than 0.1 % of random different names.
  */
-const VARIANT_DISTANCE = 0.7;
-const VARIANT_SHARE = 0.15;
+const VARIANT_SHARE = 0.12;
+const VARIANT_SLACK = 0.07;
+const JW_DISTANCE = 1;
 const KEYED_DISTANCE = 1.05;
 
 /**
@@ -88,12 +91,12 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   // share a key, not a name); spellings that close are variants even when a key differs
   // ("Yakov"/"Jakov", "Yevgeni"/"Jewgeni", "Ivans"/"Ivan").
   const distance = transliterationDistance(a.sound, b.sound);
-  const close = distance <= VARIANT_DISTANCE && distance <= VARIANT_SHARE * Math.max(a.sound.length, b.sound.length);
+  const close = distance <= VARIANT_SHARE * Math.max(a.sound.length, b.sound.length) + VARIANT_SLACK;
   // (Arabic or Hebrew script wrote no short vowels, so its distance to Latin says little.)
   const keysAgree = a.abjad || b.abjad || distance <= KEYED_DISTANCE;
   if (close || (keysAgree && intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8))) return 'VARIANT';
   if (keysAgree && intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
-  if (jw >= 0.92) return 'JW_HIGH';
+  if (jw >= 0.92 && (distance <= JW_DISTANCE || withinOneEdit(a.text, b.text))) return 'JW_HIGH';
   if (intersects(a.skeleton, b.skeleton) && a.skeleton[0]!.length >= 2) return 'SKELETON';
   if (jw >= 0.85) return 'JW_MID';
   return 'DIFFERENT';

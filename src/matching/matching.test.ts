@@ -43,9 +43,19 @@ describe('name token levels, strongest first', () => {
     ['yevgeni', 'jewgeni', 'VARIANT'],
     ['ivans', 'ivan', 'VARIANT'],
     ['ihor', 'igor', 'VARIANT'],
+    // ch for h or kh; sch spelled sh; French endings said as o; a Latin -us dropped; a long name
+    // a little further apart.
+    ['chana', 'hanna', 'VARIANT'],
+    ['schwarz', 'shvarts', 'VARIANT'],
+    ['renault', 'reno', 'VARIANT'],
+    ['maximus', 'maksim', 'VARIANT'],
+    ['vyacheslav', 'veaceslav', 'VARIANT'],
     // A shared key but spellings far apart by sound: no longer a variant.
     ['rice', 'reyes', 'SKELETON'],
     ['thompson', 'thomspon', 'JW_HIGH'],
+    // Alike by Jaro–Winkler only in how they begin: not the same name.
+    ['friedman', 'fried', 'JW_MID'],
+    ['levi', 'levine', 'JW_MID'],
     ['maria', 'marta', 'JW_MID'],
     ['j', 'john', 'INITIAL'],
     ['anh', 'mai', 'DIFFERENT'],
@@ -188,7 +198,7 @@ describe('transliteration distance', () => {
   const d = (a: string, b: string) => transliterationDistance(soundForm(a), soundForm(b));
   test('what alphabets write differently costs a fraction of an edit; anything else a whole one', () => {
     expect(d('yakov', 'jakov')).toBeCloseTo(0.15);
-    expect(d('sergejs', 'sergei')).toBeCloseTo(0.75);
+    expect(d('sergejs', 'sergei')).toBeCloseTo(0.65);
     expect(d('tchaikovsky', 'chaykovskiy')).toBeLessThan(0.7);
     expect(d('anh', 'mai')).toBeGreaterThanOrEqual(2);
     expect(d('maria', 'marta')).toBe(1);

@@ -113,17 +113,22 @@ export function phoneticKeys(token: string): string[] {
 
 /**
  * A token spelled by sound, for the transliteration distance: digraphs of one sound become one
- * letter (`ch`/`tch`/`cz` → C, `sh`/`sch`/`sz` → S, `zh` → Z, `ts`/`tz` → z), `kh`/`th`/`dh`/`gh`
- * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. Vowels stay: the
- * distance prices them, where the variant key drops them.
+ * letter (`ch`/`tch`/`tsj`/`cz` → C, `sh`/`sch`/`sz` → S, `zh` → Z, `ts`/`tz` → z), `kh`/`th`/`dh`/`gh`
+ * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. French `eau` and a
+ * final `-ault`/`-aud`/`-aux` are the o they say ("Renault"/"Reno"); a Latin `-us` ending is
+ * dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"). Vowels stay: the distance prices them,
+ * where the variant key drops them.
  */
 export function soundForm(token: string): string {
   return token
-    .replace(/x/g, 'ks')
+    .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
+    .replace(/(?<=[a-z]{3})us$/, '')
+    .replace(/x+/g, 'ks')
     .replace(/ph/g, 'f')
-    .replace(/tsch|tch|tsh|cz|ch/g, 'C')
+    .replace(/tzsch|tsch|tch|tsh|tsj/g, 'C')
     .replace(/sch|sh|sz/g, 'S')
-    .replace(/zh/g, 'Z')
+    .replace(/cz|ch/g, 'C')
+    .replace(/(?<!t)zh/g, 'Z')
     .replace(/kh/g, 'h')
     .replace(/th/g, 't')
     .replace(/dh/g, 'd')
