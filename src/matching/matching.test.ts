@@ -49,6 +49,7 @@ describe('name token levels, strongest first', () => {
     ['schwarz', 'shvarts', 'VARIANT'],
     ['renault', 'reno', 'VARIANT'],
     ['maximus', 'maksim', 'VARIANT'],
+    ['yevgeniya', 'eugenie', 'VARIANT'],
     ['vyacheslav', 'veaceslav', 'VARIANT'],
     // A shared key but spellings far apart by sound: no longer a variant.
     ['rice', 'reyes', 'SKELETON'],

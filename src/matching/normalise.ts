@@ -116,13 +116,14 @@ export function phoneticKeys(token: string): string[] {
  * letter (`ch`/`tch`/`tsj`/`cz` → C, `sh`/`sch`/`sz` → S, `zh` → Z, `ts`/`tz` → z), `kh`/`th`/`dh`/`gh`
  * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. French `eau` and a
  * final `-ault`/`-aud`/`-aux` are the o they say ("Renault"/"Reno"); a Latin `-us` ending is
- * dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"). Vowels stay: the distance prices them,
- * where the variant key drops them.
+ * dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"), and a Greek `eu` before a consonant is `ev`
+ * ("Eugenia"/"Evgeniya"). Vowels stay: the distance prices them, where the variant key drops them.
  */
 export function soundForm(token: string): string {
   return token
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{3})us$/, '')
+    .replace(/^eu(?=[bdgvfmn])/, 'ev')
     .replace(/x+/g, 'ks')
     .replace(/ph/g, 'f')
     .replace(/tzsch|tsch|tch|tsh|tsj/g, 'C')
