@@ -119,6 +119,21 @@ test('police JSON Lines: a person, a missing report with its re-gradings, custod
   expect(found.police.custody).toEqual([{ offence: 'cannabis cultivation', location: 'Bradford', fingerprintsTaken: true }]);
 });
 
+test('sex and nationality are written with a new identity, follow a changed record, and stay when a batch brings only other records', async () => {
+  const person = (sex: string, nationality: string) => JSON.stringify({ type: 'person', person_ref: 'P-0077', names: [{ given: 'Dawit', family: 'Tesfay', kind: 'ASSERTED' }], dob: '2010-05-01', dob_precision: 'DAY', sex, nationality,
+    identifiers: [], biometrics: [], contacts: [] });
+  const report = JSON.stringify({ type: 'missing_report', report_ref: 'MIS-77', person_ref: 'P-0077', reported_at: '2026-04-02T08:00:00Z',
+    last_seen_at: '2026-04-01T21:00:00Z', last_seen_location: 'Walsall', risk: [{ level: 'HIGH', graded_at: '2026-04-02T08:10:00Z' }] });
+  const stored = async () => (await hub.database.db.query(`select sex, nationality from identity.source_identity where agency = 'POLICE-WMP' and local_id = 'P-0077'`))[0];
+  const police = (lines: string[]) => ingest(hub.database.db, log, FEEDS.police!, { agency: 'POLICE-WMP', files: [tmp('wmp.jsonl', lines.join('\n') + '\n')] });
+  expect(await police([person('M', 'ERI')])).toMatchObject({ inserted: 1, rejected: 0 });
+  expect(await stored()).toEqual({ sex: 'MALE', nationality: 'ERI' });
+  expect(await police([person('F', 'ETH')])).toMatchObject({ updated: 1 });
+  expect(await stored()).toEqual({ sex: 'FEMALE', nationality: 'ETH' });
+  expect(await police([report])).toMatchObject({ inserted: 1, rejected: 0 });
+  expect(await stored()).toEqual({ sex: 'FEMALE', nationality: 'ETH' });
+});
+
 test('Home Office JSON Lines: person with passport and age dispute, encounter, status, NRM; visible through the gateway', async () => {
   const lines = [
     { type: 'person', person_ref: 'HO-B7654321', names: [{ given: 'Anh', family: 'Nguyen Van', kind: 'LEGAL' }], dob: '2009-03-15', dob_precision: 'MONTH', sex: 'M', nationality: 'VNM',

@@ -15,14 +15,22 @@ export interface FeedApplier<R extends Keyed> {
   retract(db: Db, agency: string, kind: string, keys: readonly string[]): Promise<void>;
 }
 
+/** What a person record says of the identity itself (SSDA903 records no nationality). */
+export interface IdentityAttributes {
+  readonly sex: string | null;
+  readonly nationality?: string | null;
+}
+
 /**
  * The source identities of an agency's records in one feed, created on first sight, in a handful
  * of statements for the whole batch. A new one joins the person of the same agency's record with
  * the same local id in another feed (SSDA903 CHILD and the LA's person id are the same id),
  * otherwise a new person. Returns local id → source identity id. On a feed's first load the only
  * existing ones were created by this run (seen now, not retracted): they are read, not updated.
+ * `attributes` (by local id, from the batch's person records) are written with a new identity's
+ * row, and set on an existing one: an update of a row just inserted would write it twice.
  */
-export async function ensureSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[], firstLoad: boolean): Promise<Map<string, string>> {
+export async function ensureSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[], firstLoad: boolean, attributes: ReadonlyMap<string, IdentityAttributes> = new Map()): Promise<Map<string, string>> {
   const wanted = [...new Set(localIds)];
   const found = await db.query<{ local_id: string; id: string }>(
     firstLoad
@@ -36,6 +44,14 @@ export async function ensureSourceIdentities(db: Db, agency: string, feed: strin
     [agency, feed, wanted],
   );
   const ids = new Map(found.map((r) => [r.local_id, r.id]));
+  const existing = found.filter((r) => attributes.has(r.local_id));
+  if (existing.length) {
+    const of = existing.map((r) => attributes.get(r.local_id)!);
+    await db.query(
+      `update identity.source_identity s set sex = t.sex, nationality = t.nationality from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, sex, nationality) where s.id = t.id`,
+      [existing.map((r) => r.id), of.map((a) => a.sex), of.map((a) => a.nationality ?? null)],
+    );
+  }
   const missing = wanted.filter((l) => !ids.has(l));
   if (missing.length === 0) return ids;
   const siblings = await db.query<{ local_id: string; person_id: string }>(
@@ -50,9 +66,9 @@ export async function ensureSourceIdentities(db: Db, agency: string, feed: strin
     orphans.forEach((l, i) => personOf.set(l, persons[i]!.id));
   }
   const created = await db.query<{ local_id: string; id: string }>(
-    `insert into identity.source_identity (person_id, agency, feed, local_id)
-     select p, $1, $2, l from unnest($3::uuid[], $4::text[]) as t(p, l) returning local_id, id`,
-    [agency, feed, missing.map((l) => personOf.get(l)!), missing],
+    `insert into identity.source_identity (person_id, agency, feed, local_id, sex, nationality)
+     select p, $1, $2, l, s, n from unnest($3::uuid[], $4::text[], $5::text[], $6::text[]) as t(p, l, s, n) returning local_id, id`,
+    [agency, feed, missing.map((l) => personOf.get(l)!), missing, missing.map((l) => attributes.get(l)?.sex ?? null), missing.map((l) => attributes.get(l)?.nationality ?? null)],
   );
   for (const r of created) ids.set(r.local_id, r.id);
   return ids;

@@ -8,9 +8,9 @@ const FEED = 'home-office';
 const personRef = (r: HomeOfficeRecord) => (r.type === 'person' ? r.key : r.personRef);
 
 async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRecord[], firstLoad: boolean): Promise<void> {
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad);
-  const si = (r: HomeOfficeRecord) => identity.get(personRef(r))!;
   const people = ofType(records, 'person');
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad, new Map(people.map((p) => [p.key, { sex: p.facts.sex, nationality: p.facts.nationality }])));
+  const si = (r: HomeOfficeRecord) => identity.get(personRef(r))!;
   await applyPersonFacts(db, people.map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
   const disputes = people.filter((p) => p.ageDispute);
   await db.query('update immigration.age_dispute set retracted_at = now() where source_identity_id = any($1::uuid[]) and retracted_at is null', [people.filter((p) => !p.ageDispute).map(si)]);

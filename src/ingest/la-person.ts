@@ -12,7 +12,8 @@ const FEED = 'la-person';
 const factKey = (r: LaPersonRecord) => `${r.type}:${r.key}`;
 
 async function applyBatch(db: Db, agency: string, records: readonly LaPersonRecord[], firstLoad: boolean): Promise<void> {
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child), firstLoad);
+  const people = ofType(records, 'person');
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child), firstLoad, new Map(people.map((p) => [p.child, { sex: p.sex, nationality: p.nationality }])));
   const si = (r: LaPersonRecord) => identity.get(r.child)!;
   const factRecords = records.filter((r) => r.type === 'person' || r.type === 'identifier' || r.type === 'alias' || r.type === 'contact');
   // On a feed's first load no fact of it exists yet: nothing to replace.
@@ -24,12 +25,7 @@ async function applyBatch(db: Db, agency: string, records: readonly LaPersonReco
     }
   }
 
-  const people = ofType(records, 'person');
   if (people.length) {
-    await db.query(
-      `update identity.source_identity s set sex = t.sex, nationality = t.nationality from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, sex, nationality) where s.id = t.id`,
-      [people.map(si), people.map((p) => p.sex), people.map((p) => p.nationality)],
-    );
     const dobs = people.filter((p) => p.dob).map((p) => [si(p), p.dob!.value, p.dob!.precision, factKey(p)]);
     if (dobs.length) {
       await db.query(

@@ -1,6 +1,7 @@
 /**
  * Applying person facts (police and Home Office `person` records) for a batch: the feed's facts
- * about each source identity are replaced whole, in one statement per fact table.
+ * about each source identity are replaced whole, in one statement per fact table (sex and
+ * nationality are written by `ensureSourceIdentities`).
  */
 import type { PersonFacts } from '../../connectors/kit/person';
 import type { Db } from '../db';
@@ -13,11 +14,6 @@ export function columnsOf(rows: unknown[][], width: number): unknown[][] {
 export async function applyPersonFacts(db: Db, people: { sourceIdentityId: string; facts: PersonFacts }[], firstLoad: boolean): Promise<void> {
   if (people.length === 0) return;
   const ids = people.map((p) => p.sourceIdentityId);
-  await db.query(
-    `update identity.source_identity s set sex = t.sex, nationality = t.nationality
-       from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, sex, nationality) where s.id = t.id`,
-    [ids, people.map((p) => p.facts.sex), people.map((p) => p.facts.nationality)],
-  );
   // On a feed's first load no fact of it exists yet: nothing to replace.
   if (!firstLoad) {
     for (const table of ['name', 'birth_date', 'identifier', 'biometric_reference', 'contact_point']) {

@@ -8,7 +8,8 @@ const FEED = 'police';
 const personRef = (r: PoliceRecord) => (r.type === 'person' ? r.key : r.personRef);
 
 async function applyBatch(db: Db, agency: string, records: readonly PoliceRecord[], firstLoad: boolean): Promise<void> {
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad);
+  const people = ofType(records, 'person');
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad, new Map(people.map((p) => [p.key, { sex: p.facts.sex, nationality: p.facts.nationality }])));
   const si = (r: PoliceRecord) => identity.get(personRef(r))!;
   await applyPersonFacts(db, ofType(records, 'person').map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
 

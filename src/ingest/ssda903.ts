@@ -15,13 +15,12 @@ type Of<T extends Ssda903Record['type']> = Extract<Ssda903Record, { type: T }>;
 
 /** A batch in set-based statements: one per table, whatever the batch size. */
 async function applyBatch(db: Db, agency: string, records: readonly Ssda903Record[], firstLoad: boolean): Promise<void> {
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child), firstLoad);
+  const children = ofType(records, 'child');
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map((r) => r.child), firstLoad, new Map(children.map((c) => [c.child, { sex: c.sex }])));
   const si = (r: Ssda903Record) => identity.get(r.child)!;
 
-  const children = ofType(records, 'child');
   if (children.length) {
     const ids = children.map(si);
-    await db.query('update identity.source_identity s set sex = t.sex from unnest($1::uuid[], $2::text[]) as t(id, sex) where s.id = t.id', [ids, children.map((c) => c.sex)]);
     // This feed's facts about the child are replaced whole: the row is the current truth.
     await db.query('delete from identity.birth_date where source_identity_id = any($1::uuid[])', [ids]);
     await db.query(
