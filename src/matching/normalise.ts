@@ -115,14 +115,15 @@ export function phoneticKeys(token: string): string[] {
  * A token spelled by sound, for the transliteration distance: digraphs of one sound become one
  * letter (`ch`/`tch`/`tsj`/`cz` → C, `sh`/`sch`/`sz` → S, `zh` → Z, `ts`/`tz` → z), `kh`/`th`/`dh`/`gh`
  * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. French `eau` and a
- * final `-ault`/`-aud`/`-aux` are the o they say ("Renault"/"Reno"); a Latin `-us` ending is
- * dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"), and a Greek `eu` before a consonant is `ev`
- * ("Eugenia"/"Evgeniya"). Vowels stay: the distance prices them, where the variant key drops them.
+ * final `-ault`/`-aud`/`-aux` are the o they say ("Renault"/"Reno"); a Latin `-us` after four
+ * letters or more is dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"; not Arabic "Yunus");
+ * a Greek `eu` before a consonant is `ev` ("Eugenia"/"Evgeniya"). Vowels stay: the distance
+ * prices them, where the variant key drops them.
  */
 export function soundForm(token: string): string {
   return token
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
-    .replace(/(?<=[a-z]{3})us$/, '')
+    .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
     .replace(/x+/g, 'ks')
     .replace(/ph/g, 'f')
