@@ -94,7 +94,8 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   const close = distance <= VARIANT_SHARE * Math.max(a.sound.length, b.sound.length) + VARIANT_SLACK;
   // (Arabic or Hebrew script wrote no short vowels, so its distance to Latin says little.)
   const keysAgree = a.abjad || b.abjad || distance <= KEYED_DISTANCE;
-  if (close || (keysAgree && intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8))) return 'VARIANT';
+  // Forms of one name in two languages ("Yusuf"/"Joseph") are variants too; `nameReason` says which.
+  if (close || (keysAgree && intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8)) || (a.cognate !== null && a.cognate === b.cognate)) return 'VARIANT';
   if (keysAgree && intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
   if (jw >= 0.92 && (distance <= JW_DISTANCE || withinOneEdit(a.text, b.text))) return 'JW_HIGH';
   if (intersects(a.skeleton, b.skeleton) && a.skeleton[0]!.length >= 2) return 'SKELETON';

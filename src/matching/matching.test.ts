@@ -107,6 +107,15 @@ describe('the model', () => {
     expect(score({ names: ['Aleksandr'] }, { names: ['Alexander'] }).reasons[0]).toMatch(/transliteration variants/);
     expect(score({ names: ['Aleksandr'] }, { names: ['Dmitri'] }).grade).toBe('CERTAINLY_NOT');
   });
+  test('one name in two languages is a variant, and the reason says so; European forms of one another are left apart', () => {
+    const born = { dobs: [{ value: '2010-06-01' }], sex: 'M' as const };
+    const yusuf = score({ names: ['Yusuf Tesfay'], ...born }, { names: ['Joseph Tesfaye'], ...born });
+    expect(yusuf.grade).toBe('CERTAIN');
+    expect(yusuf.reasons).toContain('names are transliteration variants (tesfay / tesfaye); names are forms of one name in different languages (yusuf / joseph)');
+    expect(compareTokens(token('dawit'), token('david'))).toBe('VARIANT');
+    expect(compareTokens(token('yohannes'), token('yahya'))).toBe('VARIANT');
+    expect(compareTokens(token('ivan'), token('john'))).toBe('DIFFERENT');
+  });
   test('namesakes with no identifier and no full date of birth in common are at most probable', () => {
     expect(score({ names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }], sex: 'M' }, { names: ['Khanh Pham'], dobs: [{ value: '2011', precision: 'YEAR' }], sex: 'M' }).grade).toBe('PROBABLE');
     expect(score({ names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }] }, { names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }] }).grade).toBe('CERTAIN');

@@ -3,6 +3,7 @@
  * person-record CSV), and its prepared form: every key the comparators need, computed once.
  */
 import { nameTokens, phoneticKeys, skeleton, soundForm, variantKey, foldText } from './normalise';
+import { cognateOf } from './cognates';
 
 export type Precision = 'DAY' | 'MONTH' | 'YEAR';
 
@@ -41,6 +42,8 @@ export interface PreparedToken {
   readonly sound: string;
   /** Written in a script without short vowels (Arabic, Hebrew): compared by consonant skeleton. */
   readonly abjad: boolean;
+  /** The name this is a form of in another language (`cognateOf`), if it is listed. */
+  readonly cognate: string | null;
 }
 
 export interface PreparedDob {
@@ -91,6 +94,7 @@ function computeToken(text: string, forms: readonly string[], abjad: boolean): P
     skeleton: forms.map(skeleton),
     phonetic: [...new Set(forms.flatMap(phoneticKeys))],
     sound: soundForm(text),
+    cognate: forms.map(cognateOf).find((c) => c !== null) ?? null,
   };
 }
 
