@@ -11,7 +11,7 @@ async function applyBatch(db: Db, agency: string, records: readonly PoliceRecord
   const people = ofType(records, 'person');
   const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad, new Map(people.map((p) => [p.key, { sex: p.facts.sex, nationality: p.facts.nationality }])));
   const si = (r: PoliceRecord) => identity.get(personRef(r))!;
-  await applyPersonFacts(db, ofType(records, 'person').map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
+  await applyPersonFacts(db, people.map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
 
   const reports = ofType(records, 'missing_report');
   if (reports.length) {

@@ -51,8 +51,8 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
  * of one name: 12 % of the longer spelling plus 0.07 (a vowel and a glide apart in a three-letter
  * name, an edit in eight letters); a shared variant or phonetic key counts only within 1.05, and
  * spellings alike by Jaro–Winkler only within one edit or two letters swapped ("Friedman"/"Fried",
- * "Levi"/"Levine" share a beginning, not a name). Set on the Wikidata Cyrillic and Hebrew variant sets (`npm run
- * evaluate`) for recall at no more than 0.1 % of random different names.
+ * "Levi"/"Levine" share a beginning, not a name). Set on the Wikidata Cyrillic and Hebrew
+ * variant sets (`npm run evaluate`) for recall at no more than 0.1 % of random different names.
  */
 const VARIANT_SHARE = 0.12;
 const VARIANT_SLACK = 0.07;
