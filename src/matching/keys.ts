@@ -3,7 +3,8 @@
  * it. One flat list of prefixed strings per record:
  *
  * - `t:` a name token (and its bare form), `v:` its variant key, `s:` its consonant skeleton,
- *   `p:` its Double Metaphone codes — the name passes;
+ *   `p:` its Double Metaphone codes, `c:` the name it is a form of in another language
+ *   (`cognateOf`: "Yusuf" and "Joseph" both `c:joseph`) — the name passes;
  * - `y:` a birth year (and the neighbouring years when the date is imprecise), `d:` a full date
  *   of birth — the DOB passes; `ty:` and `vy:` a name token or its variant key with a birth year;
  * - `x:` an exact identifier, biometric reference or contact — the exact pass (and, for batch
@@ -38,7 +39,7 @@ export function valueKeys(r: MatchRecord): string[] {
  * Bumped whenever `blockingKeys` files records differently: a store keyed by an older version
  * must be re-keyed (`harbour match rekey`) for search and dedupe to find what the new keys find.
  */
-export const KEYS_VERSION = 2;
+export const KEYS_VERSION = 3;
 
 export interface KeyOptions {
   /**
@@ -68,7 +69,7 @@ export function birthYears(r: PreparedRecord): Set<number> {
 }
 
 /**
- * The keys of one name token (none for a token of one letter): `t:`, `v:`, `s:`, `p:`, and with
+ * The keys of one name token (none for a token of one letter): `t:`, `v:`, `s:`, `p:`, `c:`, and with
  * each birth year `ty:` and `vy:` — a name part with a year is selective where either alone is
  * common ("Mohammed", 2009).
  */
@@ -79,6 +80,7 @@ export function tokenKeys(t: PreparedToken, years: ReadonlySet<number>): string[
   for (const v of t.variant) if (v.length >= 2) keys.push(`v:${v}`);
   for (const s of t.skeleton) if (s.length >= 3) keys.push(`s:${s}`);
   for (const p of t.phonetic) if (p.length >= 2) keys.push(`p:${p}`);
+  if (t.cognate) keys.push(`c:${t.cognate}`);
   for (const y of years) {
     for (const f of t.forms) keys.push(`ty:${f}|${y}`);
     for (const v of t.variant) if (v.length >= 2) keys.push(`vy:${v}|${y}`);

@@ -5,7 +5,8 @@
  *
  * - exact identifiers, biometric references and contacts (`x:`), full dates of birth (`d:`);
  * - name tokens (`t:`), their variant keys (`v:`), Double Metaphone codes (`p:`), skeletons (`s:`),
- *   and tokens and variant keys with a birth year (`ty:`, `vy:`);
+ *   the name they are a form of in another language (`c:`), and tokens and variant keys with a
+ *   birth year (`ty:`, `vy:`);
  * - fuzzy expansion: each query token to its most similar vocabulary tokens (trigram index),
  *   then the posting lists of the tokens found;
  * - the birth-year window is left to the rerank: on its own a year files a twentieth of the store.
@@ -19,7 +20,7 @@ import { birthYears, blockingKeys, tokenKeys } from '../keys';
 import { foldText } from '../normalise';
 import type { PreparedRecord, PreparedToken } from '../record';
 
-const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, ty: 3.5, t: 3, vy: 2.5, v: 2, p: 1.5, s: 1, pc: 1, a: 1 };
+const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, ty: 3.5, t: 3, vy: 2.5, v: 2, c: 2, p: 1.5, s: 1, pc: 1, a: 1 };
 
 export interface SearchOptions {
   /** Identities passed to the rerank. @default 300 */
