@@ -2,14 +2,14 @@
 import { homeOffice, type HomeOfficeRecord } from '../../connectors/home-office';
 import type { Db } from '../db';
 import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
-import { applyPersonFacts, columnsOf } from './person';
+import { applyPersonFacts, attributesOf, columnsOf } from './person';
 
 const FEED = 'home-office';
 const personRef = (r: HomeOfficeRecord) => (r.type === 'person' ? r.key : r.personRef);
 
 async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRecord[], firstLoad: boolean): Promise<void> {
   const people = ofType(records, 'person');
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad, new Map(people.map((p) => [p.key, { sex: p.facts.sex, nationality: p.facts.nationality }])));
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad, attributesOf(people));
   const si = (r: HomeOfficeRecord) => identity.get(personRef(r))!;
   await applyPersonFacts(db, people.map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
   const disputes = people.filter((p) => p.ageDispute);

@@ -5,10 +5,16 @@
  */
 import type { PersonFacts } from '../../connectors/kit/person';
 import type { Db } from '../db';
+import type { IdentityAttributes } from './feed';
 
 /** Columns of `rows` (arrays of equal length), for unnest parameters. */
 export function columnsOf(rows: unknown[][], width: number): unknown[][] {
   return Array.from({ length: width }, (_, i) => rows.map((r) => r[i] ?? null));
+}
+
+/** Sex and nationality of a batch's person records by their key, for `ensureSourceIdentities`. */
+export function attributesOf(people: readonly { key: string; facts: PersonFacts }[]): Map<string, IdentityAttributes> {
+  return new Map(people.map((p) => [p.key, { sex: p.facts.sex, nationality: p.facts.nationality }]));
 }
 
 export async function applyPersonFacts(db: Db, people: { sourceIdentityId: string; facts: PersonFacts }[], firstLoad: boolean): Promise<void> {

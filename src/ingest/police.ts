@@ -2,14 +2,14 @@
 import { police, type PoliceRecord } from '../../connectors/police';
 import type { Db } from '../db';
 import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
-import { applyPersonFacts, columnsOf } from './person';
+import { applyPersonFacts, attributesOf, columnsOf } from './person';
 
 const FEED = 'police';
 const personRef = (r: PoliceRecord) => (r.type === 'person' ? r.key : r.personRef);
 
 async function applyBatch(db: Db, agency: string, records: readonly PoliceRecord[], firstLoad: boolean): Promise<void> {
   const people = ofType(records, 'person');
-  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad, new Map(people.map((p) => [p.key, { sex: p.facts.sex, nationality: p.facts.nationality }])));
+  const identity = await ensureSourceIdentities(db, agency, FEED, records.map(personRef), firstLoad, attributesOf(people));
   const si = (r: PoliceRecord) => identity.get(personRef(r))!;
   await applyPersonFacts(db, people.map((p) => ({ sourceIdentityId: si(p), facts: p.facts })), firstLoad);
 

@@ -162,18 +162,23 @@ function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[],
   return { matches, weight };
 }
 
+/** Whether two full dates of birth are a digit apart, the year's included (2009-03-15, 2008-03-15). */
+export function datesDigitApart(a: PreparedDob, b: PreparedDob): boolean {
+  return a.precision === 'DAY' && b.precision === 'DAY' && withinOneEdit(a.digits, b.digits);
+}
+
 function compareDob(a: PreparedDob, b: PreparedDob): DobLevel {
   if (a.precision === 'DAY' && b.precision === 'DAY') {
     if (a.year === b.year && a.month === b.month && a.day === b.day) return 'EXACT';
     if (a.year === b.year && a.month === b.day && a.day === b.month) return 'SWAP';
-    if (withinOneEdit(a.digits, b.digits)) return 'TYPO';
+    if (datesDigitApart(a, b)) return 'TYPO';
   }
   if (a.year === b.year) {
     if (a.month !== null && b.month !== null) return a.month === b.month ? 'MONTH' : 'DIFFERENT';
     return 'YEAR';
   }
   if (Math.abs(a.year - b.year) <= 1 && (a.precision !== 'DAY' || b.precision !== 'DAY' || a.placeholder || b.placeholder)) return 'NEAR_YEAR';
-  if (a.precision === 'DAY' && b.precision === 'DAY' && withinOneEdit(a.digits, b.digits)) return 'TYPO';
+  if (datesDigitApart(a, b)) return 'TYPO';
   // Two real (not placeholder) full dates more than a year apart: strong evidence against.
   if (a.precision === 'DAY' && b.precision === 'DAY' && Math.abs(a.year - b.year) >= 2) return 'FAR';
   return 'DIFFERENT';

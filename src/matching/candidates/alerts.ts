@@ -12,7 +12,7 @@
 import type { Db } from '../../db';
 import { birthYears, otherKeys, tokenKeys } from '../keys';
 import type { MatchModel } from '../model';
-import { withinOneEdit } from '../strings';
+import { datesDigitApart } from '../compare';
 import { prepare, type PreparedRecord } from '../record';
 import { loadRecords, storeFrequencies } from './store';
 
@@ -152,9 +152,9 @@ function overlaps(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
   return false;
 }
 
-/** Whether two records' full dates of birth are a digit apart, the year's included (2009-03-15, 2008-03-15). */
+/** Whether two records have full dates of birth a digit apart (`datesDigitApart`). */
 function dateTypo(a: PreparedRecord, b: PreparedRecord): boolean {
-  return a.dobs.some((x) => x.precision === 'DAY' && b.dobs.some((y) => y.precision === 'DAY' && withinOneEdit(x.digits, y.digits)));
+  return a.dobs.some((x) => b.dobs.some((y) => datesDigitApart(x, y)));
 }
 
 /** Whether a record has a name of one part (initials aside). */
