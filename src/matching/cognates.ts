@@ -5,16 +5,20 @@
  * spelling rule joins them, and a child recorded by the Home Office under one form is recorded by
  * a school under another.
  *
- * Membership is by the folded spelling listed (common spellings are listed; others still meet
- * these as ordinary variants): a rule as loose as the variant key would pull "Mario" in with
- * "Maryam". Left out: European forms of one another (Peter/Pyotr, John/Ivan/Johann,
- * Maria/Marie), which are given as names of their own; "Jan", also a Persian and Pashto name part;
- * Musa/Moses, where Musa's spellings already meet as variants and a record of "Moses" for a
- * Musa is rare.
+ * Ukrainian and Russian forms of one name are listed too ("Mykola"/"Nikolai",
+ * "Yevhen"/"Yevgeni", "Oleksiy"/"Aleksei"): a Ukrainian child's documents give one, a record
+ * made through Russian the other.
+ *
+ * Membership is by sound form (`soundForm`) of a listed spelling, so "Yaacov" is "Yakov" and
+ * "Yossef" is "Yosef"; a rule as loose as the variant key would pull "Mario" in with "Maryam".
+ * Left out: European forms of one another (Peter/Pyotr, John/Ivan/Johann, Maria/Marie), which
+ * are given as names of their own; "Jan", also a Persian and Pashto name part.
  */
+import { soundForm } from './normalise';
+
 const GROUPS: readonly (readonly string[])[] = [
-  ['abraham', 'ibrahim', 'ibrahem', 'brahim', 'avraham', 'avrohom', 'abrham'],
-  ['isaac', 'isak', 'isaak', 'izak', 'ishaq', 'ishak', 'yitzhak', 'yitzchak', 'itzhak', 'yitshak', 'yishak', 'yisak'],
+  ['abraham', 'ibrahim', 'ibrahem', 'brahim', 'avraham', 'avrohom', 'avrom', 'avrum', 'abrham'],
+  ['isaac', 'isak', 'isaak', 'izak', 'ishaq', 'ishak', 'yitzhak', 'yitzchak', 'yitzchok', 'itzhak', 'yitshak', 'yishak', 'yisak'],
   ['jacob', 'yaqub', 'yaqoob', 'yakub', 'yacob', 'yakob', 'jakub', 'yaakov', 'yakov', 'jakov', 'iakov'],
   ['joseph', 'yusuf', 'yousef', 'youssef', 'yusef', 'yosef', 'yoseph', 'yosief', 'josef', 'iosif', 'jose', 'giuseppe'],
   ['john', 'yohannes', 'yohanes', 'yochanan', 'yahya'],
@@ -50,17 +54,35 @@ const GROUPS: readonly (readonly string[])[] = [
   ['enoch', 'henok', 'hanok', 'hanoch'],
   ['reuben', 'robel', 'ruben', 'rouben'],
   ['abel', 'habil', 'hevel'],
+  // Tigrinya "Mussie" is Moses.
+  ['moses', 'moshe', 'mosheh', 'moishe', 'moyshe', 'musa', 'mousa', 'moussa', 'mussie', 'musie'],
+  ['rebecca', 'rebekah', 'rivka', 'rifka', 'rebeka', 'rebeca'],
+  ['deborah', 'devorah', 'dvora', 'debora'],
+  ['ezekiel', 'yehezkel', 'yechezkel', 'ezechiel', 'hizqil'],
+  ['nathan', 'natan', 'nosson'],
+  ['rachel', 'rahel', 'rakhel', 'rochel', 'rakhil'],
+  ['isaiah', 'yeshayahu', 'isaias', 'esayas', 'ishaya'],
+  ['manasseh', 'menasseh', 'menashe'],
+  ['phinehas', 'pinchas', 'pinhas'],
+  ['chaim', 'hayim', 'hayyim', 'chayim', 'khaim'],
+  ['mykola', 'mykolai', 'nikolai', 'nikolay', 'nikolaj', 'nicolai', 'nikola'],
+  ['yevhen', 'yevgeni', 'yevgeniy', 'yevgeny', 'evgeni', 'evgeniy', 'evgeny', 'jewgeni'],
+  ['oleksiy', 'oleksii', 'aleksei', 'alexei', 'aleksey', 'alexey', 'aleksej', 'alexios'],
+  ['volodymyr', 'vladimir', 'wladimir', 'uladzimir'],
+  ['hryhoriy', 'hryhorii', 'grigori', 'grigoriy', 'grigory'],
 ];
 
 const GROUP_OF = new Map<string, string>();
 for (const group of GROUPS) {
   for (const name of group) {
-    if (GROUP_OF.has(name)) throw new Error(`cognates: "${name}" is listed twice`);
-    GROUP_OF.set(name, group[0]!);
+    const sound = soundForm(name);
+    const listed = GROUP_OF.get(sound);
+    if (listed !== undefined && listed !== group[0]) throw new Error(`cognates: "${name}" sounds like a name of the ${listed} group`);
+    GROUP_OF.set(sound, group[0]!);
   }
 }
 
-/** The name (its English form) that a folded name token is a form of, if it is listed. */
+/** The name (its English or first listed form) that a folded name token is a form of, if it is listed. */
 export function cognateOf(token: string): string | null {
-  return GROUP_OF.get(token) ?? null;
+  return GROUP_OF.get(soundForm(token)) ?? null;
 }

@@ -48,16 +48,32 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Transliteration distance (`transliterationDistance`) within which two spellings are variants
- * of one name: 12 % of the longer spelling plus 0.07 (a vowel and a glide apart in a three-letter
- * name, an edit in eight letters); a shared variant or phonetic key counts only within 1.05, and
- * spellings alike by Jaro–Winkler only within one edit or two letters swapped ("Friedman"/"Fried",
- * "Levi"/"Levine" share a beginning, not a name). Set on the Wikidata Cyrillic and Hebrew
- * variant sets (`npm run evaluate`) for recall at no more than 0.1 % of random different names.
+ * of one name: 12.5 % of the longer spelling plus 0.07 (a vowel and a glide apart in a
+ * three-letter name, an edit in eight letters); a shared variant key counts only within 0.7, a
+ * shared phonetic key only within 18 % of the longer spelling ("Neal"/"Nil", not "Dani"/"Dawn"),
+ * and spellings alike by Jaro–Winkler only within one edit or two letters swapped
+ * ("Friedman"/"Fried", "Levi"/"Levine" share a beginning, not a name). Set on the Wikidata
+ * Cyrillic and Hebrew variant sets (`npm run evaluate`) for recall at no more than 0.1 % of
+ * random different names, and checked on each half of their groups.
  */
-const VARIANT_SHARE = 0.12;
+const VARIANT_SHARE = 0.125;
 const VARIANT_SLACK = 0.07;
+const PHONETIC_SHARE = 0.18;
 const JW_DISTANCE = 1;
-const KEYED_DISTANCE = 1.05;
+const KEYED_DISTANCE = 0.7;
+
+/**
+ * A name and the same name with a final "a" or "ah" are a man's and a woman's name
+ * ("Karim"/"Karima", "Paul"/"Paula", "Aleksandr"/"Aleksandra"), a brother and a sister as often
+ * as one child: never variants, whatever the distance.
+ */
+function gendered(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const n = short.length;
+  const added = long.length - n;
+  if ((added !== 1 && added !== 2) || 'aeiouy'.includes(short[n - 1]!) || !long.startsWith(short)) return false;
+  return long[n] === 'a' && (added === 1 || long[n + 1] === 'h');
+}
 
 /**
  * Levels already found, by token pair: prepared tokens are shared objects (`prepareToken`), and
@@ -87,17 +103,24 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   if (a.abjad !== b.abjad && intersects(a.skeleton, b.skeleton)) return 'SCRIPT_SKELETON';
   if (a.text.length === 1 || b.text.length === 1) return a.text[0] === b.text[0] ? 'INITIAL' : 'DIFFERENT';
   const jw = jaroWinkler(a.text, b.text);
+  if (gendered(a.text, b.text) || gendered(a.sound, b.sound)) return weakLevel(a, b, jw);
   // Keys that agree are kept only when the spellings are close by sound too ("Rice"/"Reyes"
   // share a key, not a name); spellings that close are variants even when a key differs
   // ("Yakov"/"Jakov", "Yevgeni"/"Jewgeni", "Ivans"/"Ivan").
   const distance = transliterationDistance(a.sound, b.sound);
-  const close = distance <= VARIANT_SHARE * Math.max(a.sound.length, b.sound.length) + VARIANT_SLACK;
+  const longer = Math.max(a.sound.length, b.sound.length);
+  const close = distance <= VARIANT_SHARE * longer + VARIANT_SLACK;
   // (Arabic or Hebrew script wrote no short vowels, so its distance to Latin says little.)
-  const keysAgree = a.abjad || b.abjad || distance <= KEYED_DISTANCE;
+  const abjad = a.abjad || b.abjad;
   // Forms of one name in two languages ("Yusuf"/"Joseph") are variants too; `nameReason` says which.
-  if (close || (keysAgree && intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8)) || (a.cognate !== null && a.cognate === b.cognate)) return 'VARIANT';
-  if (keysAgree && intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
+  if (close || ((abjad || distance <= KEYED_DISTANCE) && intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8)) || (a.cognate !== null && a.cognate === b.cognate)) return 'VARIANT';
+  if ((abjad || distance <= PHONETIC_SHARE * longer) && intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
   if (jw >= 0.92 && (distance <= JW_DISTANCE || withinOneEdit(a.text, b.text))) return 'JW_HIGH';
+  return weakLevel(a, b, jw);
+}
+
+/** The levels that say only that two names look alike. */
+function weakLevel(a: PreparedToken, b: PreparedToken, jw: number): TokenLevel {
   if (intersects(a.skeleton, b.skeleton) && a.skeleton[0]!.length >= 2) return 'SKELETON';
   if (jw >= 0.85) return 'JW_MID';
   return 'DIFFERENT';

@@ -65,6 +65,8 @@ export function variantKey(token: string): string {
     .replace(/ph/g, 'f')
     .replace(/tsch|tch|cz/g, 'ch')
     .replace(/sch|sz/g, 'sh')
+    .replace(/(?<=i)gh(?=t|$)/, '')
+    .replace(/(?<=[aeiou])w(?=e?$)/, 'u')
     .replace(/kh/g, 'h')
     .replace(/ck/g, 'k')
     .replace(/c(?=[eiy])/g, 's')
@@ -117,8 +119,14 @@ export function phoneticKeys(token: string): string[] {
  * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. French `eau` and a
  * final `-ault`/`-aud`/`-aux` are the o they say ("Renault"/"Reno"); a Latin `-us` after four
  * letters or more is dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"; not Arabic "Yunus");
- * a Greek `eu` before a consonant is `ev` ("Eugenia"/"Evgeniya"). Vowels stay: the distance
- * prices them, where the variant key drops them.
+ * a Greek `eu` before a consonant is `ev` ("Eugenia"/"Evgeniya"). English and French vowels: a
+ * silent `gh` after i ("Leigh"/"Lee", "Wright"), a final `w` after a vowel is u ("Drew"/"Dru",
+ * "Shaw"/"Shou"), `au` before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au"
+ * stays, "Hau" is not "Ho"). Endings that one language writes and another does not: a French final `-ot` after a consonant is the o it says
+ * ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five letters or more
+ * is dropped ("Alexios"/"Aleksei", "Konstantinos"/"Konstantin"; not "Carlos"); a Slavic final
+ * `-iy`/`-ij`/`-yi` is one i ("Yevgeniy"/"Yevgeni"); the patronymic `-ovych`/`-ovich`/`-evich`
+ * is one ending. Vowels stay: the distance prices them, where the variant key drops them.
  */
 export function soundForm(token: string): string {
   return token
@@ -131,6 +139,8 @@ export function soundForm(token: string): string {
     .replace(/sch|sh|sz/g, 'S')
     .replace(/cz|ch/g, 'C')
     .replace(/(?<!t)zh/g, 'Z')
+    .replace(/(?<=i)gh(?=t|$)/, '')
+    .replace(/(?<=[aeiou])w(?=e?$)/, 'u')
     .replace(/kh/g, 'h')
     .replace(/th/g, 't')
     .replace(/dh/g, 'd')
@@ -140,5 +150,11 @@ export function soundForm(token: string): string {
     .replace(/c(?=[eiy])/g, 's')
     .replace(/[cq]/g, 'k')
     .replace(/w/g, 'v')
-    .replace(/(.)\1+/g, '$1');
+    .replace(/(.)\1+/g, '$1')
+    .replace(/au(?=[^aeiouy])/g, 'o')
+    .replace(/(?<=[a-z]{2}[aeiou]?[^aeiou])ot$/, 'o')
+    .replace(/(?<=[a-z]{3})ios$/, 'i')
+    .replace(/(?<=[a-z]{5})os$/, '')
+    .replace(/(?:ij|iy|ii|yi|yj)$/, 'i')
+    .replace(/[iy]?[eo]v[iy]C$/, 'eviC');
 }
