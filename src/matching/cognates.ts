@@ -7,7 +7,9 @@
  *
  * Ukrainian and Russian forms of one name are listed too ("Mykola"/"Nikolai",
  * "Yevhen"/"Yevgeni", "Oleksiy"/"Aleksei"): a Ukrainian child's documents give one, a record
- * made through Russian the other.
+ * made through Russian the other. So are Irish and Welsh names and the English spellings of
+ * their sound ("Sean"/"Shaun", "Rhys"/"Reece", "Niamh"/"Neve"), and English names written alike
+ * by sound ("Kane"/"Cain"): a child moved between areas is written down by ear.
  *
  * Membership is by sound form (`soundForm`) of a listed spelling, so "Yaacov" is "Yakov" and
  * "Yossef" is "Yosef"; a rule as loose as the variant key would pull "Mario" in with "Maryam".
@@ -23,7 +25,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['joseph', 'yusuf', 'yousef', 'youssef', 'yusef', 'yosef', 'yoseph', 'yosief', 'josef', 'iosif', 'jose', 'giuseppe'],
   ['john', 'yohannes', 'yohanes', 'yochanan', 'yahya'],
   ['mary', 'maryam', 'mariam', 'mariyam', 'miriam', 'meryem'],
-  ['david', 'dawit', 'dawud', 'dawood', 'daoud', 'daud', 'davud', 'davit', 'dovid'],
+  ['david', 'dawit', 'dawud', 'dawood', 'daoud', 'daud', 'davud', 'davit', 'dovid', 'dafydd'],
   ['solomon', 'sulayman', 'suleiman', 'sulaiman', 'suleyman', 'sleiman', 'shlomo', 'selemon'],
   ['jonah', 'yunus', 'younis', 'yunis', 'younes', 'yonas', 'jonas', 'yona', 'yonah'],
   ['elijah', 'ilyas', 'iliyas', 'elias', 'elyas', 'ilias', 'eliyahu', 'ilya'],
@@ -70,6 +72,25 @@ const GROUPS: readonly (readonly string[])[] = [
   ['oleksiy', 'oleksii', 'aleksei', 'alexei', 'aleksey', 'alexey', 'aleksej', 'alexios'],
   ['volodymyr', 'vladimir', 'wladimir', 'uladzimir'],
   ['hryhoriy', 'hryhorii', 'grigori', 'grigoriy', 'grigory'],
+  // Irish and Welsh names and the English spellings of their sound.
+  ['sean', 'shaun', 'shawn'],
+  ['rhys', 'reece', 'reese', 'rees'],
+  ['niamh', 'neve', 'neave', 'nieve'],
+  ['siobhan', 'shivaun', 'shevaun', 'chevonne'],
+  ['eoin', 'eoghan', 'owen', 'owain'],
+  ['ciaran', 'kieran', 'kieron', 'keiran'],
+  ['cian', 'kian'],
+  ['aodhan', 'aidan', 'aiden'],
+  ['caoimhe', 'keeva'],
+  ['saoirse', 'seersha', 'sersha'],
+  ['sinead', 'shinead'],
+  ['cerys', 'kerys'],
+  // English names written alike by sound.
+  ['kane', 'cain', 'kain'],
+  ['gail', 'gale', 'gayle'],
+  ['aimee', 'amy', 'amie'],
+  ['geoffrey', 'jeffrey', 'jeffery'],
+  ['geoff', 'jeff'],
 ];
 
 const GROUP_OF = new Map<string, string>();

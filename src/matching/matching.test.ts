@@ -143,6 +143,9 @@ describe('the model', () => {
     expect(compareTokens(token('mussie'), token('moses'))).toBe('VARIANT');
     expect(compareTokens(token('mykola'), token('nikolai'))).toBe('VARIANT');
     expect(compareTokens(token('yevhen'), token('evgeny'))).toBe('VARIANT');
+    // Irish names and the English spellings of their sound.
+    expect(compareTokens(token('sean'), token('shawn'))).toBe('VARIANT');
+    expect(compareTokens(token('niamh'), token('neve'))).toBe('VARIANT');
   });
   test('namesakes with no identifier and no full date of birth in common are at most probable', () => {
     expect(score({ names: ['Khanh Pham'], dobs: [{ value: '2011-03-02' }], sex: 'M' }, { names: ['Khanh Pham'], dobs: [{ value: '2011', precision: 'YEAR' }], sex: 'M' }).grade).toBe('PROBABLE');
