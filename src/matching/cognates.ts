@@ -8,8 +8,8 @@
  * Ukrainian and Russian forms of one name are listed too ("Mykola"/"Nikolai",
  * "Yevhen"/"Yevgeni", "Oleksiy"/"Aleksei"): a Ukrainian child's documents give one, a record
  * made through Russian the other. So are Irish and Welsh names and the English spellings of
- * their sound ("Sean"/"Shaun", "Rhys"/"Reece", "Niamh"/"Neve"), and English names written alike
- * by sound ("Kane"/"Cain"): a child moved between areas is written down by ear.
+ * their sound ("Sean"/"Shaun", "Rhys"/"Reece", "Niamh"/"Neve"): a child moved between areas is
+ * written down by ear.
  *
  * Membership is by sound form (`soundForm`) of a listed spelling, so "Yaacov" is "Yakov" and
  * "Yossef" is "Yosef"; a rule as loose as the variant key would pull "Mario" in with "Maryam".
@@ -85,12 +85,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['saoirse', 'seersha', 'sersha'],
   ['sinead', 'shinead'],
   ['cerys', 'kerys'],
-  // English names written alike by sound.
-  ['kane', 'cain', 'kain'],
-  ['gail', 'gale', 'gayle'],
+  // French Aimée, English Amy.
   ['aimee', 'amy', 'amie'],
-  ['geoffrey', 'jeffrey', 'jeffery'],
-  ['geoff', 'jeff'],
 ];
 
 const GROUP_OF = new Map<string, string>();
