@@ -55,8 +55,9 @@ export function nameTokens(name: string): NameToken[] {
 
 /**
  * The transliteration-variant key: common spelling alternations of one sound (x/ks, ph/f, kh/h,
- * w/v, c/k, ck, q, sch/sh, tch/ch, doubled letters, y and j as vowel glides) reduced to one form,
- * then vowels dropped after the first letter. "Aleksandr"/"Alexander", "Mohammed"/"Muhammad",
+ * w/v, c/k, ck, q, sch/sh, tch/ch, doubled letters, y and j as vowel glides, a silent gh after i
+ * and a final w after a vowel as `soundForm` reads them) reduced to one form, then vowels dropped
+ * after the first letter. "Aleksandr"/"Alexander", "Mohammed"/"Muhammad",
  * "Sergei"/"Sergey"/"Sergej" share a key.
  */
 export function variantKey(token: string): string {
@@ -119,14 +120,19 @@ export function phoneticKeys(token: string): string[] {
  * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. French `eau` and a
  * final `-ault`/`-aud`/`-aux` are the o they say ("Renault"/"Reno"); a Latin `-us` after four
  * letters or more is dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"; not Arabic "Yunus");
- * a Greek `eu` before a consonant is `ev` ("Eugenia"/"Evgeniya"). English and French vowels: a
- * silent `gh` after i ("Leigh"/"Lee", "Wright"), a final `w` after a vowel is u ("Drew"/"Dru",
- * "Shaw"/"Shou"), `au` before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au"
- * stays, "Hau" is not "Ho"). Endings that one language writes and another does not: a French final `-ot` after a consonant is the o it says
- * ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five letters or more
- * is dropped ("Alexios"/"Aleksei", "Konstantinos"/"Konstantin"; not "Carlos"); a Slavic final
- * `-iy`/`-ij`/`-yi` is one i ("Yevgeniy"/"Yevgeni"); the patronymic `-ovych`/`-ovich`/`-evich`
- * is one ending. Vowels stay: the distance prices them, where the variant key drops them.
+ * a Greek `eu` before a consonant is `ev` ("Eugenia"/"Evgeniya").
+ *
+ * English and French vowels: a silent `gh` after i ("Leigh"/"Lee", "Wright"); a final `w` after
+ * a vowel is u ("Drew"/"Dru", "Shaw"/"Shou"); `au` before a consonant is o ("Maurice"/"Moris";
+ * a final Vietnamese "au" stays, "Hau" is not "Ho").
+ *
+ * Endings that one language writes and another does not: a French final `-ot` after a consonant
+ * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
+ * letters or more is dropped ("Alexios"/"Aleksei", "Konstantinos"/"Konstantin"; not "Carlos");
+ * a Slavic final `-iy`/`-ij`/`-yi` is one i ("Yevgeniy"/"Yevgeni"); the patronymic
+ * `-ovych`/`-ovich`/`-evich` is one ending.
+ *
+ * Vowels stay: the distance prices them, where the variant key drops them.
  */
 export function soundForm(token: string): string {
   return token
