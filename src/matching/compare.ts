@@ -130,6 +130,8 @@ export interface TokenMatch {
   readonly a: string;
   readonly b: string;
   readonly level: TokenLevel;
+  /** Both are listed forms of one name (`cognateOf`), by any of their forms ("Al-Ibrahim" is Ibrahim). */
+  readonly sameName?: boolean;
 }
 
 export interface NameAlignment {
@@ -172,7 +174,8 @@ function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[],
     if (usedA.has(p.i) || usedB.has(p.j) || p.weight <= 0) continue;
     usedA.add(p.i);
     usedB.add(p.j);
-    matches.push({ a: na[p.i]!.text, b: nb[p.j]!.text, level: p.level });
+    const [a, b] = [na[p.i]!, nb[p.j]!];
+    matches.push({ a: a.text, b: b.text, level: p.level, sameName: a.cognate !== null && a.cognate === b.cognate });
     weight += p.weight;
   }
   // Unpaired tokens of the shorter name: each is a disagreement.

@@ -135,6 +135,8 @@ describe('the model', () => {
     expect(yusuf.grade).toBe('CERTAIN');
     expect(yusuf.reasons).toContain('names are transliteration variants (tesfay / tesfaye); names are forms of one name in different languages (yusuf / joseph)');
     expect(compareTokens(token('dawit'), token('david'))).toBe('VARIANT');
+    // By any form of the part: "Al-Ibrahim" is Ibrahim with its particle.
+    expect(score({ names: ['Ahmad Al-Ibrahim'], ...born }, { names: ['Ahmad Abraham'], ...born }).reasons[0]).toContain('forms of one name in different languages (alibrahim / abraham)');
     expect(compareTokens(token('yohannes'), token('yahya'))).toBe('VARIANT');
     expect(compareTokens(token('ivan'), token('john'))).toBe('DIFFERENT');
     // A listed form by its sound: "Yaacov" is "Yakov", "Yossef" is "Yosef".

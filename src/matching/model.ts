@@ -8,7 +8,6 @@ import {
   TOKEN_LEVELS, type DobLevel, type Frequencies, type TokenLevel, type TokenMatch,
 } from './compare';
 import type { PreparedRecord, PreparedToken } from './record';
-import { cognateOf } from './cognates';
 
 export const FIELDS = ['name', 'dob', 'sex', 'nationality', 'identifiers', 'biometrics', 'contacts', 'address', 'postcode'] as const;
 export type Field = (typeof FIELDS)[number];
@@ -218,7 +217,7 @@ function nameReason(matches: readonly TokenMatch[]): string {
   const of = (level: TokenLevel) => agreeing.filter((m) => m.level === level);
   const exact = of('EXACT').length;
   if (exact) kinds.push(agreeing.length === exact && !differing ? 'names agree' : exact > 1 ? `${exact} name parts agree` : '1 name part agrees');
-  const forms = of('VARIANT').filter((m) => cognateOf(m.a) !== null && cognateOf(m.a) === cognateOf(m.b));
+  const forms = of('VARIANT').filter((m) => m.sameName);
   const variants = of('VARIANT').filter((m) => !forms.includes(m));
   if (variants.length) kinds.push(`names are transliteration variants (${variants.map(words).join(', ')})`);
   if (forms.length) kinds.push(`names are forms of one name in different languages (${forms.map(words).join(', ')})`);
