@@ -72,6 +72,9 @@ const GROUPS: readonly (readonly string[])[] = [
   ['oleksiy', 'oleksii', 'aleksei', 'alexei', 'aleksey', 'alexey', 'aleksej', 'alexios'],
   ['volodymyr', 'vladimir', 'wladimir', 'uladzimir'],
   ['hryhoriy', 'hryhorii', 'grigori', 'grigoriy', 'grigory'],
+  ['petro', 'pyotr', 'petr'],
+  ['fedir', 'fyodor', 'fedor'],
+  ['nadiya', 'nadezhda'],
   // Irish and Welsh names and the English spellings of their sound.
   ['sean', 'shaun', 'shawn'],
   ['rhys', 'reece', 'reese', 'rees'],
