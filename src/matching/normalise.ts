@@ -122,9 +122,10 @@ export function phoneticKeys(token: string): string[] {
  * letters or more is dropped ("Maximus"/"Maksim", "Augustinus"/"Augustyn"; not Arabic "Yunus");
  * a Greek `eu` before a consonant is `ev` ("Eugenia"/"Evgeniya").
  *
- * English and French vowels: a silent `gh` after i ("Leigh"/"Lee", "Wright"); a final `w` after
- * a vowel is u ("Drew"/"Dru", "Shaw"/"Shou"); `au` before a consonant is o ("Maurice"/"Moris";
- * a final Vietnamese "au" stays, "Hau" is not "Ho").
+ * English and French vowels: `ou` is u, as French writes Arabic and West African names
+ * ("Youssouf"/"Yusuf", "Younous"/"Yunus", "Mamadou"/"Mamadu"); a silent `gh` after i
+ * ("Leigh"/"Lee", "Wright"); a final `w` after a vowel is u ("Drew"/"Dru", "Shaw"/"Shou"); `au`
+ * before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au" stays, "Hau" is not "Ho").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
@@ -136,6 +137,7 @@ export function phoneticKeys(token: string): string[] {
  */
 export function soundForm(token: string): string {
   return token
+    .replace(/ou/g, 'u')
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
