@@ -97,15 +97,6 @@ export function compareTokens(a: PreparedToken, b: PreparedToken): TokenLevel {
   return level;
 }
 
-function withinVariantDistance(distance: number, longer: number): boolean {
-  return distance <= VARIANT_SHARE * longer + VARIANT_SLACK;
-}
-
-/** Two listed forms of one name that are not spellings of one another ("Yusuf"/"Joseph", not "Yusuf"/"Yousef"). */
-function formsOfOneName(a: PreparedToken, b: PreparedToken): boolean {
-  return a.cognate !== null && a.cognate === b.cognate && !withinVariantDistance(transliterationDistance(a.sound, b.sound), Math.max(a.sound.length, b.sound.length));
-}
-
 function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   if (a.text === b.text || intersects(a.forms, b.forms)) return 'EXACT';
   // Arabic or Hebrew script against Latin: the script wrote no short vowels, so consonants decide.
@@ -118,7 +109,7 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   // ("Yakov"/"Jakov", "Yevgeni"/"Jewgeni", "Ivans"/"Ivan").
   const distance = transliterationDistance(a.sound, b.sound);
   const longer = Math.max(a.sound.length, b.sound.length);
-  const close = withinVariantDistance(distance, longer);
+  const close = distance <= VARIANT_SHARE * longer + VARIANT_SLACK;
   // (Arabic or Hebrew script wrote no short vowels, so its distance to Latin says little.)
   const abjad = a.abjad || b.abjad;
   // Forms of one name in two languages ("Yusuf"/"Joseph") are variants too; `nameReason` says which.
@@ -139,10 +130,7 @@ export interface TokenMatch {
   readonly a: string;
   readonly b: string;
   readonly level: TokenLevel;
-  /**
-   * Listed forms of one name (`cognateOf`) in different languages, by any of their forms
-   * ("Al-Ibrahim" is Ibrahim), not spellings of one another.
-   */
+  /** Both are listed forms of one name (`cognateOf`), by any of their forms ("Al-Ibrahim" is Ibrahim). */
   readonly sameName?: boolean;
 }
 
@@ -187,7 +175,7 @@ function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[],
     usedA.add(p.i);
     usedB.add(p.j);
     const [a, b] = [na[p.i]!, nb[p.j]!];
-    matches.push({ a: a.text, b: b.text, level: p.level, sameName: p.level === 'VARIANT' && formsOfOneName(a, b) });
+    matches.push({ a: a.text, b: b.text, level: p.level, sameName: a.cognate !== null && a.cognate === b.cognate });
     weight += p.weight;
   }
   // Unpaired tokens of the shorter name: each is a disagreement.
