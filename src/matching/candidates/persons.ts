@@ -153,8 +153,12 @@ export async function rebuildPersons(db: Db, ids: readonly string[], cause: stri
 export async function autoLink(db: Db, ids: readonly string[], sharedAbove: number): Promise<[string, string][]> {
   if (!ids.length) return [];
   const rows = await db.query<{ a: string; b: string; key: string }>(
-    `with mine as (select m.source_identity_id as id, m.key from identity.match_token m
-                    where m.source_identity_id = any($1::uuid[]) and (m.key like 'x:bio:%' or m.key like 'x:id:PNC\\_ID:%' or m.key like 'x:id:CRO:%' or m.key like 'x:id:HO\\_REF:%')),
+    // The identities' own keys by one index probe each (OFFSET 0 keeps the LATERAL a probe): with
+    // `source_identity_id = any(…)` the planner walked the whole key index for the LIKE patterns,
+    // 24 s for a dedupe chunk of 5000 at 1M identities, 0.55 s this way.
+    `with mine as (select c.id, m.key from unnest($1::uuid[]) as c(id)
+                     cross join lateral (select key from identity.match_token m where m.source_identity_id = c.id offset 0) m
+                    where m.key like 'x:bio:%' or m.key like 'x:id:PNC\\_ID:%' or m.key like 'x:id:CRO:%' or m.key like 'x:id:HO\\_REF:%'),
      usable as (select key from mine group by key having (select count(*) from identity.match_token t where t.key = mine.key) <= $2)
      select mine.id as a, o.source_identity_id as b, mine.key
        from mine join usable using (key) join identity.match_token o on o.key = mine.key and o.source_identity_id <> mine.id`,
