@@ -217,9 +217,9 @@ function nameReason(matches: readonly TokenMatch[]): string {
   const of = (level: TokenLevel) => agreeing.filter((m) => m.level === level);
   const exact = of('EXACT').length;
   if (exact) kinds.push(agreeing.length === exact && !differing ? 'names agree' : exact > 1 ? `${exact} name parts agree` : '1 name part agrees');
+  const spellings = of('VARIANT').filter((m) => !m.sameName);
   const forms = of('VARIANT').filter((m) => m.sameName);
-  const variants = of('VARIANT').filter((m) => !forms.includes(m));
-  if (variants.length) kinds.push(`names are transliteration variants (${variants.map(words).join(', ')})`);
+  if (spellings.length) kinds.push(`names are transliteration variants (${spellings.map(words).join(', ')})`);
   if (forms.length) kinds.push(`names are forms of one name in different languages (${forms.map(words).join(', ')})`);
   if (of('PHONETIC').length) kinds.push(`names sound alike (${of('PHONETIC').map(words).join(', ')})`);
   if (of('JW_HIGH').length || of('JW_MID').length) kinds.push(`names spelled similarly (${[...of('JW_HIGH'), ...of('JW_MID')].map(words).join(', ')})`);
