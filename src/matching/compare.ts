@@ -50,7 +50,7 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
  * Transliteration distance (`transliterationDistance`) within which two spellings are variants
  * of one name: 12.5 % of the longer spelling plus 0.07 (a vowel and a glide apart in a
  * three-letter name, an edit in eight letters); a shared variant key counts only within 0.7, a
- * shared phonetic key only within 18 % of the longer spelling ("Neal"/"Nil", not "Dani"/"Dawn"),
+ * shared phonetic key only within 20 % of the longer spelling ("Neal"/"Nil", not "Dani"/"Dawn"),
  * and spellings alike by Jaro–Winkler only within one edit or two letters swapped
  * ("Friedman"/"Fried", "Levi"/"Levine" share a beginning, not a name). Set on the Wikidata
  * Cyrillic and Hebrew variant sets (`npm run evaluate`) for recall at no more than 0.1 % of
@@ -58,21 +58,25 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
  */
 const VARIANT_SHARE = 0.125;
 const VARIANT_SLACK = 0.07;
-const PHONETIC_SHARE = 0.18;
+const PHONETIC_SHARE = 0.2;
 const JW_DISTANCE = 1;
 const KEYED_DISTANCE = 0.7;
 
 /**
- * A name and the same name with a final "a" or "ah" are a man's and a woman's name
- * ("Karim"/"Karima", "Paul"/"Paula", "Aleksandr"/"Aleksandra"), a brother and a sister as often
- * as one child: never variants, whatever the distance.
+ * A name and the same name with an ending added are two names, a brother and a sister or a name
+ * and its pet form as often as one child: never variants, whatever the distance. A final "a" or
+ * "ah" makes a woman's name ("Karim"/"Karima", "Paul"/"Paula", "Aleksandr"/"Aleksandra"); a final
+ * "i", "o", "u" or "y" on a name of up to four letters makes a pet form or another language's name
+ * ("Dan"/"Dani", "Nik"/"Niki", "Mark"/"Marko", "Emil"/"Emily"). A final "e" is often silent
+ * ("Lynn"/"Lynne"), so it is not an ending here.
  */
-function gendered(a: string, b: string): boolean {
+function endingAdded(a: string, b: string): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   const n = short.length;
   const added = long.length - n;
   if ((added !== 1 && added !== 2) || 'aeiouy'.includes(short[n - 1]!) || !long.startsWith(short)) return false;
-  return long[n] === 'a' && (added === 1 || long[n + 1] === 'h');
+  if (long[n] === 'a') return added === 1 || long[n + 1] === 'h';
+  return added === 1 && n <= 4 && 'iouy'.includes(long[n]!);
 }
 
 /**
@@ -103,7 +107,7 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   if (a.abjad !== b.abjad && intersects(a.skeleton, b.skeleton)) return 'SCRIPT_SKELETON';
   if (a.text.length === 1 || b.text.length === 1) return a.text[0] === b.text[0] ? 'INITIAL' : 'DIFFERENT';
   const jw = jaroWinkler(a.text, b.text);
-  if (gendered(a.text, b.text) || gendered(a.sound, b.sound)) return weakLevel(a, b, jw);
+  if (endingAdded(a.text, b.text) || endingAdded(a.sound, b.sound)) return weakLevel(a, b, jw);
   // Keys that agree are kept only when the spellings are close by sound too ("Rice"/"Reyes"
   // share a key, not a name); spellings that close are variants even when a key differs
   // ("Yakov"/"Jakov", "Yevgeni"/"Jewgeni", "Ivans"/"Ivan").

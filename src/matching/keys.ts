@@ -39,7 +39,7 @@ export function valueKeys(r: MatchRecord): string[] {
  * Bumped whenever `blockingKeys` files records differently: a store keyed by an older version
  * must be re-keyed (`harbour match rekey`) for search and dedupe to find what the new keys find.
  */
-export const KEYS_VERSION = 4;
+export const KEYS_VERSION = 5;
 
 export interface KeyOptions {
   /**

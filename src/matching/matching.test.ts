@@ -70,9 +70,18 @@ describe('name token levels, strongest first', () => {
     ['drew', 'dru', 'VARIANT'],
     ['maurice', 'moris', 'VARIANT'],
     ['hau', 'ho', 'DIFFERENT'],
-    // A man's name and a woman's: never variants.
+    // An English final -ie/-ey is i; an Italian initial gia/gio/giu is j.
+    ['susie', 'suzy', 'VARIANT'],
+    ['jennie', 'janney', 'VARIANT'],
+    ['giulia', 'julia', 'VARIANT'],
+    // A man's name and a woman's, a short name and its pet form: never variants. A final e is
+    // often silent, so it makes no other name.
     ['karim', 'karima', 'SKELETON'],
     ['aleksandr', 'aleksandra', 'SKELETON'],
+    ['dan', 'dani', 'SKELETON'],
+    ['mark', 'marko', 'SKELETON'],
+    ['nik', 'niki', 'SKELETON'],
+    ['lynn', 'lynne', 'VARIANT'],
     // A shared sound key counts only for spellings close by sound.
     ['dani', 'dawn', 'SKELETON'],
     // A shared key but spellings far apart by sound: no longer a variant.

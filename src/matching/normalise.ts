@@ -125,7 +125,9 @@ export function phoneticKeys(token: string): string[] {
  * English and French vowels: `ou` is u, as French writes Arabic and West African names
  * ("Youssouf"/"Yusuf", "Younous"/"Yunus", "Mamadou"/"Mamadu"); a silent `gh` after i
  * ("Leigh"/"Lee", "Wright"); a final `w` after a vowel is u ("Drew"/"Dru", "Shaw"/"Shou"); `au`
- * before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au" stays, "Hau" is not "Ho").
+ * before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au" stays, "Hau" is not "Ho");
+ * a final `-ie`/`-ey` after a consonant is i ("Susie"/"Suzy", "Jennie"/"Jenni"). Italian `gi`
+ * before a, o or u at the start is j ("Giulia"/"Julia", "Giovanni"/"Jovan").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
@@ -138,6 +140,7 @@ export function phoneticKeys(token: string): string[] {
 export function soundForm(token: string): string {
   return token
     .replace(/ou/g, 'u')
+    .replace(/^gi(?=[aou])/, 'j')
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
@@ -164,5 +167,6 @@ export function soundForm(token: string): string {
     .replace(/(?<=[a-z]{3})ios$/, 'i')
     .replace(/(?<=[a-z]{5})os$/, '')
     .replace(/(?:ij|iy|ii|yi|yj)$/, 'i')
+    .replace(/(?<=[a-z][^aeiouy])(?:ie|ey)$/, 'i')
     .replace(/[iy]?[eo]v[iy]C$/, 'eviC');
 }
