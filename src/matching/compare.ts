@@ -66,9 +66,10 @@ const KEYED_DISTANCE = 0.7;
  * A name and the same name with an ending added are two names, a brother and a sister or a name
  * and its pet form as often as one child: never variants, whatever the distance. A final "a" or
  * "ah" makes a woman's name ("Karim"/"Karima", "Paul"/"Paula", "Aleksandr"/"Aleksandra"); a final
- * "i", "o", "u" or "y" on a name of up to four letters makes a pet form or another language's name
- * ("Dan"/"Dani", "Nik"/"Niki", "Mark"/"Marko", "Emil"/"Emily"). A final "e" is often silent
- * ("Lynn"/"Lynne"), so it is not an ending here.
+ * "o" or "y" on a name of up to four letters, or "i" on one of up to three, makes a pet form or
+ * another language's name ("Dan"/"Dani", "Nik"/"Niki", "Mark"/"Marko", "Emil"/"Emily"). Longer
+ * names keep their "i": an Albanian name's definite form is the same name ("Ilir"/"Iliri"). A final
+ * "e" is often silent ("Lynn"/"Lynne"), so it is not an ending here.
  */
 function endingAdded(a: string, b: string): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
@@ -76,7 +77,7 @@ function endingAdded(a: string, b: string): boolean {
   const added = long.length - n;
   if ((added !== 1 && added !== 2) || 'aeiouy'.includes(short[n - 1]!) || !long.startsWith(short)) return false;
   if (long[n] === 'a') return added === 1 || long[n + 1] === 'h';
-  return added === 1 && n <= 4 && 'iouy'.includes(long[n]!);
+  return added === 1 && ((n <= 4 && 'oy'.includes(long[n]!)) || (n <= 3 && long[n] === 'i'));
 }
 
 /**

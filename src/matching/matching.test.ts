@@ -82,6 +82,7 @@ describe('name token levels, strongest first', () => {
     ['mark', 'marko', 'SKELETON'],
     ['nik', 'niki', 'SKELETON'],
     ['lynn', 'lynne', 'VARIANT'],
+    ['ilir', 'iliri', 'VARIANT'], // an Albanian name's definite form
     // A shared sound key counts only for spellings close by sound.
     ['dani', 'dawn', 'SKELETON'],
     // A shared key but spellings far apart by sound: no longer a variant.
