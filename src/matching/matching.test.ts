@@ -74,6 +74,10 @@ describe('name token levels, strongest first', () => {
     ['susie', 'suzy', 'VARIANT'],
     ['jennie', 'janney', 'VARIANT'],
     ['giulia', 'julia', 'VARIANT'],
+    // Albanian xh and an initial dj are j; b/v and p/f are one Hebrew letter each.
+    ['xhemal', 'jemal', 'VARIANT'],
+    ['djamila', 'jamila', 'VARIANT'],
+    ['habib', 'haviv', 'VARIANT'],
     // A man's name and a woman's, a short name and its pet form: never variants. A final e is
     // often silent, so it makes no other name.
     ['karim', 'karima', 'SKELETON'],

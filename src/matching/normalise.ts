@@ -127,7 +127,9 @@ export function phoneticKeys(token: string): string[] {
  * ("Leigh"/"Lee", "Wright"); a final `w` after a vowel is u ("Drew"/"Dru", "Shaw"/"Shou"); `au`
  * before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au" stays, "Hau" is not "Ho");
  * a final `-ie`/`-ey` after a consonant is i ("Susie"/"Suzy", "Jennie"/"Jenni"). Italian `gi`
- * before a, o or u at the start is j ("Giulia"/"Julia", "Giovanni"/"Jovan").
+ * before a, o or u at the start is j ("Giulia"/"Julia", "Giovanni"/"Jovan"), and so are Albanian
+ * `xh` and a French or Serbo-Croatian initial `dj` ("Xhemal"/"Jemal", "Hoxha"/"Hoja",
+ * "Djamila"/"Jamila"; not German "Nadja").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
@@ -141,6 +143,7 @@ export function soundForm(token: string): string {
   return token
     .replace(/ou/g, 'u')
     .replace(/^gi(?=[aou])/, 'j')
+    .replace(/xh|^dj/g, 'j')
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')

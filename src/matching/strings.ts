@@ -67,7 +67,8 @@ export function withinOneEdit(a: string, b: string): boolean {
  * Costs of the transliteration distance between two sound forms (`soundForm`): what one
  * alphabet writes differently from another costs a fraction of an edit. Vowels for vowels
  * (neighbours i–e–a–o–u cheapest); the glides y, i and j; k and ch; ch and h (Hebrew and German
- * "ch", Russian "kh"); s, z, sh and zh; b, v and f; g and h (Ukrainian and Belarusian Г, Arabic ج);
+ * "ch", Russian "kh"); s, z, sh and zh; b, v and f (b/v and p/f cheapest: one Hebrew letter each);
+ * g and h (Ukrainian and Belarusian Г, Arabic ج);
  * a dropped h, vowel or glide; a Latvian, Lithuanian or Greek final s. Anything else costs 1.
  */
 const SUBSTITUTE = new Float32Array(128 * 128).fill(1);
@@ -83,7 +84,7 @@ const INDEL = new Float32Array(128).fill(1);
     ['y', 'i', 0.1], ['j', 'y', 0.15], ['j', 'i', 0.25], ['j', 'g', 0.5], ['j', 'Z', 0.5],
     ['k', 'C', 0.4], ['k', 'g', 0.6], ['g', 'h', 0.3], ['C', 'h', 0.4], ['h', 'k', 0.6],
     ['C', 'S', 0.4], ['s', 'S', 0.4], ['s', 'z', 0.3], ['z', 'S', 0.5], ['z', 'Z', 0.4], ['S', 'Z', 0.4], ['z', 'C', 0.6], ['s', 'C', 0.6],
-    ['b', 'v', 0.4], ['v', 'f', 0.4], ['p', 'b', 0.5], ['p', 'f', 0.5], ['d', 't', 0.5], ['m', 'n', 0.6], ['v', 'u', 0.4], ['v', 'o', 0.6],
+    ['b', 'v', 0.3], ['v', 'f', 0.4], ['p', 'b', 0.5], ['p', 'f', 0.4], ['d', 't', 0.5], ['m', 'n', 0.6], ['v', 'u', 0.4], ['v', 'o', 0.6],
   ] as const) set(a, b, cost);
   for (const [c, cost] of [['h', 0.3], ['y', 0.3], ['j', 0.3], ['v', 0.6], ['a', 0.4], ['e', 0.4], ['i', 0.4], ['o', 0.4], ['u', 0.4]] as const) INDEL[c.charCodeAt(0)] = cost;
 }
