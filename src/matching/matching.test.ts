@@ -78,6 +78,9 @@ describe('name token levels, strongest first', () => {
     ['xhemal', 'jemal', 'VARIANT'],
     ['djamila', 'jamila', 'VARIANT'],
     ['habib', 'haviv', 'VARIANT'],
+    // A Chinese initial x before i or u and a Wade–Giles hs are sh.
+    ['xu', 'hsu', 'VARIANT'],
+    ['xin', 'shin', 'VARIANT'],
     // A man's name and a woman's, a short name and its pet form: never variants. A final e is
     // often silent, so it makes no other name.
     ['karim', 'karima', 'SKELETON'],

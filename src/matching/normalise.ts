@@ -129,7 +129,8 @@ export function phoneticKeys(token: string): string[] {
  * a final `-ie`/`-ey` after a consonant is i ("Susie"/"Suzy", "Jennie"/"Jenni"). Italian `gi`
  * before a, o or u at the start is j ("Giulia"/"Julia", "Giovanni"/"Jovan"), and so are Albanian
  * `xh` and a French or Serbo-Croatian initial `dj` ("Xhemal"/"Jemal", "Hoxha"/"Hoja",
- * "Djamila"/"Jamila"; not German "Nadja").
+ * "Djamila"/"Jamila"; not German "Nadja"). A Chinese or Vietnamese initial `x` before i or u and a
+ * Wade–Giles initial `hs` are sh ("Xu"/"Hsu"/"Shu", "Xin"/"Shin", Vietnamese "Xuan"/"Suan").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
@@ -144,6 +145,7 @@ export function soundForm(token: string): string {
     .replace(/ou/g, 'u')
     .replace(/^gi(?=[aou])/, 'j')
     .replace(/xh|^dj/g, 'j')
+    .replace(/^(?:hs|x(?=[iu]))/, 'S')
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
