@@ -131,6 +131,8 @@ export function phoneticKeys(token: string): string[] {
  * `xh` and a French or Serbo-Croatian initial `dj` ("Xhemal"/"Jemal", "Hoxha"/"Hoja",
  * "Djamila"/"Jamila"; not German "Nadja"). A Chinese or Vietnamese initial `x` before i or u and a
  * Wade–Giles initial `hs` are sh ("Xu"/"Hsu"/"Shu", "Xin"/"Shin", Vietnamese "Xuan"/"Suan").
+ * An English initial `wr` is r ("Wray"/"Ray"); n before b, p or m is the m it is said as
+ * (Japanese "Honma"/"Homma", Arabic "Anbar"/"Ambar").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
@@ -146,6 +148,8 @@ export function soundForm(token: string): string {
     .replace(/^gi(?=[aou])/, 'j')
     .replace(/xh|^dj/g, 'j')
     .replace(/^(?:hs|x(?=[iu]))/, 'S')
+    .replace(/^wr/, 'r')
+    .replace(/n(?=[bpm])/g, 'm')
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
