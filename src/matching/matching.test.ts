@@ -81,8 +81,9 @@ describe('name token levels, strongest first', () => {
     // A Chinese initial x before i or u and a Wade–Giles hs are sh.
     ['xu', 'hsu', 'VARIANT'],
     ['xin', 'shin', 'VARIANT'],
-    // An English initial wr is r; n before b, p or m is m.
+    // An English initial wr is r; German chs is ks; n before b, p or m is m.
     ['wray', 'ray', 'VARIANT'],
+    ['fuchs', 'fox', 'VARIANT'],
     ['honma', 'homma', 'VARIANT'],
     // A man's name and a woman's, a short name and its pet form: never variants. A final e is
     // often silent, so it makes no other name.

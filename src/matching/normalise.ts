@@ -131,8 +131,9 @@ export function phoneticKeys(token: string): string[] {
  * `xh` and a French or Serbo-Croatian initial `dj` ("Xhemal"/"Jemal", "Hoxha"/"Hoja",
  * "Djamila"/"Jamila"; not German "Nadja"). A Chinese or Vietnamese initial `x` before i or u and a
  * Wade–Giles initial `hs` are sh ("Xu"/"Hsu"/"Shu", "Xin"/"Shin", Vietnamese "Xuan"/"Suan").
- * An English initial `wr` is r ("Wray"/"Ray"); n before b, p or m is the m it is said as
- * (Japanese "Honma"/"Homma", Arabic "Anbar"/"Ambar").
+ * An English initial `wr` is r ("Wray"/"Ray"); German `chs` is ks ("Fuchs"/"Fox",
+ * "Wechsler"/"Wexler"); n before b, p or m is the m it is said as (Japanese "Honma"/"Homma",
+ * Arabic "Anbar"/"Ambar").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
@@ -153,7 +154,7 @@ export function soundForm(token: string): string {
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
-    .replace(/x+/g, 'ks')
+    .replace(/x+|chs/g, 'ks')
     .replace(/ph/g, 'f')
     .replace(/tzsch|tsch|tch|tsh|tsj/g, 'C')
     .replace(/sch|sh|sz/g, 'S')
