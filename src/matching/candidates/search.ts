@@ -73,15 +73,15 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
      -- a record that agrees on both ("Bibi Anra" for "Bibi Ana").
      parts as (select id, g, max(s) + case when g >= 0 then $11::float8 else 0 end as s from weighted group by id, g),
      best as (select id, sum(s) as score from parts group by id order by sum(s) desc limit $7)
-     -- Ties among identities that share only common keys are broken by how alike the whole
-     -- names are (trigrams), before the model reranks the survivors in Node.
+     -- Identities that share only common keys are told apart by how alike the whole names are
+     -- (trigrams), before the model reranks the survivors in Node.
      select b.id from best b
        left join lateral (select max(similarity(lower(concat_ws(' ', n.given, n.family, n.full_name)), q.name)) as sim
                             from identity.name n cross join unnest($8::text[]) as q(name)
                            where n.source_identity_id = b.id and n.retracted_at is null) x on true
-      order by b.score + 4 * coalesce(x.sim, 0) desc limit $5`,
+      order by b.score + 10 * coalesce(x.sim, 0) desc limit $5`,
     [
-      keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 3, query.source.names.map(foldText),
+      keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 6, query.source.names.map(foldText),
       keyGroups(query, keys, queryTokens), tokens.map((t) => queryTokens.indexOf(t)), options.coverageBonus ?? 12,
     ],
   );
