@@ -49,33 +49,21 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
   await db.query(`delete from identity.match_suggestion`);
   const linksBefore = await activeLinks(db);
   await openStorePairSpace(db, schema, STORE_DEDUPE_PAIRS);
-  // The database's work for a chunk (automatic links, pairs, records, frequencies) runs while Node
-  // scores the chunk before it: `fetch` is started a chunk ahead, and scoring yields now and then
-  // so that its queries go on.
-  const fetch = async (chunk: string[]) => {
-    await db.transaction(async (tx) => {
-      const linked = await autoLink(tx, chunk, SHARED_ABOVE);
-      if (linked.length) await rebuildPersons(tx, [...new Set(linked.flat())], 'automatic link, harbour match dedupe');
-    });
-    const pairs = await candidatePairs(db, { schema, mode: 'dedupe', idType: 'uuid' }, chunk, minShared);
-    const records = await loadRecords(db, [...new Set(pairs.flat())]);
-    const prepared = new Map([...records].map(([id, r]) => [id, prepare(r)]));
-    const freq = await storeFrequencies(db, [...prepared.values()]);
-    return { chunk, pairs, records, prepared, freq };
-  };
   try {
-    let next: ReturnType<typeof fetch> | undefined = ids.length ? fetch(ids.slice(0, chunkSize)) : undefined;
-    for (let i = 0; next; i += chunkSize) {
-      const { chunk, pairs, records, prepared, freq } = await next;
-      next = i + chunkSize < ids.length ? fetch(ids.slice(i + chunkSize, i + 2 * chunkSize)) : undefined;
-      // A rejection of the chunk ahead is awaited (and thrown) on the next turn, not left unhandled.
-      next?.catch(() => undefined);
+    for (let i = 0; i < ids.length; i += chunkSize) {
+      const chunk = ids.slice(i, i + chunkSize);
+      await db.transaction(async (tx) => {
+        const pairs = await autoLink(tx, chunk, SHARED_ABOVE);
+        if (pairs.length) await rebuildPersons(tx, [...new Set(pairs.flat())], 'automatic link, harbour match dedupe');
+      });
       progress.links = (await activeLinks(db)) - linksBefore;
+      const pairs = await candidatePairs(db, { schema, mode: 'dedupe', idType: 'uuid' }, chunk, minShared);
       progress.pairs += pairs.length;
+      const records = await loadRecords(db, [...new Set(pairs.flat())]);
+      const prepared = new Map([...records].map(([id, r]) => [id, prepare(r)]));
+      const freq = await storeFrequencies(db, [...prepared.values()]);
       const suggestions: [string, string, number, number, string, string][] = [];
-      for (let k = 0; k < pairs.length; k++) {
-        if (k % 5000 === 4999) await new Promise(setImmediate);
-        const [a, b] = pairs[k]!;
+      for (const [a, b] of pairs) {
         const x = records.get(a);
         const y = records.get(b);
         if (!x || !y || x.personId === y.personId) continue;
