@@ -126,14 +126,15 @@ export function phoneticKeys(token: string): string[] {
  * ("Youssouf"/"Yusuf", "Younous"/"Yunus", "Mamadou"/"Mamadu"); a silent `gh` after i
  * ("Leigh"/"Lee", "Wright"); a final `w` after a vowel is u ("Drew"/"Dru", "Shaw"/"Shou"); `au`
  * before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au" stays, "Hau" is not "Ho");
- * a final `-ie`/`-ey` after a consonant is i ("Susie"/"Suzy", "Jennie"/"Jenni"). Italian `gi`
- * before a, o or u at the start is j ("Giulia"/"Julia", "Giovanni"/"Jovan"), and so are Albanian
- * `xh` and a French or Serbo-Croatian initial `dj` ("Xhemal"/"Jemal", "Hoxha"/"Hoja",
- * "Djamila"/"Jamila"; not German "Nadja"). A Chinese or Vietnamese initial `x` before i or u and a
- * Wade–Giles initial `hs` are sh ("Xu"/"Hsu"/"Shu", "Xin"/"Shin", Vietnamese "Xuan"/"Suan").
- * An English initial `wr` is r ("Wray"/"Ray"); German `chs` is ks ("Fuchs"/"Fox",
- * "Wechsler"/"Wexler"); n before b, p or m is the m it is said as (Japanese "Honma"/"Homma",
- * Arabic "Anbar"/"Ambar").
+ * a final `-ie`/`-ey` after a consonant is i ("Susie"/"Suzy", "Jennie"/"Jenni").
+ *
+ * Consonants one language writes for another's sound: an Italian initial `gi` before a, o or u,
+ * Albanian `xh` and a French or Serbo-Croatian initial `dj` are j ("Giulia"/"Julia",
+ * "Xhemal"/"Jemal", "Hoxha"/"Hoja", "Djamila"/"Jamila"; not German "Nadja"); a Chinese or
+ * Vietnamese initial `x` before i or u and a Wade–Giles initial `hs` are sh ("Xu"/"Hsu"/"Shu",
+ * "Xin"/"Shin", Vietnamese "Xuan"/"Suan"); an English initial `wr` is r ("Wray"/"Ray"); German
+ * `chs` is ks ("Fuchs"/"Fox", "Wechsler"/"Wexler"); n before b, p or m is the m it is said as
+ * (Japanese "Honma"/"Homma", Arabic "Anbar"/"Ambar").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
