@@ -79,9 +79,9 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
        left join lateral (select max(similarity(lower(concat_ws(' ', n.given, n.family, n.full_name)), q.name)) as sim
                             from identity.name n cross join unnest($8::text[]) as q(name)
                            where n.source_identity_id = b.id and n.retracted_at is null) x on true
-      order by b.score + 10 * coalesce(x.sim, 0) desc limit $5`,
+      order by b.score + 15 * coalesce(x.sim, 0) desc limit $5`,
     [
-      keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 6, query.source.names.map(foldText),
+      keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 4, query.source.names.map(foldText),
       keyGroups(query, keys, queryTokens), tokens.map((t) => queryTokens.indexOf(t)), options.coverageBonus ?? 12,
     ],
   );
