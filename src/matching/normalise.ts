@@ -147,8 +147,7 @@ export function phoneticKeys(token: string): string[] {
 export function soundForm(token: string): string {
   return token
     .replace(/ou/g, 'u')
-    .replace(/^gi(?=[aou])/, 'j')
-    .replace(/xh|^dj/g, 'j')
+    .replace(/^gi(?=[aou])|^dj|xh/g, 'j')
     .replace(/^(?:hs|x(?=[iu]))/, 'S')
     .replace(/^wr/, 'r')
     .replace(/n(?=[bpm])/g, 'm')
