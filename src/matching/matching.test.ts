@@ -98,6 +98,13 @@ describe('name token levels, strongest first', () => {
     ['dani', 'dawn', 'SKELETON'],
     // A shared key but spellings far apart by sound: no longer a variant.
     ['rice', 'reyes', 'SKELETON'],
+    // One long syllable spelled two ways sounds alike; a short vowel or a second syllable does not.
+    ['kane', 'cain', 'PHONETIC'],
+    ['fine', 'fein', 'PHONETIC'],
+    ['pryce', 'preis', 'PHONETIC'],
+    ['piet', 'pete', 'PHONETIC'],
+    ['luce', 'loos', 'PHONETIC'],
+    ['belle', 'beal', 'SKELETON'],
     ['thompson', 'thomspon', 'JW_HIGH'],
     // Alike by Jaro–Winkler only in how they begin: not the same name.
     ['friedman', 'fried', 'JW_MID'],

@@ -115,6 +115,29 @@ export function phoneticKeys(token: string): string[] {
 }
 
 /**
+ * The one syllable a one-syllable English or German name says, when its spelling marks a long
+ * vowel: a vowel, one consonant and a silent e ("Kane", "Gale", "Fine", "Rice", "Pete"), or a
+ * vowel pair before the consonants ("Cain", "Gail", German "Fein"/"Reiss", "Piet", "Loos",
+ * "Reece"). Spellings with one key sound alike though the transliteration distance prices
+ * their letters far apart ("Kane"/"Cain", "Fine"/"Fein", "Pryce"/"Preis", "Luce"/"Loos"). Null
+ * for every other shape: a doubled consonant before the e is a short vowel ("Belle"), and "-es"
+ * or a vowel pair before an e can be a second syllable (German "Hannes", "Beate").
+ */
+const LONG_VOWEL: Readonly<Record<string, string>> = { a: 'A', e: 'E', i: 'I', y: 'I', o: 'O', u: 'U' };
+const LONG_PAIR: Readonly<Record<string, string>> = { ai: 'A', ay: 'A', ei: 'I', ee: 'E', ea: 'E', ie: 'E', oa: 'O', oo: 'U' };
+
+export function syllableKey(token: string): string | null {
+  const spelled = token.replace(/ph/g, 'f').replace(/ck/g, 'k').replace(/c(?=[eiy])/g, 's').replace(/[cq]/g, 'k');
+  const m = /^([^aeiouy]*)([aeiouy]+)([^aeiouy]+)(e?)$/.exec(spelled);
+  if (!m) return null;
+  const [, onset, vowel, coda, silentE] = m as unknown as [string, string, string, string, string];
+  const long = !silentE ? LONG_PAIR[vowel]
+    : vowel.length === 1 ? (coda.length === 1 ? LONG_VOWEL[vowel] : undefined)
+    : vowel === 'ee' || vowel === 'oo' ? LONG_PAIR[vowel] : undefined;
+  return long ? onset + long + coda.replace(/(.)\1/g, '$1').replace(/z$/, 's') : null;
+}
+
+/**
  * A token spelled by sound, for the transliteration distance: digraphs of one sound become one
  * letter (`ch`/`tch`/`tsj`/`cz` → C, `sh`/`sch`/`sz` → S, `zh` → Z, `ts`/`tz` → z), `kh`/`th`/`dh`/`gh`
  * lose their h, c/q become k or s, w becomes v, and doubled letters collapse. French `eau` and a
