@@ -85,6 +85,8 @@ describe('name token levels, strongest first', () => {
     ['wray', 'ray', 'VARIANT'],
     ['fuchs', 'fox', 'VARIANT'],
     ['honma', 'homma', 'VARIANT'],
+    ['ricci', 'ritchie', 'VARIANT'],
+    ['geoff', 'jeff', 'VARIANT'],
     // A man's name and a woman's, a short name and its pet form: never variants. A final e is
     // often silent, so it makes no other name.
     ['karim', 'karima', 'SKELETON'],
@@ -104,6 +106,8 @@ describe('name token levels, strongest first', () => {
     ['pryce', 'preis', 'PHONETIC'],
     ['piet', 'pete', 'PHONETIC'],
     ['luce', 'loos', 'PHONETIC'],
+    ['rey', 'rae', 'PHONETIC'],
+    ['kei', 'kaye', 'PHONETIC'],
     ['belle', 'beal', 'SKELETON'],
     ['thompson', 'thomspon', 'JW_HIGH'],
     // Alike by Jaro–Winkler only in how they begin: not the same name.

@@ -118,19 +118,26 @@ export function phoneticKeys(token: string): string[] {
  * The one syllable a one-syllable English or German name says, when its spelling marks a long
  * vowel: a vowel, one consonant and a silent e ("Kane", "Gale", "Fine", "Rice", "Pete"), or a
  * vowel pair before the consonants ("Cain", "Gail", German "Fein"/"Reiss", "Piet", "Loos",
- * "Reece"). Spellings with one key sound alike though the transliteration distance prices
- * their letters far apart ("Kane"/"Cain", "Fine"/"Fein", "Pryce"/"Preis", "Luce"/"Loos"). Null
- * for every other shape: a doubled consonant before the e is a short vowel ("Belle"), and "-es"
- * or a vowel pair before an e can be a second syllable (German "Hannes", "Beate").
+ * "Reece"). A syllable that ends in its vowel says it by the letters English, Spanish and pinyin
+ * write for it ("Rey"/"Rae", Japanese "Kei"/"Kaye", "Lee"/"Lie"). Spellings with one key sound
+ * alike though the transliteration distance prices their letters far apart ("Kane"/"Cain",
+ * "Fine"/"Fein", "Pryce"/"Preis", "Luce"/"Loos").
+ *
+ * Null for every other shape: a doubled consonant before the e is a short vowel ("Belle"),
+ * "-es" or a vowel pair before an e can be a second syllable (German "Hannes", "Beate"), and a
+ * final "ai" or "ay" is "eye" in one language and "ay" in the next (Vietnamese "Mai", English
+ * "May").
  */
 const LONG_VOWEL: Readonly<Record<string, string>> = { a: 'A', e: 'E', i: 'I', y: 'I', o: 'O', u: 'U' };
 const LONG_PAIR: Readonly<Record<string, string>> = { ai: 'A', ay: 'A', ei: 'I', ee: 'E', ea: 'E', ie: 'E', oa: 'O', oo: 'U' };
+const OPEN_VOWEL: Readonly<Record<string, string>> = { aye: 'A', ae: 'A', ey: 'A', ei: 'A', ee: 'E', ie: 'E' };
 
 export function syllableKey(token: string): string | null {
   const spelled = token.replace(/ph/g, 'f').replace(/ck/g, 'k').replace(/c(?=[eiy])/g, 's').replace(/[cq]/g, 'k');
-  const m = /^([^aeiouy]*)([aeiouy]+)([^aeiouy]+)(e?)$/.exec(spelled);
+  const m = /^([^aeiouy]*)([aeiouy]+)([^aeiouy]*)(e?)$/.exec(spelled);
   if (!m) return null;
   const [, onset, vowel, coda, silentE] = m as unknown as [string, string, string, string, string];
+  if (!coda) return onset && OPEN_VOWEL[vowel] ? onset + OPEN_VOWEL[vowel] : null;
   const long = !silentE ? LONG_PAIR[vowel]
     : vowel.length === 1 ? (coda.length === 1 ? LONG_VOWEL[vowel] : undefined)
     : vowel === 'ee' || vowel === 'oo' ? LONG_PAIR[vowel] : undefined;
@@ -156,8 +163,9 @@ export function syllableKey(token: string): string | null {
  * "Xhemal"/"Jemal", "Hoxha"/"Hoja", "Djamila"/"Jamila"; not German "Nadja"); a Chinese or
  * Vietnamese initial `x` before i or u and a Wade–Giles initial `hs` are sh ("Xu"/"Hsu"/"Shu",
  * "Xin"/"Shin", Vietnamese "Xuan"/"Suan"); an English initial `wr` is r ("Wray"/"Ray"); German
- * `chs` is ks ("Fuchs"/"Fox", "Wechsler"/"Wexler"); n before b, p or m is the m it is said as
- * (Japanese "Honma"/"Homma", Arabic "Anbar"/"Ambar").
+ * `chs` is ks ("Fuchs"/"Fox", "Wechsler"/"Wexler"); an Italian `cc` before e or i is ch
+ * ("Ricci"/"Ritchie"); an English initial `geof` is jef ("Geoff"/"Jeff"); n before b, p or m is
+ * the m it is said as (Japanese "Honma"/"Homma", Arabic "Anbar"/"Ambar").
  *
  * Endings that one language writes and another does not: a French final `-ot` after a consonant
  * is the o it says ("Perrot"/"Perro"; not "Eliot"); a Greek `-ios` is `-i` and `-os` after five
@@ -177,6 +185,8 @@ export function soundForm(token: string): string {
     .replace(/(?<=[a-z]{3})e?au(?:x|lt|ld|d|t)$|eaux?/g, 'o')
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
+    .replace(/^geof/, 'jef')
+    .replace(/cc(?=[ei])/g, 'C')
     .replace(/x+|chs/g, 'ks')
     .replace(/ph/g, 'f')
     .replace(/tzsch|tsch|tch|tsh|tsj/g, 'C')
