@@ -108,6 +108,10 @@ describe('name token levels, strongest first', () => {
     ['luce', 'loos', 'PHONETIC'],
     ['rey', 'rae', 'PHONETIC'],
     ['kei', 'kaye', 'PHONETIC'],
+    ['nye', 'nai', 'PHONETIC'],
+    ['lie', 'leigh', 'PHONETIC'],
+    ['whyte', 'wight', 'PHONETIC'],
+    ['coon', 'kuhn', 'PHONETIC'],
     ['belle', 'beal', 'SKELETON'],
     ['thompson', 'thomspon', 'JW_HIGH'],
     // Alike by Jaro–Winkler only in how they begin: not the same name.

@@ -116,24 +116,33 @@ export function phoneticKeys(token: string): string[] {
 
 /**
  * The one syllable a one-syllable English or German name says, when its spelling marks a long
- * vowel: a vowel, one consonant and a silent e ("Kane", "Gale", "Fine", "Rice", "Pete"), or a
- * vowel pair before the consonants ("Cain", "Gail", German "Fein"/"Reiss", "Piet", "Loos",
- * "Reece"). A syllable that ends in its vowel says it by the letters English, Spanish and pinyin
- * write for it ("Rey"/"Rae", Japanese "Kei"/"Kaye", "Lee"/"Lie"). Spellings with one key sound
- * alike though the transliteration distance prices their letters far apart ("Kane"/"Cain",
- * "Fine"/"Fein", "Pryce"/"Preis", "Luce"/"Loos").
+ * vowel: a vowel, one consonant and a silent e ("Kane", "Gale", "Fine", "Rice", "Pete", "Whyte"),
+ * or a vowel pair before the consonants ("Cain", "Gail", German "Fein"/"Reiss", "Piet", "Loos",
+ * "Reece"; German "uh" is the "oo" of "Kuhn"), or "igh" ("Wight"). A syllable that ends in its
+ * vowel says it by the letters English, Spanish, German and pinyin write for it ("Rey"/"Rae",
+ * Japanese "Kei"/"Kaye", "Lee"/"Lie"/"Leigh", "Nye"/"Nai", "Sue"/"Soo"). Spellings with one key
+ * sound alike though the transliteration distance prices their letters far apart
+ * ("Kane"/"Cain", "Fine"/"Fein", "Pryce"/"Preis", "Luce"/"Loos").
  *
  * Null for every other shape: a doubled consonant before the e is a short vowel ("Belle"),
- * "-es" or a vowel pair before an e can be a second syllable (German "Hannes", "Beate"), and a
- * final "ai" or "ay" is "eye" in one language and "ay" in the next (Vietnamese "Mai", English
- * "May").
+ * "-es" or a vowel pair before an e can be a second syllable (German "Hannes", "Beate"), a final
+ * "ay" is "ay" in English and "eye" in Vietnamese, and an "oh" is short in "John", long in
+ * German "Mohr".
  */
 const LONG_VOWEL: Readonly<Record<string, string>> = { a: 'A', e: 'E', i: 'I', y: 'I', o: 'O', u: 'U' };
 const LONG_PAIR: Readonly<Record<string, string>> = { ai: 'A', ay: 'A', ei: 'I', ee: 'E', ea: 'E', ie: 'E', oa: 'O', oo: 'U' };
-const OPEN_VOWEL: Readonly<Record<string, string>> = { aye: 'A', ae: 'A', ey: 'A', ei: 'A', ee: 'E', ie: 'E' };
+const OPEN_VOWEL: Readonly<Record<string, string>> = { aye: 'A', ae: 'A', ey: 'A', ei: 'A', ee: 'E', ie: 'E', ai: 'I', ye: 'I', oo: 'U', ue: 'U', oe: 'O' };
 
 export function syllableKey(token: string): string | null {
-  const spelled = token.replace(/ph/g, 'f').replace(/ck/g, 'k').replace(/c(?=[eiy])/g, 's').replace(/[cq]/g, 'k');
+  const spelled = token
+    .replace(/eigh$/, 'ee')
+    .replace(/igh(t?)$/, (_, t: string) => (t ? 'yte' : 'ye'))
+    .replace(/^wh/, 'w')
+    .replace(/(?<=[^aeiouy])uh(?=[^aeiouy])/, 'oo')
+    .replace(/ph/g, 'f')
+    .replace(/ck/g, 'k')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/[cq]/g, 'k');
   const m = /^([^aeiouy]*)([aeiouy]+)([^aeiouy]*)(e?)$/.exec(spelled);
   if (!m) return null;
   const [, onset, vowel, coda, silentE] = m as unknown as [string, string, string, string, string];
