@@ -87,6 +87,8 @@ describe('name token levels, strongest first', () => {
     ['honma', 'homma', 'VARIANT'],
     ['ricci', 'ritchie', 'VARIANT'],
     ['geoff', 'jeff', 'VARIANT'],
+    ['mccall', 'maccoll', 'VARIANT'],
+    ['mcavoy', 'mcevoy', 'VARIANT'],
     // A man's name and a woman's, a short name and its pet form: never variants. A final e is
     // often silent, so it makes no other name.
     ['karim', 'karima', 'SKELETON'],
@@ -112,6 +114,7 @@ describe('name token levels, strongest first', () => {
     ['lie', 'leigh', 'PHONETIC'],
     ['whyte', 'wight', 'PHONETIC'],
     ['coon', 'kuhn', 'PHONETIC'],
+    ['lisle', 'lyle', 'PHONETIC'],
     ['belle', 'beal', 'SKELETON'],
     ['thompson', 'thomspon', 'JW_HIGH'],
     // Alike by Jaro–Winkler only in how they begin: not the same name.

@@ -118,7 +118,8 @@ export function phoneticKeys(token: string): string[] {
  * The one syllable a one-syllable English or German name says, when its spelling marks a long
  * vowel: a vowel, one consonant and a silent e ("Kane", "Gale", "Fine", "Rice", "Pete", "Whyte"),
  * or a vowel pair before the consonants ("Cain", "Gail", German "Fein"/"Reiss", "Piet", "Loos",
- * "Reece"; German "uh" is the "oo" of "Kuhn"), or "igh" ("Wight"). A syllable that ends in its
+ * "Reece"; German "uh" is the "oo" of "Kuhn"), or "igh" ("Wight"); the s of "isle" is silent
+ * ("Lisle"/"Lyle"). A syllable that ends in its
  * vowel says it by the letters English, Spanish, German and pinyin write for it ("Rey"/"Rae",
  * Japanese "Kei"/"Kaye", "Lee"/"Lie"/"Leigh", "Nye"/"Nai", "Sue"/"Soo"). Spellings with one key
  * sound alike though the transliteration distance prices their letters far apart
@@ -136,6 +137,7 @@ const OPEN_VOWEL: Readonly<Record<string, string>> = { aye: 'A', ae: 'A', ey: 'A
 export function syllableKey(token: string): string | null {
   const spelled = token
     .replace(/eigh$/, 'ee')
+    .replace(/isle$/, 'ile')
     .replace(/igh(t?)$/, (_, t: string) => (t ? 'yte' : 'ye'))
     .replace(/^wh/, 'w')
     .replace(/(?<=[^aeiouy])uh(?=[^aeiouy])/, 'oo')
@@ -165,7 +167,9 @@ export function syllableKey(token: string): string | null {
  * ("Youssouf"/"Yusuf", "Younous"/"Yunus", "Mamadou"/"Mamadu"); a silent `gh` after i
  * ("Leigh"/"Lee", "Wright"); a final `w` after a vowel is u ("Drew"/"Dru", "Shaw"/"Shou"); `au`
  * before a consonant is o ("Maurice"/"Moris"; a final Vietnamese "au" stays, "Hau" is not "Ho");
- * a final `-ie`/`-ey` after a consonant is i ("Susie"/"Suzy", "Jennie"/"Jenni").
+ * a final `-ie`/`-ey` after a consonant is i ("Susie"/"Suzy", "Jennie"/"Jenni"); a Gaelic initial
+ * `Mc` is Mac ("McCall"/"MacColl", "McAvoy"/"McEvoy"). An `aw` before n stays: read as au it
+ * made "Dawn" sound like "Dani".
  *
  * Consonants one language writes for another's sound: an Italian initial `gi` before a, o or u,
  * Albanian `xh` and a French or Serbo-Croatian initial `dj` are j ("Giulia"/"Julia",
@@ -195,6 +199,7 @@ export function soundForm(token: string): string {
     .replace(/(?<=[a-z]{4})us$/, '')
     .replace(/^eu(?=[bdgvfmn])/, 'ev')
     .replace(/^geof/, 'jef')
+    .replace(/^mc/, 'mak')
     .replace(/cc(?=[ei])/g, 'C')
     .replace(/x+|chs/g, 'ks')
     .replace(/ph/g, 'f')
