@@ -115,6 +115,8 @@ describe('name token levels, strongest first', () => {
     ['whyte', 'wight', 'PHONETIC'],
     ['coon', 'kuhn', 'PHONETIC'],
     ['lisle', 'lyle', 'PHONETIC'],
+    ['eyck', 'ike', 'PHONETIC'],
+    ['tighe', 'tye', 'PHONETIC'],
     ['belle', 'beal', 'SKELETON'],
     ['thompson', 'thomspon', 'JW_HIGH'],
     // Alike by Jaro–Winkler only in how they begin: not the same name.

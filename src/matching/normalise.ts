@@ -118,8 +118,8 @@ export function phoneticKeys(token: string): string[] {
  * The one syllable a one-syllable English or German name says, when its spelling marks a long
  * vowel: a vowel, one consonant and a silent e ("Kane", "Gale", "Fine", "Rice", "Pete", "Whyte"),
  * or a vowel pair before the consonants ("Cain", "Gail", German "Fein"/"Reiss", "Piet", "Loos",
- * "Reece"; German "uh" is the "oo" of "Kuhn"), or "igh" ("Wight"); the s of "isle" is silent
- * ("Lisle"/"Lyle"). A syllable that ends in its
+ * "Reece"; German "uh" is the "oo" of "Kuhn", Dutch "ey" the i of "Eyck"/"Ike"), or "igh"
+ * ("Wight", Irish "Tighe"/"Tye"); the s of "isle" is silent ("Lisle"/"Lyle"). A syllable that ends in its
  * vowel says it by the letters English, Spanish, German and pinyin write for it ("Rey"/"Rae",
  * Japanese "Kei"/"Kaye", "Lee"/"Lie"/"Leigh", "Nye"/"Nai", "Sue"/"Soo"). Spellings with one key
  * sound alike though the transliteration distance prices their letters far apart
@@ -131,14 +131,14 @@ export function phoneticKeys(token: string): string[] {
  * German "Mohr".
  */
 const LONG_VOWEL: Readonly<Record<string, string>> = { a: 'A', e: 'E', i: 'I', y: 'I', o: 'O', u: 'U' };
-const LONG_PAIR: Readonly<Record<string, string>> = { ai: 'A', ay: 'A', ei: 'I', ee: 'E', ea: 'E', ie: 'E', oa: 'O', oo: 'U' };
+const LONG_PAIR: Readonly<Record<string, string>> = { ai: 'A', ay: 'A', ei: 'I', ey: 'I', ee: 'E', ea: 'E', ie: 'E', oa: 'O', oo: 'U' };
 const OPEN_VOWEL: Readonly<Record<string, string>> = { aye: 'A', ae: 'A', ey: 'A', ei: 'A', ee: 'E', ie: 'E', ai: 'I', ye: 'I', oo: 'U', ue: 'U', oe: 'O' };
 
 export function syllableKey(token: string): string | null {
   const spelled = token
     .replace(/eigh$/, 'ee')
     .replace(/isle$/, 'ile')
-    .replace(/igh(t?)$/, (_, t: string) => (t ? 'yte' : 'ye'))
+    .replace(/igh(t?)e?$/, (_, t: string) => (t ? 'yte' : 'ye'))
     .replace(/^wh/, 'w')
     .replace(/(?<=[^aeiouy])uh(?=[^aeiouy])/, 'oo')
     .replace(/ph/g, 'f')
