@@ -25,6 +25,7 @@
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
  * --only read|ingest|access|search (access: only the access scenarios; search: only the
  *   identitySearch scenario).
+ * The read scenarios start with the store read into the OS cache (`warmStore`).
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
  */
 import 'reflect-metadata';
@@ -37,7 +38,7 @@ import { openDatabase, startEmbedded, type EmbeddedServer } from '../src/db';
 import { projectRoot } from '../src/gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../src/gateway/server';
 import { rootLogger } from '../src/log';
-import { ensureBenchData } from './generate';
+import { ensureBenchData, warmStore } from './generate';
 import { ingestScenarios, type IngestResult } from './ingest';
 import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
   // The server stops at the end while clients may still be idle in a pool: that is not a failure of the run.
   pool.on('error', (error) => say(`pool: ${error.message}`));
   await ensureBenchData(pool, database.db, persons, seed, say);
+  await warmStore(pool, say);
 
   const deps = { config, db: database.db, log };
   const gateway = await startGatewayServer(deps, 0, '127.0.0.1');
