@@ -120,6 +120,7 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   // Forms of one name in two languages ("Yusuf"/"Joseph") are variants too; `nameReason` says which.
   if (close || ((abjad || distance <= KEYED_DISTANCE) && intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8)) || (a.cognate !== null && a.cognate === b.cognate)) return 'VARIANT';
   if ((abjad || distance <= PHONETIC_SHARE * longer) && intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
+  // One long syllable spelled two ways ("Kane"/"Cain"), however far apart the letters.
   if (a.syllable !== null && a.syllable === b.syllable) return 'PHONETIC';
   if (jw >= 0.92 && (distance <= JW_DISTANCE || withinOneEdit(a.text, b.text))) return 'JW_HIGH';
   return weakLevel(a, b, jw);

@@ -119,11 +119,12 @@ export function phoneticKeys(token: string): string[] {
  * vowel: a vowel, one consonant and a silent e ("Kane", "Gale", "Fine", "Rice", "Pete", "Whyte"),
  * or a vowel pair before the consonants ("Cain", "Gail", German "Fein"/"Reiss", "Piet", "Loos",
  * "Reece"; German "uh" is the "oo" of "Kuhn", Dutch "ey" the i of "Eyck"/"Ike"), or "igh"
- * ("Wight", Irish "Tighe"/"Tye"); the s of "isle" is silent ("Lisle"/"Lyle"). A syllable that ends in its
- * vowel says it by the letters English, Spanish, German and pinyin write for it ("Rey"/"Rae",
- * Japanese "Kei"/"Kaye", "Lee"/"Lie"/"Leigh", "Nye"/"Nai", "Sue"/"Soo"). Spellings with one key
- * sound alike though the transliteration distance prices their letters far apart
- * ("Kane"/"Cain", "Fine"/"Fein", "Pryce"/"Preis", "Luce"/"Loos").
+ * ("Wight", Irish "Tighe"/"Tye"); the s of "isle" is silent ("Lisle"/"Lyle"). A syllable that
+ * ends in its vowel says it by the letters English, Spanish, German and pinyin write for it
+ * ("Rey"/"Rae", Japanese "Kei"/"Kaye", "Lee"/"Lie"/"Leigh", "Nye"/"Nai", "Sue"/"Soo"). Spellings
+ * with one key sound alike though the transliteration distance prices their letters far apart
+ * ("Kane"/"Cain", "Fine"/"Fein", "Pryce"/"Preis", "Luce"/"Loos"); every such pair met so far
+ * also shares a Double Metaphone key, so search and dedupe find it by that key.
  *
  * Null for every other shape: a doubled consonant before the e is a short vowel ("Belle"),
  * "-es" or a vowel pair before an e can be a second syllable (German "Hannes", "Beate"), a final
