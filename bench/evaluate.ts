@@ -21,11 +21,20 @@ function nameOnly(id: string, name: string): PreparedRecord {
   return prepare({ id, names: [name] });
 }
 
-export function variantGroups(file: string): string[][] {
+/**
+ * Hebrew words, not names, that the Wikidata alignment pairs with Latin tokens often enough to
+ * pass the count filter: "the first" (I, England, Portugal …), "the second" (II, Scotland,
+ * Norway …) and "king" (Valdemar, Olaf, Canute …). Their groups hold 104 of the set's 1,683
+ * pairs, none of them spellings of one name; `npm run evaluate` reports the set with and without
+ * them.
+ */
+export const HEBREW_WORDS: readonly string[] = ['ה ר א ש ו ן', 'ה ש נ י', 'מ ל ך'];
+
+export function variantGroups(file: string, skipSources: readonly string[] = []): string[][] {
   const groups = new Map<string, Set<string>>();
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const [latin, source, count] = line.split('\t');
-    if (!latin || !source || Number(count) < 3 || !/^[a-z]+$/.test(latin)) continue;
+    if (!latin || !source || Number(count) < 3 || !/^[a-z]+$/.test(latin) || skipSources.includes(source)) continue;
     const g = groups.get(source) ?? new Set<string>();
     g.add(latin);
     groups.set(source, g);
@@ -33,8 +42,8 @@ export function variantGroups(file: string): string[][] {
   return [...groups.values()].map((g) => [...g]).filter((g) => g.length > 1);
 }
 
-function evaluateVariants(label: string, file: string, rand: () => number) {
-  const groups = variantGroups(file);
+function evaluateVariants(label: string, file: string, rand: () => number, skipSources: readonly string[] = []) {
+  const groups = variantGroups(file, skipSources);
   let tp = 0, positives = 0;
   const misses: string[] = [];
   for (const g of groups) {
@@ -121,6 +130,9 @@ if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
     evaluateVariants('russian variants', path.join(shared, 'names', 'wd_russian_80'), rand);
     evaluateVariants('hebrew variants', path.join(shared, 'names', 'wd_hebrew.normalized.aligned.tokens'), rand);
     evaluateArabic(rand);
+    // The same Hebrew set without the groups of words that are not names (its own random stream,
+    // so that the figures above stay comparable with earlier runs).
+    evaluateVariants('hebrew variants, name groups only', path.join(shared, 'names', 'wd_hebrew.normalized.aligned.tokens'), seeded(7), HEBREW_WORDS);
   }
   if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(shared, 'febrl', f));
 }
