@@ -50,7 +50,7 @@ afterAll(async () => {
 
 function devToken(agency: string, kind: string): string {
   const keys = loadKeyPair(path.join(home, 'keys/dev-issuer.key.pem'), path.join(home, 'keys/dev-issuer.pub.pem'), true);
-  return jwt.sign({ agency, agencyKind: kind, roles: ['OFFICER'] }, keys.privateKeyPem, { algorithm: 'ES256', keyid: keys.kid, issuer: 'harbour-dev', audience: 'harbour', subject: 'pc-1', expiresIn: 300 });
+  return jwt.sign({ agency, agencyKind: kind, roles: ['OFFICER'] }, keys.privateKey, { algorithm: 'ES256', keyid: keys.kid, issuer: 'harbour-dev', audience: 'harbour', subject: 'pc-1', expiresIn: 300 });
 }
 
 test('a query through the gateway reaches every subgraph process and keeps client paths in withheld', async () => {

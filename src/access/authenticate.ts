@@ -168,7 +168,7 @@ export interface SignOptions {
 /** Sign a development token (what `harbour token` prints). */
 export function signDevToken(home: string, options: SignOptions): string {
   const keys = devIssuerKeys(home);
-  return jwt.sign({ agency: options.agency, agencyKind: options.agencyKind, roles: options.roles }, keys.privateKeyPem, {
+  return jwt.sign({ agency: options.agency, agencyKind: options.agencyKind, roles: options.roles }, keys.privateKey, {
     algorithm: 'ES256',
     keyid: keys.kid,
     issuer: DEV_ISSUER,

@@ -13,7 +13,7 @@ import type { Principal } from './principal';
 export const GATEWAY_ISSUER = 'harbour-gateway';
 
 export function signSubgraphToken(keys: KeyPair, subgraph: string, principal: Principal, requestId: string, ttlSeconds: number): string {
-  return jwt.sign({ agency: principal.agency, agencyKind: principal.agencyKind, roles: principal.roles, rid: requestId }, keys.privateKeyPem, {
+  return jwt.sign({ agency: principal.agency, agencyKind: principal.agencyKind, roles: principal.roles, rid: requestId }, keys.privateKey, {
     algorithm: 'ES256',
     keyid: keys.kid,
     issuer: GATEWAY_ISSUER,
