@@ -19,27 +19,44 @@ export interface PersonRow {
   replaced_by: string | null;
 }
 
+const IDENTITY_COLUMNS = 'id, person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen, retracted_at';
+
 function createLoaders(db: Db, ctx: RequestContext) {
+  const identities = new DataLoader<string, SourceIdentity[]>(async (personIds) => {
+    const rows = await db.query<SourceIdentityRow>(
+      `select ${IDENTITY_COLUMNS} from identity.source_identity where person_id = any($1::uuid[]) and retracted_at is null order by first_seen, id`,
+      [personIds],
+    );
+    return groupBy(personIds, rows, (r) => r.person_id).map((g) => g.map(SourceIdentity.fromRow));
+  });
   return {
     /**
      * A person by id; a merged-away id resolves to its survivor (following replaced_by). The
      * access bases of the requested ids are read at the same time (a merged-away id, rare, has
-     * its survivor's read when first decided).
+     * its survivor's read when first decided), and so are the person's current source
+     * identities, which nearly every person query asks for next: one round trip less.
      */
     person: new DataLoader<string, Person | null>(async (ids) => {
       const uuids = ids.filter(isUuid);
       ctx.access.prefetchBases(uuids);
-      const rows = await db.query<PersonRow>(
+      const rows = await db.query<PersonRow & { identities: (Omit<SourceIdentityRow, 'first_seen' | 'last_seen' | 'retracted_at'> & { first_seen: string; last_seen: string; retracted_at: null })[] | null }>(
         `with recursive chain (requested, id, replaced_by, depth) as (
            select p.id, p.id, p.replaced_by, 0 from identity.person p where p.id = any($1::uuid[])
            union all
            select c.requested, p.id, p.replaced_by, c.depth + 1
              from chain c join identity.person p on p.id = c.replaced_by
             where c.depth < 32)
-         select pc.requested, pc.id, pc.replaced_by from chain pc where pc.replaced_by is null`,
+         select pc.requested, pc.id, pc.replaced_by,
+                (select json_agg(si order by si.first_seen, si.id)
+                   from (select ${IDENTITY_COLUMNS} from identity.source_identity where person_id = pc.id and retracted_at is null) si) as identities
+           from chain pc where pc.replaced_by is null`,
         [uuids],
       );
       const byRequested = new Map(rows.map((r) => [r.requested, r]));
+      for (const r of rows) {
+        const own = (r.identities ?? []).map((i) => ({ ...i, first_seen: new Date(i.first_seen), last_seen: new Date(i.last_seen), retracted_at: null }));
+        identities.prime(r.id, own.map(SourceIdentity.fromRow));
+      }
       return ids.map((id) => {
         const row = byRequested.get(id);
         if (!row) return null;
@@ -49,16 +66,7 @@ function createLoaders(db: Db, ctx: RequestContext) {
         return person;
       });
     }),
-    identities: new DataLoader<string, SourceIdentity[]>(async (personIds) => {
-      const rows = await db.query<SourceIdentityRow>(
-        `select id, person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen, retracted_at
-           from identity.source_identity
-          where person_id = any($1::uuid[]) and retracted_at is null
-          order by first_seen, id`,
-        [personIds],
-      );
-      return groupBy(personIds, rows, (r) => r.person_id).map((g) => g.map(SourceIdentity.fromRow));
-    }),
+    identities,
     names: childLoader(
       db,
       `select source_identity_id, kind, given, family, full_name, original_script
