@@ -21,6 +21,9 @@ export interface PersonRow {
 
 const IDENTITY_COLUMNS = 'id, person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen, retracted_at';
 
+/** A current source identity as `json_agg` gives it: timestamps as text. */
+type IdentityJson = Omit<SourceIdentityRow, 'first_seen' | 'last_seen' | 'retracted_at'> & { first_seen: string; last_seen: string };
+
 function createLoaders(db: Db, ctx: RequestContext) {
   const identities = new DataLoader<string, SourceIdentity[]>(async (personIds) => {
     const rows = await db.query<SourceIdentityRow>(
@@ -39,7 +42,7 @@ function createLoaders(db: Db, ctx: RequestContext) {
     person: new DataLoader<string, Person | null>(async (ids) => {
       const uuids = ids.filter(isUuid);
       ctx.access.prefetchBases(uuids);
-      const rows = await db.query<PersonRow & { identities: (Omit<SourceIdentityRow, 'first_seen' | 'last_seen' | 'retracted_at'> & { first_seen: string; last_seen: string; retracted_at: null })[] | null }>(
+      const rows = await db.query<PersonRow & { identities: IdentityJson[] | null }>(
         `with recursive chain (requested, id, replaced_by, depth) as (
            select p.id, p.id, p.replaced_by, 0 from identity.person p where p.id = any($1::uuid[])
            union all
@@ -54,8 +57,7 @@ function createLoaders(db: Db, ctx: RequestContext) {
       );
       const byRequested = new Map(rows.map((r) => [r.requested, r]));
       for (const r of rows) {
-        const own = (r.identities ?? []).map((i) => ({ ...i, first_seen: new Date(i.first_seen), last_seen: new Date(i.last_seen), retracted_at: null }));
-        identities.prime(r.id, own.map(SourceIdentity.fromRow));
+        identities.prime(r.id, (r.identities ?? []).map((i) => SourceIdentity.fromRow({ ...i, first_seen: new Date(i.first_seen), last_seen: new Date(i.last_seen), retracted_at: null })));
       }
       return ids.map((id) => {
         const row = byRequested.get(id);
