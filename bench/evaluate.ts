@@ -127,12 +127,13 @@ if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
   const rand = seeded(7);
   const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'names') {
+    const hebrew = path.join(shared, 'names', 'wd_hebrew.normalized.aligned.tokens');
     evaluateVariants('russian variants', path.join(shared, 'names', 'wd_russian_80'), rand);
-    evaluateVariants('hebrew variants', path.join(shared, 'names', 'wd_hebrew.normalized.aligned.tokens'), rand);
+    evaluateVariants('hebrew variants', hebrew, rand);
     evaluateArabic(rand);
     // The same Hebrew set without the groups of words that are not names (its own random stream,
     // so that the figures above stay comparable with earlier runs).
-    evaluateVariants('hebrew variants, name groups only', path.join(shared, 'names', 'wd_hebrew.normalized.aligned.tokens'), seeded(7), HEBREW_WORDS);
+    evaluateVariants('hebrew variants, name groups only', hebrew, seeded(7), HEBREW_WORDS);
   }
   if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(shared, 'febrl', f));
 }
