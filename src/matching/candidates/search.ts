@@ -56,18 +56,18 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
   if (!keys.length && !tokens.length) return [];
   const weights = keys.map((k) => KEY_WEIGHT[k.slice(0, k.indexOf(':'))] ?? 1);
   const rows = await db.query<{ id: string }>(
-    `with hits as (
-       select t.source_identity_id as id, q.key, q.w, q.g
+    `with lists as (
+       select q.w, q.g, p.ids
          from unnest($1::text[], $2::real[], $9::int[]) as q(key, w, g)
-         cross join lateral (select source_identity_id from identity.match_token m where m.key = q.key limit $4) t
+         cross join lateral (select array(select source_identity_id from identity.match_token m where m.key = q.key limit $4) as ids) p
        union all
-       select t.source_identity_id, 't:' || v.token, 2.0, qt.g
+       select 2.0, qt.g, p.ids
          from unnest($3::text[], $10::int[]) as qt(token, g)
          cross join lateral (select token from identity.match_vocabulary where token % qt.token and token <> qt.token and n > 0
                               order by similarity(token, qt.token) desc limit $6) v
-         cross join lateral (select source_identity_id from identity.match_token m where m.key = 't:' || v.token limit $4) t),
+         cross join lateral (select array(select source_identity_id from identity.match_token m where m.key = 't:' || v.token limit $4) as ids) p),
      -- A key's hit counts for less the more identities share it (its posting list as read).
-     weighted as (select id, g, w * ln(1 + $4::float8 / count(*) over (partition by key)) as s from hits),
+     weighted as (select h.id, l.g, l.s from (select g, ids, w * ln(1 + $4::float8 / greatest(cardinality(ids), 1)) as s from lists offset 0) l cross join unnest(l.ids) as h(id)),
      -- A query name part counts once, at its best key, and agreeing on one more name part is
      -- worth more than any one key: a rare name part alone ("Ana", born 2013) must not crowd out
      -- a record that agrees on both ("Bibi Anra" for "Bibi Ana").
