@@ -25,7 +25,8 @@
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
  * --only read|ingest|access|search (access: only the access scenarios; search: only the
  *   identitySearch scenario).
- * The read scenarios start with the store read into the OS cache (`warmStore`).
+ * The read scenarios start with the store read into PostgreSQL's buffer cache as far as it fits,
+ * the rest into the OS cache (`warmStore`).
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
  */
 import 'reflect-metadata';
