@@ -22,6 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
+const tableOf = (sql: string): string | undefined => /^select (audit\.append)|(?:from|into) (\w+\.\w+)/.exec(sql)?.slice(1).find(Boolean);
+
 async function statementsFor(personId: string): Promise<{ statements: string[]; identities: number }> {
   hub.database.recorder.start();
   const response = await hub.execute<{ person: { identities: unknown[] } }>(token, QUERY, { id: personId });
@@ -40,12 +42,29 @@ test('a person with 1 or 50 source identities costs the same statements', async 
   expect(small.identities).toBe(1);
   expect(large.identities).toBe(50);
   expect(large.statements.length).toBe(small.statements.length);
-  // person with its source identities in one statement, read alongside its access bases; names,
-  // identifiers (identity); placements, missing episodes, consents (care); the audit of the
-  // request's decisions, in one call.
-  expect(small.statements.map((s) => /^select (audit\.append)|(?:from|into) (\w+\.\w+)/.exec(s)?.slice(1).find(Boolean)).sort()).toEqual(
-    ['access.bases', 'audit.append', 'care.consent', 'care.missing_episode', 'care.placement', 'identity.identifier', 'identity.name', 'identity.person'].sort(),
-  );
+  // person with its source identities and the names and identifiers the query selects, in one
+  // statement read alongside its access bases; placements, missing episodes, consents (care);
+  // the audit of the request's decisions, in one call.
+  expect(small.statements.map(tableOf).sort()).toEqual(['access.bases', 'audit.append', 'care.consent', 'care.missing_episode', 'care.placement', 'identity.person'].sort());
+});
+
+test('facts selected through fragments are read with the person too, in their own order', async () => {
+  const person = await insertPerson(hub.database.db, 2, ['LA-213'], 'frag');
+  const query = `fragment Names on SourceIdentity { names { kind given family } }
+    query ($id: ID!) { person(id: $id) { identities { localId ... on SourceIdentity { ...Names } birthDates { value precision } identifiers { scheme value } } } }`;
+  hub.database.recorder.start();
+  const response = await hub.execute<{ person: { identities: { localId: string }[] } }>(token, query, { id: person.personId });
+  const tables = hub.database.recorder.stop().map(tableOf);
+  expect(response.errors).toBeUndefined();
+  expect(tables).toContain('identity.person');
+  for (const table of ['identity.name', 'identity.birth_date', 'identity.identifier']) expect(tables).not.toContain(table);
+  const identities = [...response.data!.person.identities].sort((a, b) => a.localId.localeCompare(b.localId));
+  expect(identities).toEqual([0, 1].map((i) => ({
+    localId: `frag-${i}`,
+    names: [{ kind: 'ASSERTED', given: `Given${i}`, family: 'Nguyen' }, { kind: 'ALTERNATE', given: 'Anh', family: `Family${i}` }],
+    birthDates: [{ value: '2009-03-15', precision: 'DAY' }],
+    identifiers: [{ scheme: 'HO_REF', value: `Bfrag${i}` }],
+  })));
 });
 
 test('every statement is parameterised: no value of the request appears in the SQL', async () => {

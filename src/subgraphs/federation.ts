@@ -8,7 +8,7 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 
 export const SUBGRAPH_NAMES = ['identity', 'care', 'police', 'immigration', 'safeguarding', 'access'] as const;
@@ -24,7 +24,7 @@ export interface SubgraphModule {
   resolvers: NonEmptyArray<Function>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
-  referenceResolvers?: Record<string, { __resolveReference: (reference: never, context: never) => unknown }>;
+  referenceResolvers?: Record<string, { __resolveReference: (reference: never, context: never, info: GraphQLResolveInfo) => unknown }>;
 }
 
 /**

@@ -9,10 +9,6 @@ import { BiometricReference, BirthDate, ContactPoint, Identifier, Person, Person
 import { isUuid } from '../../ids';
 import type { RequestContext } from '../../context';
 
-function childLoader<Row extends { source_identity_id: string }, Out>(db: Db, sql: string, map: (row: Row) => Out) {
-  return listLoader<Row, Out>(db, sql, 'source_identity_id', map);
-}
-
 export interface PersonRow {
   requested: string;
   id: string;
@@ -21,8 +17,78 @@ export interface PersonRow {
 
 const IDENTITY_COLUMNS = 'id, person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen, retracted_at';
 
-/** A current source identity as `json_agg` gives it: timestamps as text. */
-type IdentityJson = Omit<SourceIdentityRow, 'first_seen' | 'last_seen' | 'retracted_at'> & { first_seen: string; last_seen: string };
+/**
+ * The facts of a source identity kept in their own tables: which columns are read (name → SQL
+ * expression), in what order, and how a row becomes a GraphQL object. A child loader reads them
+ * per batch of source identities; the person loader can read them beside the person (`prefetch`).
+ */
+interface ChildSpec<Row, Out> {
+  table: string;
+  columns: Record<keyof Row & string, string>;
+  order: string;
+  map: (row: Row) => Out;
+}
+
+const CHILDREN = {
+  names: {
+    table: 'identity.name',
+    columns: { kind: 'kind', given: 'given', family: 'family', full_name: 'full_name', original_script: 'original_script' },
+    order: 'ordinal, id',
+    map: (r: { kind: PersonName['kind']; given: string | null; family: string | null; full_name: string | null; original_script: string | null }) =>
+      Object.assign(new PersonName(), { kind: r.kind, given: r.given, family: r.family, full: r.full_name, script: r.original_script }),
+  },
+  birthDates: {
+    table: 'identity.birth_date',
+    columns: { value: `to_char(value, 'YYYY-MM-DD')`, precision: 'precision', basis: 'basis' },
+    order: 'id',
+    map: (r: { value: string; precision: BirthDate['precision']; basis: BirthDate['basis'] }) =>
+      Object.assign(new BirthDate(), { value: r.value, precision: r.precision, basis: r.basis }),
+  },
+  identifiers: {
+    table: 'identity.identifier',
+    columns: { scheme: 'scheme', canonical: 'canonical', check_status: 'check_status' },
+    order: 'scheme, id',
+    map: (r: { scheme: string; canonical: string; check_status: Identifier['checkStatus'] }) =>
+      Object.assign(new Identifier(), { scheme: r.scheme, value: r.canonical, checkStatus: r.check_status, verified: r.check_status === 'VALID' }),
+  },
+  biometrics: {
+    table: 'identity.biometric_reference',
+    columns: { modality: 'modality', repository: 'repository', reference: 'reference' },
+    order: 'id',
+    map: (r: { modality: BiometricReference['modality']; repository: string; reference: string }) =>
+      Object.assign(new BiometricReference(), { modality: r.modality, repository: r.repository, reference: r.reference }),
+  },
+  contacts: {
+    table: 'identity.contact_point',
+    columns: { kind: 'kind', platform: 'platform', canonical: 'canonical' },
+    order: 'id',
+    map: (r: { kind: ContactPoint['kind']; platform: string | null; canonical: string }) =>
+      Object.assign(new ContactPoint(), { kind: r.kind, platform: r.platform, value: r.canonical }),
+  },
+} satisfies Record<string, ChildSpec<never, unknown>>;
+
+/** A field of `SourceIdentity` whose facts live in a table of their own. */
+export type ChildField = keyof typeof CHILDREN;
+export const CHILD_FIELDS = Object.keys(CHILDREN) as ChildField[];
+
+type ChildOut<F extends ChildField> = ReturnType<(typeof CHILDREN)[F]['map']>;
+
+function childLoader<Row, Out>(db: Db, spec: ChildSpec<Row, Out>) {
+  const columns = Object.entries<string>(spec.columns).map(([name, expr]) => (name === expr ? name : `${expr} as ${name}`));
+  const sql = `select source_identity_id, ${columns.join(', ')} from ${spec.table}
+    where source_identity_id = any($1::uuid[]) and retracted_at is null order by ${spec.order}`;
+  return listLoader<Row & { source_identity_id: string }, Out>(db, sql, 'source_identity_id', spec.map);
+}
+
+/** The child rows of source identity `si` as one JSON array (null when there are none). */
+function childJson(spec: ChildSpec<never, unknown>): string {
+  const fields = Object.entries<string>(spec.columns).map(([name, expr]) => `'${name}', ${expr}`);
+  return `(select json_agg(json_build_object(${fields.join(', ')}) order by ${spec.order})
+             from ${spec.table} where source_identity_id = si.id and retracted_at is null)`;
+}
+
+/** A current source identity as `json_agg` gives it: timestamps as text, and any prefetched children. */
+type IdentityJson = Omit<SourceIdentityRow, 'first_seen' | 'last_seen' | 'retracted_at'> & { first_seen: string; last_seen: string } & Partial<Record<ChildField, unknown[] | null>>;
 
 function createLoaders(db: Db, ctx: RequestContext) {
   const identities = new DataLoader<string, SourceIdentity[]>(async (personIds) => {
@@ -32,7 +98,30 @@ function createLoaders(db: Db, ctx: RequestContext) {
     );
     return groupBy(personIds, rows, (r) => r.person_id).map((g) => g.map(SourceIdentity.fromRow));
   });
+  const children = {
+    names: childLoader(db, CHILDREN.names),
+    birthDates: childLoader(db, CHILDREN.birthDates),
+    identifiers: childLoader(db, CHILDREN.identifiers),
+    biometrics: childLoader(db, CHILDREN.biometrics),
+    contacts: childLoader(db, CHILDREN.contacts),
+  } satisfies { [F in ChildField]: DataLoader<string, ChildOut<F>[]> };
+  /** Children the person loader's next batch reads beside its persons (see `prefetch`). */
+  const wanted = new Set<ChildField>();
+
+  function primeChild(field: ChildField, identity: IdentityJson): void {
+    const map = CHILDREN[field].map as (row: never) => unknown;
+    (children[field] as DataLoader<string, unknown[]>).prime(identity.id, ((identity[field] ?? []) as never[]).map(map));
+  }
+
   return {
+    /**
+     * Asks the person loader's next batch to read these facts of each person's current source
+     * identities in the same statement, for a query that will ask for them: one round trip less.
+     * They are only cached; every field's access guard still decides what is released.
+     */
+    prefetch(fields: Iterable<ChildField>): void {
+      for (const field of fields) wanted.add(field);
+    },
     /**
      * A person by id; a merged-away id resolves to its survivor (following replaced_by). The
      * access bases of the requested ids are read at the same time (a merged-away id, rare, has
@@ -42,6 +131,7 @@ function createLoaders(db: Db, ctx: RequestContext) {
     person: new DataLoader<string, Person | null>(async (ids) => {
       const uuids = ids.filter(isUuid);
       ctx.access.prefetchBases(uuids);
+      const prefetched = [...wanted].map((field) => `'${field}', ${childJson(CHILDREN[field])}`);
       const rows = await db.query<PersonRow & { identities: IdentityJson[] | null }>(
         `with recursive chain (requested, id, replaced_by, depth) as (
            select p.id, p.id, p.replaced_by, 0 from identity.person p where p.id = any($1::uuid[])
@@ -50,14 +140,16 @@ function createLoaders(db: Db, ctx: RequestContext) {
              from chain c join identity.person p on p.id = c.replaced_by
             where c.depth < 32)
          select pc.requested, pc.id, pc.replaced_by,
-                (select json_agg(si order by si.first_seen, si.id)
+                (select json_agg(${prefetched.length ? `to_jsonb(si) || jsonb_build_object(${prefetched.join(', ')})` : 'si'} order by si.first_seen, si.id)
                    from (select ${IDENTITY_COLUMNS} from identity.source_identity where person_id = pc.id and retracted_at is null) si) as identities
            from chain pc where pc.replaced_by is null`,
         [uuids],
       );
       const byRequested = new Map(rows.map((r) => [r.requested, r]));
       for (const r of rows) {
-        identities.prime(r.id, (r.identities ?? []).map((i) => SourceIdentity.fromRow({ ...i, first_seen: new Date(i.first_seen), last_seen: new Date(i.last_seen), retracted_at: null })));
+        const current = r.identities ?? [];
+        identities.prime(r.id, current.map((i) => SourceIdentity.fromRow({ ...i, first_seen: new Date(i.first_seen), last_seen: new Date(i.last_seen), retracted_at: null })));
+        for (const identity of current) for (const field of wanted) primeChild(field, identity);
       }
       return ids.map((id) => {
         const row = byRequested.get(id);
@@ -69,41 +161,7 @@ function createLoaders(db: Db, ctx: RequestContext) {
       });
     }),
     identities,
-    names: childLoader(
-      db,
-      `select source_identity_id, kind, given, family, full_name, original_script
-         from identity.name where source_identity_id = any($1::uuid[]) and retracted_at is null order by ordinal, id`,
-      (r: { source_identity_id: string; kind: PersonName['kind']; given: string | null; family: string | null; full_name: string | null; original_script: string | null }) =>
-        Object.assign(new PersonName(), { kind: r.kind, given: r.given, family: r.family, full: r.full_name, script: r.original_script }),
-    ),
-    birthDates: childLoader(
-      db,
-      `select source_identity_id, to_char(value, 'YYYY-MM-DD') as value, precision, basis
-         from identity.birth_date where source_identity_id = any($1::uuid[]) and retracted_at is null order by id`,
-      (r: { source_identity_id: string; value: string; precision: BirthDate['precision']; basis: BirthDate['basis'] }) =>
-        Object.assign(new BirthDate(), { value: r.value, precision: r.precision, basis: r.basis }),
-    ),
-    identifiers: childLoader(
-      db,
-      `select source_identity_id, scheme, canonical, check_status
-         from identity.identifier where source_identity_id = any($1::uuid[]) and retracted_at is null order by scheme, id`,
-      (r: { source_identity_id: string; scheme: string; canonical: string; check_status: Identifier['checkStatus'] }) =>
-        Object.assign(new Identifier(), { scheme: r.scheme, value: r.canonical, checkStatus: r.check_status, verified: r.check_status === 'VALID' }),
-    ),
-    biometrics: childLoader(
-      db,
-      `select source_identity_id, modality, repository, reference
-         from identity.biometric_reference where source_identity_id = any($1::uuid[]) and retracted_at is null order by id`,
-      (r: { source_identity_id: string; modality: BiometricReference['modality']; repository: string; reference: string }) =>
-        Object.assign(new BiometricReference(), { modality: r.modality, repository: r.repository, reference: r.reference }),
-    ),
-    contacts: childLoader(
-      db,
-      `select source_identity_id, kind, platform, canonical
-         from identity.contact_point where source_identity_id = any($1::uuid[]) and retracted_at is null order by id`,
-      (r: { source_identity_id: string; kind: ContactPoint['kind']; platform: string | null; canonical: string }) =>
-        Object.assign(new ContactPoint(), { kind: r.kind, platform: r.platform, value: r.canonical }),
-    ),
+    ...children,
   };
 }
 
