@@ -1,15 +1,15 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db';
-import { listLoader, perRequestLoaders, PERSON_OF_SOURCE } from '../shared';
+import { perRequestLoaders } from '../shared';
 import { CareRecord, Consent, MissingEpisode, Placement, type ConsentGiver, type MissingKind, type RiskLevel } from './care.types';
 
 interface PlacementRow {
   person_id: string; id: string; agency: string; placement_type: string | null;
-  started_on: string; ended_on: string | null; postcode: string | null; last_seen: Date;
+  started_on: string; ended_on: string | null; postcode: string | null;
 }
 interface MissingRow {
   person_id: string; id: string; agency: string; kind: MissingKind; started_at: Date; ended_at: Date | null;
-  risk_level: RiskLevel | null; last_seen_location: string | null; found_location: string | null; last_seen: Date;
+  risk_level: RiskLevel | null; last_seen_location: string | null; found_location: string | null;
 }
 
 export interface ConsentRow {
@@ -27,46 +27,57 @@ export function consentOf(r: ConsentRow): Consent {
   });
 }
 
+const PLACEMENT = (r: PlacementRow): Placement => Object.assign(new Placement(), {
+  id: r.id, agency: r.agency, personId: r.person_id, ownerAgency: r.agency, placementTypeValue: r.placement_type,
+  startedOnValue: r.started_on, endedOnValue: r.ended_on, postcodeValue: r.postcode,
+});
+
+const MISSING = (r: MissingRow): MissingEpisode => Object.assign(new MissingEpisode(), {
+  id: r.id, agency: r.agency, kind: r.kind, startedAt: r.started_at, endedAt: r.ended_at, open: r.ended_at === null,
+  riskLevel: r.risk_level, personId: r.person_id, ownerAgency: r.agency,
+  lastSeenLocationValue: r.last_seen_location, foundLocationValue: r.found_location,
+});
+
+/** Rows as `json_agg` gives them: timestamps as text, made Dates again here. */
+type JsonRow<Row> = { [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K] };
+function withDates<Row>(row: JsonRow<Row>, keys: readonly (keyof Row)[]): Row {
+  const out = { ...row } as Record<keyof Row, unknown>;
+  for (const key of keys) if (out[key] !== null) out[key] = new Date(out[key] as string);
+  return out as Row;
+}
+
 function createLoaders(db: Db) {
-  const placements = listLoader<PlacementRow, Placement>(
-    db,
-    `select si.person_id, t.id, t.agency, t.placement_type, to_char(t.started_on, 'YYYY-MM-DD') as started_on,
-            to_char(t.ended_on, 'YYYY-MM-DD') as ended_on, t.postcode, t.last_seen
-       from care.placement t ${PERSON_OF_SOURCE}
-      where t.retracted_at is null order by t.started_on, t.id`,
-    'person_id',
-    (r) => Object.assign(new Placement(), {
-      id: r.id, agency: r.agency, personId: r.person_id, ownerAgency: r.agency, placementTypeValue: r.placement_type,
-      startedOnValue: r.started_on, endedOnValue: r.ended_on, postcodeValue: r.postcode,
-    }),
-  );
-  const missingEpisodes = listLoader<MissingRow, MissingEpisode>(
-    db,
-    `select si.person_id, t.id, t.agency, t.kind, t.started_at, t.ended_at, t.risk_level,
-            t.last_seen_location, t.found_location, t.last_seen
-       from care.missing_episode t ${PERSON_OF_SOURCE}
-      where t.retracted_at is null order by t.started_at, t.id`,
-    'person_id',
-    (r) => Object.assign(new MissingEpisode(), {
-      id: r.id, agency: r.agency, kind: r.kind, startedAt: r.started_at, endedAt: r.ended_at, open: r.ended_at === null,
-      riskLevel: r.risk_level, personId: r.person_id, ownerAgency: r.agency,
-      lastSeenLocationValue: r.last_seen_location, foundLocationValue: r.found_location,
-    }),
-  );
-  const consents = listLoader<ConsentRow, Consent>(
-    db,
-    `select si.person_id, ${CONSENT_COLUMNS} from care.consent t ${PERSON_OF_SOURCE} where t.retracted_at is null order by t.given_at, t.id`,
-    'person_id',
-    consentOf,
-  );
   return {
-    /** The care record of a person, or null when no LA has supplied one. */
+    /**
+     * The care record of a person, or null when no LA has supplied one: placements, missing
+     * episodes and consents in one statement (one round trip, one connection).
+     */
     record: new DataLoader<string, CareRecord | null>(async (personIds) => {
-      const [p, m, c] = await Promise.all([placements.loadMany(personIds), missingEpisodes.loadMany(personIds), consents.loadMany(personIds)]);
-      return personIds.map((personId, i) => {
-        const placementItems = p[i] as Placement[];
-        const missingItems = m[i] as MissingEpisode[];
-        const consentItems = c[i] as Consent[];
+      const rows = await db.query<{ person_id: string; placements: PlacementRow[] | null; missing: JsonRow<MissingRow>[] | null; consents: JsonRow<ConsentRow>[] | null }>(
+        `select p.person_id,
+                (select json_agg(x order by x.started_on, x.id) from (
+                   select si.person_id, t.id, t.agency, t.placement_type, to_char(t.started_on, 'YYYY-MM-DD') as started_on,
+                          to_char(t.ended_on, 'YYYY-MM-DD') as ended_on, t.postcode
+                     from care.placement t join identity.source_identity si on si.id = t.source_identity_id
+                    where si.person_id = p.person_id and t.retracted_at is null) x) as placements,
+                (select json_agg(x order by x.started_at, x.id) from (
+                   select si.person_id, t.id, t.agency, t.kind, t.started_at, t.ended_at, t.risk_level,
+                          t.last_seen_location, t.found_location
+                     from care.missing_episode t join identity.source_identity si on si.id = t.source_identity_id
+                    where si.person_id = p.person_id and t.retracted_at is null) x) as missing,
+                (select json_agg(x order by x.given_at, x.id) from (
+                   select si.person_id, ${CONSENT_COLUMNS}
+                     from care.consent t join identity.source_identity si on si.id = t.source_identity_id
+                    where si.person_id = p.person_id and t.retracted_at is null) x) as consents
+           from unnest($1::uuid[]) as p(person_id)`,
+        [personIds],
+      );
+      const byPerson = new Map(rows.map((r) => [r.person_id, r]));
+      return personIds.map((personId) => {
+        const row = byPerson.get(personId);
+        const placementItems = (row?.placements ?? []).map(PLACEMENT);
+        const missingItems = (row?.missing ?? []).map((r) => MISSING(withDates<MissingRow>(r, ['started_at', 'ended_at'])));
+        const consentItems = (row?.consents ?? []).map((r) => consentOf(withDates<ConsentRow>(r, ['given_at', 'expires_at', 'withdrawn_at'])));
         if (placementItems.length === 0 && missingItems.length === 0 && consentItems.length === 0) return null;
         const latest = [...placementItems.map((x) => [x.startedOnValue, x.agency]), ...missingItems.map((x) => [x.startedAt.toISOString(), x.agency]), ...consentItems.map((x) => [x.givenAt.toISOString(), x.agency])]
           .sort((a, b) => (a[0]! < b[0]! ? -1 : 1))
