@@ -27,16 +27,20 @@ export function consentOf(r: ConsentRow): Consent {
   });
 }
 
-const PLACEMENT = (r: PlacementRow): Placement => Object.assign(new Placement(), {
-  id: r.id, agency: r.agency, personId: r.person_id, ownerAgency: r.agency, placementTypeValue: r.placement_type,
-  startedOnValue: r.started_on, endedOnValue: r.ended_on, postcodeValue: r.postcode,
-});
+function placementOf(r: PlacementRow): Placement {
+  return Object.assign(new Placement(), {
+    id: r.id, agency: r.agency, personId: r.person_id, ownerAgency: r.agency, placementTypeValue: r.placement_type,
+    startedOnValue: r.started_on, endedOnValue: r.ended_on, postcodeValue: r.postcode,
+  });
+}
 
-const MISSING = (r: MissingRow): MissingEpisode => Object.assign(new MissingEpisode(), {
-  id: r.id, agency: r.agency, kind: r.kind, startedAt: r.started_at, endedAt: r.ended_at, open: r.ended_at === null,
-  riskLevel: r.risk_level, personId: r.person_id, ownerAgency: r.agency,
-  lastSeenLocationValue: r.last_seen_location, foundLocationValue: r.found_location,
-});
+function missingOf(r: MissingRow): MissingEpisode {
+  return Object.assign(new MissingEpisode(), {
+    id: r.id, agency: r.agency, kind: r.kind, startedAt: r.started_at, endedAt: r.ended_at, open: r.ended_at === null,
+    riskLevel: r.risk_level, personId: r.person_id, ownerAgency: r.agency,
+    lastSeenLocationValue: r.last_seen_location, foundLocationValue: r.found_location,
+  });
+}
 
 /** Rows as `json_agg` gives them: timestamps as text, made Dates again here. */
 type JsonRow<Row> = { [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K] };
@@ -75,8 +79,8 @@ function createLoaders(db: Db) {
       const byPerson = new Map(rows.map((r) => [r.person_id, r]));
       return personIds.map((personId) => {
         const row = byPerson.get(personId);
-        const placementItems = (row?.placements ?? []).map(PLACEMENT);
-        const missingItems = (row?.missing ?? []).map((r) => MISSING(withDates<MissingRow>(r, ['started_at', 'ended_at'])));
+        const placementItems = (row?.placements ?? []).map(placementOf);
+        const missingItems = (row?.missing ?? []).map((r) => missingOf(withDates<MissingRow>(r, ['started_at', 'ended_at'])));
         const consentItems = (row?.consents ?? []).map((r) => consentOf(withDates<ConsentRow>(r, ['given_at', 'expires_at', 'withdrawn_at'])));
         if (placementItems.length === 0 && missingItems.length === 0 && consentItems.length === 0) return null;
         const latest = [...placementItems.map((x) => [x.startedOnValue, x.agency]), ...missingItems.map((x) => [x.startedAt.toISOString(), x.agency]), ...consentItems.map((x) => [x.givenAt.toISOString(), x.agency])]

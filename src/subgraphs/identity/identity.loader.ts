@@ -105,7 +105,7 @@ function createLoaders(db: Db, ctx: RequestContext) {
     biometrics: childLoader(db, CHILDREN.biometrics),
     contacts: childLoader(db, CHILDREN.contacts),
   } satisfies { [F in ChildField]: DataLoader<string, ChildOut<F>[]> };
-  /** Children the person loader's next batch reads beside its persons (see `prefetch`). */
+  /** Children the person loader's batches read beside their persons from now on in this request (see `prefetch`). */
   const wanted = new Set<ChildField>();
 
   function primeChild(field: ChildField, identity: IdentityJson): void {
@@ -115,8 +115,8 @@ function createLoaders(db: Db, ctx: RequestContext) {
 
   return {
     /**
-     * Asks the person loader's next batch to read these facts of each person's current source
-     * identities in the same statement, for a query that will ask for them: one round trip less.
+     * Asks the person loader's batches from now on to read these facts of each person's current
+     * source identities in the same statement, for a query that will ask for them: one round trip less.
      * They are only cached; every field's access guard still decides what is released.
      */
     prefetch(fields: Iterable<ChildField>): void {
