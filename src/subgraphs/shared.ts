@@ -28,6 +28,16 @@ export function perRequestLoaders<T>(create: (db: Db, ctx: RequestContext) => T)
   return (ctx) => ctx.perRequest(key, () => create(ctx.db, ctx));
 }
 
+/** A row as `json_agg` or `json_build_object` gives it: its timestamps as text. */
+export type JsonRow<Row> = { [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K] };
+
+/** A JSON row with the named timestamp columns made Dates again (null stays null). */
+export function withDates<Row>(row: JsonRow<Row>, keys: readonly (keyof Row)[]): Row {
+  const out = { ...row } as Record<keyof Row, unknown>;
+  for (const key of keys) if (out[key] !== null) out[key] = new Date(out[key] as string);
+  return out as Row;
+}
+
 /**
  * The person index: every subgraph finds a person's facts through the source identities of
  * that person (`identity.source_identity`, read-only outside the identity subgraph), so a merge

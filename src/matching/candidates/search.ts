@@ -66,7 +66,9 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
          cross join lateral (select token from identity.match_vocabulary where token % qt.token and token <> qt.token and n > 0
                               order by similarity(token, qt.token) desc limit $6) v
          cross join lateral (select array(select source_identity_id from identity.match_token m where m.key = 't:' || v.token limit $4) as ids) p),
-     -- A key's hit counts for less the more identities share it (its posting list as read).
+     -- A key's hit counts for less the more identities share it (its posting list as read). The
+     -- weight is computed per list before the lists are unnested (offset 0 keeps it there): left
+     -- to the planner, it was computed after the sort, and the sorted rows carried their arrays.
      weighted as (select h.id, l.g, l.s from (select g, ids, w * ln(1 + $4::float8 / greatest(cardinality(ids), 1)) as s from lists offset 0) l cross join unnest(l.ids) as h(id)),
      -- A query name part counts once, at its best key, and agreeing on one more name part is
      -- worth more than any one key: a rare name part alone ("Ana", born 2013) must not crowd out

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db';
-import { perRequestLoaders } from '../shared';
+import { perRequestLoaders, withDates, type JsonRow } from '../shared';
 import { CareRecord, Consent, MissingEpisode, Placement, type ConsentGiver, type MissingKind, type RiskLevel } from './care.types';
 
 interface PlacementRow {
@@ -42,13 +42,19 @@ function missingOf(r: MissingRow): MissingEpisode {
   });
 }
 
-/** Rows as `json_agg` gives them: timestamps as text, made Dates again here. */
-type JsonRow<Row> = { [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K] };
-function withDates<Row>(row: JsonRow<Row>, keys: readonly (keyof Row)[]): Row {
-  const out = { ...row } as Record<keyof Row, unknown>;
-  for (const key of keys) if (out[key] !== null) out[key] = new Date(out[key] as string);
-  return out as Row;
+/** One care table's current rows of person `p.person_id`, as a JSON array (null when none). */
+function rowsOfPerson(table: string, columns: string, order: string): string {
+  return `(select json_agg(x order by ${order}) from (
+            select si.person_id, ${columns}
+              from ${table} t join identity.source_identity si on si.id = t.source_identity_id
+             where si.person_id = p.person_id and t.retracted_at is null) x)`;
 }
+
+const CARE_RECORD_SQL = `select p.person_id,
+    ${rowsOfPerson('care.placement', `t.id, t.agency, t.placement_type, to_char(t.started_on, 'YYYY-MM-DD') as started_on, to_char(t.ended_on, 'YYYY-MM-DD') as ended_on, t.postcode`, 'x.started_on, x.id')} as placements,
+    ${rowsOfPerson('care.missing_episode', 't.id, t.agency, t.kind, t.started_at, t.ended_at, t.risk_level, t.last_seen_location, t.found_location', 'x.started_at, x.id')} as missing,
+    ${rowsOfPerson('care.consent', CONSENT_COLUMNS, 'x.given_at, x.id')} as consents
+  from unnest($1::uuid[]) as p(person_id)`;
 
 function createLoaders(db: Db) {
   return {
@@ -57,25 +63,7 @@ function createLoaders(db: Db) {
      * episodes and consents in one statement (one round trip, one connection).
      */
     record: new DataLoader<string, CareRecord | null>(async (personIds) => {
-      const rows = await db.query<{ person_id: string; placements: PlacementRow[] | null; missing: JsonRow<MissingRow>[] | null; consents: JsonRow<ConsentRow>[] | null }>(
-        `select p.person_id,
-                (select json_agg(x order by x.started_on, x.id) from (
-                   select si.person_id, t.id, t.agency, t.placement_type, to_char(t.started_on, 'YYYY-MM-DD') as started_on,
-                          to_char(t.ended_on, 'YYYY-MM-DD') as ended_on, t.postcode
-                     from care.placement t join identity.source_identity si on si.id = t.source_identity_id
-                    where si.person_id = p.person_id and t.retracted_at is null) x) as placements,
-                (select json_agg(x order by x.started_at, x.id) from (
-                   select si.person_id, t.id, t.agency, t.kind, t.started_at, t.ended_at, t.risk_level,
-                          t.last_seen_location, t.found_location
-                     from care.missing_episode t join identity.source_identity si on si.id = t.source_identity_id
-                    where si.person_id = p.person_id and t.retracted_at is null) x) as missing,
-                (select json_agg(x order by x.given_at, x.id) from (
-                   select si.person_id, ${CONSENT_COLUMNS}
-                     from care.consent t join identity.source_identity si on si.id = t.source_identity_id
-                    where si.person_id = p.person_id and t.retracted_at is null) x) as consents
-           from unnest($1::uuid[]) as p(person_id)`,
-        [personIds],
-      );
+      const rows = await db.query<{ person_id: string; placements: PlacementRow[] | null; missing: JsonRow<MissingRow>[] | null; consents: JsonRow<ConsentRow>[] | null }>(CARE_RECORD_SQL, [personIds]);
       const byPerson = new Map(rows.map((r) => [r.person_id, r]));
       return personIds.map((personId) => {
         const row = byPerson.get(personId);

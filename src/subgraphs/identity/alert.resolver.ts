@@ -11,9 +11,10 @@ import { clientPath, type RequestContext, type ResponsePath } from '../../contex
 import { ErrorCode, HarbourError } from '../../errors';
 import type { Contribution } from '../../matching';
 import { PageInfo } from '../connection';
+import { withDates, type JsonRow } from '../shared';
 import { guardEvidence } from './evidence';
 import { isUuid } from './identity.loader';
-import { Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
+import { IDENTITY_DATES, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { FieldContribution, MatchGradeEnum } from './search.types';
 
 export enum MatchAlertStatus { OPEN = 'OPEN', ACKNOWLEDGED = 'ACKNOWLEDGED' }
@@ -64,7 +65,7 @@ interface AlertRow {
   agencies: string[];
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
-  candidate: SourceIdentityRow;
+  candidate: JsonRow<SourceIdentityRow>;
 }
 
 const SELECT = `select a.id, a.status, a.raised_at, a.missing_person_id, a.probability, a.grade, a.weight, a.contributions, a.agencies, a.acknowledged_at, a.acknowledged_by,
@@ -85,7 +86,7 @@ function afterCursor(cursor: string): [string, string] {
 }
 
 async function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): Promise<MatchAlert> {
-  const candidate = SourceIdentity.fromRow({ ...row.candidate, first_seen: new Date(row.candidate.first_seen), last_seen: new Date(row.candidate.last_seen), retracted_at: row.candidate.retracted_at && new Date(row.candidate.retracted_at) });
+  const candidate = SourceIdentity.fromRow(withDates<SourceIdentityRow>(row.candidate, IDENTITY_DATES));
   const { contributions, reasons } = await guardEvidence(ctx, row.missing_person_id, row.contributions, path);
   return Object.assign(new MatchAlert(), {
     id: row.id,

@@ -4,8 +4,8 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../../db';
-import { groupBy, listLoader, perRequestLoaders } from '../shared';
-import { BiometricReference, BirthDate, ContactPoint, Identifier, Person, PersonName, SourceIdentity, type SourceIdentityRow } from './identity.types';
+import { groupBy, listLoader, perRequestLoaders, withDates, type JsonRow } from '../shared';
+import { BiometricReference, BirthDate, ContactPoint, Identifier, IDENTITY_DATES, Person, PersonName, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { isUuid } from '../../ids';
 import type { RequestContext } from '../../context';
 
@@ -87,8 +87,8 @@ function childJson(spec: ChildSpec<never, unknown>): string {
              from ${spec.table} where source_identity_id = si.id and retracted_at is null)`;
 }
 
-/** A current source identity as `json_agg` gives it: timestamps as text, and any prefetched children. */
-type IdentityJson = Omit<SourceIdentityRow, 'first_seen' | 'last_seen' | 'retracted_at'> & { first_seen: string; last_seen: string } & Partial<Record<ChildField, unknown[] | null>>;
+/** A current source identity as `json_agg` gives it, with any prefetched children. */
+type IdentityJson = JsonRow<SourceIdentityRow> & Partial<Record<ChildField, unknown[] | null>>;
 
 function createLoaders(db: Db, ctx: RequestContext) {
   const identities = new DataLoader<string, SourceIdentity[]>(async (personIds) => {
@@ -148,7 +148,7 @@ function createLoaders(db: Db, ctx: RequestContext) {
       const byRequested = new Map(rows.map((r) => [r.requested, r]));
       for (const r of rows) {
         const current = r.identities ?? [];
-        identities.prime(r.id, current.map((i) => SourceIdentity.fromRow({ ...i, first_seen: new Date(i.first_seen), last_seen: new Date(i.last_seen), retracted_at: null })));
+        identities.prime(r.id, current.map((i) => SourceIdentity.fromRow(withDates<SourceIdentityRow>(i, IDENTITY_DATES))));
         for (const identity of current) for (const field of wanted) primeChild(field, identity);
       }
       return ids.map((id) => {

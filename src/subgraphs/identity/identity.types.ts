@@ -156,6 +156,9 @@ export interface SourceIdentityRow {
   retracted_at: Date | null;
 }
 
+/** The timestamp columns of a source identity row, made Dates again when it is read as JSON. */
+export const IDENTITY_DATES = ['first_seen', 'last_seen', 'retracted_at'] as const;
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'One child: a stable id for a cluster of source identities.' })
 export class Person {
