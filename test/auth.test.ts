@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
+import { Authenticator } from '../src/access';
 import { postGraphQL, startTestHub, type TestHub } from './support/hub';
 
 const ISSUER = 'https://idp.police.test';
@@ -15,6 +16,7 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 let hub: TestHub;
 let url: string;
 let privateKey: KeyObject;
+let publicKey: KeyObject;
 let publicPem: string;
 
 function claims(overrides: Record<string, unknown> = {}) {
@@ -36,6 +38,7 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-issuers-'));
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   privateKey = pair.privateKey;
+  publicKey = pair.publicKey;
   publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   fs.writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'police-1', use: 'sig' }] }));
   fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['POLICE-*'], jwksFile: 'jwks.json' }] }));
@@ -98,4 +101,29 @@ test.each(cases)('refused: %s', async (_name, make) => {
   expect(response.status).toBe(401);
   expect(response.body.data ?? null).toBeNull();
   expect(response.body.errors).toEqual([{ message: 'Authentication required: send a valid bearer token.', extensions: { code: 'UNAUTHENTICATED' } }]);
+});
+
+test('a verified token is remembered only until it expires, and a token changed in any byte is verified afresh', () => {
+  let clock = Date.now();
+  const authenticator = new Authenticator([{ issuer: ISSUER, agencies: ['POLICE-*'], keys: [{ kid: 'police-1', key: publicKey, algorithm: 'RS256' }] }], {
+    audience: 'harbour', maxLifetimeSeconds: 3600, clockSkewSeconds: 30, now: () => clock,
+  });
+  const refusal = (authorization: string) => {
+    try {
+      authenticator.authenticate(authorization);
+    } catch (error) {
+      return (error as { reason?: string }).reason;
+    }
+    return 'accepted';
+  };
+  const token = sign(claims({ exp: now() + 60 }));
+  expect(authenticator.authenticate(`Bearer ${token}`)).toEqual({ sub: 'pc-1234', agency: 'POLICE-MPS', agencyKind: 'POLICE', roles: ['OFFICER'] });
+  const [header, payload, signature] = token.split('.');
+  const forged = `${header}.${b64({ ...claims({ exp: now() + 60 }), agency: 'POLICE-WYP' })}.${signature}`;
+  expect(refusal(`Bearer ${forged}`)).toMatch(/^verification failed/);
+  expect(refusal(`Bearer ${header}.${payload}.${signature!.slice(0, -2)}AA`)).toMatch(/^verification failed/);
+  clock += 85_000; // within exp + clock skew
+  expect(authenticator.authenticate(`Bearer ${token}`).sub).toBe('pc-1234');
+  clock += 10_000; // past exp + clock skew
+  expect(refusal(`Bearer ${token}`)).toBe('verification failed: jwt expired');
 });

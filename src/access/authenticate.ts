@@ -134,7 +134,20 @@ export function principalFromClaims(claims: JwtPayload): Principal {
   return Object.freeze({ sub, agency, agencyKind, roles: Object.freeze([...roles]) });
 }
 
+/** How many verified tokens an Authenticator keeps (a few MB at most). */
+const VERIFIED_TOKENS = 10_000;
+
 export class Authenticator {
+  /**
+   * Tokens this authenticator has verified, with their principal, until they expire. A client
+   * sends one token with many requests, and its signature check (ES256 or RS256) was most of the
+   * cost of authenticating one: about 0.4 ms of a person query's 5 ms of hub CPU. Keyed by the
+   * whole token, so a token that differs in any byte is verified afresh; refusals are never kept.
+   * The issuers and their keys are read once at start, so a key removed from them takes effect at
+   * the restart that reads it, for cached tokens as for new ones.
+   */
+  private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
+
   constructor(
     private readonly issuers: TrustedIssuer[],
     private readonly options: VerifyOptions,
@@ -153,7 +166,17 @@ export class Authenticator {
     if (!authorization) throw new UnauthenticatedError('no token');
     const match = /^Bearer ([A-Za-z0-9_.-]+=*)$/.exec(authorization.trim());
     if (!match) throw new UnauthenticatedError('not a bearer token');
-    return principalFromClaims(verifyToken(match[1]!, this.issuers, this.options));
+    const token = match[1]!;
+    const nowSeconds = Math.floor((this.options.now?.() ?? Date.now()) / 1000);
+    const known = this.verified.get(token);
+    // jsonwebtoken refuses a token once now >= exp + tolerance; so does the cache.
+    if (known && nowSeconds < known.expiresAt) return known.principal;
+    this.verified.delete(token);
+    const claims = verifyToken(token, this.issuers, this.options);
+    const principal = principalFromClaims(claims);
+    if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, expiresAt: claims.exp! + this.options.clockSkewSeconds });
+    return principal;
   }
 }
 
