@@ -3,6 +3,9 @@
  * the domain's story child, missing from care as "Anh Nguyen", found as "Van Anh", about 16,
  * with a custody fingerprint reference the Home Office also holds.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { pushRecords } from '../src/ingest';
 import { rootLogger } from '../src/log';
 import { startTestHub, type TestHub } from './support/hub';
@@ -14,9 +17,8 @@ const la = () => hub.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES', roles
 
 interface Candidate { person: { id: string; identities: { agency: string }[] }; probability: number; grade: string; matchWeight: number; contributions: { field: string; level: string | null; weight: number; reason: string | null }[]; reasons: string[] }
 
-beforeAll(async () => {
-  hub = await startTestHub();
-  const db = hub.database.db;
+/** The story's records, through the real connectors. */
+async function loadStory(db: TestHub['database']['db']): Promise<void> {
   await pushRecords(db, log, 'home-office', 'HO', [
     { type: 'person', person_ref: 'HO-B1234567', names: [{ given: 'Anh', family: 'Nguyen Van', kind: 'LEGAL' }], dob: '2009-03-15', dob_precision: 'MONTH', sex: 'M', nationality: 'VNM',
       identifiers: [{ scheme: 'HO_REF', value: 'B1234567' }], biometrics: [{ modality: 'FINGERPRINT', repository: 'IABS', reference: 'IABS-55120931' }], updated_at: '2026-02-20T12:00:00Z' },
@@ -30,6 +32,11 @@ beforeAll(async () => {
   await pushRecords(db, log, 'la-person', 'LA-886', [
     { table: 'person', pers_person_id: 'C886-0001', pers_forename: 'Anh', pers_surname: 'Nguyen', pers_sex: 'M', pers_dob: '2009-03-15', pers_dob_precision: 'DAY', pers_nationality: 'VNM', pers_upn: '', pers_common_child_id: '' },
   ], false);
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  await loadStory(hub.database.db);
 });
 afterAll(() => hub.close());
 
@@ -92,4 +99,34 @@ test('a name given in another language\'s form ("Dawit" for David) finds the rec
   expect(response.errors).toBeUndefined();
   const found = response.data!.identitySearch.find((c) => c.reasons.some((r) => r.includes('forms of one name in different languages (dawit / david)')));
   expect(found?.person.identities.map((i) => i.agency)).toEqual(['HO']);
+});
+
+describe('under an agreement where health sees a child\'s identity only with a basis', () => {
+  let restricted: TestHub;
+  beforeAll(async () => {
+    const agreement = fs.readFileSync(path.join(__dirname, '..', 'config', 'sharing-agreement.csv'), 'utf8').replace(/^HEALTH,\*,IDENTITY,ALWAYS,/m, 'HEALTH,*,IDENTITY,WITH_BASIS,');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agreement-')), 'agreement.csv');
+    fs.writeFileSync(file, agreement);
+    restricted = await startTestHub({ HARBOUR_AGREEMENT_FILE: file });
+    await loadStory(restricted.database.db);
+  });
+  afterAll(() => restricted.close());
+
+  test('a candidate the caller may not see is left out, and the next one it may see takes its place', async () => {
+    const health = restricted.token({ agency: 'NHS-RJ1', kind: 'HEALTH', roles: ['CASEWORKER'] });
+    const la886Worker = restricted.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] });
+    const [la886] = await restricted.database.db.query<{ person_id: string }>(`select person_id from identity.source_identity where agency = 'LA-886'`);
+    // The fingerprint puts the Home Office and police person first; only the LA's child has the child's consent.
+    const example = { names: [{ full: 'Van Anh' }], dob: '2010', sex: 'MALE', nationality: 'VNM', biometrics: [{ repository: 'IABS', reference: 'IABS-55120931' }] };
+    const all = await restricted.execute<{ identitySearch: { person: { id: string } }[] }>(la886Worker, `query ($e: PersonExample!) { identitySearch(example: $e, first: 5) { person { id } } }`, { e: example });
+    expect(all.data!.identitySearch.map((c) => c.person.id).indexOf(la886!.person_id)).toBeGreaterThan(0);
+    const search = `query ($e: PersonExample!) { identitySearch(example: $e, first: 1) { person { id } grade } }`;
+    expect((await restricted.execute<{ identitySearch: unknown[] }>(health, search, { e: example })).data!.identitySearch).toEqual([]);
+    const consent = await restricted.execute(la886Worker, `mutation ($input: ConsentInput!) { recordConsent(input: $input) { id } }`, {
+      input: { personId: la886!.person_id, givenBy: 'CHILD', categories: ['IDENTITY'], recipients: ['HEALTH'], purpose: 'health assessment' },
+    });
+    expect(consent.errors).toBeUndefined();
+    const found = await restricted.execute<{ identitySearch: { person: { id: string } }[] }>(health, search, { e: example });
+    expect(found.data!.identitySearch.map((c) => c.person.id)).toEqual([la886!.person_id]);
+  });
 });

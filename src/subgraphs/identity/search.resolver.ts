@@ -59,8 +59,12 @@ export class SearchResolver {
     if (!(first >= 1 && first <= MAX_FIRST)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `identitySearch: first must be between 1 and ${MAX_FIRST}, received ${first}`);
     const query = exampleRecord(example);
     const prepared = prepare(query);
-    const ids = await searchCandidates(ctx.db, prepared);
-    const [records, model, freq] = await Promise.all([loadRecords(ctx.db, ids), currentModel(ctx.db, ctx.matchThresholds), storeFrequencies(ctx.db, [prepared])]);
+    // The model and the query's frequencies do not depend on the candidates: read them meanwhile.
+    const [records, model, freq] = await Promise.all([
+      searchCandidates(ctx.db, prepared).then((ids) => loadRecords(ctx.db, ids)),
+      currentModel(ctx.db, ctx.matchThresholds),
+      storeFrequencies(ctx.db, [prepared]),
+    ]);
     const best = new Map<string, { personId: string; score: ReturnType<typeof model.score> }>();
     for (const record of records.values()) {
       const score = model.score(prepared, prepare(record), freq);
@@ -69,12 +73,18 @@ export class SearchResolver {
     }
     const path = clientPath(info.path, ctx);
     // A person whose identity the caller may not see is not a result at all: "not found".
+    // Decided in rank order, only as far as `first` are released: a decision reads its person's
+    // access bases, and the candidates below the first page are never shown.
     const sorted = [...best.values()].sort((a, b) => b.score.weight - a.score.weight);
-    const decisions = await Promise.all(sorted.map((c) => ctx.access.decide(c.personId, undefined, DataCategory.IDENTITY)));
     const ranked: typeof sorted = [];
-    for (let k = 0; k < sorted.length && ranked.length < first; k++) {
-      ctx.access.record(sorted[k]!.personId, DataCategory.IDENTITY, [...path, ranked.length], decisions[k]!, false);
-      if (decisions[k]!.kind === 'RELEASED') ranked.push(sorted[k]!);
+    for (let k = 0; k < sorted.length && ranked.length < first; ) {
+      const page = sorted.slice(k, k + first - ranked.length);
+      k += page.length;
+      const decisions = await Promise.all(page.map((c) => ctx.access.decide(c.personId, undefined, DataCategory.IDENTITY)));
+      for (const [i, candidate] of page.entries()) {
+        ctx.access.record(candidate.personId, DataCategory.IDENTITY, [...path, ranked.length], decisions[i]!, false);
+        if (decisions[i]!.kind === 'RELEASED') ranked.push(candidate);
+      }
     }
     return Promise.all(ranked.map(async ({ personId, score }, i) => {
       const { contributions, reasons } = await guardEvidence(ctx, personId, score.contributions, [...path, i]);
