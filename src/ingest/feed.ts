@@ -28,10 +28,11 @@ export interface IdentityAttributes {
  * otherwise a new person. Returns local id → source identity id. On a feed's first load the only
  * existing ones were created by this run (seen now, not retracted): they are read, not updated.
  * `attributes` (by local id, from the batch's person records) are written with a new identity's
- * row, and set on an existing one: an update of a row just inserted would write it twice.
+ * row, and set on an existing one in the same write that marks it seen.
  */
 export async function ensureSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[], firstLoad: boolean, attributes: ReadonlyMap<string, IdentityAttributes> = new Map()): Promise<Map<string, string>> {
   const wanted = [...new Set(localIds)];
+  const given = wanted.map((l) => attributes.get(l));
   const found = await db.query<{ local_id: string; id: string }>(
     firstLoad
       ? // One key probe per id: a plain join, or a LATERAL the planner flattens into one, chose a
@@ -39,12 +40,21 @@ export async function ensureSourceIdentities(db: Db, agency: string, feed: strin
         // LIMIT keeps the subquery a probe (the key is unique, so it removes nothing).
         `select t.local_id, s.id from unnest($3::text[]) as t(local_id)
            cross join lateral (select id from identity.source_identity s where s.agency = $1 and s.feed = $2 and s.local_id = t.local_id limit 1) s`
-      : `update identity.source_identity set last_seen = now(), retracted_at = null
-          where agency = $1 and feed = $2 and local_id = any($3::text[]) returning local_id, id`,
-    [agency, feed, wanted],
+      : // Seen again, with its attributes when the batch has them: one write of each row. The
+        // rows are found by the key index (\`local_id = any\`), as a probe; the batch's values
+        // are joined to the rows found.
+        `update identity.source_identity s
+            set last_seen = now(), retracted_at = null,
+                sex = case when t.given then t.sex else s.sex end,
+                nationality = case when t.given then t.nationality else s.nationality end
+           from unnest($3::text[], $4::boolean[], $5::text[], $6::text[]) as t(local_id, given, sex, nationality)
+          where s.agency = $1 and s.feed = $2 and s.local_id = any($3::text[]) and s.local_id = t.local_id
+          returning s.local_id, s.id`,
+    firstLoad ? [agency, feed, wanted] : [agency, feed, wanted, given.map((a) => a !== undefined), given.map((a) => a?.sex ?? null), given.map((a) => a?.nationality ?? null)],
   );
   const ids = new Map(found.map((r) => [r.local_id, r.id]));
-  const existing = found.filter((r) => attributes.has(r.local_id));
+  // On a first load the identities found were made by an earlier batch of this run: set theirs.
+  const existing = firstLoad ? found.filter((r) => attributes.has(r.local_id)) : [];
   if (existing.length) {
     const of = existing.map((r) => attributes.get(r.local_id)!);
     await db.query(
