@@ -42,7 +42,7 @@ type Pair = { changed: string; missing: MissingIdentity };
  */
 export class MissingChildren {
   private current = new Map<string, MissingIdentity>();
-  private readonly held = new Map<string, { version: string; record: PreparedRecord; years: Set<number>; onePart: boolean }>();
+  private readonly held = new Map<string, { version: string; record: PreparedRecord; years: Set<number>; onePart: boolean; keys: string[] }>();
   private readonly filed = new Map<string, string[]>();
 
   async refresh(db: Db, prepared: ReadonlyMap<string, PreparedRecord>): Promise<void> {
@@ -114,8 +114,9 @@ export class MissingChildren {
   }
 
   private hold(id: string, version: string, record: PreparedRecord): void {
-    this.held.set(id, { version, record, years: birthYears(record), onePart: onePart(record) });
-    for (const key of new Set(heldKeys(record).map((k) => k.key))) {
+    const keys = [...new Set(heldKeys(record).map((k) => k.key))];
+    this.held.set(id, { version, record, years: birthYears(record), onePart: onePart(record), keys });
+    for (const key of keys) {
       const ids = this.filed.get(key);
       if (ids) ids.push(id);
       else this.filed.set(key, [id]);
@@ -123,7 +124,7 @@ export class MissingChildren {
   }
 
   private drop(id: string): void {
-    for (const key of new Set(heldKeys(this.held.get(id)!.record).map((k) => k.key))) {
+    for (const key of this.held.get(id)!.keys) {
       const ids = this.filed.get(key)!.filter((x) => x !== id);
       if (ids.length) this.filed.set(key, ids);
       else this.filed.delete(key);

@@ -16,6 +16,9 @@ export interface PersonRow {
 }
 
 const IDENTITY_COLUMNS = 'id, person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen, retracted_at';
+/** A person's current source identities, in their order: the identities loader and the person statement both read them. */
+const CURRENT_IDENTITIES = `select ${IDENTITY_COLUMNS} from identity.source_identity where retracted_at is null`;
+const IDENTITY_ORDER = 'first_seen, id';
 
 /**
  * The facts of a source identity kept in their own tables: which columns are read (name → SQL
@@ -93,7 +96,7 @@ type IdentityJson = JsonRow<SourceIdentityRow> & Partial<Record<ChildField, unkn
 function createLoaders(db: Db, ctx: RequestContext) {
   const identities = new DataLoader<string, SourceIdentity[]>(async (personIds) => {
     const rows = await db.query<SourceIdentityRow>(
-      `select ${IDENTITY_COLUMNS} from identity.source_identity where person_id = any($1::uuid[]) and retracted_at is null order by first_seen, id`,
+      `${CURRENT_IDENTITIES} and person_id = any($1::uuid[]) order by ${IDENTITY_ORDER}`,
       [personIds],
     );
     return groupBy(personIds, rows, (r) => r.person_id).map((g) => g.map(SourceIdentity.fromRow));
@@ -140,8 +143,8 @@ function createLoaders(db: Db, ctx: RequestContext) {
              from chain c join identity.person p on p.id = c.replaced_by
             where c.depth < 32)
          select pc.requested, pc.id, pc.replaced_by,
-                (select json_agg(${prefetched.length ? `to_jsonb(si) || jsonb_build_object(${prefetched.join(', ')})` : 'si'} order by si.first_seen, si.id)
-                   from (select ${IDENTITY_COLUMNS} from identity.source_identity where person_id = pc.id and retracted_at is null) si) as identities
+                (select json_agg(${prefetched.length ? `to_jsonb(si) || jsonb_build_object(${prefetched.join(', ')})` : 'si'} order by ${IDENTITY_ORDER})
+                   from (${CURRENT_IDENTITIES} and person_id = pc.id) si) as identities
            from chain pc where pc.replaced_by is null`,
         [uuids],
       );
