@@ -32,7 +32,7 @@ export interface IdentityAttributes {
  */
 export async function ensureSourceIdentities(db: Db, agency: string, feed: string, localIds: readonly string[], firstLoad: boolean, attributes: ReadonlyMap<string, IdentityAttributes> = new Map()): Promise<Map<string, string>> {
   const wanted = [...new Set(localIds)];
-  const given = wanted.map((l) => attributes.get(l));
+  const given = firstLoad ? [] : wanted.map((l) => attributes.get(l));
   const found = await db.query<{ local_id: string; id: string }>(
     firstLoad
       ? // One key probe per id: a plain join, or a LATERAL the planner flattens into one, chose a
@@ -41,7 +41,7 @@ export async function ensureSourceIdentities(db: Db, agency: string, feed: strin
         `select t.local_id, s.id from unnest($3::text[]) as t(local_id)
            cross join lateral (select id from identity.source_identity s where s.agency = $1 and s.feed = $2 and s.local_id = t.local_id limit 1) s`
       : // Seen again, with its attributes when the batch has them: one write of each row. The
-        // rows are found by the key index (\`local_id = any\`), as a probe; the batch's values
+        // rows are found by the key index (`local_id = any`), as a probe; the batch's values
         // are joined to the rows found.
         `update identity.source_identity s
             set last_seen = now(), retracted_at = null,
