@@ -2,6 +2,8 @@
  * Golden statement counts (the PostGraphile practice): the SQL a person query issues is pinned,
  * and its number does not grow with the number of source identities — an N+1 fails here.
  */
+import { openDatabase } from '../src/db';
+import { rootLogger } from '../src/log';
 import { insertPerson } from './fixtures/persons';
 import { startTestHub, type TestHub } from './support/hub';
 
@@ -71,4 +73,18 @@ test('every statement is parameterised: no value of the request appears in the S
   const person = await insertPerson(hub.database.db, 3);
   const { statements } = await statementsFor(person.personId);
   for (const sql of statements) expect(sql).not.toContain(person.personId);
+});
+
+test('a statement with parameters is prepared once per connection, and still planned for each call\'s values', async () => {
+  const database = await openDatabase(hub.config, rootLogger('silent'), { poolSize: 1 });
+  try {
+    const sql = 'select $1::int + 1 as n';
+    expect(await database.db.query(sql, [1])).toEqual([{ n: 2 }]);
+    expect(await database.db.query(sql, [41])).toEqual([{ n: 42 }]);
+    const prepared = await database.db.query<{ n: string }>(`select count(*)::text as n from pg_prepared_statements where statement = $1`, [sql]);
+    expect(prepared).toEqual([{ n: '1' }]);
+    expect(await database.db.query('show plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
+  } finally {
+    await database.close();
+  }
 });

@@ -53,6 +53,10 @@ export function createDataSource(url: string, options: { log?: Logger; poolSize?
     maxQueryExecutionTime: 1000,
     poolSize: options.poolSize ?? 20,
     applicationName: options.applicationName ?? 'harbour',
+    // Statements are prepared by name (`dbOf`), but each execution is still planned for its own
+    // values, as an unnamed statement is: a plan made once for any values (PostgreSQL's choice
+    // after five runs) could suit one search and not the next.
+    extra: { options: '-c plan_cache_mode=force_custom_plan' },
   });
   return { dataSource, recorder };
 }
