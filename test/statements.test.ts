@@ -88,3 +88,15 @@ test('a statement with parameters is prepared once per connection, and still pla
     await database.close();
   }
 });
+
+test('options an operator puts in DATABASE_URL hold alongside the forced custom plans', async () => {
+  const url = new URL(hub.config.databaseUrl!);
+  url.searchParams.set('options', '-c statement_timeout=12345');
+  const database = await openDatabase({ ...hub.config, databaseUrl: url.toString() }, rootLogger('silent'), { poolSize: 1 });
+  try {
+    expect(await database.db.query('show statement_timeout')).toEqual([{ statement_timeout: '12345ms' }]);
+    expect(await database.db.query('show plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
+  } finally {
+    await database.close();
+  }
+});

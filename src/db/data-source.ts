@@ -39,11 +39,28 @@ export class StatementRecorder implements OrmLogger {
   }
 }
 
-export function createDataSource(url: string, options: { log?: Logger; poolSize?: number; applicationName?: string } = {}) {
+/**
+ * Statements are prepared by name (`dbOf`), but each execution is still planned for its own
+ * values, as an unnamed statement is: a plan made once for any values (PostgreSQL's choice after
+ * five runs) could suit one search and not the next. The setting goes in the connection's startup
+ * options, after any the operator put in `DATABASE_URL` (`?options=-c …`): `pg` lets the URL's
+ * options replace the configured ones whole, so the two are joined here and the URL keeps the rest.
+ */
+export function connectionOptions(url: string): { url: string; options: string } {
+  const ours = '-c plan_cache_mode=force_custom_plan';
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  const own = parsed?.searchParams.get('options');
+  if (!parsed || !own) return { url, options: ours };
+  parsed.searchParams.delete('options');
+  return { url: parsed.toString(), options: `${own} ${ours}` };
+}
+
+export function createDataSource(databaseUrl: string, options: { log?: Logger; poolSize?: number; applicationName?: string } = {}) {
   const recorder = new StatementRecorder(options.log);
+  const connection = connectionOptions(databaseUrl);
   const dataSource = new DataSource({
     type: 'postgres',
-    url,
+    url: connection.url,
     entities,
     migrations,
     migrationsTableName: 'migrations',
@@ -53,10 +70,7 @@ export function createDataSource(url: string, options: { log?: Logger; poolSize?
     maxQueryExecutionTime: 1000,
     poolSize: options.poolSize ?? 20,
     applicationName: options.applicationName ?? 'harbour',
-    // Statements are prepared by name (`dbOf`), but each execution is still planned for its own
-    // values, as an unnamed statement is: a plan made once for any values (PostgreSQL's choice
-    // after five runs) could suit one search and not the next.
-    extra: { options: '-c plan_cache_mode=force_custom_plan' },
+    extra: { options: connection.options },
   });
   return { dataSource, recorder };
 }
