@@ -122,6 +122,8 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   if ((abjad || distance <= PHONETIC_SHARE * longer) && intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
   // One long syllable spelled two ways ("Kane"/"Cain"), however far apart the letters.
   if (a.syllable !== null && a.syllable === b.syllable) return 'PHONETIC';
+  // One spelling in a script that writes only long vowels, read back two ways ("Pitt"/"Pete").
+  if (a.vowelClasses !== null && a.vowelClasses === b.vowelClasses) return 'PHONETIC';
   if (jw >= 0.92 && (distance <= JW_DISTANCE || withinOneEdit(a.text, b.text))) return 'JW_HIGH';
   return weakLevel(a, b, jw);
 }

@@ -108,6 +108,40 @@ export function skeleton(token: string): string {
     .replace(/(.)\1+/g, '$1');
 }
 
+/**
+ * A Latin name as a script that writes long vowels and leaves short ones out (Arabic, Hebrew,
+ * Persian) would spell it: o, u, w and v are one letter (waw), i, e and y another (ya), a is left
+ * out (a short vowel, or an alif that transliterations write or drop), a final silent e or h too.
+ * Two Latin spellings read back from one such spelling differ only there: "Pitt"/"Pete",
+ * "Roll"/"Rule", "Lois"/"Luiz", "Dawn"/"Don", "Rice"/"Reyes". Kept apart: a name's first letter
+ * when it is a vowel, a final a (a woman's name, "Sonja" is not "Song"), a j after the first
+ * letter (a glide, not the g of "Jin"/"Gene"), a y before a vowel (a consonant: "Reyes" is not
+ * "Rice"). Null under three letters: there every short name
+ * collides.
+ */
+export function vowelClassSpelling(token: string): string | null {
+  let s = token
+    .replace(/x/g, 'ks')
+    .replace(/ph/g, 'f')
+    .replace(/tch|sch|ch|sh/g, 'S')
+    .replace(/th/g, 't')
+    .replace(/ck/g, 'k')
+    .replace(/c(?=[eiy])/g, 's')
+    .replace(/[cq]/g, 'k')
+    .replace(/z/g, 's')
+    .replace(/^j/, 'g')
+    .replace(/y(?=[aeiou])/g, 'Y')
+    .replace(/(?<=.)[eh]$/, '');
+  const lead = /^[aeiou]/.test(s) ? ({ a: 'A', e: 'I', i: 'I', o: 'O', u: 'O' } as Record<string, string>)[s[0]!]! : '';
+  s = lead + s.slice(lead ? 1 : 0)
+    .replace(/(?<=.)a$/, 'A')
+    .replace(/[ouwv]/g, 'O')
+    .replace(/[ieyj]/g, 'I')
+    .replace(/a/g, '')
+    .replace(/(.)\1+/g, '$1');
+  return s.length >= 3 ? s : null;
+}
+
 /** Double Metaphone codes of a token (primary, and the alternate when it differs). */
 export function phoneticKeys(token: string): string[] {
   const [primary, alternate] = doubleMetaphone(token);

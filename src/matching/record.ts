@@ -2,7 +2,7 @@
  * What the matcher knows of one record (a source identity, a search example or a row of a
  * person-record CSV), and its prepared form: every key the comparators need, computed once.
  */
-import { nameTokens, phoneticKeys, skeleton, soundForm, syllableKey, variantKey, foldText } from './normalise';
+import { nameTokens, phoneticKeys, skeleton, soundForm, syllableKey, variantKey, vowelClassSpelling, foldText } from './normalise';
 import { cognateOf } from './cognates';
 
 export type Precision = 'DAY' | 'MONTH' | 'YEAR';
@@ -42,6 +42,8 @@ export interface PreparedToken {
   readonly sound: string;
   /** The long syllable a one-syllable name says (`syllableKey`), or null. */
   readonly syllable: string | null;
+  /** How a script that writes only long vowels would spell it (`vowelClassSpelling`), or null. */
+  readonly vowelClasses: string | null;
   /** Written in a script without short vowels (Arabic, Hebrew): compared by consonant skeleton. */
   readonly abjad: boolean;
   /** The name this is a form of in another language (`cognateOf`), if it is listed. */
@@ -97,6 +99,7 @@ function computeToken(text: string, forms: readonly string[], abjad: boolean): P
     phonetic: [...new Set(forms.flatMap(phoneticKeys))],
     sound: soundForm(text),
     syllable: abjad ? null : syllableKey(text),
+    vowelClasses: abjad ? null : vowelClassSpelling(text),
     cognate: forms.map(cognateOf).find((c) => c !== null) ?? null,
   };
 }
