@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pushRecords } from '../src/ingest';
+import { prepare } from '../src/matching';
+import { searchCandidates } from '../src/matching/candidates';
 import { rootLogger } from '../src/log';
 import { startTestHub, type TestHub } from './support/hub';
 
@@ -99,6 +101,22 @@ test('a name given in another language\'s form ("Dawit" for David) finds the rec
   expect(response.errors).toBeUndefined();
   const found = response.data!.identitySearch.find((c) => c.reasons.some((r) => r.includes('forms of one name in different languages (dawit / david)')));
   expect(found?.person.identities.map((i) => i.agency)).toEqual(['HO']);
+});
+
+test('a key\'s posting list read only to its limit is a sample, left out when the query has a list read whole', async () => {
+  // Seven children named Quorrin, six born in the 1990s and one in 2001, through the HO feed.
+  const families = ['Abel', 'Birk', 'Cole', 'Dunn', 'Eady', 'Frey', 'Zeph'];
+  await pushRecords(hub.database.db, log, 'home-office', 'HO', families.map((family, i) => (
+    { type: 'person', person_ref: `HO-Q${1000000 + i}`, names: [{ given: 'Quorrin', family, kind: 'LEGAL' }], dob: i < 6 ? `199${i}-06-01` : '2001-04-02', sex: 'M', nationality: 'ERI', updated_at: '2026-03-01T12:00:00Z' })), false);
+  const familiesOf = async (ids: string[]) => (await hub.database.db.query<{ family: string }>(
+    `select distinct family from identity.name where source_identity_id = any($1::uuid[]) and family = any($2::text[])`, [ids, families])).map((r) => r.family).sort();
+  // Every list of "Quorrin" holds 7 and is read to 3; "Quorrin" born in 2001 is one, read whole.
+  const options = { postingLimit: 3 };
+  const born2001 = await searchCandidates(hub.database.db, prepare({ id: 'q', names: ['Quorrin Zepf'], dobs: [{ value: '2001-04-02' }] }), options);
+  expect(await familiesOf(born2001)).toEqual(['Zeph']);
+  // With nothing but samples, the samples are what there is.
+  const anyYear = await searchCandidates(hub.database.db, prepare({ id: 'q', names: ['Quorrin'] }), options);
+  expect((await familiesOf(anyYear)).length).toBeGreaterThan(0);
 });
 
 describe('under an agreement where health sees a child\'s identity only with a basis', () => {

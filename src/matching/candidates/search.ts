@@ -13,7 +13,11 @@
  *
  * Each posting list is read to at most `postingLimit` entries, so one very common key costs a
  * bounded scan, not the store; and a hit weighs its key's weight times ln(1 + limit / postings
- * read), so that a rare key (a full date of birth, a rare name) outranks many common ones.
+ * read), so that a rare key (a full date of birth, a rare name) outranks many common ones. A list
+ * read to its limit is an arbitrary sample of the key's holders, not the holders: it is left out
+ * whenever the query has a list read whole (and not empty), because its members crowded real partial matches out
+ * of the shortlist (and made up half the rows to aggregate). Only a query of nothing but common
+ * keys is answered from such samples.
  */
 import type { Db } from '../../db';
 import { birthYears, blockingKeys, tokenKeys } from '../keys';
@@ -27,6 +31,8 @@ export interface SearchOptions {
   readonly limit?: number;
   /** Entries read from one key's posting list: a key held by more identifies little. @default 5000 */
   readonly postingLimit?: number;
+  /** Identities told apart by whole-name trigrams before the best `limit` are kept. @default 8 × limit */
+  readonly shortlist?: number;
   /** Vocabulary tokens a query token expands to. @default 8 */
   readonly expansions?: number;
   /** What agreeing on one more of the query's name parts is worth, on top of its best key. @default 12 */
@@ -69,7 +75,11 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
      -- A key's hit counts for less the more identities share it (its posting list as read). The
      -- weight is computed per list before the lists are unnested (offset 0 keeps it there): left
      -- to the planner, it was computed after the sort, and the sorted rows carried their arrays.
-     weighted as (select h.id, l.g, l.s from (select g, ids, w * ln(1 + $4::float8 / greatest(cardinality(ids), 1)) as s from lists offset 0) l cross join unnest(l.ids) as h(id)),
+     -- Lists read to the limit are samples: used only when the query has no list read whole.
+     weighted as (select h.id, l.g, l.s
+                    from (select g, ids, w * ln(1 + $4::float8 / greatest(cardinality(ids), 1)) as s from lists
+                           where cardinality(ids) < $4 or not exists (select from lists where cardinality(ids) between 1 and $4 - 1) offset 0) l
+                    cross join unnest(l.ids) as h(id)),
      -- A query name part counts once, at its best key, and agreeing on one more name part is
      -- worth more than any one key: a rare name part alone ("Ana", born 2013) must not crowd out
      -- a record that agrees on both ("Bibi Anra" for "Bibi Ana").
@@ -83,7 +93,7 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
                            where n.source_identity_id = b.id and n.retracted_at is null) x on true
       order by b.score + 15 * coalesce(x.sim, 0) desc limit $5`,
     [
-      keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, (options.limit ?? 300) * 4, query.source.names.map(foldText),
+      keys, weights, tokens.map((t) => t.text), options.postingLimit ?? 5000, options.limit ?? 300, options.expansions ?? 8, options.shortlist ?? (options.limit ?? 300) * 8, query.source.names.map(foldText),
       keyGroups(query, keys, queryTokens), tokens.map((t) => queryTokens.indexOf(t)), options.coverageBonus ?? 12,
     ],
   );
