@@ -110,14 +110,13 @@ export function skeleton(token: string): string {
 
 /**
  * A Latin name as a script that writes long vowels and leaves short ones out (Arabic, Hebrew,
- * Persian) would spell it: o, u, w and v are one letter (waw), i, e and y another (ya), a is left
- * out (a short vowel, or an alif that transliterations write or drop), a final silent e or h too.
- * Two Latin spellings read back from one such spelling differ only there: "Pitt"/"Pete",
- * "Roll"/"Rule", "Lois"/"Luiz", "Dawn"/"Don", "Rice"/"Reyes". Kept apart: a name's first letter
- * when it is a vowel, a final a (a woman's name, "Sonja" is not "Song"), a j after the first
- * letter (a glide, not the g of "Jin"/"Gene"), a y before a vowel (a consonant: "Reyes" is not
- * "Rice"). Null under three letters: there every short name
- * collides.
+ * Persian) would spell it: o, u, w and v are one letter (waw); i, e, y and a j after the first
+ * letter are another (ya); a is left out (a short vowel, or an alif that transliterations write or
+ * drop), and so are a final silent e or h. Latin spellings read back from one such spelling agree
+ * here: "Pitt"/"Pete", "Roll"/"Rule", "Lois"/"Luiz", "Dawn"/"Don". What such a script writes is
+ * kept: a first letter that is a vowel, a final a (a woman's name: "Sonja" is not "Song"), a y
+ * before a vowel (a consonant: "Reyes" is not "Rice"); an initial j is the g of "Gene"/"Jin".
+ * Null under three letters, where every short name collides.
  */
 export function vowelClassSpelling(token: string): string | null {
   let s = token

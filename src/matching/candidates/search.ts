@@ -13,11 +13,12 @@
  *
  * Each posting list is read to at most `postingLimit` entries, so one very common key costs a
  * bounded scan, not the store; and a hit weighs its key's weight times ln(1 + limit / postings
- * read), so that a rare key (a full date of birth, a rare name) outranks many common ones. A list
- * read to its limit is an arbitrary sample of the key's holders, not the holders: it is left out
- * whenever the query has a list read whole (and not empty), because its members crowded real partial matches out
- * of the shortlist (and made up half the rows to aggregate). Only a query of nothing but common
- * keys is answered from such samples.
+ * read), so that a rare key (a full date of birth, a rare name) outranks many common ones.
+ *
+ * A list read to its limit is an arbitrary sample of the key's holders: it is left out whenever
+ * the query has a non-empty list read whole. Its members had crowded real partial matches out of
+ * the shortlist, and made up half the rows to aggregate. Only a query of nothing but common keys
+ * is answered from samples.
  */
 import type { Db } from '../../db';
 import { birthYears, blockingKeys, tokenKeys } from '../keys';
