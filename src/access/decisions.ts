@@ -14,7 +14,7 @@ import type { Db } from '../db';
 import { unreachable } from '../errors';
 import { ruleFor, type AgreementRule, type SharingAgreement } from './agreement';
 import { DataCategory, ReleaseBasis, SEALED } from './categories';
-import type { AgencyKind, Principal } from './principal';
+import { ownAgency, type AgencyKind, type Principal } from './principal';
 import { isUuid } from '../ids';
 
 export type BasisKind = 'OWN_AGENCY' | 'AGREEMENT' | 'CONSENT' | 'JUSTIFICATION' | 'MISSING_CHILD_RULE';
@@ -89,6 +89,8 @@ export class AccessDecisions {
   readonly withheld: WithheldEntry[] = [];
   /** What a justification released, for `extensions.breakGlass`. */
   readonly breakGlass: BreakGlassEntry[] = [];
+  /** The agency whose records the principal holds as its own (`ownAgency`), if any. */
+  readonly own: string | undefined;
 
   constructor(
     readonly principal: Principal,
@@ -97,13 +99,14 @@ export class AccessDecisions {
     readonly options: AccessOptions = {},
   ) {
     this.bases = new DataLoader((ids) => loadBases(db, principal.agency, ids));
+    this.own = ownAgency(principal);
   }
 
   /** Decide for a fact supplied by `ownerAgency` (undefined: several or none) about `personId`. */
   decide(personId: string, ownerAgency: string | undefined, category: DataCategory): Promise<Decision> {
     if (this.options.unguarded) return Promise.resolve(AGREED);
     this.prefetch(personId);
-    if (ownerAgency !== undefined && ownerAgency === this.principal.agency) return Promise.resolve(OWN_AGENCY);
+    if (ownerAgency !== undefined && ownerAgency === this.own) return Promise.resolve(OWN_AGENCY);
     const key = `${personId}\u0000${category}`;
     let decision = this.memo.get(key);
     if (!decision) {

@@ -37,7 +37,7 @@ export function Sensitive(category: DataCategory): MethodDecorator & PropertyDec
     // Mixed owners and the category withheld: the reader still sees its own agency's items.
     // Null otherwise, whether or not other agencies hold any: "none" and "not allowed" look alike.
     const value: unknown = await next();
-    const mine = (item: unknown) => isOwned(item) && item.ownerAgency === access.principal.agency;
+    const mine = (item: unknown) => isOwned(item) && item.ownerAgency !== undefined && item.ownerAgency === access.own;
     const own = (Array.isArray(value) ? value : [value]).filter(mine);
     // What is released is the reader's own: audited as such, item by item, at the client's paths.
     own.forEach((item: Owned, i) => access.record(item.personId, category, Array.isArray(value) ? [...path, i] : path, OWN_AGENCY));

@@ -9,11 +9,26 @@ export type Role = (typeof ROLES)[number];
 /** `LA-213`, `POLICE-MPS`, `HO`, `NCA`, `NHS-RJ1` (api.md, "Principals"). */
 export const AGENCY_CODE = /^(LA-\d{3}|POLICE-[A-Z0-9]{2,12}|HO|NCA|NHS-[A-Z0-9]{2,12})$/;
 
+/** The kind of agency each form of code stands for. EDUCATION has no code of its own. */
+const KIND_OF_CODE: readonly (readonly [RegExp, AgencyKind])[] = [
+  [/^LA-/, 'CHILDRENS_SERVICES'], [/^POLICE-/, 'POLICE'], [/^HO$/, 'IMMIGRATION'], [/^NCA$/, 'NCA'], [/^NHS-/, 'HEALTH'],
+];
+
 export interface Principal {
   readonly sub: string;
   readonly agency: string;
   readonly agencyKind: AgencyKind;
   readonly roles: readonly Role[];
+}
+
+/**
+ * The agency whose records the principal holds as its own: its agency code, when the principal is
+ * of the kind that code stands for. An LA's education service signing as `LA-213` with kind
+ * EDUCATION is not that LA's children's services: the agreement's EDUCATION rules apply to the
+ * LA's records, and it holds none as its own (undefined).
+ */
+export function ownAgency(principal: Principal): string | undefined {
+  return KIND_OF_CODE.some(([code, kind]) => kind === principal.agencyKind && code.test(principal.agency)) ? principal.agency : undefined;
 }
 
 export function isAgencyKind(value: unknown): value is AgencyKind {

@@ -24,7 +24,8 @@ export const DEFAULT_JUSTIFICATION_HOURS = 72;
 const MAX_FIRST = 200;
 
 async function agencyHolds(ctx: RequestContext, personId: string): Promise<boolean> {
-  const rows = await ctx.db.query(`select 1 from identity.source_identity where person_id = $1 and agency = $2 and retracted_at is null limit 1`, [personId, ctx.principal.agency]);
+  if (ctx.access.own === undefined) return false;
+  const rows = await ctx.db.query(`select 1 from identity.source_identity where person_id = $1 and agency = $2 and retracted_at is null limit 1`, [personId, ctx.access.own]);
   return rows.length > 0;
 }
 

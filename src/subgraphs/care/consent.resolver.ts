@@ -38,13 +38,13 @@ export class ConsentResolver {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw bad('expiresAt must be in the future');
     if ((input.purpose ?? '').length > 500) throw bad('purpose: at most 500 characters');
     // The caller's agency must hold a record of the child: consent is recorded with it.
-    const [own] = isUuid(input.personId)
+    const [own] = isUuid(input.personId) && ctx.access.own !== undefined
       ? await ctx.db.query<{ id: string; person_id: string }>(
           `select s.id, s.person_id from identity.source_identity s
             where s.agency = $2 and s.retracted_at is null
               and s.person_id = (select coalesce(p.replaced_by, p.id) from identity.person p where p.id = $1)
             order by s.last_seen desc limit 1`,
-          [input.personId, principal.agency],
+          [input.personId, ctx.access.own],
         )
       : [];
     if (!own) throw new HarbourError(ErrorCode.NOT_FOUND, 'recordConsent: your agency holds no record of that person');
@@ -62,13 +62,13 @@ export class ConsentResolver {
   @Mutation(() => Consent, { description: 'Withdraw a consent the caller’s agency recorded; it stops releasing anything from the next request.' })
   async withdrawConsent(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Consent> {
     requirePractitioner(ctx.principal, 'withdrawConsent');
-    const rows = isUuid(id)
+    const rows = isUuid(id) && ctx.access.own !== undefined
       ? await ctx.db.query<ConsentRow>(
           `update care.consent t set withdrawn_at = coalesce(t.withdrawn_at, greatest(now(), t.given_at))
              from identity.source_identity s
             where t.id = $1 and t.agency = $2 and t.retracted_at is null and s.id = t.source_identity_id
             returning s.person_id, ${CONSENT_COLUMNS}`,
-          [id, ctx.principal.agency],
+          [id, ctx.access.own],
         )
       : [];
     if (!rows[0]) throw new HarbourError(ErrorCode.NOT_FOUND, 'withdrawConsent: no such consent recorded by your agency');

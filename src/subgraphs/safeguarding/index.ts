@@ -199,7 +199,8 @@ export class SafeguardingView implements Owned {
     const out: StrategyDiscussion[] = [];
     for (const d of all) {
       // An agency that took part holds the discussion as its own record.
-      const participant = d.agencies.includes(ctx.principal.agency);
+      const own = ctx.access.own;
+      const participant = own !== undefined && d.agencies.includes(own);
       const decision = participant ? OWN_AGENCY : await ctx.access.decide(this.personId, d.convenedBy, DataCategory.CARE_PLAN);
       ctx.access.record(this.personId, DataCategory.CARE_PLAN, decision.kind === 'RELEASED' ? [...path, out.length] : path, decision, false);
       if (decision.kind === 'RELEASED') out.push(d);
