@@ -34,6 +34,12 @@ test('only a SYSTEM token may push', async () => {
   expect(response.data ?? null).toBeNull();
 });
 
+test('a system must be of the kind its agency code stands for: an LA\'s education system holds no LA records', async () => {
+  const response = await hub.execute(system('LA-216', 'EDUCATION'), SUBMIT, { feed: 'POLICE', records });
+  expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect(response.data ?? null).toBeNull();
+});
+
 test('CSV feeds take a table per record; rejections map back to the record', async () => {
   const response = await hub.execute<{ submitRecords: { read: number; inserted: number; rejections: { recordIndex: number; field: string }[] } }>(system('LA-216', 'CHILDRENS_SERVICES'), SUBMIT, {
     feed: 'SSDA903',

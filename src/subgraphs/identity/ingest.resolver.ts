@@ -93,7 +93,10 @@ export class IngestResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<IngestSummary> {
     if (!ctx.principal.roles.includes('SYSTEM')) throw new HarbourError(ErrorCode.FORBIDDEN, 'Only an agency system (SYSTEM role) may submit records.');
-    const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, ctx.principal.agency, records, full, ctx.matchThresholds);
+    // Records go in as the agency's own: only a system of the kind its code stands for holds any.
+    const agency = ctx.access.own;
+    if (agency === undefined) throw new HarbourError(ErrorCode.FORBIDDEN, `Only a ${ctx.principal.agency} system of the kind that code stands for may submit its records, not ${ctx.principal.agencyKind}.`);
+    const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, agency, records, full, ctx.matchThresholds);
     ctx.log.info({ runId: summary.runId, feed, read: summary.read, rejected: summary.rejected }, 'records pushed');
     return Object.assign(new IngestSummary(), summary, { rejections: await rejectionsOf(ctx, summary.runId, 1000, 0, recordIndexOf) });
   }
