@@ -107,8 +107,12 @@ test('the agencies that must act see the alert with its reasons and acknowledge 
 
   const ho = hub.token({ agency: 'HO', kind: 'IMMIGRATION', roles: ['CASEWORKER'] });
   expect((await hub.execute<{ matchAlerts: { totalCount: number } }>(ho, LIST)).data!.matchAlerts.totalCount).toBe(0);
+  // The education service of the LA the child is missing from is not the LA's children's services.
+  const education = hub.token({ agency: 'LA-886', kind: 'EDUCATION', roles: ['CASEWORKER'] });
+  expect((await hub.execute<{ matchAlerts: { totalCount: number } }>(education, LIST)).data!.matchAlerts.totalCount).toBe(0);
   const ACK = `mutation ($id: ID!) { acknowledgeMatchAlert(id: $id) { status acknowledgedBy } }`;
   expect((await hub.execute(ho, ACK, { id: alert.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  expect((await hub.execute(education, ACK, { id: alert.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   const acked = await hub.execute<{ acknowledgeMatchAlert: { status: string; acknowledgedBy: string } }>(la(), ACK, { id: alert.id });
   expect(acked.data!.acknowledgeMatchAlert).toEqual({ status: 'ACKNOWLEDGED', acknowledgedBy: 'alice (LA-886)' });
   expect((await hub.execute<{ matchAlerts: { totalCount: number } }>(la(), LIST)).data!.matchAlerts.totalCount).toBe(0);

@@ -118,7 +118,9 @@ export class AlertResolver {
   ): Promise<MatchAlertConnection> {
     if (!(first >= 1 && first <= MAX_FIRST)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `matchAlerts: first must be between 1 and ${MAX_FIRST}, received ${first}`);
     const [at, id] = after ? afterCursor(after) : [null, null];
-    const agency = ctx.principal.agency;
+    // Addressed to the agency that must act: a principal of the kind its code stands for
+    // (`ownAgency`); for any other the agency is null, and no alert names it.
+    const agency = ctx.access.own ?? null;
     const rows = await ctx.db.query<AlertRow>(
       `${SELECT} where $1 = any(a.agencies) and ($2::text is null or a.status = $2)
          and ($3::timestamptz is null or (a.raised_at, a.id) < ($3::timestamptz, $4::uuid))
@@ -138,9 +140,10 @@ export class AlertResolver {
   @Public('only an alert addressed to the caller’s agency', 'Mutation')
   @Mutation(() => MatchAlert, { description: 'Record that the caller’s agency has seen an alert and is acting on it.' })
   async acknowledgeMatchAlert(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<MatchAlert> {
-    const { agency, sub } = ctx.principal;
+    const { sub } = ctx.principal;
+    const agency = ctx.access.own;
     const notFound = () => new HarbourError(ErrorCode.NOT_FOUND, 'acknowledgeMatchAlert: no such alert');
-    if (!isUuid(id)) throw notFound();
+    if (!isUuid(id) || agency === undefined) throw notFound();
     await ctx.db.query(
       `update identity.match_alert set status = 'ACKNOWLEDGED', acknowledged_at = now(), acknowledged_by = $3
         where id = $1 and $2 = any(agencies) and status = 'OPEN'`,

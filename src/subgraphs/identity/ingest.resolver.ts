@@ -104,12 +104,12 @@ export class IngestResolver {
   @Public('a run of the caller’s own agency; null for any other', 'Query')
   @Query(() => IngestRun, { nullable: true, description: 'A run of the caller’s own agency; null for any other.' })
   async ingestRun(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<IngestRun | null> {
-    if (!isUuid(id)) return null;
+    if (!isUuid(id) || ctx.access.own === undefined) return null;
     const [row] = await ctx.db.query<Record<string, unknown>>(
       `select id, feed, agency, phase, full_snapshot as "fullSnapshot", started_at as "startedAt", finished_at as "finishedAt",
               read, inserted, updated, unchanged, rejected, retracted, warnings
          from ingest.run where id = $1 and agency = $2`,
-      [id, ctx.principal.agency],
+      [id, ctx.access.own],
     );
     return row ? Object.assign(new IngestRun(), row) : null;
   }
