@@ -46,7 +46,7 @@ export class StatementRecorder implements OrmLogger {
  * options, after any the operator put in `DATABASE_URL` (`?options=-c …`): `pg` lets the URL's
  * options replace the configured ones whole, so the two are joined here and the URL keeps the rest.
  */
-export function connectionOptions(url: string): { url: string; options: string } {
+function connectionOptions(url: string): { url: string; options: string } {
   const ours = '-c plan_cache_mode=force_custom_plan';
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   const own = parsed?.searchParams.get('options');
