@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { seeded } from './stats';
 import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, personRecord, type PreparedRecord } from '../src/matching';
 
-const shared = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const DATA = path.resolve(__dirname, '..', '..', 'data');
 const model = new MatchModel(DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS);
 const predicted = (a: PreparedRecord, b: PreparedRecord) => {
   const g = model.score(a, b).grade;
@@ -72,7 +72,7 @@ function evaluateVariants(label: string, file: string, rand: () => number, skipS
 }
 
 function evaluateArabic(rand: () => number) {
-  const pairs = fs.readFileSync(path.join(shared, 'names', 'ar2en-train.txt'), 'utf8').split('\n').map((l) => l.split('\t')).filter((p) => p.length === 2 && p[0] && p[1]) as [string, string][];
+  const pairs = fs.readFileSync(path.join(DATA, 'names', 'ar2en-train.txt'), 'utf8').split('\n').map((l) => l.split('\t')).filter((p) => p.length === 2 && p[0] && p[1]) as [string, string][];
   let tp = 0, fp = 0;
   const misses: string[] = [];
   const falses: string[] = [];
@@ -127,20 +127,20 @@ if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
   const rand = seeded(7);
   const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'names') {
-    const hebrew = path.join(shared, 'names', 'wd_hebrew.normalized.aligned.tokens');
-    evaluateVariants('russian variants', path.join(shared, 'names', 'wd_russian_80'), rand);
+    const hebrew = path.join(DATA, 'names', 'wd_hebrew.normalized.aligned.tokens');
+    evaluateVariants('russian variants', path.join(DATA, 'names', 'wd_russian_80'), rand);
     evaluateVariants('hebrew variants', hebrew, rand);
     evaluateArabic(rand);
     // The same Hebrew set without the groups of words that are not names (its own random stream,
     // so that the figures above stay comparable with earlier runs).
     evaluateVariants('hebrew variants, name groups only', hebrew, seeded(7), HEBREW_WORDS);
   }
-  if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(shared, 'febrl', f));
+  if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(DATA, 'febrl', f));
 }
 
 /** Write a FEBRL set as a person-record CSV (`febrl-csv IN OUT`), or score a link output against its truth (`febrl-score IN PAIRS`). */
 if (require.main === module && (process.argv[2] === 'febrl-csv' || process.argv[2] === 'febrl-score')) {
-  const rows = parse(fs.readFileSync(path.join(shared, 'febrl', process.argv[3]!), 'utf8'), { columns: true, trim: true, skip_empty_lines: true }) as Record<string, string>[];
+  const rows = parse(fs.readFileSync(path.join(DATA, 'febrl', process.argv[3]!), 'utf8'), { columns: true, trim: true, skip_empty_lines: true }) as Record<string, string>[];
   if (process.argv[2] === 'febrl-csv') {
     const cols = ['record_id', 'full_name', 'given_name', 'family_name', 'dob', 'sex', 'nationality', 'phone', 'fingerprint_ref', 'identifiers', 'address', 'postcode'];
     const out = [cols.join(','), ...rows.map((r) => { const p = febrlRecord(r); return cols.map((c) => JSON.stringify(p[c] ?? '')).join(','); })];

@@ -9,7 +9,7 @@ import { FEEDS, ingest } from '../src/ingest';
 import { rootLogger } from '../src/log';
 import { startTestHub, type TestHub } from './support/hub';
 
-const SAMPLES = path.resolve(__dirname, '../../shared/data/ssda903');
+const SAMPLES = path.resolve(__dirname, '../data/ssda903');
 const TABLES = ['header.csv', 'episodes.csv', 'missing.csv', 'uasc.csv'].map((f) => path.join(SAMPLES, f));
 const log = rootLogger('silent');
 let hub: TestHub;

@@ -57,7 +57,7 @@ describe('UPN', () => {
   });
   test('a temporary UPN (letter last) is valid', () => expect(canonicalUpn(withCheck('80120000100A'))?.check).toBe('VALID'));
   test('the SSDA903 sample: 107 of its 2,675 header UPNs pass (as its README says)', () => {
-    const rows = fs.readFileSync(path.resolve(__dirname, '../../../shared/data/ssda903/header.csv'), 'utf8').trim().split('\n').slice(1);
+    const rows = fs.readFileSync(path.resolve(__dirname, '../../data/ssda903/header.csv'), 'utf8').trim().split('\n').slice(1);
     const upns = rows.map((r) => r.split(',')[4]!).filter((u) => u !== '');
     expect(rows).toHaveLength(2675);
     expect(upns.filter((u) => canonicalUpn(u)?.check === 'VALID')).toHaveLength(107);

@@ -5,7 +5,7 @@ import { describe as describeRejection, type Item } from '../kit/contract';
 import { collect, conformanceSuite } from '../kit/conformance';
 import { ssda903, type Ssda903Record } from './index';
 
-const SAMPLES = path.resolve(__dirname, '../../../shared/data/ssda903');
+const SAMPLES = path.resolve(__dirname, '../../data/ssda903');
 const sample = (name: string) => path.join(SAMPLES, name);
 
 function csv(name: string, content: string): string {
