@@ -35,7 +35,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { loadKeyPair, signDevToken, signSubgraphToken } from '../src/access';
 import { loadConfig } from '../src/config';
-import { openDatabase, startEmbedded, type EmbeddedServer } from '../src/db';
+import { machineSharedBuffersMb, openDatabase, startEmbedded, type EmbeddedServer } from '../src/db';
 import { projectRoot } from '../src/gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../src/gateway/server';
 import { rootLogger } from '../src/log';
@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   let embedded: EmbeddedServer | undefined;
   let databaseUrl = base.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbedded(base.home, log);
+    // The bench store is large: it asks for the machine's share of memory as buffer cache.
+    embedded = await startEmbedded(base.home, log, { sharedBuffersMb: base.embeddedSharedBuffersMb ?? machineSharedBuffersMb() });
     const admin = new Pool({ connectionString: embedded.urlFor('postgres'), max: 1 });
     const exists = await admin.query(`select 1 from pg_database where datname = 'harbour_bench'`);
     if (!exists.rowCount) await admin.query('create database harbour_bench');

@@ -1,6 +1,7 @@
 /**
- * JSON logs (pino). Log ids, never a name, date of birth, identifier or address:
- * the redaction list below is a second line of defence, not the first.
+ * JSON logs (pino), on stderr: stdout is for what a command answers (its summary, `--json`
+ * output, a token). Log ids, never a name, date of birth, identifier or address: the redaction
+ * list below is a second line of defence, not the first.
  */
 import pino, { type Logger } from 'pino';
 
@@ -20,6 +21,6 @@ export function rootLogger(level = process.env.HARBOUR_LOG_LEVEL ?? (process.env
     base: { service: 'harbour' },
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  }, pino.destination(2));
   return root;
 }

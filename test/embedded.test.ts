@@ -1,14 +1,15 @@
 /**
- * The embedded PostgreSQL as a user meets it, with real processes: a fresh home is initialised
- * and migrated, the demo survives a restart, SIGTERM and SIGINT stop the database cleanly, and a
- * server orphaned by SIGKILL is adopted by the next start.
+ * The embedded PostgreSQL as a user meets it, with real processes run as a user runs them (not
+ * under jest's NODE_ENV): a fresh home is initialised and migrated, the demo survives a restart,
+ * SIGTERM and SIGINT stop the database cleanly, and a server orphaned by SIGKILL is adopted by the
+ * next start alone: later commands on the same home leave it to its owner.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { postGraphQL } from './support/hub';
-import { assertBuilt, harbour, ROOT } from './support/processes';
+import { assertBuilt, harbour, killStragglers, ROOT } from './support/processes';
 
 const home = path.join(ROOT, '.harbour', `lifecycle-${randomBytes(4).toString('hex')}`);
 const env = { HARBOUR_HOME: home, DATABASE_URL: '', HARBOUR_ENV: 'development' };
@@ -57,6 +58,8 @@ function readmeExample(): string {
 async function serveDemo() {
   const server = harbour(['serve', '--demo', '--port', '0'], env);
   const url = (await server.waitFor(/harbour listening on (\S+)/, 90_000))[1]!;
+  // Said when it is true: the server answers ready, with the demo loaded.
+  expect((await fetch(url.replace(/\/graphql$/, '/ready'))).status).toBe(200);
   const personId = (await server.waitFor(/person\(id: \\"([0-9a-f-]{36})\\"/))[1]!;
   return { server, url, personId };
 }
@@ -67,7 +70,14 @@ async function identitiesOf(url: string, personId: string): Promise<string[]> {
 }
 
 beforeAll(() => assertBuilt());
-afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+afterAll(async () => {
+  killStragglers();
+  // A server a failed test left behind is stopped with its home.
+  const pid = pidOfServer();
+  if (alive(pid)) process.kill(pid!, 'SIGINT');
+  await gone(pid);
+  fs.rmSync(home, { recursive: true, force: true });
+});
 
 test('a fresh home is initialised and migrated by `harbour migrate`; a second run has nothing to do', async () => {
   const first = harbour(['migrate'], env);
@@ -103,7 +113,7 @@ test('the demo survives a restart; SIGTERM and SIGINT stop the database cleanly'
   expect(await gone(pid2)).toBe(true);
 }, 180_000);
 
-test('after SIGKILL the orphaned database is adopted by the next start and stopped with it', async () => {
+test('after SIGKILL the orphaned database is adopted by the next start, left alone by every later command, and stopped with its owner', async () => {
   const killed = await serveDemo();
   const pid = pidOfServer();
   await killed.server.stop('SIGKILL');
@@ -112,6 +122,13 @@ test('after SIGKILL the orphaned database is adopted by the next start and stopp
   const next = await serveDemo();
   expect(next.personId).toBe(killed.personId);
   expect(await identitiesOf(next.url, next.personId)).toEqual(['HO', 'LA-886', 'LA-886']); // the Home Office record joins on arrival: the LA holds its Home Office reference
+  // Commands on the same home attach to the database the hub now owns, and never stop it.
+  for (const args of [['audit', 'verify'], ['migrate']]) {
+    const command = harbour(args, env);
+    expect(await command.exited).toBe(0);
+  }
+  expect(alive(pid)).toBe(true);
+  expect(await identitiesOf(next.url, next.personId)).toEqual(['HO', 'LA-886', 'LA-886']);
   expect(await next.server.stop('SIGTERM')).toBe(0);
   expect(await gone(pid)).toBe(true);
 }, 180_000);

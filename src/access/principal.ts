@@ -1,13 +1,8 @@
 /** Who is asking: the claims of a verified token. */
 import { ErrorCode, HarbourError } from '../errors';
-export const AGENCY_KINDS = ['CHILDRENS_SERVICES', 'POLICE', 'IMMIGRATION', 'NCA', 'HEALTH', 'EDUCATION'] as const;
-export type AgencyKind = (typeof AGENCY_KINDS)[number];
+import { AGENCY_CODE, AGENCY_KINDS, ROLES, type AgencyKind, type Role } from './codes';
 
-export const ROLES = ['CASEWORKER', 'OFFICER', 'ANALYST', 'MASH_COORDINATOR', 'DPO', 'SYSTEM'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** `LA-213`, `POLICE-MPS`, `HO`, `NCA`, `NHS-RJ1` (api.md, "Principals"). */
-export const AGENCY_CODE = /^(LA-\d{3}|POLICE-[A-Z0-9]{2,12}|HO|NCA|NHS-[A-Z0-9]{2,12})$/;
+export { AGENCY_CODE, AGENCY_KINDS, ROLES, type AgencyKind, type Role };
 
 /** The kind of agency each form of code stands for. EDUCATION has no code of its own. */
 const KIND_OF_CODE: readonly (readonly [RegExp, AgencyKind])[] = [

@@ -26,6 +26,8 @@ export interface HarbourConfig {
   home: string;
   /** An external PostgreSQL (15 or later); when absent the embedded server is used. */
   databaseUrl: string | undefined;
+  /** The embedded server's buffer cache in MB. @default sized for what it holds (see `sharedBuffersMb`) */
+  embeddedSharedBuffersMb: number | undefined;
   host: string;
   /** @default 4000 */
   port: number;
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Harbour
     env: rawEnv,
     home,
     databaseUrl,
+    embeddedSharedBuffersMb: env.HARBOUR_PG_SHARED_BUFFERS ? integer(env, 'HARBOUR_PG_SHARED_BUFFERS', 128, 16) : undefined,
     host: env.HOST ?? '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0),
     issuersFile: env.HARBOUR_ISSUERS_FILE ? path.resolve(cwd, env.HARBOUR_ISSUERS_FILE) : undefined,

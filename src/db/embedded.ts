@@ -7,9 +7,14 @@
  * still draining requests. Here the owner decides the order: stop serving, close the pool, then
  * stop PostgreSQL.
  *
- * Ownership: the process that starts the server stops it. A second harbour process on the same
- * home (say `harbour migrate` while `harbour serve` runs) attaches to the running server and
- * leaves it alone. A server orphaned by a SIGKILLed owner is adopted by the next process.
+ * Ownership: one live process at a time owns the server, named in `<home>/pg-owner` (pid and
+ * process start time), and only the owner stops it. The process that starts the server owns it.
+ * A second harbour process on the same home (say `harbour migrate` while `harbour serve` runs)
+ * attaches and leaves it alone. A server whose owner died (SIGKILL) is adopted by the next process
+ * that finds no live owner, and from then on every other command only attaches to it.
+ *
+ * The server runs in its own process group, so a Ctrl-C at the terminal reaches harbour alone,
+ * and harbour stops serving before it stops the database.
  *
  * As root, PostgreSQL refuses to run, so the server runs as the unprivileged system user
  * `harbour` (created on first use), which owns the data folder.
@@ -170,22 +175,47 @@ function makeServer(port: number, password: string, stop: () => Promise<void>): 
 }
 
 /**
- * PostgreSQL's own buffer cache: a quarter of the machine's memory, at most 8 GB (PostgreSQL's
- * guidance for a dedicated server), not its 128 MB default. The 1M-identity store's search postings
- * alone are 2 GB: in 128 MB a search copies most of its pages in from the OS cache again, which
- * some hosts also empty of pages idle for a minute.
+ * PostgreSQL's buffer cache, sized for what the server holds: its databases' size on disk and a
+ * quarter more, at least PostgreSQL's 128 MB default and at most a quarter of the machine's memory
+ * (8 GB at most, PostgreSQL's guidance for a dedicated server). The 60-child demo gets 128 MB; the
+ * 1M-identity bench store (search postings alone are 2 GB) gets what the machine can give, since in
+ * 128 MB a search copies most of its pages in from the OS cache again. Read at each start.
  */
-export function sharedBuffersMb(totalBytes = os.totalmem()): number {
+export function sharedBuffersMb(dataBytes: number, totalBytes = os.totalmem()): number {
+  const most = machineSharedBuffersMb(totalBytes);
+  return Math.min(most, Math.max(128, Math.ceil((dataBytes * 1.25) / 2 ** 20)));
+}
+
+/** The most the buffer cache may take on this machine: a quarter of memory, 128 MB..8 GB. */
+export function machineSharedBuffersMb(totalBytes = os.totalmem()): number {
   return Math.max(128, Math.min(8192, Math.floor(totalBytes / 4 / 2 ** 20)));
 }
 
-async function spawnServer(bins: Binaries, dataDir: string, port: number, owner: { uid: number; gid: number } | undefined, log: Logger): Promise<ChildProcess> {
+/** Bytes the server's databases take on disk (`base/`, not the write-ahead log). */
+function databaseBytes(dataDir: string): number {
+  let total = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile()) total += fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    }
+  };
   try {
-    return await spawnWith(bins, dataDir, port, owner, log, ['-c', `shared_buffers=${sharedBuffersMb()}MB`]);
+    walk(path.join(dataDir, 'base'));
+  } catch {
+    // a folder we cannot read is sized as empty: the default cache
+  }
+  return total;
+}
+
+async function spawnServer(bins: Binaries, dataDir: string, port: number, owner: { uid: number; gid: number } | undefined, log: Logger, buffersMb: number): Promise<ChildProcess> {
+  try {
+    return await spawnWith(bins, dataDir, port, owner, log, ['-c', `shared_buffers=${buffersMb}MB`]);
   } catch (error) {
     // A host that will not map that much shared memory still runs the server, at the default.
     if (!/shared memory/i.test((error as Error).message)) throw error;
-    log.warn({ sharedBuffersMb: sharedBuffersMb() }, 'embedded PostgreSQL could not map its buffer cache; starting with the 128 MB default');
+    log.warn({ sharedBuffersMb: buffersMb }, 'embedded PostgreSQL could not map its buffer cache; starting with the 128 MB default');
     return spawnWith(bins, dataDir, port, owner, log, []);
   }
 }
@@ -195,6 +225,8 @@ async function spawnWith(bins: Binaries, dataDir: string, port: number, owner: {
     ...(owner ?? {}),
     stdio: ['ignore', 'ignore', 'pipe'],
     env: serverEnv(),
+    // Its own process group: a terminal's Ctrl-C goes to harbour, which stops the server in order.
+    detached: true,
   });
   await new Promise<void>((resolve, reject) => {
     let output = '';
@@ -226,48 +258,105 @@ async function ensureDatabase(url: string, name: string): Promise<void> {
   }
 }
 
-/** Start (or attach to) the embedded PostgreSQL under `home`. */
-export async function startEmbedded(home: string, log: Logger): Promise<EmbeddedServer> {
+/** A process as the owner file names it: pid and start time (so a reused pid is not mistaken for it). */
+function processIdentity(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return `${pid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
+  } catch {
+    return alive(pid) ? `${pid}` : undefined; // no /proc: the pid alone
+  }
+}
+
+/**
+ * The owner file: `claim` makes this process the owner when no live process is (`force` when it
+ * has just started the server itself); `owns` says whether it still is; `release` gives it up.
+ */
+function ownership(home: string) {
+  const file = path.join(home, 'pg-owner');
+  const me = processIdentity(process.pid)!;
+  const read = () => fs.readFileSync(file, 'utf8').trim();
+  const liveOwner = (): string | undefined => {
+    try {
+      const recorded = read();
+      return processIdentity(Number(recorded.split(' ')[0])) === recorded ? recorded : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    claim(force = false): boolean {
+      if (force) {
+        fs.writeFileSync(file, me);
+        return true;
+      }
+      const current = liveOwner();
+      if (current !== undefined) return current === me;
+      fs.rmSync(file, { force: true });
+      try {
+        fs.writeFileSync(file, me, { flag: 'wx' }); // two adopters at once: one wins
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    owns: () => liveOwner() === me,
+    release() {
+      if (liveOwner() === me) fs.rmSync(file, { force: true });
+    },
+  };
+}
+
+async function stopServerProcess(pid: number, log: Logger): Promise<void> {
+  process.kill(pid, 'SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+  if (!(await waitForExit(pid, 20_000))) process.kill(pid, 'SIGQUIT');
+  log.info('embedded PostgreSQL stopped');
+}
+
+/**
+ * Start (or attach to) the embedded PostgreSQL under `home`. `sharedBuffersMb` overrides the
+ * buffer cache a newly started server gets (the bench asks for the machine's share).
+ */
+export async function startEmbedded(home: string, log: Logger, options: { sharedBuffersMb?: number } = {}): Promise<EmbeddedServer> {
   fs.mkdirSync(home, { recursive: true, mode: 0o711 });
   const dataDir = path.join(home, 'pg');
   const bins = await binaries();
   const owner = serverUser(log);
   const { password } = credentials(home);
+  const owners = ownership(home);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(bins, dataDir, password, owner, log);
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const running = readPidFile(dataDir);
     if (running && alive(running.pid)) {
-      const adopt = orphaned(running.pid);
-      log.info({ port: running.port, adopted: adopt }, 'attaching to the running embedded PostgreSQL');
+      // Adopt only a server whose starter is gone and that no other live harbour process has adopted.
+      const adopted = orphaned(running.pid) && owners.claim();
+      log.info({ port: running.port, adopted }, 'attaching to the running embedded PostgreSQL');
       const server = makeServer(running.port, password, async () => {
-        if (!adopt) return;
-        process.kill(running.pid, 'SIGINT');
-        await waitForExit(running.pid, 20_000);
+        if (!adopted || !owners.owns()) return;
+        await stopServerProcess(running.pid, log);
+        owners.release();
       });
       await ensureDatabase(server.urlFor('postgres'), 'harbour');
       return server;
     }
     const port = await freePort();
+    const buffersMb = options.sharedBuffersMb ?? sharedBuffersMb(databaseBytes(dataDir));
     let child: ChildProcess;
     try {
-      child = await spawnServer(bins, dataDir, port, owner, log);
+      child = await spawnServer(bins, dataDir, port, owner, log, buffersMb);
     } catch (error) {
       // Another process may have won the race for the lock file: look again.
       if (attempt < 2 && readPidFile(dataDir)) continue;
       throw error;
     }
-    log.info({ port }, 'embedded PostgreSQL started');
+    owners.claim(true);
+    log.info({ port, sharedBuffersMb: buffersMb }, 'embedded PostgreSQL started');
     let stopping: Promise<void> | undefined;
     const server = makeServer(port, password, () => {
       stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
-        const timer = setTimeout(() => child.kill('SIGQUIT'), 20_000);
-        await exited;
-        clearTimeout(timer);
-        log.info('embedded PostgreSQL stopped');
+        if (child.exitCode === null && child.signalCode === null) await stopServerProcess(child.pid!, log);
+        owners.release();
       })();
       return stopping;
     });

@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import { createDataSource, StatementRecorder } from './data-source';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 
-export { startEmbedded, freePort, type EmbeddedServer } from './embedded';
+export { startEmbedded, freePort, machineSharedBuffersMb, type EmbeddedServer } from './embedded';
 export { createDataSource, StatementRecorder } from './data-source';
 
 /** What subgraphs see of the store: parameterised SQL, nothing else. */
@@ -78,7 +78,7 @@ function dbOf(dataSource: DataSource, recorder: StatementRecorder): Db {
 
 /** Connect to the configured server (starting the embedded one when there is no DATABASE_URL). */
 export async function openDatabase(config: HarbourConfig, log: Logger, options: { poolSize?: number } = {}): Promise<Database> {
-  const embedded = config.databaseUrl ? undefined : await startEmbedded(config.home, log);
+  const embedded = config.databaseUrl ? undefined : await startEmbedded(config.home, log, { sharedBuffersMb: config.embeddedSharedBuffersMb });
   const url = config.databaseUrl ?? embedded!.url;
   const { dataSource, recorder } = createDataSource(url, { log, poolSize: options.poolSize });
   try {

@@ -1,6 +1,7 @@
 /**
  * Composition: the subgraph SDLs and the supergraph, and where they are committed (`schema/`).
  */
+import 'reflect-metadata'; // before any type-graphql class: the CLI loads this module on demand
 import { composeServices } from '@apollo/composition';
 import fs from 'node:fs';
 import path from 'node:path';

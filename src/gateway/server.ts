@@ -3,6 +3,7 @@
  * configured), served over HTTP with limits, masking, request ids and `extensions.withheld`.
  * Also the server of one subgraph on its own (`harbour serve --subgraph police`).
  */
+import 'reflect-metadata'; // before any type-graphql class: the CLI loads this module on demand
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -102,6 +103,9 @@ function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false as const,
     csrfPrevention: true,
+    // harbour's own shutdown handles SIGINT/SIGTERM (stop serving, close the pool, stop the
+    // database); Apollo's handler would re-raise the signal and end the process before it.
+    stopOnTerminationSignals: false,
     introspection: config.env !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: (formatted: Parameters<typeof maskError>[0], error: unknown) => {
@@ -188,6 +192,7 @@ export async function startSubgraphServer(name: SubgraphName, deps: HubDependenc
     plugins: [responsePlugin(deps.db, log), ApolloServerPluginInlineTraceDisabled()],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    stopOnTerminationSignals: options.stopOnTerminationSignals,
     introspection: false,
     includeStacktraceInErrorResponses: false,
     formatError: options.formatError,

@@ -12,22 +12,47 @@ export function assertBuilt(): void {
 
 export interface HarbourProcess {
   child: ChildProcess;
+  /** stdout and stderr as they arrived. */
   output: () => string;
+  /** stdout alone. */
+  stdout: () => string;
   /** Resolves with the first stdout match of `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * `node bin/harbour.js …` as a user runs it: without jest's NODE_ENV=test (libraries change their
+ * behaviour under it: Apollo, for one, leaves termination signals alone then).
+ */
+const running = new Set<ChildProcess>();
+
+/** Kill every harbour process a test file started and has not seen exit (a failed test leaves them). */
+export function killStragglers(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export function harbour(args: string[], env: Record<string, string | undefined>): HarbourProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, HARBOUR_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const merged: Record<string, string | undefined> = { ...process.env, NODE_ENV: undefined, JEST_WORKER_ID: undefined, HARBOUR_LOG_LEVEL: 'warn', ...env };
+  const childEnv = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+    stdout += c.toString();
+  });
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    running.delete(child);
+    resolve(code);
+  }));
   return {
     child,
     output: () => out,
+    stdout: () => stdout,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
