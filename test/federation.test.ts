@@ -123,3 +123,26 @@ describe('a subgraph process refuses anything but a gateway token for itself', (
     expect(ok.status).toBe(200);
   });
 });
+
+test('across processes, a client mistake keeps its code and words, and an unexpected failure stays masked', async () => {
+  const auth = { authorization: `Bearer ${devToken('POLICE-MPS', 'POLICE')}` };
+  // Found by the identity subgraph process, refused there, passed through the gateway.
+  const cursor = Buffer.from('0000-01-01T00:00:00.000Z|00000000-0000-0000-0000-000000000000').toString('base64url');
+  const fromSubgraph = await postGraphQL(gatewayUrl, { query: `{ matchAlerts(after: "${cursor}") { totalCount } }` }, auth);
+  expect(fromSubgraph.body.errors?.[0]).toMatchObject({ message: 'matchAlerts: after is not a cursor this connection gave', extensions: { code: 'BAD_USER_INPUT', requestId: fromSubgraph.headers.get('x-request-id') } });
+  // Refused at the gateway's edge, before any subgraph process is asked.
+  const atEdge = await postGraphQL(gatewayUrl, { query: 'query ($id: ID!, $from: DateTime) { person(id: $id) { safeguarding { chronology(from: $from) { at } } } }', variables: { id: personId, from: '03/12/2026' } }, auth);
+  expect(atEdge.status).toBe(400);
+  expect(atEdge.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(atEdge.body.errors?.[0]?.message).toMatch(/"\$from".*write 2026-12-03T00:00:00Z/);
+  // A database failure inside the care process: masked there and at the gateway, with the request id.
+  await database.db.query('alter table care.missing_episode rename to missing_episode_gone');
+  try {
+    const failed = await postGraphQL(gatewayUrl, { query: 'query ($id: ID!) { person(id: $id) { id care { missingEpisodes { open } } } }', variables: { id: personId } }, auth);
+    const id = failed.headers.get('x-request-id');
+    expect(failed.body.errors?.[0]).toMatchObject({ message: `Something went wrong on our side; quote request ${id} to your administrator.`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: id } });
+    expect(JSON.stringify(failed.body)).not.toMatch(/relation|missing_episode|does not exist|postgres|unknown/i);
+  } finally {
+    await database.db.query('alter table care.missing_episode_gone rename to missing_episode');
+  }
+});

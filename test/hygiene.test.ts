@@ -61,7 +61,11 @@ test('an unexpected failure is masked: a code and the request id, never the data
     const response = await postGraphQL(url, { query: `{ person(id: "${person.personId}") { id care { agency } } }` }, auth);
     const text = JSON.stringify(response.body);
     expect(response.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
-    expect(response.body.errors?.[0]?.message).toMatch(/^Internal server error/);
+    // The message carries the request id it asks the user to quote, never "request unknown".
+    const id = response.headers.get('x-request-id');
+    expect(response.body.errors?.[0]?.message).toBe(`Something went wrong on our side; quote request ${id} to your administrator.`);
+    expect(response.body.errors?.[0]?.extensions?.requestId).toBe(id);
+    expect(text).not.toMatch(/unknown/);
     expect(text).not.toMatch(/relation|placement_gone|care\.placement|does not exist|postgres/i);
     expect((response.body.data as { person: { id: string } }).person.id).toBe(person.personId);
   } finally {

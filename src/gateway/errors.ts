@@ -37,10 +37,13 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
   }
   if (typeof code === 'string' && REQUEST_CODES.has(code)) {
     const limit = LIMIT_MESSAGE.test(formatted.message);
+    // A validation rule's own BAD_USER_INPUT (a bad literal value) keeps its code.
+    const inner = error instanceof GraphQLError ? error.originalError : undefined;
+    const badValue = inner instanceof GraphQLError && inner.extensions?.code === ErrorCode.BAD_USER_INPUT;
     return {
       message: formatted.message,
       locations: formatted.locations,
-      extensions: { code: limit ? ErrorCode.QUERY_TOO_COMPLEX : code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' ? code : ErrorCode.BAD_USER_INPUT, requestId },
+      extensions: { code: limit ? ErrorCode.QUERY_TOO_COMPLEX : !badValue && (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') ? code : ErrorCode.BAD_USER_INPUT, requestId },
     };
   }
   log?.error({ requestId, ...describeForLog(original) }, 'unexpected error masked');
@@ -52,8 +55,27 @@ function extensionsWithout(formatted: GraphQLFormattedError): Record<string, unk
   return rest;
 }
 
+/**
+ * What a client reads for a failure of ours. Apollo's formatError knows no request, so the
+ * gateway says it without the id and `withRequestId` fills it in before the response is sent.
+ */
+export function internalErrorMessage(requestId: string | undefined): string {
+  return requestId
+    ? `Something went wrong on our side; quote request ${requestId} to your administrator.`
+    : 'Something went wrong on our side; quote the request id (extensions.requestId) to your administrator.';
+}
+
+/** The errors of a response with the request id in each, and in the message of each of ours. */
+export function withRequestId(errors: readonly GraphQLFormattedError[], requestId: string): GraphQLFormattedError[] {
+  return errors.map((e) => ({
+    ...e,
+    ...(e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR ? { message: internalErrorMessage(requestId) } : {}),
+    extensions: { ...e.extensions, requestId },
+  }));
+}
+
 function internal(formatted: GraphQLFormattedError, requestId: string | undefined): GraphQLFormattedError {
-  return { message: `Internal server error (request ${requestId ?? 'unknown'}).`, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId } };
+  return { message: internalErrorMessage(requestId), path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, requestId } };
 }
 
 /** Inside a subgraph: keep HarbourErrors, mask the rest before the gateway ever sees them. */

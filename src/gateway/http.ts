@@ -9,6 +9,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../log';
+import { internalErrorMessage } from './errors';
 
 export interface HttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -62,7 +63,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
     const requestId = randomUUID();
     void handle(req, res, requestId).catch((error: unknown) => {
       options.log.error({ requestId, errorName: (error as Error)?.name }, 'request failed outside GraphQL');
-      if (!res.headersSent) sendJson(res, 500, codedError(ErrorCode.INTERNAL_SERVER_ERROR, `Internal server error (request ${requestId}).`, requestId), requestId);
+      if (!res.headersSent) sendJson(res, 500, codedError(ErrorCode.INTERNAL_SERVER_ERROR, internalErrorMessage(requestId), requestId), requestId);
       else res.end();
     });
   });
@@ -86,7 +87,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       try {
         text = await readBody(req, maxBody);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return sendJson(res, 413, codedError(ErrorCode.BAD_USER_INPUT, `Request body exceeds ${maxBody} bytes.`, requestId), requestId);
+        if (error instanceof BodyTooLarge) {
+          // The rest of the body is never read: the connection cannot carry another request.
+          res.setHeader('connection', 'close');
+          return sendJson(res, 413, codedError(ErrorCode.BAD_USER_INPUT, `Request body exceeds ${maxBody} bytes.`, requestId), requestId);
+        }
         throw error;
       }
       const type = req.headers['content-type'] ?? '';

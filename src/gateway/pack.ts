@@ -88,7 +88,12 @@ Only what your agency may see is shown; every disclosure is audited.${withheld.l
 /** The route: authenticate, run the pack's one operation through the gateway, answer HTML or JSON. */
 export function packRoute(apollo: ApolloServer<RequestContext>, contextFor: (authorization: string | undefined, requestId: string) => Promise<RequestContext>, log: Logger) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
-    const personId = decodeURIComponent(url.pathname.slice(PACK_PATH.length));
+    let personId: string;
+    try {
+      personId = decodeURIComponent(url.pathname.slice(PACK_PATH.length));
+    } catch {
+      return sendJson(res, 400, codedError(ErrorCode.BAD_USER_INPUT, `The person id in ${PACK_PATH}:personId is not valid percent-encoding (UTF-8, each % followed by two hex digits).`, requestId), requestId);
+    }
     let context: RequestContext;
     try {
       context = await contextFor(req.headers.authorization, requestId);

@@ -19,7 +19,8 @@ import type { Logger } from '../log';
 import { buildOneSubgraph, buildSubgraphs, type SubgraphName } from '../subgraphs';
 import { composeSupergraph, readCommittedSupergraph } from './compose';
 import { ENTITY_PATH_HEADER, entityPathOf, InProcessDataSource, RemoteSubgraphDataSource } from './datasources';
-import { describeForLog, maskError } from './errors';
+import { describeForLog, maskError, withRequestId } from './errors';
+import { clientInputPlugin, clientInputRule, strictScalars } from './input';
 import { PACK_PATH, packRoute } from './pack';
 import { closeGracefully, createHttpServer, listen } from './http';
 
@@ -80,7 +81,7 @@ function responsePlugin(db: Db, log: Logger): ApolloServerPlugin<RequestContext>
           }
           const { withheld, breakGlass } = access;
           result.extensions = { ...result.extensions, requestId: contextValue.requestId, ...(withheld.length ? { withheld } : {}), ...(breakGlass.length ? { breakGlass } : {}) };
-          for (const error of result.errors ?? []) (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          if (result.errors) result.errors = withRequestId(result.errors, contextValue.requestId);
         },
       };
     },
@@ -99,8 +100,8 @@ function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
   return {
-    plugins: [...armor.plugins, responsePlugin(db, log)],
-    validationRules: armor.validationRules,
+    plugins: [...armor.plugins, clientInputPlugin<RequestContext>(), responsePlugin(db, log)],
+    validationRules: [...armor.validationRules, clientInputRule],
     allowBatchedHttpRequests: false as const,
     csrfPrevention: true,
     // harbour's own shutdown handles SIGINT/SIGTERM (stop serving, close the pool, stop the
@@ -132,6 +133,8 @@ export async function createGateway(deps: HubDependencies): Promise<{ apollo: Ap
       return new InProcessDataSource(local.schema) as unknown as GraphQLDataSource;
     },
   });
+  // Before Apollo loads the gateway: its schema then reads Date and DateTime variables strictly.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => strictScalars(apiSchema));
   const apollo = new ApolloServer<RequestContext>({ gateway, ...apolloOptions(config, log, deps.db) });
   await apollo.start();
   const authenticator = Authenticator.fromConfig(config);

@@ -22,6 +22,7 @@ import { isUuid } from '../../ids';
 export const MIN_JUSTIFICATION_REASON = 40;
 export const DEFAULT_JUSTIFICATION_HOURS = 72;
 const MAX_FIRST = 200;
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 async function agencyHolds(ctx: RequestContext, personId: string): Promise<boolean> {
   if (ctx.access.own === undefined) return false;
@@ -87,10 +88,11 @@ interface EventRow {
  * A page of audit events matching `where(n)` (a condition over `e` whose parameters start at `$n`),
  * newest first; the cursor is the sequence number.
  */
-async function eventPage(ctx: RequestContext, where: (n: number) => string, params: unknown[], first: number, after: string | null): Promise<AuditEventConnection> {
-  if (!(first >= 1 && first <= MAX_FIRST)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `first must be between 1 and ${MAX_FIRST}, received ${first}`);
+async function eventPage(ctx: RequestContext, field: string, where: (n: number) => string, params: unknown[], first: number, after: string | null): Promise<AuditEventConnection> {
+  if (!(first >= 1 && first <= MAX_FIRST)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `${field}: first must be between 1 and ${MAX_FIRST}, received ${first}`);
   const before = after ? decodeCursor(after)[0] : null;
-  if (before !== null && before !== undefined && !/^\d{1,19}$/.test(before)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'after: not a cursor of this list');
+  // A sequence number is a bigint: anything else, or past its range, is not a cursor this list gave.
+  if (before !== null && before !== undefined && !(/^\d{1,19}$/.test(before) && BigInt(before) <= MAX_BIGINT)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `${field}: after is not a cursor this list gave`);
   const rows = await ctx.db.query<EventRow>(
     `select e.seq::text, e.at, e.request_id, e.sub, e.agency, e.roles, e.person_id, e.category, e.paths, e.outcome, e.basis_kind, e.basis_id
        from audit.event e where ${where(3)} and ($1::bigint is null or e.seq < $1::bigint) order by e.seq desc limit $2`,
@@ -150,7 +152,7 @@ export class AccessGovernanceResolver {
     const id = await survivorOf(ctx.db, personId);
     if (!id || !(await agencyHolds(ctx, id))) return EMPTY();
     // The person and every person merged into it.
-    return eventPage(ctx, (n) => `e.person_id in (select p.id from identity.person p where p.id = $${n} or p.replaced_by = $${n})`, [id], first, after);
+    return eventPage(ctx, 'auditTrail', (n) => `e.person_id in (select p.id from identity.person p where p.id = $${n} or p.replaced_by = $${n})`, [id], first, after);
   }
 
   @GuardedInResolver('DPO only: users of the DPO’s own agency', 'Query')
@@ -162,7 +164,7 @@ export class AccessGovernanceResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<AuditEventConnection> {
     requireDpo(ctx.principal, 'accessBy');
-    return eventPage(ctx, (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, ctx.principal.agency], first, after);
+    return eventPage(ctx, 'accessBy', (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, ctx.principal.agency], first, after);
   }
 
   @GuardedInResolver('DPO only: justifications of the DPO’s agency or about its children', 'Query')

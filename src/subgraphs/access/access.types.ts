@@ -1,4 +1,4 @@
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from '../scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Contained, DataCategory, PublicType, ReleaseBasis } from '../../access';
 import { PageInfo } from '../connection';
@@ -34,14 +34,14 @@ export class SafeguardingJustification {
   @Field() reason!: string;
   @Field(() => [DataCategory]) categories!: DataCategory[];
   @Field(() => [String], { description: 'The agencies it releases to.' }) recipients!: string[];
-  @Field(() => GraphQLDateTime) declaredAt!: Date;
-  @Field(() => GraphQLDateTime) expiresAt!: Date;
+  @Field(() => DateTimeScalar) declaredAt!: Date;
+  @Field(() => DateTimeScalar) expiresAt!: Date;
   @Field() active!: boolean;
   @Field(() => Int, { description: 'Fields released on this basis so far (each use is in the audit).' }) uses!: number;
   @Field(() => ReviewStatus) reviewStatus!: ReviewStatus;
   @Field(() => ReviewOutcome, { nullable: true }) reviewOutcome!: ReviewOutcome | null;
   @Field(() => String, { nullable: true }) reviewedBy!: string | null;
-  @Field(() => GraphQLDateTime, { nullable: true }) reviewedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) reviewedAt!: Date | null;
   @Field(() => String, { nullable: true }) reviewNote!: string | null;
 }
 
@@ -75,7 +75,7 @@ export class AccessExplanation {
 @ObjectType({ description: 'One access decision of a request: who, which person and category, released or withheld, on which basis, and every place in the response it governed.' })
 export class AuditEvent {
   @Field(() => ID) seq!: string;
-  @Field(() => GraphQLDateTime) at!: Date;
+  @Field(() => DateTimeScalar) at!: Date;
   @Field() requestId!: string;
   @Field() sub!: string;
   @Field() agency!: string;

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
+import { DateScalar, DateTimeScalar } from '../scalars';
 import { DataCategory, Sensitive, type Owned, Contained, Public } from '../../access';
 import { AgencyKindEnum } from '../enums';
 
@@ -20,9 +20,9 @@ export class Consent implements Owned {
   @Field(() => [DataCategory]) categories!: DataCategory[];
   @Field(() => [AgencyKindEnum], { description: 'The kinds of agency it allows to see them.' }) recipients!: string[];
   @Field(() => String, { nullable: true }) purpose!: string | null;
-  @Field(() => GraphQLDateTime) givenAt!: Date;
-  @Field(() => GraphQLDateTime, { nullable: true }) expiresAt!: Date | null;
-  @Field(() => GraphQLDateTime, { nullable: true }) withdrawnAt!: Date | null;
+  @Field(() => DateTimeScalar) givenAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) expiresAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) withdrawnAt!: Date | null;
   @Field({ description: 'In force now: not withdrawn, not expired.' }) active!: boolean;
   personId!: string;
   ownerAgency!: string;
@@ -46,13 +46,13 @@ export class Placement implements Owned {
     return this.placementTypeValue;
   }
 
-  @Field(() => GraphQLDate, { nullable: true })
+  @Field(() => DateScalar, { nullable: true })
   @Sensitive(DataCategory.CARE_PLAN)
   startedOn(): string {
     return this.startedOnValue;
   }
 
-  @Field(() => GraphQLDate, { nullable: true })
+  @Field(() => DateScalar, { nullable: true })
   @Sensitive(DataCategory.CARE_PLAN)
   endedOn(): string | null {
     return this.endedOnValue;
@@ -71,8 +71,8 @@ export class MissingEpisode implements Owned {
   @Field(() => ID) id!: string;
   @Field() agency!: string;
   @Field(() => MissingKind) kind!: MissingKind;
-  @Field(() => GraphQLDateTime) startedAt!: Date;
-  @Field(() => GraphQLDateTime, { nullable: true }) endedAt!: Date | null;
+  @Field(() => DateTimeScalar) startedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) endedAt!: Date | null;
   @Field({ description: 'True while the child has not been found.' }) open!: boolean;
   @Field(() => RiskLevel, { nullable: true }) riskLevel!: RiskLevel | null;
   personId!: string;

@@ -4,7 +4,7 @@
  * release from the very next request; withdrawal likewise. Only the recording agency may withdraw
  * a consent; to anyone else it is "not found".
  */
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from '../scalars';
 import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
 import { DataCategory, GuardedInResolver, requirePractitioner } from '../../access';
 import type { RequestContext } from '../../context';
@@ -22,7 +22,7 @@ export class ConsentInput {
   @Field(() => [DataCategory]) categories!: DataCategory[];
   @Field(() => [AgencyKindEnum], { description: 'The kinds of agency that may see them.' }) recipients!: string[];
   @Field(() => String, { nullable: true }) purpose?: string | null;
-  @Field(() => GraphQLDateTime, { nullable: true }) expiresAt?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) expiresAt?: Date | null;
 }
 
 @Resolver()

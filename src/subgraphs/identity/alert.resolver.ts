@@ -5,7 +5,7 @@
  */
 import { Public, PublicType, GuardedInResolver } from '../../access';
 import type { GraphQLResolveInfo } from 'graphql';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar, readDateTime } from '../scalars';
 import { Arg, Ctx, Field, Float, ID, Info, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { clientPath, type RequestContext, type ResponsePath } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
@@ -24,7 +24,7 @@ registerEnumType(MatchAlertStatus, { name: 'MatchAlertStatus' });
 export class MatchAlert {
   @Public('an opaque id') @Field(() => ID) id!: string;
   @Public('the alert workflow') @Field(() => MatchAlertStatus) status!: MatchAlertStatus;
-  @Public('the alert workflow') @Field(() => GraphQLDateTime) raisedAt!: Date;
+  @Public('the alert workflow') @Field(() => DateTimeScalar) raisedAt!: Date;
   @Public('a person id; alerts go only to the agencies that must act') @Field(() => Person, { description: 'The child who is missing.' }) missingPerson!: Person;
   @Public('the record; each of its facts is guarded') @Field(() => SourceIdentity, { description: 'The record that arrived and matches; its fields are guarded as everywhere.' }) candidate!: SourceIdentity;
   @Public('a score') @Field(() => Float) probability!: number;
@@ -33,7 +33,7 @@ export class MatchAlert {
   @Public('the list; each contribution is guarded') @Field(() => [FieldContribution]) contributions!: FieldContribution[];
   @GuardedInResolver('guardEvidence: only reasons from categories the caller may see') @Field(() => [String]) reasons!: string[];
   @Public('the agencies the alert is addressed to, the caller among them') @Field(() => [String], { description: 'The agencies that must act: the LA the child is missing from, the police force with the report.' }) agencies!: string[];
-  @Public('the alert workflow') @Field(() => GraphQLDateTime, { nullable: true }) acknowledgedAt!: Date | null;
+  @Public('the alert workflow') @Field(() => DateTimeScalar, { nullable: true }) acknowledgedAt!: Date | null;
   @Public('the alert workflow: which user acted') @Field(() => String, { nullable: true }) acknowledgedBy!: string | null;
 }
 
@@ -81,7 +81,8 @@ function cursorOf(row: { raised_at: Date; id: string }): string {
 
 function afterCursor(cursor: string): [string, string] {
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!at || !id || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'matchAlerts: after is not a cursor this connection gave');
+  // The time as cursorOf wrote it: a DateTime within 0001–9999 (Date.parse takes years PostgreSQL refuses).
+  if (!at || !id || !isUuid(id) || !(readDateTime(at) instanceof Date)) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'matchAlerts: after is not a cursor this connection gave');
   return [at, id];
 }
 

@@ -1,5 +1,5 @@
 import { Ctx, Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
+import { DateScalar, DateTimeScalar } from '../scalars';
 import { DataCategory, Sensitive, type Owned, Contained, Public } from '../../access';
 import type { RequestContext } from '../../context';
 import type { BiometricModality, BirthDateBasis, CheckStatus, ContactKind, DatePrecision, NameKind, SexCode } from './identity.entity';
@@ -34,7 +34,7 @@ export class PersonName {
 @Contained()
 @ObjectType({ description: 'A date of birth with what is really known of it.' })
 export class BirthDate {
-  @Field(() => GraphQLDate) value!: string;
+  @Field(() => DateScalar) value!: string;
   @Field(() => DatePrecisionEnum) precision!: DatePrecision;
   @Field(() => BirthDateBasisEnum) basis!: BirthDateBasis;
 }
@@ -69,8 +69,8 @@ export class SourceIdentity implements Owned {
   @Public('an opaque id') @Field(() => ID) id!: string;
   @Public('which agency holds the record: its provenance') @Field() agency!: string;
   @Public('which feed it came from') @Field() feed!: string;
-  @Public('provenance') @Field(() => GraphQLDateTime) firstSeen!: Date;
-  @Public('provenance') @Field(() => GraphQLDateTime) lastSeen!: Date;
+  @Public('provenance') @Field(() => DateTimeScalar) firstSeen!: Date;
+  @Public('provenance') @Field(() => DateTimeScalar) lastSeen!: Date;
   @Public('provenance') @Field({ description: 'True when a full snapshot from its agency no longer contains it.' }) retracted!: boolean;
   personId!: string;
   ownerAgency!: string;

@@ -5,7 +5,8 @@
  * nobody else ("not found" and "not allowed" look alike).
  */
 import { Public, PublicType } from '../../access';
-import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { DateTimeScalar } from '../scalars';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
@@ -60,8 +61,8 @@ export class IngestRun extends IngestCounts {
   @Field(() => ID) id!: string;
   @Field({ description: 'RUNNING, COMPLETED or FAILED.' }) phase!: string;
   @Field() fullSnapshot!: boolean;
-  @Field(() => GraphQLDateTime) startedAt!: Date;
-  @Field(() => GraphQLDateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => DateTimeScalar) startedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) finishedAt!: Date | null;
 
   @Field(() => [IngestRejection], { description: 'In the order they were read.' })
   async rejections(

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
+import { DateScalar, DateTimeScalar } from '../scalars';
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import { DataCategory, Sensitive, type Owned, Public, Contained } from '../../access';
 import type { RequestContext } from '../../context';
@@ -20,9 +20,9 @@ registerEnumType(NrmOutcome, { name: 'NrmOutcome', description: 'A reasonable or
 export class AsylumStatus {
   @Field() agency!: string;
   @Field(() => AsylumStatusCode) status!: AsylumStatusCode;
-  @Field(() => GraphQLDate, { nullable: true }) claimedAt!: string | null;
-  @Field(() => GraphQLDate, { nullable: true }) decidedAt!: string | null;
-  @Field(() => GraphQLDate, { nullable: true }) leaveExpiresAt!: string | null;
+  @Field(() => DateScalar, { nullable: true }) claimedAt!: string | null;
+  @Field(() => DateScalar, { nullable: true }) decidedAt!: string | null;
+  @Field(() => DateScalar, { nullable: true }) leaveExpiresAt!: string | null;
 }
 
 @Contained()
@@ -30,7 +30,7 @@ export class AsylumStatus {
 export class Encounter implements Owned {
   @Field(() => ID) id!: string;
   @Field() agency!: string;
-  @Field(() => GraphQLDateTime) at!: Date;
+  @Field(() => DateTimeScalar) at!: Date;
   @Field() kind!: string;
   @Field(() => Boolean, { nullable: true }) unaccompanied!: boolean | null;
   @Field(() => String, { nullable: true }) referredToLa!: string | null;
@@ -51,14 +51,14 @@ export class Encounter implements Owned {
 export class NrmReferral {
   @Field(() => ID) id!: string;
   @Field() agency!: string;
-  @Field(() => GraphQLDate) referredAt!: string;
+  @Field(() => DateScalar) referredAt!: string;
   @Field(() => String, { nullable: true }) firstResponder!: string | null;
   @Field(() => String, { nullable: true }) competentAuthority!: string | null;
   @Field(() => [String]) exploitationTypes!: string[];
   @Field(() => NrmOutcome, { nullable: true }) reasonableGrounds!: NrmOutcome | null;
-  @Field(() => GraphQLDate, { nullable: true }) reasonableGroundsAt!: string | null;
+  @Field(() => DateScalar, { nullable: true }) reasonableGroundsAt!: string | null;
   @Field(() => NrmOutcome, { nullable: true }) conclusiveGrounds!: NrmOutcome | null;
-  @Field(() => GraphQLDate, { nullable: true }) conclusiveGroundsAt!: string | null;
+  @Field(() => DateScalar, { nullable: true }) conclusiveGroundsAt!: string | null;
   personId!: string;
   ownerAgency!: string;
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { GraphQLDateTime } from 'graphql-scalars';
+import { DateTimeScalar } from '../scalars';
 import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import { DataCategory, Sensitive, type Owned, Public, Contained } from '../../access';
 import type { RequestContext } from '../../context';
@@ -14,7 +14,7 @@ registerEnumType(PoliceRiskLevel, { name: 'RiskLevel', description: 'College of 
 @ObjectType({ description: 'One grading of a missing-person report; re-gradings are kept as history.' })
 export class RiskGrading {
   @Field(() => PoliceRiskLevel) level!: PoliceRiskLevel;
-  @Field(() => GraphQLDateTime) gradedAt!: Date;
+  @Field(() => DateTimeScalar) gradedAt!: Date;
 }
 
 @Contained()
@@ -22,11 +22,11 @@ export class RiskGrading {
 export class MissingReport implements Owned {
   @Field(() => ID) id!: string;
   @Field() agency!: string;
-  @Field(() => GraphQLDateTime) reportedAt!: Date;
-  @Field(() => GraphQLDateTime, { nullable: true }) lastSeenAt!: Date | null;
+  @Field(() => DateTimeScalar) reportedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) lastSeenAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'The LA the child went missing from.' }) missingFromLa!: string | null;
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the NCA UK Missing Persons Unit was notified.' }) ukmpuNotifiedAt!: Date | null;
-  @Field(() => GraphQLDateTime, { nullable: true }) foundAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the NCA UK Missing Persons Unit was notified.' }) ukmpuNotifiedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) foundAt!: Date | null;
   @Field({ description: 'True while the child has not been found.' }) open!: boolean;
   @Field(() => PoliceRiskLevel, { nullable: true, description: 'The latest grading.' }) riskLevel!: PoliceRiskLevel | null;
   @Field(() => [RiskGrading]) riskHistory!: RiskGrading[];
@@ -53,7 +53,7 @@ export class MissingReport implements Owned {
 export class CustodyRecord implements Owned {
   @Field(() => ID) id!: string;
   @Field() agency!: string;
-  @Field(() => GraphQLDateTime) arrestedAt!: Date;
+  @Field(() => DateTimeScalar) arrestedAt!: Date;
   @Field(() => String, { nullable: true }) offence!: string | null;
   @Field() fingerprintsTaken!: boolean;
   personId!: string;

@@ -8,7 +8,7 @@
  * see is left out, and `withheldCategories` says, from the rules alone, what the viewer cannot see.
  */
 import type { GraphQLResolveInfo } from 'graphql';
-import { GraphQLDate, GraphQLDateTime } from 'graphql-scalars';
+import { DateScalar, DateTimeScalar } from '../scalars';
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Info, InputType, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import DataLoader from 'dataloader';
 import { Contained, DataCategory, GuardedInResolver, OWN_AGENCY, Public, requireAgencyCode, requirePractitioner, type Owned } from '../../access';
@@ -44,21 +44,21 @@ export class PlanItem {
   @Field(() => PlanItemKindEnum) kind!: string;
   @Field(() => PlanItemStatus) status!: PlanItemStatus;
   @Field(() => String, { nullable: true, description: 'The agency whose record shows it (null when withheld or missing).' }) agency!: string | null;
-  @Field(() => GraphQLDateTime, { nullable: true }) recordedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) recordedAt!: Date | null;
 }
 
 @Contained()
 @ObjectType({ description: 'A risk the records show, computed by the hub.' })
 export class RiskSignal {
   @Field(() => RiskSignalKindEnum) kind!: string;
-  @Field(() => GraphQLDateTime) since!: Date;
+  @Field(() => DateTimeScalar) since!: Date;
   @Field() detail!: string;
 }
 
 @Contained()
 @ObjectType({ description: 'One dated fact an agency recorded, with a link to its record.' })
 export class TimelineEvent {
-  @Field(() => GraphQLDateTime) at!: Date;
+  @Field(() => DateTimeScalar) at!: Date;
   @Field(() => TimelineKindEnum) kind!: string;
   @Field() agency!: string;
   @Field(() => DataCategory) category!: DataCategory;
@@ -71,7 +71,7 @@ export class StrategyAction {
   @Field(() => ID) id!: string;
   @Field() description!: string;
   @Field() ownerAgency!: string;
-  @Field(() => GraphQLDate) dueOn!: string;
+  @Field(() => DateScalar) dueOn!: string;
   @Field(() => ActionStatus) status!: ActionStatus;
   @Field({ description: 'Open and past its due date.' }) overdue!: boolean;
 }
@@ -81,9 +81,9 @@ export class StrategyAction {
 export class StrategyDiscussion implements Owned {
   @Field(() => ID) id!: string;
   @Field({ description: 'The agency that convened it.' }) convenedBy!: string;
-  @Field(() => GraphQLDate) heldOn!: string;
+  @Field(() => DateScalar) heldOn!: string;
   @Field(() => [String], { description: 'Participating agency codes.' }) agencies!: string[];
-  @Field(() => GraphQLDateTime) createdAt!: Date;
+  @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => String, { nullable: true, description: 'The police–LA ownership agreement: who takes ownership if the child is found in another area.' }) ownershipAgency!: string | null;
   @Field(() => String, { nullable: true }) ownershipNote!: string | null;
   @Field(() => [String]) decisions!: string[];
@@ -173,8 +173,8 @@ export class SafeguardingView implements Owned {
   @Field(() => [TimelineEvent], { description: 'Every agency’s dated facts, oldest first; filter by kind and time.' })
   async chronology(
     @Arg('kinds', () => [TimelineKindEnum], { nullable: true }) kinds: string[] | null,
-    @Arg('from', () => GraphQLDateTime, { nullable: true }) from: Date | null,
-    @Arg('to', () => GraphQLDateTime, { nullable: true }) to: Date | null,
+    @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
+    @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<TimelineEvent[]> {
@@ -221,7 +221,7 @@ export class SafeguardingView implements Owned {
 export class StrategyDiscussionInput {
   @Field(() => ID) personId!: string;
   @Field(() => [String], { description: 'Participating agency codes; the caller’s is added.' }) agencies!: string[];
-  @Field(() => GraphQLDate) heldOn!: string;
+  @Field(() => DateScalar) heldOn!: string;
   @Field(() => String, { nullable: true, description: 'The police–LA ownership agreement: the agency that takes ownership if the child is found elsewhere.' }) ownershipAgency?: string | null;
   @Field(() => String, { nullable: true }) ownershipNote?: string | null;
   @Field(() => [String], { nullable: true }) decisions?: string[] | null;
@@ -231,7 +231,7 @@ export class StrategyDiscussionInput {
 export class ActionInput {
   @Field() description!: string;
   @Field() ownerAgency!: string;
-  @Field(() => GraphQLDate) dueOn!: string;
+  @Field(() => DateScalar) dueOn!: string;
   @Field(() => ActionStatus, { nullable: true, description: 'Default OPEN.' }) status?: ActionStatus | null;
   @Field(() => ID, { nullable: true, description: 'Update this action instead of adding one.' }) id?: string | null;
 }

@@ -1,0 +1,114 @@
+/**
+ * The client's mistakes, caught at the edge before any subgraph is asked, as BAD_USER_INPUT
+ * (HTTP 400) with a sentence naming the argument or variable and what was expected:
+ *
+ * - `Date`/`DateTime` values that are not dates (a literal: `clientInputRule`; a variable: the
+ *   gateway's own variable coercion, once `strictScalars` has given its schema the real parsers;
+ *   the gateway builds its schema from the supergraph SDL, whose custom scalars accept anything);
+ * - the NUL character in any string (PostgreSQL cannot store it);
+ * - variables nested deeper than MAX_VARIABLE_DEPTH;
+ * - an `operationName` the document does not have, or several operations and no name;
+ * - a subscription (harbour serves none).
+ */
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import {
+  getNullableType, GraphQLError, isScalarType, Kind, OperationTypeNode, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValueNode,
+} from 'graphql';
+import { ErrorCode } from '../errors';
+import { STRICT_SCALARS } from '../subgraphs/scalars';
+
+export const MAX_VARIABLE_DEPTH = 64;
+const NUL = 'text may not contain the NUL character (U+0000)';
+const strict = new Map(STRICT_SCALARS.map((s) => [s.name, s]));
+
+/** Give the gateway's (pass-through) `Date` and `DateTime` the subgraphs' strict input parsers. */
+export function strictScalars(schema: GraphQLSchema): void {
+  for (const scalar of STRICT_SCALARS) {
+    const type = schema.getType(scalar.name);
+    if (isScalarType(type)) type.parseValue = scalar.parseValue;
+  }
+}
+
+const badInput = (message: string, nodes?: ValueNode) => new GraphQLError(message, { nodes, extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } });
+
+/**
+ * A validation rule over the literals of an operation: strict scalars and NUL characters. Errors
+ * name the field and the argument path, e.g. `recordAction(input.dueOn): expected a date …`.
+ */
+export function clientInputRule(context: ValidationContext): ASTVisitor {
+  const path: string[] = [];
+  const where = () => {
+    const owner = context.getDirective() ? `@${context.getDirective()!.name}` : (context.getFieldDef()?.name ?? '');
+    return owner ? `${owner}(${path.join('.')})` : path.join('.');
+  };
+  const checkValue = (node: ValueNode) => {
+    if (node.kind === Kind.STRING && node.value.includes('\0')) return context.reportError(badInput(`${where()}: ${NUL}`, node));
+    const type = getNullableType(context.getInputType());
+    const scalar = type && isScalarType(type) ? strict.get(type.name) : undefined;
+    if (!scalar) return;
+    try {
+      scalar.parseLiteral(node);
+    } catch (error) {
+      context.reportError(badInput(`${where()}: ${(error as Error).message}`, node));
+    }
+  };
+  return {
+    Argument: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+    ObjectField: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+    VariableDefinition: { enter: (node) => void path.push(`$${node.variable.name.value}`), leave: () => void path.pop() },
+    StringValue: checkValue,
+    IntValue: checkValue,
+    FloatValue: checkValue,
+    BooleanValue: checkValue,
+    EnumValue: checkValue,
+    ListValue: checkValue,
+    ObjectValue: checkValue,
+  };
+}
+
+/** The first NUL character or excessive nesting in the variables, said in a sentence. */
+export function variablesProblem(variables: Record<string, unknown> | undefined): string | undefined {
+  const stack = Object.entries(variables ?? {}).map(([name, value]) => ({ name, value, at: name, depth: 1 }));
+  while (stack.length) {
+    const { name, value, at, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\0')) return `Variable "$${name}" at "${at}": ${NUL}`;
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_VARIABLE_DEPTH) return `Variable "$${name}" is nested more than ${MAX_VARIABLE_DEPTH} levels deep`;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ name, value: item, at: `${at}[${i}]`, depth: depth + 1 }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\0')) return `Variable "$${name}" at "${at}": a key: ${NUL}`;
+      stack.push({ name, value: item, at: `${at}.${key}`, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+function operationProblem(document: DocumentNode, operationName: string | null | undefined): string {
+  const names = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '(no name)'] : []));
+  if (operationName) return `operationName: the document has no operation named "${operationName}" (it has ${names.join(', ') || 'none'})`;
+  return `operationName: the document has ${names.length} operations (${names.join(', ')}); say which to run with operationName`;
+}
+
+export const SUBSCRIPTION_MESSAGE = 'harbour serves no subscriptions: send a query or a mutation (match alerts are delivered by webhook)';
+
+/** Refuses, before execution, operations that cannot be resolved or run, and bad variables. */
+export function clientInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, request }) {
+          if (!operation) throw badInput(operationProblem(document, request.operationName));
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION) throw badInput(SUBSCRIPTION_MESSAGE);
+          const problem = variablesProblem(request.variables);
+          if (problem) throw badInput(problem);
+        },
+      };
+    },
+  };
+}
