@@ -28,6 +28,14 @@ export type IssueCode =
   | 'DUPLICATE_COLUMN'
   | 'UNKNOWN_ENCODING';
 
+/**
+ * The codes that say an input is not whole: empty, cut off (a last line without its line end, a
+ * JSON Lines last line that does not parse, an unclosed quote), an XML document not closed, or a
+ * file that cannot be read as a whole (unknown encoding, unknown table, a missing or duplicated
+ * column). A full snapshot with any of them, as a rejection or a warning, retracts nothing.
+ */
+export const NOT_WHOLE: ReadonlySet<IssueCode> = new Set<IssueCode>(['EMPTY_FILE', 'TRUNCATED', 'MALFORMED_XML', 'UNKNOWN_ENCODING', 'UNKNOWN_TABLE', 'MISSING_COLUMN', 'DUPLICATE_COLUMN']);
+
 /** Where an item came from: a line of a text file, or an element path of an XML file. */
 export interface Position {
   file: string;

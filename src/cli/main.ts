@@ -13,7 +13,7 @@ import { generateDemo } from '../demo/generate';
 import { loadGenerated } from '../demo/load';
 import { schemaDrift, writeSchemaFiles } from '../gateway/compose';
 import { startGatewayServer, startSubgraphServer } from '../gateway/server';
-import { FEEDS, ingest } from '../ingest';
+import { feedAgencyRefusal, FEEDS, ingest } from '../ingest';
 import { rootLogger, type Logger } from '../log';
 import { matchCommands } from './match';
 import { addSubscription, startAlertDelivery } from '../alerts';
@@ -124,6 +124,12 @@ export function program(): Command {
       const applier = FEEDS[feed];
       if (!applier) throw new Error(`harbour sync: unknown feed "${feed}" (known: ${Object.keys(FEEDS).join(', ')})`);
       if (!AGENCY_CODE.test(options.agency)) throw new Error(`harbour sync: --agency must look like LA-213, POLICE-MPS, HO, NCA or NHS-RJ1, received "${options.agency}"`);
+      const refusal = feedAgencyRefusal(applier, options.agency);
+      if (refusal) {
+        console.error(`harbour sync: ${refusal}`);
+        process.exitCode = 2;
+        return;
+      }
       const config = loadConfig();
       const log = rootLogger(options.json ? 'warn' : config.logLevel);
       await withDatabase(config, log, async (database) => {
@@ -148,10 +154,10 @@ export function program(): Command {
           [runId],
         );
         if (options.json) {
-          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, durationMs, rejections }));
+          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, incompleteSnapshot: summary.incompleteSnapshot, durationMs, rejections }));
         } else {
           for (const r of rejections) console.error(`[connector:${feed}] ${r.file}${r.line !== null ? ` line ${r.line}` : r.path ? ` at ${r.path}` : ''}${r.field ? `, column ${r.field}` : ''}: ${r.reason} (${r.code})`);
-          console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, warnings ${summary.warnings} in ${durationMs} ms`);
+          console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, warnings ${summary.warnings} in ${durationMs} ms${summary.incompleteSnapshot ? `; ${summary.incompleteSnapshot}` : ''}`);
         }
       });
     });
