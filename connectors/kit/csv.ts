@@ -50,30 +50,42 @@ class RecordLimit extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     const out: Buffer[] = [];
     let from = 0;
+    // Locals, written back at the end: this loop sees every byte of the file.
+    let { quoted, fieldStart, justClosed, bytes } = this;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
-      if (this.quoted) {
-        if (c === QUOTE) [this.quoted, this.justClosed] = [false, true];
-        else if (c === LF) this.breaks++;
-      } else if (c === QUOTE && (this.fieldStart || this.justClosed)) {
+      if (quoted) {
+        if (c === QUOTE) {
+          quoted = false;
+          justClosed = true;
+        } else if (c === LF) this.breaks++;
+      } else if (c === QUOTE && (fieldStart || justClosed)) {
         // a quote opens a field only at its start ("" inside quotes is one quote), as csv-parse reads it
-        [this.quoted, this.fieldStart] = [true, false];
+        quoted = true;
+        fieldStart = false;
       } else if (c === LF) {
         if (this.dropping) out.push(this.marker(), chunk.subarray(i, i + 1));
         else out.push(...this.pending, chunk.subarray(from, i + 1));
         this.pending = [];
         this.dropping = undefined;
         this.line += this.breaks + 1;
-        [this.breaks, this.bytes, this.fieldStart, this.justClosed] = [0, 0, true, false];
+        this.breaks = 0;
+        bytes = 0;
+        fieldStart = true;
+        justClosed = false;
         from = i + 1;
         continue;
-      } else [this.fieldStart, this.justClosed] = [c === COMMA, false];
-      if (!this.dropping && ++this.bytes > MAX_RECORD_BYTES) {
+      } else {
+        fieldStart = c === COMMA;
+        justClosed = false;
+      }
+      if (++bytes > MAX_RECORD_BYTES && !this.dropping) {
         const head = Buffer.concat([...this.pending, chunk.subarray(from, i + 1)]).toString('utf8', 0, 4000);
         this.dropping = { line: this.line, raw: head.slice(0, 1000), unclosed: false };
         this.pending = [];
       }
     }
+    Object.assign(this, { quoted, fieldStart, justClosed, bytes });
     if (!this.dropping) this.pending.push(chunk.subarray(from));
     done(null, Buffer.concat(out));
   }
