@@ -31,12 +31,14 @@ function write(content: string | Buffer, name: string): string {
 
 const accepted = <R>(items: Item<R>[]) => items.filter((i) => i.kind === 'record').length;
 const codes = <R>(items: Item<R>[]) => items.flatMap((i) => (i.kind === 'rejection' ? [i.rejection.code] : []));
+const warningCodes = <R>(items: Item<R>[]) => items.flatMap((i) => (i.kind === 'record' ? i.warnings.map((w) => w.code) : []));
 
 /** Registers the shared CSV cases for `connector` (call inside a jest `describe`). */
 export function conformanceSuite<R>(connector: Connector<R>, sample: CsvSample): void {
   const { header, rows, file } = sample;
   const lf = `${header}\n${rows[0]}\n${rows[1]}\n`;
-  const cases: [string, string | Buffer, number, IssueCode[]][] = [
+  const firstColumn = header.split(',')[0]!;
+  const cases: [string, string | Buffer, number, IssueCode[], IssueCode[]?][] = [
     ['an empty file', '', 0, ['EMPTY_FILE']],
     ['a header only', `${header}\n`, 0, []],
     ['a byte-order mark', `\uFEFF${lf}`, 2, []],
@@ -48,11 +50,17 @@ export function conformanceSuite<R>(connector: Connector<R>, sample: CsvSample):
     ['a truncated final line', `${header}\n${rows[0]}\n${rows[1].split(',').slice(0, 2).join(',')}`, 1, ['TRUNCATED']],
     ['an unclosed quote at the end', `${header}\n${rows[0]}\n"${rows[1]}`, 1, ['TRUNCATED']],
     ['invalid UTF-8', Buffer.concat([Buffer.from(`${header}\n${rows[0]}\n`), Buffer.from([0xc3, 0x28]), Buffer.from(`${rows[1].slice(1)}\n`)]), 1, ['INVALID_UTF8']],
+    ['a NUL byte in a field', `${header}\n${rows[0]}\u0000\n${rows[1]}\n`, 1, ['NUL_CHARACTER']],
+    ['line ends that change from CRLF to LF', `${header}\r\n${rows[0]}\n${rows[1]}\n`, 2, []],
+    ['a 10 MB line between valid rows', `${header}\n${rows[0]}\n${'x'.repeat(10_000_000)}\n${rows[1]}\n`, 2, ['OVERSIZED_FIELD']],
+    ['a duplicated header column', `${header},${firstColumn}\n${rows[0]},${rows[0].split(',')[0]}\n${rows[1]},${rows[1].split(',')[0]}\n`, 0, ['DUPLICATE_COLUMN', 'DUPLICATE_COLUMN']],
+    ['a final line without its newline (a possible cut: warned)', `${header}\n${rows[0]}\n${rows[1]}`, 2, [], ['TRUNCATED']],
   ];
-  test.each(cases)(`conformance: %s`, async (_name, content, expectedAccepted, expectedCodes) => {
+  test.each(cases)(`conformance: %s`, async (_name, content, expectedAccepted, expectedCodes, expectedWarnings = []) => {
     const items = await collect(connector, [write(content, file)]);
     expect(accepted(items)).toBe(expectedAccepted);
     expect(codes(items)).toEqual(expectedCodes);
+    expect(warningCodes(items)).toEqual(expectedWarnings);
     for (const item of items) {
       if (item.kind === 'rejection') {
         expect(item.rejection.file).toBe(file);
@@ -67,6 +75,9 @@ export interface JsonlSample {
   lines: [string, string];
   file: string;
 }
+
+/** A JSON line with one more member, `note`, holding `json`. */
+const withNote = (line: string, json: string) => line.replace(/}\s*$/, `,"note":${json}}`);
 
 /** The shared JSON Lines cases. */
 export function jsonlConformanceSuite<R>(connector: Connector<R>, sample: JsonlSample): void {
@@ -83,6 +94,9 @@ export function jsonlConformanceSuite<R>(connector: Connector<R>, sample: JsonlS
     ['an oversized line', `${a}\n{"type":"x","pad":"${'x'.repeat(200_000)}"}\n${b}\n`, 2, ['OVERSIZED_FIELD']],
     ['a truncated final line', `${a}\n${b.slice(0, Math.floor(b.length / 2))}`, 1, ['TRUNCATED']],
     ['invalid UTF-8', Buffer.concat([Buffer.from(`${a}\n`), Buffer.from(b.slice(0, 20)), Buffer.from([0xc3, 0x28]), Buffer.from(`${b.slice(20)}\n`)]), 1, ['INVALID_UTF8']],
+    ['a NUL character written as \\u0000', `${a}\n${withNote(b, '"x\\u0000y"')}\n${b}\n`, 2, ['NUL_CHARACTER']],
+    ['a raw NUL byte', `${a}\n${withNote(b, '"x\u0000y"')}\n${b}\n`, 2, ['NUL_CHARACTER']],
+    ['a value nested 10,000 deep', `${a}\n${withNote(b, `${'['.repeat(10_000)}${']'.repeat(10_000)}`)}\n${b}\n`, 2, ['TOO_DEEP']],
   ];
   test.each(cases)('conformance (JSON Lines): %s', async (_name, content, expectedAccepted, expectedCodes) => {
     const items = await collect(connector, [write(content, sample.file)]);

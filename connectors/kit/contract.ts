@@ -22,7 +22,19 @@ export type IssueCode =
   | 'MALFORMED_XML'
   | 'NOT_AN_OBJECT'
   | 'MALFORMED_LINE'
-  | 'BAD_IDENTIFIER';
+  | 'BAD_IDENTIFIER'
+  | 'NUL_CHARACTER'
+  | 'TOO_DEEP'
+  | 'DUPLICATE_COLUMN'
+  | 'UNKNOWN_ENCODING';
+
+/**
+ * The codes that say an input is not whole: empty, cut off (a last line without its line end, a
+ * JSON Lines last line that does not parse, an unclosed quote), an XML document not closed, or a
+ * file that cannot be read as a whole (unknown encoding, unknown table, a missing or duplicated
+ * column). A full snapshot with any of them, as a rejection or a warning, retracts nothing.
+ */
+export const NOT_WHOLE: ReadonlySet<IssueCode> = new Set<IssueCode>(['EMPTY_FILE', 'TRUNCATED', 'MALFORMED_XML', 'UNKNOWN_ENCODING', 'UNKNOWN_TABLE', 'MISSING_COLUMN', 'DUPLICATE_COLUMN']);
 
 /** Where an item came from: a line of a text file, or an element path of an XML file. */
 export interface Position {
@@ -61,6 +73,10 @@ export interface Connector<R> {
 
 /** A field over this many characters rejects its row: no real value is that long. */
 export const MAX_FIELD_CHARS = 10_000;
+/** Values nested deeper than this (objects and lists) reject their record: harbour's records nest 3 deep. */
+export const MAX_DEPTH = 32;
+/** Why a value holding U+0000 is refused (PostgreSQL text cannot hold it). */
+export const NUL_REASON = 'the value holds a NUL character (U+0000), which no text may hold';
 /** Raw text kept with a rejection. */
 export const MAX_RAW_CHARS = 64 * 1024;
 
@@ -90,9 +106,9 @@ export interface Keyed {
 /**
  * The item for one row: the record `parse` returns, or a rejection for the FieldError it throws or
  * for a key `seen` already holds (the first one wins; later ones are rejected, never merged).
+ * `warnings`: what the reader already noted about the row.
  */
-export function itemOf<R extends Keyed>(parse: (warnings: Warning[]) => R, position: Position, raw: string, seen: Set<string>): Item<R> {
-  const warnings: Warning[] = [];
+export function itemOf<R extends Keyed>(parse: (warnings: Warning[]) => R, position: Position, raw: string, seen: Set<string>, warnings: Warning[] = []): Item<R> {
   let record: R;
   try {
     record = parse(warnings);

@@ -43,7 +43,7 @@ export function csvConnector<R extends Keyed>(feed: string, tables: CsvTable<R>[
             continue;
           }
           const parse = table.parse;
-          yield itemOf((warnings) => parse(item.values, warnings), position, item.raw, seen);
+          yield itemOf((warnings) => parse(item.values, warnings), position, item.raw, seen, item.warnings);
         }
       }
     },

@@ -20,6 +20,18 @@ export function parseIsoDate(field: string, value: string): string {
   return value;
 }
 
+/** ISO `yyyy-mm-dd` or the UK `dd/mm/yyyy` (case-management exports write either) → `yyyy-mm-dd`. */
+export function parseIsoOrUkDate(field: string, value: string): string {
+  for (const parse of [parseIsoDate, parseUkDate]) {
+    try {
+      return parse(field, value);
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+    }
+  }
+  throw new FieldError(field, 'BAD_DATE', `expected yyyy-mm-dd or dd/mm/yyyy, received "${value}"`);
+}
+
 /** ISO 8601 date-time with an offset (or Z). */
 export function parseIsoDateTime(field: string, value: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(value);

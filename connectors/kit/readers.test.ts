@@ -14,3 +14,16 @@ test.each([
 ])('%s: a missing file rejects promptly with ENOENT', async (_name, read) => {
   await expect(read()).rejects.toMatchObject({ code: 'ENOENT' });
 }, 5000);
+
+test('CSV: a 10 MB line is one OVERSIZED_FIELD rejection at its own line; the rows after keep their line numbers', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'readers-')), 'episodes.csv');
+  fs.writeFileSync(file, `a,b\r\n1,one\r\n${'x'.repeat(10_000_000)},y\n3,z\n`);
+  const items = [];
+  for await (const item of readCsv(file)) items.push(item);
+  expect(items.map((i) => (i.kind === 'row' ? ['row', i.line, i.values.a] : i.kind === 'rejection' ? [i.rejection.code, i.rejection.line, i.rejection.raw.length] : [i.kind]))).toEqual([
+    ['header'], ['row', 2, '1'], ['OVERSIZED_FIELD', 3, 1000], ['row', 4, '3'],
+  ]);
+});

@@ -5,7 +5,7 @@
  */
 import { FieldError } from '../kit/contract';
 import { csvConnector } from '../kit/csv-connector';
-import { parseIsoDate, parseIsoDateTime } from '../kit/dates';
+import { parseIsoDateTime, parseIsoOrUkDate } from '../kit/dates';
 import type { CanonicalIdentifier } from '../kit/identifiers';
 import { checkedIdentifier, CONTACT_KINDS, contactPoint, NAME_KINDS, PRECISIONS, SEXES, type ContactPoint, type PersonName } from '../kit/person';
 
@@ -42,11 +42,11 @@ function oneOf<T extends string>(v: Row, c: string, values: readonly T[]): T {
   if (!(values as readonly string[]).includes(value)) throw new FieldError(c, 'UNKNOWN_CODE', `expected one of ${values.join(', ')}, received "${v[c]}"`);
   return value as T;
 }
-/** A date or a date-time (SSD extracts give either) → ISO date-time. */
+/** A date (ISO or dd/mm/yyyy) or an ISO date-time (SSD extracts give either) → ISO date-time. */
 function when(v: Row, c: string): string | null {
   const value = opt(v, c);
   if (value === null) return null;
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${parseIsoDate(c, value)}T00:00:00.000Z` : parseIsoDateTime(c, value);
+  return value.includes('T') ? parseIsoDateTime(c, value) : `${parseIsoOrUkDate(c, value)}T00:00:00.000Z`;
 }
 function list(v: Row, c: string, allowed: string[]): string[] {
   const values = need(v, c).split(';').map((x) => x.trim().toUpperCase()).filter(Boolean);
@@ -74,7 +74,7 @@ export const laPerson = csvConnector<LaPersonRecord>('la-person', [
       ].filter((x): x is CanonicalIdentifier => x !== undefined);
       return {
         type: 'person', key: child, child, name: { kind: 'LEGAL', given, family, full: null, script: null },
-        dob: dob ? { value: parseIsoDate('pers_dob', dob), precision: v.pers_dob_precision ? oneOf(v, 'pers_dob_precision', PRECISIONS) : 'DAY' } : null,
+        dob: dob ? { value: parseIsoOrUkDate('pers_dob', dob), precision: v.pers_dob_precision ? oneOf(v, 'pers_dob_precision', PRECISIONS) : 'DAY' } : null,
         sex: sex === null ? null : SEXES[sex]!, nationality, identifiers,
       };
     },
@@ -87,8 +87,8 @@ export const laPerson = csvConnector<LaPersonRecord>('la-person', [
       const scheme = SSD_SCHEMES[type.toUpperCase()] ?? type.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
       const id = checkedIdentifier(scheme, need(v, 'link_identifier_value'), 'link_identifier_value', warnings);
       if (!id) throw new FieldError('link_identifier_value', 'MISSING_VALUE', `"${v.link_identifier_value}" says there is no ${scheme}`);
-      const validFrom = v.link_valid_from_date ? parseIsoDate('link_valid_from_date', v.link_valid_from_date) : null;
-      const validTo = v.link_valid_to_date ? parseIsoDate('link_valid_to_date', v.link_valid_to_date) : null;
+      const validFrom = v.link_valid_from_date ? parseIsoOrUkDate('link_valid_from_date', v.link_valid_from_date) : null;
+      const validTo = v.link_valid_to_date ? parseIsoOrUkDate('link_valid_to_date', v.link_valid_to_date) : null;
       if (validFrom && validTo && validTo < validFrom) throw new FieldError('link_valid_to_date', 'DATES_OUT_OF_ORDER', `valid to (${validTo}) before valid from (${validFrom})`);
       return { type: 'identifier', key: `${child}/${id.scheme}/${id.canonical}`, child, identifier: id, validFrom, validTo };
     },

@@ -50,6 +50,24 @@ test('bad rows are rejected with their column', async () => {
   ]);
 });
 
+test('dates: ISO and the UK dd/mm/yyyy are both read; anything else is rejected naming both forms', async () => {
+  const items = await collect(laPerson, [
+    csv('person.csv', `${PERSON}C1,Anh,Nguyen,M,15/03/2009,DAY,VNM,,\nC2,Minh,Tran,M,2009-03-16,DAY,VNM,,\nC3,Lan,Pham,F,2009/03/17,DAY,VNM,,\nC4,Hoa,Le,F,31/02/2009,DAY,VNM,,\n`),
+    csv('linked_identifiers.csv', 'link_person_id,link_identifier_type,link_identifier_value,link_valid_from_date,link_valid_to_date\nC1,Home Office Registration,b1234567,21/02/2026,01/03/2026\n'),
+    csv('plan.csv', 'person_id,item,status,recorded_at,note\nC1,PHOTOGRAPH,DONE,22/02/2026,\n'),
+  ]);
+  expect(records(items)).toEqual([
+    expect.objectContaining({ type: 'person', child: 'C1', dob: { value: '2009-03-15', precision: 'DAY' } }),
+    expect.objectContaining({ type: 'person', child: 'C2', dob: { value: '2009-03-16', precision: 'DAY' } }),
+    expect.objectContaining({ type: 'identifier', validFrom: '2026-02-21', validTo: '2026-03-01' }),
+    expect.objectContaining({ type: 'plan', recordedAt: '2026-02-22T00:00:00.000Z' }),
+  ]);
+  expect(rejections(items).map((r) => [r.line, r.field, r.code, r.reason])).toEqual([
+    [4, 'pers_dob', 'BAD_DATE', 'expected yyyy-mm-dd or dd/mm/yyyy, received "2009/03/17"'],
+    [5, 'pers_dob', 'BAD_DATE', 'expected yyyy-mm-dd or dd/mm/yyyy, received "31/02/2009"'],
+  ]);
+});
+
 describe('conformance', () => {
   conformanceSuite(laPerson, { file: 'aliases.csv', header: 'person_id,forename,surname,full_name,name_type', rows: ['C1,Van Anh,,,ASSERTED', 'C1,,,Anh Van Nguyen,ALTERNATE'] });
 });

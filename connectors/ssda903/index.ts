@@ -91,8 +91,8 @@ class Seen {
   private readonly periods = new Map<string, { start: string; end: string | null }[]>();
 
   /** The record, or the rejection it earns against what came before it. */
-  item(table: Table, values: Record<string, string>, position: Position, raw: string): Item<Ssda903Record> {
-    const item = itemOf((warnings) => toRecord(table, checkRow(table, values, warnings)), position, raw, this.keys);
+  item(table: Table, values: Record<string, string>, position: Position, raw: string, warnings: Warning[] = []): Item<Ssda903Record> {
+    const item = itemOf((warnings) => toRecord(table, checkRow(table, values, warnings)), position, raw, this.keys, warnings);
     if (item.kind === 'record' && item.record.type === 'missing') {
       const record = item.record;
       const mine = this.periods.get(record.child) ?? this.periods.set(record.child, []).get(record.child)!;
@@ -123,7 +123,7 @@ async function* fromCsv(filePath: string, seen: Seen): AsyncGenerator<Item<Ssda9
     } else if (missingColumns.length) {
       yield { kind: 'rejection', rejection: { ...position, field: missingColumns[0], code: 'MISSING_COLUMN', reason: `the ${table} table needs column(s) ${missingColumns.join(', ')}`, raw: item.raw } };
     } else {
-      yield seen.item(table, item.values, position, item.raw);
+      yield seen.item(table, item.values, position, item.raw, item.warnings);
     }
   }
 }

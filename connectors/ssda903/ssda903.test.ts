@@ -8,7 +8,7 @@ import { ssda903, type Ssda903Record } from './index';
 const SAMPLES = path.resolve(__dirname, '../../data/ssda903');
 const sample = (name: string) => path.join(SAMPLES, name);
 
-function csv(name: string, content: string): string {
+function csv(name: string, content: string | Buffer): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ssda903-')), name);
   fs.writeFileSync(file, content);
   return file;
@@ -117,6 +117,26 @@ describe('XML (EXPSSDA903)', () => {
     const items = await collect(ssda903, [file]);
     expect(records(items)).toHaveLength(4);
     expect(rejections(items)).toMatchObject([{ code: 'MALFORMED_XML' }]);
+  });
+
+  test('an element nested 100,000 deep: one TOO_DEEP rejection at its path; the next child is read', async () => {
+    const deep = child('1').replace('<HOME_POST />', `${'<X>'.repeat(100_000)}${'</X>'.repeat(100_000)}`);
+    const items = await collect(ssda903, [xml(deep + child('2'))]);
+    expect(rejections(items)).toMatchObject([{ code: 'TOO_DEEP', path: '/EXPSSDA903/CHILD[1]', line: 2, file: 'return.xml' }]);
+    expect(records(items).map((r) => r.child)).toEqual(['2', '2', '2', '2']);
+  });
+
+  test('XML declared ISO-8859-1 is read in that encoding', async () => {
+    const body = `<?xml version="1.0" encoding="ISO-8859-1"?>\n<EXPSSDA903>${child('1').replace('<UPN>', '<NOTE>Zoé Müller</NOTE><UPN>')}</EXPSSDA903>\n`;
+    const items = await collect(ssda903, [csv('latin1.xml', Buffer.from(body, 'latin1'))]);
+    expect(rejections(items)).toEqual([]);
+    expect(records(items)).toHaveLength(4);
+  });
+
+  test('XML in an encoding harbour cannot read: one clear rejection, nothing misread', async () => {
+    const items = await collect(ssda903, [csv('ebcdic.xml', `<?xml version="1.0" encoding="EBCDIC-CP-US"?>\n<EXPSSDA903>${child('1')}</EXPSSDA903>\n`)]);
+    expect(records(items)).toEqual([]);
+    expect(rejections(items)).toMatchObject([{ code: 'UNKNOWN_ENCODING', file: 'ebcdic.xml', reason: expect.stringContaining('EBCDIC-CP-US') }]);
   });
 
   test('an empty XML file', async () => {

@@ -9,6 +9,11 @@ const KIND_OF_CODE: readonly (readonly [RegExp, AgencyKind])[] = [
   [/^LA-/, 'CHILDRENS_SERVICES'], [/^POLICE-/, 'POLICE'], [/^HO$/, 'IMMIGRATION'], [/^NCA$/, 'NCA'], [/^NHS-/, 'HEALTH'],
 ];
 
+/** The kind of agency an agency code stands for (`LA-213`: children's services); undefined for none. */
+export function kindOfCode(code: string): AgencyKind | undefined {
+  return KIND_OF_CODE.find(([pattern]) => pattern.test(code))?.[1];
+}
+
 export interface Principal {
   readonly sub: string;
   readonly agency: string;
@@ -23,7 +28,7 @@ export interface Principal {
  * LA's records, and it holds none as its own (undefined).
  */
 export function ownAgency(principal: Principal): string | undefined {
-  return KIND_OF_CODE.some(([code, kind]) => kind === principal.agencyKind && code.test(principal.agency)) ? principal.agency : undefined;
+  return kindOfCode(principal.agency) === principal.agencyKind ? principal.agency : undefined;
 }
 
 export function isAgencyKind(value: unknown): value is AgencyKind {

@@ -155,8 +155,10 @@ export function program(): Command {
       const config = loadConfig();
       const log = rootLogger(options.json ? 'warn' : config.logLevel);
       const { Presets, SingleBar } = load<typeof import('cli-progress')>('cli-progress');
-      const { FEEDS, ingest } = load<typeof import('../ingest')>('../ingest');
+      const { feedAgencyRefusal, FEEDS, ingest } = load<typeof import('../ingest')>('../ingest');
       const applier = FEEDS[feed]!;
+      const refusal = feedAgencyRefusal(applier, options.agency);
+      if (refusal) throw new UsageError(`harbour sync: ${refusal}`);
       await withDatabase(config, log, async (database) => {
         await database.migrate();
         const bar = process.stderr.isTTY && !options.json
@@ -179,10 +181,10 @@ export function program(): Command {
           [runId],
         );
         if (options.json) {
-          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, durationMs, rejections }));
+          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, incompleteSnapshot: summary.incompleteSnapshot, durationMs, rejections }));
         } else {
           for (const r of rejections) console.error(`[connector:${feed}] ${r.file}${r.line !== null ? ` line ${r.line}` : r.path ? ` at ${r.path}` : ''}${r.field ? `, column ${r.field}` : ''}: ${r.reason} (${r.code})`);
-          console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, warnings ${summary.warnings} in ${durationMs} ms`);
+          console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, warnings ${summary.warnings} in ${durationMs} ms${summary.incompleteSnapshot ? `; ${summary.incompleteSnapshot}` : ''}`);
         }
       });
     });

@@ -1,10 +1,13 @@
 /** What the pipeline needs to know of a feed: its connector, record identity, and how to apply. */
 import type { Connector, Keyed } from '../../connectors/kit/contract';
+import { kindOfCode, type AgencyKind } from '../access/principal';
 import type { Db } from '../db';
 
 /** A feed's records are keyed: `type` (child, episode, …) and `key`, unique per type and agency. */
 export interface FeedApplier<R extends Keyed> {
   readonly feed: string;
+  /** The kind of agency the feed comes from: it is loaded under no other (`feedAgencyRefusal`). */
+  readonly agencyKind: AgencyKind;
   readonly connector: Connector<R>;
   /**
    * Write new or changed records, in the batch's transaction. `firstLoad`: no other run has state
@@ -13,6 +16,23 @@ export interface FeedApplier<R extends Keyed> {
   apply(db: Db, agency: string, records: readonly R[], firstLoad: boolean): Promise<void>;
   /** Mark the domain rows of these keys retracted (a full snapshot no longer has them). */
   retract(db: Db, agency: string, kind: string, keys: readonly string[]): Promise<void>;
+}
+
+/** Who supplies each kind of feed, in plain words. */
+const SOURCES: Partial<Record<AgencyKind, string>> = {
+  CHILDRENS_SERVICES: 'a local authority’s children’s services (LA-…)',
+  POLICE: 'a police force (POLICE-…)',
+  IMMIGRATION: 'the Home Office (HO)',
+};
+
+/**
+ * Why `agency` may not supply `applier`'s feed, in one sentence, or undefined when it may: a feed
+ * is loaded only under an agency of the kind it comes from (the kind its code stands for,
+ * `kindOfCode`). Police records loaded as an LA's would be that LA's own, sealed fields included.
+ */
+export function feedAgencyRefusal(applier: FeedApplier<Keyed>, agency: string): string | undefined {
+  if (kindOfCode(agency) === applier.agencyKind) return undefined;
+  return `${applier.feed} records come from ${SOURCES[applier.agencyKind] ?? applier.agencyKind}, and ${agency} is not one: nothing was loaded.`;
 }
 
 /** What a person record says of the identity itself (SSDA903 records no nationality). */

@@ -70,6 +70,7 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
 
 export const homeOfficeFeed: FeedApplier<HomeOfficeRecord> = {
   feed: FEED,
+  agencyKind: 'IMMIGRATION',
   connector: homeOffice,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {

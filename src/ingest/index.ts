@@ -1,4 +1,4 @@
 export { FEEDS } from './feeds';
 export { ingest, type IngestOptions, type IngestSummary } from './run';
-export type { FeedApplier } from './feed';
+export { feedAgencyRefusal, type FeedApplier } from './feed';
 export { pushRecords, MAX_PUSH_RECORDS, type PushResult } from './push';

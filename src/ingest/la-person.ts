@@ -93,6 +93,7 @@ async function applyBatch(db: Db, agency: string, records: readonly LaPersonReco
 
 export const laPersonFeed: FeedApplier<LaPersonRecord> = {
   feed: FEED,
+  agencyKind: 'CHILDRENS_SERVICES',
   connector: laPerson,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {

@@ -58,6 +58,7 @@ const TABLES: Record<string, [string, string]> = { missing_report: ['police.miss
 
 export const policeFeed: FeedApplier<PoliceRecord> = {
   feed: FEED,
+  agencyKind: 'POLICE',
   connector: police,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {

@@ -6,6 +6,7 @@
  */
 import type { GradeThresholds } from '../matching';
 import fs from 'node:fs';
+import { MAX_DEPTH } from '../../connectors/kit/contract';
 import { csvCell } from '../../connectors/kit/csv';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,21 @@ const CSV_TABLES: Record<string, Record<string, string>> = {
 export const MAX_PUSH_RECORDS = 10_000;
 
 
+/**
+ * A record cut off below MAX_DEPTH + 1 levels (what lies deeper becomes "…"): what is written
+ * stays too deep for the reader, which rejects it as TOO_DEEP with its index, and JSON.stringify
+ * never recurses 10,000 levels (a RangeError that stopped the whole push).
+ */
+function clip(value: unknown, levels = MAX_DEPTH + 1): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (levels === 0) return '…';
+  if (Array.isArray(value)) return value.map((v) => clip(v, levels - 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clip(v, levels - 1)]));
+}
+
+/** A CSV cell's value: a list or object (no CSV column holds one) is written as its JSON, clipped. */
+const cellOf = (value: unknown) => (typeof value === 'object' && value !== null ? JSON.stringify(clip(value)) : value);
+
 export interface PushResult {
   summary: IngestSummary;
   /** Index of the pushed record behind each rejection ordinal of the run. */
@@ -42,7 +58,7 @@ export async function pushRecords(db: Db, log: Logger, feed: string, agency: str
     const tables = CSV_TABLES[feed];
     if (!tables) {
       const file = path.join(dir, 'records.jsonl');
-      fs.writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n', { mode: 0o600 });
+      fs.writeFileSync(file, records.map((r) => JSON.stringify(clip(r))).join('\n') + '\n', { mode: 0o600 });
       files.push(file);
       lineToIndex.set('records.jsonl', new Map(records.map((_, i) => [i + 1, i])));
     } else {
@@ -58,7 +74,7 @@ export async function pushRecords(db: Db, log: Logger, feed: string, agency: str
         const name = tables[table]!;
         const columns = [...new Set(rows.flatMap(({ record }) => Object.keys(record).filter((k) => k !== 'table')))];
         const file = path.join(dir, name);
-        fs.writeFileSync(file, [columns.join(','), ...rows.map(({ record }) => columns.map((c) => csvCell(record[c])).join(','))].join('\n') + '\n', { mode: 0o600 });
+        fs.writeFileSync(file, [columns.join(','), ...rows.map(({ record }) => columns.map((c) => csvCell(cellOf(record[c]))).join(','))].join('\n') + '\n', { mode: 0o600 });
         files.push(file);
         lineToIndex.set(name, new Map(rows.map(({ index }, i) => [i + 2, index])));
       }

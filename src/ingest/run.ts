@@ -5,24 +5,31 @@
  * rejections and warnings, and its checkpoint (items done). A run killed at any point (SIGKILL
  * included) is resumed by running the same input again: the items before the checkpoint are
  * parsed but not re-applied, so the final state and counts are those of an uninterrupted run.
+ * A run stopped by an error ends FAILED with a coded reason, and resumes the same way.
+ * A full snapshot retracts only when it is whole (`IngestSummary.incompleteSnapshot`).
  * Unchanged records cost a hash comparison. `read = inserted + updated + unchanged + rejected`
  * holds in the database (a check constraint), batch by batch.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { Item, Keyed, Rejection, Warning } from '../../connectors/kit/contract';
+import { DatabaseError } from 'pg';
+import { NOT_WHOLE, type Item, type Keyed, type Position, type Rejection, type Warning } from '../../connectors/kit/contract';
 import type { Db } from '../db';
+import { ErrorCode, HarbourError } from '../errors';
 import type { Logger } from '../log';
 import { DEFAULT_THRESHOLDS, type GradeThresholds } from '../matching';
 import { MissingChildren } from '../matching/candidates';
 import { matchOnArrival } from './match';
-import { upsert, type FeedApplier } from './feed';
+import { feedAgencyRefusal, upsert, type FeedApplier } from './feed';
 
 export interface IngestOptions {
   agency: string;
   files: string[];
-  /** The input is the agency's complete current set: what it no longer holds is retracted. */
+  /**
+   * The input is the agency's complete current set: what it no longer holds is retracted, when the
+   * input is whole (see `incompleteSnapshot`).
+   */
   full?: boolean;
   /** Items per transaction. @default 5000 */
   batchSize?: number;
@@ -46,6 +53,11 @@ export interface IngestSummary {
   warnings: number;
   durationMs: number;
   resumed: boolean;
+  /**
+   * For a full snapshot that is not whole (no record accepted, or a NOT_WHOLE rejection or warning:
+   * empty, cut off, not closed, a file not readable as a whole): why nothing was retracted.
+   */
+  incompleteSnapshot: string | null;
 }
 
 interface Counts { read: number; inserted: number; updated: number; unchanged: number; rejected: number; warnings: number }
@@ -70,10 +82,12 @@ async function inputDigest(feed: string, agency: string, full: boolean, files: s
 
 const contentHash = (record: unknown) => createHash('sha256').update(JSON.stringify(record)).digest('base64url');
 
+/** A run of the same input that did not complete (killed, or FAILED) is resumed from its checkpoint. */
 async function startOrResume(db: Db, feed: string, agency: string, full: boolean, digest: string) {
   const running = await db.query<{ id: string; checkpoint: number } & Counts>(
-    `select id, checkpoint, read, inserted, updated, unchanged, rejected, warnings from ingest.run
-      where feed = $1 and agency = $2 and input_digest = $3 and phase = 'RUNNING' order by started_at desc limit 1`,
+    `update ingest.run set phase = 'RUNNING', failure = null, finished_at = null
+      where id = (select id from ingest.run where feed = $1 and agency = $2 and input_digest = $3 and phase <> 'COMPLETED' order by started_at desc limit 1)
+      returning id, checkpoint, read, inserted, updated, unchanged, rejected, warnings`,
     [feed, agency, digest],
   );
   if (running[0]) return { ...running[0], resumed: true };
@@ -89,11 +103,31 @@ interface Pending<R extends Keyed> { ordinal: number; item: Item<R>; hash?: stri
 
 const YIELD_EVERY = 100;
 
+/** Where an issue is, by file and line or path: ids only, never a value. */
+const where = (p: Position) => `${p.file}${p.line !== undefined ? ` line ${p.line}` : p.path ? ` at ${p.path}` : ''}`;
+
+/** The NOT_WHOLE issue an item shows, if any: `missing.csv line 3: TRUNCATED`. */
+function notWhole<R>(item: Item<R>): string | undefined {
+  if (item.kind === 'rejection') return NOT_WHOLE.has(item.rejection.code) ? `${where(item.rejection)}: ${item.rejection.code}` : undefined;
+  const warning = item.warnings.find((w) => NOT_WHOLE.has(w.code));
+  return warning && `${where(item.position)}: ${warning.code}`;
+}
+
+/** PostgreSQL text holds no U+0000: a rejection's raw text or reason keeps it visible, escaped. */
+const storable = (text: string | undefined) => text?.replaceAll('\0', '\\u0000') ?? null;
+
+/** What stopped a run, coded, and said plainly (no system message: it may name files or values). */
+function failureOf(error: unknown): { code: string; words: string } {
+  if (typeof (error as NodeJS.ErrnoException).syscall === 'string') return { code: 'READ_FAILED', words: 'an input file could not be read' };
+  if (error instanceof DatabaseError) return { code: 'DATABASE_FAILED', words: 'the database refused a write' };
+  return { code: 'INTERNAL_ERROR', words: 'an unexpected error' };
+}
+
 /**
  * `firstLoad`: no other run has recorded state for this agency's feed, so every record is new
  * (a key cannot recur within one input: the connector rejects duplicates): the hash lookup is
  * skipped and every write is a plain insert (`upsert`). A second run of the same agency and
- * feed started meanwhile makes this one fail on a duplicate key; it is left RUNNING and, run
+ * feed started meanwhile makes this one fail on a duplicate key; it ends FAILED and, run
  * again, resumes with the lookup (the other run's state then exists).
  */
 async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean, matchBatch: (tx: Db) => Promise<unknown>): Promise<Counts> {
@@ -157,8 +191,8 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
       await tx.query(
         `insert into ingest.rejection (run_id, ordinal, file, line, path, field, code, reason, raw)
          select $1, * from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
-        [runId, rejections.map((r) => r.ordinal), rejections.map((r) => r.file), rejections.map((r) => r.line ?? null), rejections.map((r) => r.path ?? null),
-          rejections.map((r) => r.field ?? null), rejections.map((r) => r.code), rejections.map((r) => r.reason), rejections.map((r) => r.raw)],
+        [runId, rejections.map((r) => r.ordinal), rejections.map((r) => storable(r.file)), rejections.map((r) => r.line ?? null), rejections.map((r) => storable(r.path)),
+          rejections.map((r) => storable(r.field)), rejections.map((r) => r.code), rejections.map((r) => storable(r.reason)), rejections.map((r) => storable(r.raw))],
       );
     }
     if (warnings.length) {
@@ -179,11 +213,11 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
   });
 }
 
-/** Retract what a complete snapshot no longer contains, and finish the run, in one transaction. */
-async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, full: boolean, matchBatch: (tx: Db) => Promise<unknown>): Promise<number> {
+/** Retract what a whole, complete snapshot no longer contains, and finish the run, in one transaction. */
+async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, retract: boolean, matchBatch: (tx: Db) => Promise<unknown>): Promise<number> {
   return db.transaction(async (tx) => {
     let retracted = 0;
-    if (full) {
+    if (retract) {
       const gone = await tx.query<{ kind: string; keys: string[] }>(
         `select kind, array_agg(local_key) as keys from ingest.record_state
           where agency = $1 and feed = $2 and last_run_id <> $3 and retracted_at is null group by kind`,
@@ -201,8 +235,16 @@ async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId
   });
 }
 
+/**
+ * Ingest `options.files` as `applier`'s feed from `options.agency` (FORBIDDEN, nothing written,
+ * unless the agency is of the kind the feed comes from). A run stopped by an unexpected error
+ * ends FAILED with a coded reason and throws a HarbourError saying so plainly; what was committed
+ * stays, and the same input run again resumes it.
+ */
 export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: FeedApplier<R>, options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
+  const refusal = feedAgencyRefusal(applier as unknown as FeedApplier<Keyed>, options.agency);
+  if (refusal) throw new HarbourError(ErrorCode.FORBIDDEN, refusal);
   const full = options.full ?? false;
   const batchSize = options.batchSize ?? 5000;
   const { digest, lines } = await inputDigest(applier.feed, options.agency, full, options.files);
@@ -234,9 +276,15 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     // A failed write must not go unobserved while the next batch is parsed.
     writing.catch(() => undefined);
   };
+  // Whether a full snapshot is whole is read from every item, those before a resumed checkpoint too.
+  let accepted = 0;
+  let incomplete: string | undefined;
+  let retracted: number;
   try {
     for await (const item of applier.connector.parse(options.files.map((p) => ({ path: p })))) {
       ordinal++;
+      if (item.kind === 'record') accepted++;
+      incomplete ??= notWhole(item);
       if (ordinal <= run.checkpoint) continue; // applied before the run was interrupted
       batch.push({ ordinal, item, hash: item.kind === 'rejection' ? undefined : contentHash(item.record) });
       if (batch.length >= batchSize) await flush();
@@ -246,11 +294,18 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     }
     if (batch.length) await flush();
     await writing;
+    if (accepted === 0) incomplete ??= 'the input holds no record';
+    retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full && incomplete === undefined, matchBatch);
   } catch (error) {
-    // Left RUNNING on purpose: the same input resumes from the last committed batch.
-    log.error({ runId: run.id, errorName: (error as Error).name }, 'ingest run interrupted');
-    throw error;
+    // The batches committed stay; the run is FAILED, and the same input resumes it from its checkpoint.
+    await writing.catch(() => undefined);
+    const failure = failureOf(error);
+    await db.query(`update ingest.run set phase = 'FAILED', failure = $2, finished_at = now() where id = $1 and phase = 'RUNNING'`, [run.id, failure.code])
+      .catch((e: unknown) => log.error({ runId: run.id, errorName: (e as Error).name }, 'ingest run: the failure could not be recorded'));
+    log.error({ runId: run.id, failure: failure.code, errorName: (error as Error).name }, 'ingest run failed');
+    throw new HarbourError(ErrorCode.INTERNAL_SERVER_ERROR, `ingest run ${run.id} failed (${failure.code}): ${failure.words}. What was committed before stays; the same input run again resumes from there.`, { runId: run.id, failure: failure.code });
   }
-  const retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full, matchBatch);
-  return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, retracted, durationMs: Date.now() - started, resumed: run.resumed };
+  const incompleteSnapshot = full && incomplete !== undefined ? `nothing retracted: the input is not a whole snapshot (${incomplete})` : null;
+  if (incompleteSnapshot) log.warn({ runId: run.id }, 'full snapshot not whole: nothing retracted');
+  return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, retracted, durationMs: Date.now() - started, resumed: run.resumed, incompleteSnapshot };
 }

@@ -81,6 +81,7 @@ async function applyBatch(db: Db, agency: string, records: readonly Ssda903Recor
 
 export const ssda903Feed: FeedApplier<Ssda903Record> = {
   feed: FEED,
+  agencyKind: 'CHILDRENS_SERVICES',
   connector: ssda903,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {

@@ -10,7 +10,7 @@ import { DateTimeScalar } from '../scalars';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
-import { pushRecords } from '../../ingest';
+import { feedAgencyRefusal, FEEDS, pushRecords } from '../../ingest';
 import { isUuid } from './identity.loader';
 
 export enum Feed { SSDA903 = 'ssda903', LA_PERSON = 'la-person', POLICE = 'police', HOME_OFFICE = 'home-office' }
@@ -52,6 +52,8 @@ abstract class IngestCounts {
 export class IngestSummary extends IngestCounts {
   @Field(() => ID) runId!: string;
   @Field(() => Int) durationMs!: number;
+  @Field(() => String, { nullable: true, description: 'For full: true, when the records are not a whole snapshot (none accepted, or the input is empty or cut off): why nothing was retracted. Null otherwise.' })
+  incompleteSnapshot!: string | null;
   @Field(() => [IngestRejection]) rejections!: IngestRejection[];
 }
 
@@ -60,6 +62,8 @@ export class IngestSummary extends IngestCounts {
 export class IngestRun extends IngestCounts {
   @Field(() => ID) id!: string;
   @Field({ description: 'RUNNING, COMPLETED or FAILED.' }) phase!: string;
+  @Field(() => String, { nullable: true, description: 'Why a FAILED run stopped: READ_FAILED, DATABASE_FAILED or INTERNAL_ERROR. The same input pushed again resumes it.' })
+  failure!: string | null;
   @Field() fullSnapshot!: boolean;
   @Field(() => DateTimeScalar) startedAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true }) finishedAt!: Date | null;
@@ -97,6 +101,9 @@ export class IngestResolver {
     // Records go in as the agency's own: only a system of the kind its code stands for holds any.
     const agency = ctx.access.own;
     if (agency === undefined) throw new HarbourError(ErrorCode.FORBIDDEN, `Only a ${ctx.principal.agency} system of the kind that code stands for may submit its records, not ${ctx.principal.agencyKind}.`);
+    // ... and only the feeds an agency of its kind supplies (an LA's system cannot push police records).
+    const refusal = feedAgencyRefusal(FEEDS[feed]!, agency);
+    if (refusal) throw new HarbourError(ErrorCode.FORBIDDEN, `feed: ${refusal}`, { argument: 'feed' });
     const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, agency, records, full, ctx.matchThresholds);
     ctx.log.info({ runId: summary.runId, feed, read: summary.read, rejected: summary.rejected }, 'records pushed');
     return Object.assign(new IngestSummary(), summary, { rejections: await rejectionsOf(ctx, summary.runId, 1000, 0, recordIndexOf) });
@@ -107,7 +114,7 @@ export class IngestResolver {
   async ingestRun(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<IngestRun | null> {
     if (!isUuid(id) || ctx.access.own === undefined) return null;
     const [row] = await ctx.db.query<Record<string, unknown>>(
-      `select id, feed, agency, phase, full_snapshot as "fullSnapshot", started_at as "startedAt", finished_at as "finishedAt",
+      `select id, feed, agency, phase, failure, full_snapshot as "fullSnapshot", started_at as "startedAt", finished_at as "finishedAt",
               read, inserted, updated, unchanged, rejected, retracted, warnings
          from ingest.run where id = $1 and agency = $2`,
       [id, ctx.access.own],
