@@ -85,8 +85,8 @@ export async function withScratchLinkage<T>(db: Db, mode: PairSpace['mode'], wor
   await db.query(`create schema ${schema}`);
   try {
     await createPairSpace(db, schema);
-    await db.query(`create table ${schema}.match_record (side char(1) not null, record_id text collate "C" not null, record text not null, primary key (side, record_id))`);
-    await db.query(`create table ${schema}.match_count (key text primary key, n integer not null)`);
+    await db.query(`create unlogged table ${schema}.match_record (side char(1) not null, record_id text collate "C" not null, record text not null, primary key (side, record_id))`);
+    await db.query(`create unlogged table ${schema}.match_count (key text primary key, n integer not null)`);
     return await work(scratchLinkage(db, { schema, mode }));
   } finally {
     await db.query(`drop schema ${schema} cascade`);

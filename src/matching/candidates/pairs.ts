@@ -25,11 +25,11 @@ export const MAX_KEY_COUNT = 1000;
 /**
  * Create the scratch tables of a pair space (the schema must exist). Record ids compare in code
  * point order ("C"), whatever the server's collation: dedupe pairs have left < right in that
- * order, as the CLI sorts its output.
+ * order, as the CLI sorts its output. Unlogged: scratch, dropped afterwards, no WAL to write.
  */
 export async function createPairSpace(db: Db, schema: string): Promise<void> {
-  await db.query(`create table ${schema}.match_key (record_id text collate "C" not null, side char(1) not null, key text not null)`);
-  await db.query(`create table ${schema}.match_vocabulary (token text primary key, n integer not null)`);
+  await db.query(`create unlogged table ${schema}.match_key (record_id text collate "C" not null, side char(1) not null, key text not null)`);
+  await db.query(`create unlogged table ${schema}.match_vocabulary (token text primary key, n integer not null)`);
 }
 
 /** Index the filled scratch tables and prepare them. */
