@@ -20,11 +20,14 @@
  *                            plain table                                          target ≥ 5000/s
  *   strategy/view-vs-sql     the strategy-discussion query for children with 5 identities and ~50
  *                            chronology events vs the raw SQL of the same facts      p95 ≤ 100 ms
+ *   match/link-peak-rss      `harbour match link` (the real CLI, its 384 MB heap) on two generated
+ *                            person CSVs of --match-records each: wall time, peak RSS  target < 500 MB
  *
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
- * --only read|ingest|access|search (access: only the access scenarios; search: only the
- *   identitySearch scenario).
+ * --match-records N (20000; 100000 x 100000 is measured in the README),
+ * --only read|ingest|access|search|match (access: only the access scenarios; search: only the
+ *   identitySearch scenario; match: only match/link-peak-rss).
  * The read scenarios start with the store read into PostgreSQL's buffer cache as far as it fits,
  * the rest into the OS cache (`warmStore`).
  * Writes bench/results/latest.json. Quote medians and ratios, never one absolute time.
@@ -44,6 +47,7 @@ import { ingestScenarios, type IngestResult } from './ingest';
 import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
 import { strategyScenario, type StrategyResult } from './strategy';
+import { matchScenario, type MatchResult } from './match';
 import { alternate, latencies, type Compared } from './stats';
 
 function textOption(name: string): string | undefined {
@@ -111,8 +115,10 @@ async function main(): Promise<void> {
   const adminUrl = Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString();
   let ingestResults: IngestResult[] = [];
   if (!only || only === 'ingest') ingestResults = await ingestScenarios(config, adminUrl, log, ingestRows, say, textOption('feeds')?.split(','));
-  if (only === 'ingest') {
-    report([], ingestResults);
+  let matchResult: MatchResult | undefined;
+  if (!only || only === 'match') matchResult = await matchScenario(databaseUrl, option('match-records', 20_000), seed, say);
+  if (only === 'ingest' || only === 'match') {
+    report([], ingestResults, undefined, undefined, undefined, matchResult);
     await embedded?.stop();
     return;
   }
@@ -217,7 +223,7 @@ async function main(): Promise<void> {
   const auditResult = only === 'search' ? undefined : await auditScenario(database.db, pool, ids, 100, say);
   const strategyResult = only === 'access' || only === 'search' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
 
-  report(results, ingestResults, searchResult, auditResult, strategyResult);
+  report(results, ingestResults, searchResult, auditResult, strategyResult, matchResult);
 
   await unguarded.stop();
   await identity.stop();
@@ -229,7 +235,7 @@ async function main(): Promise<void> {
 
 type ReadResult = Compared & { target_ratio_p50: number; rounds: number; persons: number; source_identities: number };
 
-function report(results: ReadResult[], ingestResults: IngestResult[], searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult): void {
+function report(results: ReadResult[], ingestResults: IngestResult[], searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult, matchResult?: MatchResult): void {
   if (results.length) {
     console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${results[0]!.rounds} alternating rounds\n`);
     console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
@@ -263,9 +269,15 @@ function report(results: ReadResult[], ingestResults: IngestResult[], searchResu
       if (r.placement_only_ratio !== undefined) console.log(`${''.padEnd(44)}${String(r.placement_only_rows_per_s).padStart(23)}${`${r.placement_only_ratio}×`.padStart(8)}${''.padStart(18)}  stricter: COPY of the placement rows alone`);
     }
   }
+  if (matchResult) {
+    const r = matchResult;
+    const ok = r.peak_rss_mb === null ? 'not measured (no /proc)' : r.peak_rss_mb < r.target_peak_rss_mb ? 'ok' : 'OVER';
+    console.log(`\n${'scenario'.padEnd(30)}${'per file'.padStart(10)}${'candidates'.padStart(12)}${'pairs'.padStart(10)}${'wall s'.padStart(9)}${'peak RSS'.padStart(10)}  target`);
+    console.log(`${r.scenario.padEnd(30)}${String(r.records_per_file).padStart(10)}${String(r.candidate_pairs).padStart(12)}${String(r.pairs).padStart(10)}${r.wall_s.toFixed(1).padStart(9)}${`${r.peak_rss_mb ?? '?'} MB`.padStart(10)}  < ${r.target_peak_rss_mb} MB ${ok}`);
+  }
   const out = path.join(projectRoot(), 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...ingestResults], null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...(matchResult ? [matchResult] : []), ...ingestResults], null, 2)}\n`);
   console.log(`\nwritten: bench/results/latest.json`);
 }
 

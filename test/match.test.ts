@@ -8,12 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { writePersonFiles } from '../bench/persons';
 import { generateDemo } from '../src/demo/generate';
 import { loadGenerated } from '../src/demo/load';
 import { rootLogger } from '../src/log';
-import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel } from '../src/matching';
-import { dedupeStore } from '../src/matching/candidates';
-import { createTestDatabase, createTestDatabaseUrl } from './support/db';
+import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, fhirGrade, MatchModel, personRecord, prepare } from '../src/matching';
+import { dedupeStore, recordFrequencies } from '../src/matching/candidates';
+import { createTestDatabase, createTestDatabaseUrl, testConfig } from './support/db';
 import { assertBuilt } from './support/processes';
 
 const run = promisify(execFile);
@@ -21,8 +23,8 @@ const ROOT = path.resolve(__dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-match-'));
 const HEADER = 'record_id,full_name,given_name,family_name,dob,sex,nationality,phone,fingerprint_ref,identifiers,address,postcode';
 
-async function harbour(args: string[], databaseUrl: string) {
-  return run(process.execPath, [path.join(ROOT, 'bin/harbour.js'), ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: databaseUrl, HARBOUR_ENV: 'test' } });
+async function harbour(args: string[], databaseUrl: string, nodeOptions: string[] = []) {
+  return run(process.execPath, [...nodeOptions, path.join(ROOT, 'bin/harbour.js'), ...args], { cwd: dir, env: { ...process.env, DATABASE_URL: databaseUrl, HARBOUR_ENV: 'test' } });
 }
 
 const csvRows = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n');
@@ -48,6 +50,49 @@ test('match link writes every pair graded possible or better, with FHIR grades a
   expect(pairs.map((p) => `${p[0]}-${p[1]}`).sort()).toEqual(['L1-R1', 'L3-R3']);
   expect(pairs.find((p) => p[0] === 'L1')![3]).toBe('certain'); // the same phone
   expect(out.find((l) => l.startsWith('L3'))).toContain('transliteration variants (aleksandr / alexander)');
+}, 60000);
+
+test('match link on 2,000 × 2,000 records runs in a 96 MB heap and writes the pairs and values of scoring them with all the records\' frequencies', async () => {
+  // 111k candidate pairs: the version that scored them all in one array before writing ran out of heap here.
+  const planted = writePersonFiles({ records: 2000, seed: 7, left: path.join(dir, 'big-left.csv'), right: path.join(dir, 'big-right.csv'), truth: path.join(dir, 'big-truth.csv') });
+  const url = await createTestDatabaseUrl();
+  const { stderr } = await harbour(['match', 'link', 'big-left.csv', 'big-right.csv', '--out', 'big-out.csv'], url, ['--max-old-space-size=96']);
+  expect(stderr).toMatch(/^\d+ pairs graded possible or better written to big-out\.csv \(\d+ candidate pairs scored/m);
+  expect(fs.existsSync(path.join(dir, 'big-out.csv.partial'))).toBe(false);
+  const out = parse(fs.readFileSync(path.join(dir, 'big-out.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  // The same values as scoring each pair in memory with the frequencies of all 4,000 records.
+  const read = (file: string) => (parse(fs.readFileSync(path.join(dir, file), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => prepare(personRecord(row)));
+  const records = [...read('big-left.csv'), ...read('big-right.csv')];
+  const byId = new Map(records.map((r) => [r.source.id, r]));
+  const freq = recordFrequencies(records);
+  const model = new MatchModel(DEFAULT_PARAMETERS, testConfig(url).matchThresholds);
+  for (const row of out) {
+    const score = model.score(byId.get(row.left_id!)!, byId.get(row.right_id!)!, freq);
+    expect([row.probability, row.grade, row.match_weight, row.reasons]).toEqual([score.probability.toFixed(6), fhirGrade(score.grade), score.weight.toFixed(3), score.reasons.join('; ')]);
+  }
+  // Sorted by left id, then weight (highest first), then right id; each pair once.
+  const keys = out.map((r) => `${r.left_id} ${(1000 - Number(r.match_weight)).toFixed(3).padStart(9, '0')} ${r.right_id}`);
+  expect(keys).toEqual([...keys].sort());
+  expect(new Set(out.map((r) => `${r.left_id}-${r.right_id}`)).size).toBe(out.length);
+  // The planted pairs (right records rewritten from left ones) are found.
+  const found = new Set(out.map((r) => `${r.left_id}-${r.right_id}`));
+  const truth = fs.readFileSync(path.join(dir, 'big-truth.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.replace(',', '-'));
+  expect(truth).toHaveLength(planted);
+  expect(truth.filter((p) => found.has(p)).length).toBeGreaterThanOrEqual(0.99 * planted);
+}, 180000);
+
+test('match link: a row without record_id, or with one an earlier row has, is reported by line and left out; a missing file is named', async () => {
+  fs.writeFileSync(path.join(dir, 'dup.csv'), [HEADER,
+    'D1,,Anh,Nguyen,2009-03-15,M,VNM,07700 900123,,,,',
+    ',,Selam,Tesfay,2010-05-06,F,ERI,,,,,',
+    'D1,,Selam,Tesfay,2010-05-06,F,ERI,,,,,',
+    'D2,"NGUYEN, Van Anh",,,2009,M,VNM,+447700900123,,,,'].join('\n'));
+  const url = await createTestDatabaseUrl();
+  const { stderr } = await harbour(['match', 'link', 'dup.csv', '--out', 'dup-out.csv'], url);
+  expect(stderr).toContain('dup.csv line 3: record_id is empty; that row is left out');
+  expect(stderr).toContain('dup.csv line 4: record_id is that of an earlier row; that row is left out');
+  expect(csvRows(path.join(dir, 'dup-out.csv')).slice(1).map((l) => l.split(',').slice(0, 2).join('-'))).toEqual(['D1-D2']);
+  await expect(harbour(['match', 'link', 'missing.csv', '--out', 'x.csv'], url)).rejects.toThrow(/cannot read missing\.csv/);
 }, 60000);
 
 test('match compare scores every given pair', async () => {

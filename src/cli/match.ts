@@ -3,55 +3,108 @@
  * person-record CSV files, with the production candidate generation and model.
  */
 import fs from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { once } from 'node:events';
+import { parse, type CsvError } from 'csv-parse';
 import type { Command } from 'commander';
 import { csvCell } from '../../connectors/kit/csv';
 import type { HarbourConfig } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
 import { fhirGrade, personRecord, PersonCsvError, prepare, weightOf, type MatchRecord, type Score } from '../matching';
-import { currentModel, dedupeStore, linkRecords, recordFrequencies, rekeyStore, trainFromStore } from '../matching/candidates';
+import { currentModel, dedupeStore, recordFrequencies, rekeyStore, trainFromStore, withScratchLinkage } from '../matching/candidates';
 import { Presets, SingleBar } from 'cli-progress';
 
 type WithDatabase = (config: HarbourConfig, log: Logger, work: (database: Database) => Promise<void>) => Promise<void>;
 
-function readCsv(file: string, required: string): { rows: Record<string, string>[]; lines: number[] } {
-  let text: string;
+interface CsvRow {
+  readonly row: Record<string, string>;
+  readonly line: number;
+}
+
+function assertReadable(file: string): void {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fs.accessSync(file, fs.constants.R_OK);
   } catch {
     throw new Error(`harbour match: cannot read ${file}`);
   }
-  const lines: number[] = [];
-  const records = parse(text, { bom: true, columns: true, skip_empty_lines: true, relax_column_count: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[];
-  if (records.length && !(required in records[0]!.record)) throw new Error(`harbour match: ${file} has no "${required}" column`);
-  for (const r of records) lines.push(r.info.lines);
-  return { rows: records.map((r) => r.record), lines };
 }
 
-/** Rows as match records; a value that cannot be read is reported (file, line, column) and left out, never the row. */
-function personRecords(file: string, prefixes: string[], idOf: (row: Record<string, string>, prefix: string) => string | undefined): MatchRecord[][] {
-  const { rows, lines } = readCsv(file, idOf === pairId ? 'pair_id' : 'record_id');
-  return prefixes.map((prefix) =>
-    rows.map((row, i) => {
-      const problems: string[] = [];
-      try {
-        const record = personRecord(row, prefix, idOf(row, prefix), problems);
-        for (const p of problems) console.error(`[match] ${file} line ${lines[i]}, column ${p}; that value is left out`);
-        return record;
-      } catch (error) {
-        if (error instanceof PersonCsvError) throw new Error(`harbour match: ${file} line ${lines[i]}: ${error.message}`);
-        throw error;
-      }
-    }),
-  );
+/** A CSV file's rows in batches, read as a stream; a row the parser cannot read is reported (line, reason) and left out. */
+async function* csvBatches(file: string, required: string, size = 5000): AsyncGenerator<CsvRow[]> {
+  let skipped = 0;
+  const parser = parse({
+    bom: true, columns: true, skip_empty_lines: true, relax_column_count: true, info: true, skip_records_with_error: true,
+    on_skip: (error: CsvError | undefined) => {
+      const line = (error as { lines?: number } | undefined)?.lines ?? 0;
+      if (line !== skipped) console.error(`[match] ${file} line ${line}: ${error?.code ?? 'unreadable'}; that row is left out`);
+      skipped = line;
+    },
+  });
+  const input = fs.createReadStream(file);
+  input.on('error', () => parser.destroy(new Error(`harbour match: cannot read ${file}`)));
+  input.pipe(parser);
+  let batch: CsvRow[] = [];
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; records: number } }>) {
+    if (info.records === 1 && !(required in record)) throw new Error(`harbour match: ${file} has no "${required}" column`);
+    batch.push({ row: record, line: info.lines });
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * A row as one match record per prefix. A value that cannot be read is reported (file, line,
+ * column) and left out, never the row; a row without an id is reported and left out (undefined).
+ */
+function rowRecords(file: string, { row, line }: CsvRow, prefixes: readonly string[], idOf: (row: Record<string, string>, prefix: string) => string | undefined): MatchRecord[] | undefined {
+  const problems: string[] = [];
+  try {
+    const records = prefixes.map((prefix) => personRecord(row, prefix, idOf(row, prefix), problems));
+    for (const p of problems) console.error(`[match] ${file} line ${line}, column ${p}; that value is left out`);
+    return records;
+  } catch (error) {
+    if (!(error instanceof PersonCsvError)) throw error;
+    console.error(`[match] ${file} line ${line}: ${error.message}; that row is left out`);
+    return undefined;
+  }
 }
 
 const recordId = (row: Record<string, string>) => row.record_id?.trim();
 const pairId = (row: Record<string, string>, prefix: string) => (row.pair_id?.trim() ? `${row.pair_id.trim()}\u0000${prefix}` : undefined);
 
-function cells(score: Score): string[] {
+function cells(score: Pick<Score, 'probability' | 'grade' | 'weight' | 'reasons'>): string[] {
   return [score.probability.toFixed(6), fhirGrade(score.grade), score.weight.toFixed(3), score.reasons.join('; ')].map(csvCell);
+}
+
+/**
+ * An output CSV written as a stream (waiting while the disk is behind), under `<file>.partial`
+ * until it is complete: a run that fails leaves no output that looks whole.
+ */
+function csvOutput(file: string, header: string) {
+  const partial = `${file}.partial`;
+  const stream = fs.createWriteStream(partial);
+  let failed: Error | undefined;
+  stream.on('error', (error) => (failed = error));
+  const write = async (lines: readonly string[]) => {
+    if (failed) throw failed;
+    if (lines.length && !stream.write(`${lines.join('\n')}\n`)) await once(stream, 'drain');
+  };
+  return {
+    ready: write([header]),
+    write,
+    async close() {
+      await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      if (failed) throw failed;
+      fs.renameSync(partial, file);
+    },
+    abort() {
+      stream.destroy();
+      fs.rmSync(partial, { force: true });
+    },
+  };
 }
 
 function dedupeCommand(match: Command, loadConfig: () => HarbourConfig, logger: (config: HarbourConfig) => Logger, withDatabase: WithDatabase): void {
@@ -131,16 +184,42 @@ export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, log
     .requiredOption('--out <file>', 'output CSV: left_id,right_id,probability,grade,match_weight,reasons')
     .action(async (leftFile: string, rightFile: string | undefined, options: { out: string }) => {
       const config = loadConfig();
-      const [left] = personRecords(leftFile, [''], recordId);
-      const [right] = rightFile ? personRecords(rightFile, [''], recordId) : [null];
+      const files: ['L' | 'R', string][] = rightFile ? [['L', leftFile], ['R', rightFile]] : [['L', leftFile]];
+      for (const [, file] of files) assertReadable(file);
       await withDatabase(config, logger(config), async (database) => {
         await database.migrate();
         const model = await currentModel(database.db, config.matchThresholds);
-        const pairs = (await linkRecords(database.db, model, left!, right ?? null)).filter((p) => p.score.grade !== 'CERTAINLY_NOT');
-        pairs.sort((x, y) => (x.left < y.left ? -1 : x.left > y.left ? 1 : y.score.weight - x.score.weight));
-        const out = ['left_id,right_id,probability,grade,match_weight,reasons', ...pairs.map((p) => [csvCell(p.left), csvCell(p.right), ...cells(p.score)].join(','))];
-        fs.writeFileSync(options.out, out.join('\n') + '\n');
-        console.error(`${pairs.length} pairs graded possible or better written to ${options.out} (model ${model.parameters.version})`);
+        const bar = process.stderr.isTTY
+          ? new SingleBar({ format: 'link {bar} {percentage}% | {value}/{total} left records | {candidates} candidate pairs | {pairs} pairs', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+          : undefined;
+        const output = csvOutput(options.out, 'left_id,right_id,probability,grade,match_weight,reasons');
+        try {
+          await output.ready;
+          const result = await withScratchLinkage(database.db, rightFile ? 'link' : 'dedupe', async (linkage) => {
+            for (const [side, file] of files) {
+              for await (const batch of csvBatches(file, 'record_id')) {
+                const rows = batch.map((row) => ({ line: row.line, record: rowRecords(file, row, [''], recordId)?.[0] })).filter((r) => r.record !== undefined);
+                const taken = await linkage.add(side, rows.map((r) => r.record!));
+                taken.forEach((ok, i) => ok || console.error(`[match] ${file} line ${rows[i]!.line}: record_id is that of an earlier row; that row is left out`));
+              }
+            }
+            let began = false;
+            return linkage.pairs(model, (pairs) => output.write(pairs.map((p) => [csvCell(p.left), csvCell(p.right), ...cells(p.score)].join(','))), {
+              onProgress: (p) => {
+                if (!began) bar?.start(p.total, 0, p);
+                began = true;
+                bar?.update(p.done, p);
+              },
+            });
+          });
+          bar?.stop();
+          await output.close();
+          console.error(`${result.pairs} pairs graded possible or better written to ${options.out} (${result.candidates} candidate pairs scored; model ${model.parameters.version})`);
+        } catch (error) {
+          bar?.stop();
+          output.abort();
+          throw error;
+        }
       });
     });
 
@@ -151,16 +230,27 @@ export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, log
     .requiredOption('--out <file>', 'output CSV: pair_id,probability,grade,match_weight,reasons')
     .action(async (pairsFile: string, options: { out: string }) => {
       const config = loadConfig();
-      const [a, b] = personRecords(pairsFile, ['a_', 'b_'], pairId);
+      assertReadable(pairsFile);
+      const pairs: MatchRecord[][] = [];
+      for await (const batch of csvBatches(pairsFile, 'pair_id')) for (const row of batch) {
+        const records = rowRecords(pairsFile, row, ['a_', 'b_'], pairId);
+        if (records) pairs.push(records);
+      }
       await withDatabase(config, logger(config), async (database) => {
         await database.migrate();
         const model = await currentModel(database.db, config.matchThresholds);
-        const left = a!.map(prepare);
-        const right = b!.map(prepare);
+        const left = pairs.map((p) => prepare(p[0]!));
+        const right = pairs.map((p) => prepare(p[1]!));
         const freq = recordFrequencies([...left, ...right]);
-        const out = ['pair_id,probability,grade,match_weight,reasons'];
-        left.forEach((x, i) => out.push([csvCell(x.source.id.split('\u0000')[0]), ...cells(model.score(x, right[i]!, freq))].join(',')));
-        fs.writeFileSync(options.out, out.join('\n') + '\n');
+        const output = csvOutput(options.out, 'pair_id,probability,grade,match_weight,reasons');
+        try {
+          await output.ready;
+          await output.write(left.map((x, i) => [csvCell(x.source.id.split('\u0000')[0]), ...cells(model.score(x, right[i]!, freq))].join(',')));
+          await output.close();
+        } catch (error) {
+          output.abort();
+          throw error;
+        }
         console.error(`${left.length} pairs scored to ${options.out} (model ${model.parameters.version})`);
       });
     });

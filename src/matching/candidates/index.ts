@@ -1,8 +1,8 @@
 /** Candidate generation in PostgreSQL, and the store's side of matching. */
 export { searchCandidates, type SearchOptions } from './search';
-export { candidatePairs, createPairSpace, indexPairSpace, openStorePairSpace, MAX_KEY_COUNT, STORE_DEDUPE_PAIRS, type PairSpace, type StorePairOptions } from './pairs';
+export { candidatePairs, candidatePairsQuery, createPairSpace, indexPairSpace, openStorePairSpace, MAX_KEY_COUNT, STORE_DEDUPE_PAIRS, type PairSpace, type StorePairOptions } from './pairs';
 export { loadRecords, refreshMatchKeys, rekeyStore, storeFrequencies, frequencies, currentModel } from './store';
-export { linkRecords, recordFrequencies, type LinkedPair } from './link';
+export { recordFrequencies, withScratchLinkage, type LinkedPair, type ScratchLinkage, type LinkProgress } from './link';
 export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, type LinkMethod } from './persons';
 export { MissingChildren, raiseAlerts, type RaisedAlert } from './alerts';
 export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';

@@ -22,10 +22,14 @@ export interface PairSpace {
 /** @default 1000 */
 export const MAX_KEY_COUNT = 1000;
 
-/** Create the scratch tables of a pair space (the schema must exist). */
+/**
+ * Create the scratch tables of a pair space (the schema must exist). Record ids compare in code
+ * point order ("C"), whatever the server's collation: dedupe pairs have left < right in that
+ * order, as the CLI sorts its output. Unlogged: scratch, dropped afterwards, no WAL to write.
+ */
 export async function createPairSpace(db: Db, schema: string): Promise<void> {
-  await db.query(`create table ${schema}.match_key (record_id text not null, side char(1) not null, key text not null)`);
-  await db.query(`create table ${schema}.match_vocabulary (token text primary key, n integer not null)`);
+  await db.query(`create unlogged table ${schema}.match_key (record_id text collate "C" not null, side char(1) not null, key text not null)`);
+  await db.query(`create unlogged table ${schema}.match_vocabulary (token text primary key, n integer not null)`);
 }
 
 /** Index the filled scratch tables and prepare them. */
@@ -78,10 +82,10 @@ async function preparePairSpace(db: Db, schema: string, maxKeyCount: number, kin
 }
 
 /**
- * Candidate pairs as [left, right] record ids; with `leftIds`, only those of these left records;
- * with `minShared`, only pairs sharing at least that many keys (similar tokens count as one).
+ * The statement of the candidate pairs (columns `a`, `b`): with `leftIds`, only those of these left
+ * records; with `minShared`, only pairs sharing at least that many keys (similar tokens count as one).
  */
-export async function candidatePairs(db: Db, space: PairSpace, leftIds?: readonly string[], minShared = 1): Promise<[string, string][]> {
+export function candidatePairsQuery(space: PairSpace, leftIds?: readonly string[], minShared = 1): { text: string; values: unknown[] } {
   const s = space.schema;
   const right = space.mode === 'link' ? `'R'` : `'L'`;
   const order = space.mode === 'dedupe' ? 'and b.record_id > a.record_id' : '';
@@ -91,8 +95,8 @@ export async function candidatePairs(db: Db, space: PairSpace, leftIds?: readonl
     ? `select m.record_id, m.key from unnest($1::${space.idType ?? 'text'}[]) as c(id)
          cross join lateral (select record_id, key from ${s}.match_key m where m.record_id = c.id and m.side = 'L') m`
     : `select record_id, key from ${s}.match_key where side = 'L'`;
-  const rows = await db.query<{ a: string; b: string }>(
-    `with a as materialized (${left})
+  return {
+    text: `with a as materialized (${left})
      select a, b from (
        select a.record_id as a, b.record_id as b
          from a join ${s}.usable_key u on u.key = a.key
@@ -102,7 +106,13 @@ export async function candidatePairs(db: Db, space: PairSpace, leftIds?: readonl
          from a join ${s}.alike_token x on x.k1 = a.key
          cross join lateral (select b.record_id from ${s}.match_key b where b.key = x.k2 and b.side = ${right} ${order} offset 0) b) shared
      group by a, b having count(*) >= ${Math.max(1, Math.trunc(minShared))}`,
-    leftIds ? [leftIds] : [],
-  );
+    values: leftIds ? [leftIds] : [],
+  };
+}
+
+/** Candidate pairs as [left, right] record ids (see `candidatePairsQuery`). */
+export async function candidatePairs(db: Db, space: PairSpace, leftIds?: readonly string[], minShared = 1): Promise<[string, string][]> {
+  const query = candidatePairsQuery(space, leftIds, minShared);
+  const rows = await db.query<{ a: string; b: string }>(query.text, query.values);
   return rows.map((r) => [String(r.a), String(r.b)]);
 }
