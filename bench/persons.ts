@@ -7,6 +7,7 @@
  * Each record is a function of (seed, index), so nothing is held in memory; files are written in
  * blocks. Returns the planted pairs' count; `truth` lists them (`left_id,right_id`).
  */
+import { rng as seededRng } from '../src/demo/generate';
 import fs from 'node:fs';
 import { PERSON_COLUMNS } from '../src/matching';
 import { csvCell } from '../connectors/kit/csv';
@@ -27,23 +28,9 @@ export interface PersonFiles {
   readonly truth?: string;
 }
 
-/** mulberry32 over (seed, index, stream). */
+/** The demo's mulberry32, seeded from (seed, index, stream). */
 function rng(seed: number, index: number, stream: number) {
-  let a = (Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    chance: (p: number) => next() < p,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[], skew = 1) => items[Math.floor(next() ** skew * items.length)]!,
-    digits: (n: number) => Array.from({ length: n }, () => Math.floor(next() * 10)).join(''),
-  };
+  return seededRng(Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35));
 }
 type Rng = ReturnType<typeof rng>;
 

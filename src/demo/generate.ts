@@ -22,8 +22,8 @@ export interface GenerateOptions {
   now?: Date;
 }
 
-/** mulberry32: small, seeded, good enough for test data. */
-function rng(seed: number) {
+/** mulberry32: small, seeded, good enough for test data (also the bench's person generator). */
+export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -36,7 +36,8 @@ function rng(seed: number) {
     next,
     chance: (p: number) => next() < p,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+    /** `skew` > 1 favours the first items. */
+    pick: <T>(items: readonly T[], skew = 1) => items[Math.floor(next() ** skew * items.length)]!,
     digits: (n: number) => Array.from({ length: n }, () => Math.floor(next() * 10)).join(''),
   };
 }
