@@ -59,28 +59,29 @@ const system = (agency: string, kind: string) => hub.token({ agency, kind, roles
 
 // Deeper than a record may nest (32), within what the gateway takes in variables (64; a
 // 10,000-deep value is refused there as BAD_USER_INPUT, test/client-mistakes.test.ts).
-// TODO (stop 20): since the gql merge the gateway refuses a NUL in any variable as BAD_USER_INPUT
-// naming its path (test/client-mistakes.test.ts), before submitRecords sees it; this test still
-// expects per-record rejections and must be rewritten to the gateway's answer.
-test.skip('pushed records: a NUL character and a value nested 40 deep are rejections with their index', async () => {
+test('pushed records: a value nested 40 deep is a rejection with its index; the others are stored', async () => {
   let deep: unknown = 'bottom';
   for (let i = 0; i < 40; i++) deep = [deep];
-  const response = await hub.execute<Submitted>(system('POLICE-PUSH', 'POLICE'), SUBMIT, { feed: 'POLICE', records: [person('P-1'), person('P-2', 'A\u0000nh'), { ...person('P-3'), note: deep }, person('P-4')] });
+  const response = await hub.execute<Submitted>(system('POLICE-PUSH', 'POLICE'), SUBMIT, { feed: 'POLICE', records: [person('P-1'), { ...person('P-2'), note: deep }, person('P-3')] });
   expect(response.errors).toBeUndefined();
-  expect(response.data!.submitRecords).toMatchObject({
-    read: 4, inserted: 2, rejected: 2,
-    rejections: [{ recordIndex: 1, field: 'names[0].given', code: 'NUL_CHARACTER' }, { recordIndex: 2, code: 'TOO_DEEP' }],
-  });
-  const csv = await hub.execute<Submitted>(system('LA-402', 'CHILDRENS_SERVICES'), SUBMIT, {
-    feed: 'SSDA903',
-    records: [
-      { table: 'Missing', CHILD: '1', DOB: '15/03/2009', MISSING: 'M', MIS_START: '01/02/2026', MIS_END: '' },
-      { table: 'Missing', CHILD: '2', DOB: '15/03/2009', MISSING: 'M\u0000', MIS_START: '01/02/2026', MIS_END: '' },
-      { table: 'Missing', CHILD: '3', DOB: '15/03/2009', MISSING: 'M', MIS_START: '01/02/2026', MIS_END: '' },
-    ],
-  });
-  expect(csv.errors).toBeUndefined();
-  expect(csv.data!.submitRecords).toMatchObject({ read: 3, inserted: 2, rejected: 1, rejections: [{ recordIndex: 1, field: 'MISSING', code: 'NUL_CHARACTER' }] });
+  expect(response.data!.submitRecords).toMatchObject({ read: 3, inserted: 2, rejected: 1, rejections: [{ recordIndex: 1, code: 'TOO_DEEP' }] });
+  expect(await policeOpen('POLICE-PUSH')).toEqual([{ local_id: 'P-1' }, { local_id: 'P-3' }]);
+});
+
+// A NUL in a pushed value never reaches the pipeline: the gateway refuses the request as a client
+// mistake naming the record and field (the pusher corrects and resends), and no run starts.
+test.each([
+  ['POLICE', 'POLICE-NULPUSH', 'POLICE', [person('P-1'), person('P-2', 'A\u0000nh')], /"\$records" at "records\[1\]\.names\[0\]\.given": text may not contain the NUL character/],
+  ['SSDA903', 'LA-402', 'CHILDRENS_SERVICES', [
+    { table: 'Missing', CHILD: '1', DOB: '15/03/2009', MISSING: 'M', MIS_START: '01/02/2026', MIS_END: '' },
+    { table: 'Missing', CHILD: '2', DOB: '15/03/2009', MISSING: 'M\u0000', MIS_START: '01/02/2026', MIS_END: '' },
+  ], /"\$records" at "records\[1\]\.MISSING": text may not contain the NUL character/],
+])('pushed %s records with a NUL: BAD_USER_INPUT naming the record and field, nothing stored', async (feed, agency, kind, records, message) => {
+  const runsBefore = await db().query('select count(*)::int as n from ingest.run where agency = $1', [agency]);
+  const response = await hub.execute<Submitted>(system(agency, kind), SUBMIT, { feed, records });
+  expect(response.data ?? null).toBeNull();
+  expect(response.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(message), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+  expect(await db().query('select count(*)::int as n from ingest.run where agency = $1', [agency])).toEqual(runsBefore);
 });
 
 describe('--full on a snapshot that is not whole retracts nothing, and says why', () => {

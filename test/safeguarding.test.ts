@@ -183,13 +183,15 @@ describe('the strategy pack', () => {
 
   const tools = ensureRenderTools();
   (tools.ok ? test : test.skip)(`prints in headless Chromium: the PDF holds the pack, and nothing withheld${tools.ok ? '' : ` (skipped: ${tools.why})`}`, async () => {
-    const forLa = renderToPdfText((await get(`/strategy-pack/${personId}`, la())).text);
+    // Both pages are fetched before Chromium runs: nothing talks to the hub while it renders.
+    const [laPage, healthPage] = [(await get(`/strategy-pack/${personId}`, la())).text, (await get(`/strategy-pack/${personId}`, health())).text];
+    const forLa = await renderToPdfText(laPage);
     expect(forLa).toContain('Strategy pack');
     expect(forLa).toContain('Plan readiness');
     // Table cells wrap: words of a phrase may be split across lines.
     const phrase = (words: string) => new RegExp(words.split(' ').join('\\s+'));
     expect(forLa).toMatch(phrase('went missing 48 hours after first being accommodated'));
-    const forHealth = renderToPdfText((await get(`/strategy-pack/${personId}`, health())).text);
+    const forHealth = await renderToPdfText(healthPage);
     expect(forHealth).toMatch(phrase('present — withheld from you'));
     for (const secret of ['cannabis', 'Maidstone', 'CT16 1AA']) expect(forHealth).not.toContain(secret);
   }, 120_000);

@@ -10,14 +10,8 @@ import { ConfigError, loadConfig, type HarbourConfig } from '../config';
 import type { Database } from '../db';
 import { rootLogger, type Logger } from '../log';
 import { FEED_NAMES, listenError, syncInputs, UsageError } from './inputs';
+import { load } from './lazy';
 import { matchCommands } from './match';
-
-/**
- * Commands load what they need when they run, so one that needs no GraphQL (token, sync, audit
- * verify) does not pay for type-graphql, Apollo and the schema at start (measured: importing every
- * command's modules up front took 1.2 s of a `harbour token`'s 1.4 s).
- */
-const load = <T>(id: string): T => require(id) as T;
 
 function parseDuration(value: string): number {
   const match = /^(\d+)(s|m|h)?$/.exec(value.trim());

@@ -10,9 +10,13 @@ import { csvCell } from '../../connectors/kit/csv';
 import type { HarbourConfig } from '../config';
 import type { Database } from '../db';
 import type { Logger } from '../log';
-import { fhirGrade, personRecord, PersonCsvError, prepare, weightOf, type MatchRecord, type Score } from '../matching';
-import { currentModel, dedupeStore, recordFrequencies, rekeyStore, trainFromStore, withScratchLinkage } from '../matching/candidates';
-import { Presets, SingleBar } from 'cli-progress';
+import type { MatchRecord, Score } from '../matching';
+import { load } from './lazy';
+
+// The matching model and its store load when a match command runs, not when the CLI starts.
+const matching = () => load<typeof import('../matching')>('../matching');
+const candidates = () => load<typeof import('../matching/candidates')>('../matching/candidates');
+const progress = () => load<typeof import('cli-progress')>('cli-progress');
 
 type WithDatabase = (config: HarbourConfig, log: Logger, work: (database: Database) => Promise<void>) => Promise<void>;
 
@@ -62,11 +66,11 @@ async function* csvBatches(file: string, required: string, size = 5000): AsyncGe
 function rowRecords(file: string, { row, line }: CsvRow, prefixes: readonly string[], idOf: (row: Record<string, string>, prefix: string) => string | undefined): MatchRecord[] | undefined {
   const problems: string[] = [];
   try {
-    const records = prefixes.map((prefix) => personRecord(row, prefix, idOf(row, prefix), problems));
+    const records = prefixes.map((prefix) => matching().personRecord(row, prefix, idOf(row, prefix), problems));
     for (const p of problems) console.error(`[match] ${file} line ${line}, column ${p}; that value is left out`);
     return records;
   } catch (error) {
-    if (!(error instanceof PersonCsvError)) throw error;
+    if (!(error instanceof matching().PersonCsvError)) throw error;
     console.error(`[match] ${file} line ${line}: ${error.message}; that row is left out`);
     return undefined;
   }
@@ -76,7 +80,7 @@ const recordId = (row: Record<string, string>) => row.record_id?.trim();
 const pairId = (row: Record<string, string>, prefix: string) => (row.pair_id?.trim() ? `${row.pair_id.trim()}\u0000${prefix}` : undefined);
 
 function cells(score: Pick<Score, 'probability' | 'grade' | 'weight' | 'reasons'>): string[] {
-  return [score.probability.toFixed(6), fhirGrade(score.grade), score.weight.toFixed(3), score.reasons.join('; ')].map(csvCell);
+  return [score.probability.toFixed(6), matching().fhirGrade(score.grade), score.weight.toFixed(3), score.reasons.join('; ')].map(csvCell);
 }
 
 /**
@@ -116,13 +120,13 @@ function dedupeCommand(match: Command, loadConfig: () => HarbourConfig, logger: 
       const config = loadConfig();
       await withDatabase(config, logger(config), async (database) => {
         await database.migrate();
-        const model = await currentModel(database.db, config.matchThresholds);
+        const model = await candidates().currentModel(database.db, config.matchThresholds);
         const bar = process.stderr.isTTY && !options.json
-          ? new SingleBar({ format: 'dedupe {bar} {percentage}% | {value}/{total} identities | {pairs} pairs | {suggestions} suggestions | {links} links', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+          ? new (progress().SingleBar)({ format: 'dedupe {bar} {percentage}% | {value}/{total} identities | {pairs} pairs | {suggestions} suggestions | {links} links', stream: process.stderr, hideCursor: true }, progress().Presets.shades_classic)
           : undefined;
         const started = Date.now();
         let began = false;
-        const result = await dedupeStore(database.db, model, {
+        const result = await candidates().dedupeStore(database.db, model, {
           onProgress: (p) => {
             if (!began) bar?.start(p.total, 0, p);
             began = true;
@@ -147,12 +151,12 @@ function trainCommand(match: Command, loadConfig: () => HarbourConfig, logger: (
       const config = loadConfig();
       await withDatabase(config, logger(config), async (database) => {
         await database.migrate();
-        const model = await currentModel(database.db, config.matchThresholds);
-        const result = await trainFromStore(database.db, model, { sample: options.sample, store: !options.dryRun });
+        const model = await candidates().currentModel(database.db, config.matchThresholds);
+        const result = await candidates().trainFromStore(database.db, model, { sample: options.sample, store: !options.dryRun });
         console.log(`${result.parameters.version} (${result.method}${result.method === 'EM' ? `, ${result.iterations} iterations, match share ${result.matchShare.toFixed(4)}` : ''}) from ${result.randomPairs} random pairs, ${result.candidatePairs} candidate pairs, ${result.positivePairs} judged pairs; started from ${model.parameters.version}`);
         console.log(`${'field'.padEnd(12)}${'level'.padEnd(18)}${'m'.padStart(10)}${'u'.padStart(12)}${'weight'.padStart(9)}`);
         for (const [field, levels] of Object.entries(result.parameters.fields)) {
-          for (const [level, p] of Object.entries(levels)) console.log(`${field.padEnd(12)}${level.padEnd(18)}${p.m.toFixed(5).padStart(10)}${p.u.toExponential(2).padStart(12)}${weightOf(p).toFixed(2).padStart(9)}`);
+          for (const [level, p] of Object.entries(levels)) console.log(`${field.padEnd(12)}${level.padEnd(18)}${p.m.toFixed(5).padStart(10)}${p.u.toExponential(2).padStart(12)}${matching().weightOf(p).toFixed(2).padStart(9)}`);
         }
         console.log(options.dryRun ? 'not stored (--dry-run)' : `stored as ${result.parameters.version}: the model in use from now on`);
       });
@@ -171,7 +175,7 @@ export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, log
       await withDatabase(config, logger(config), async (database) => {
         await database.migrate();
         const started = Date.now();
-        const n = await rekeyStore(database.db, (done) => process.stderr.isTTY && process.stderr.write(`\rrekey: ${done} identities`));
+        const n = await candidates().rekeyStore(database.db, (done) => process.stderr.isTTY && process.stderr.write(`\rrekey: ${done} identities`));
         console.log(`${process.stderr.isTTY ? '\n' : ''}rekey: ${n} identities in ${Date.now() - started} ms`);
       });
     });
@@ -188,14 +192,14 @@ export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, log
       for (const [, file] of files) assertReadable(file);
       await withDatabase(config, logger(config), async (database) => {
         await database.migrate();
-        const model = await currentModel(database.db, config.matchThresholds);
+        const model = await candidates().currentModel(database.db, config.matchThresholds);
         const bar = process.stderr.isTTY
-          ? new SingleBar({ format: 'link {bar} {percentage}% | {value}/{total} left records | {candidates} candidate pairs | {pairs} pairs', stream: process.stderr, hideCursor: true }, Presets.shades_classic)
+          ? new (progress().SingleBar)({ format: 'link {bar} {percentage}% | {value}/{total} left records | {candidates} candidate pairs | {pairs} pairs', stream: process.stderr, hideCursor: true }, progress().Presets.shades_classic)
           : undefined;
         const output = csvOutput(options.out, 'left_id,right_id,probability,grade,match_weight,reasons');
         try {
           await output.ready;
-          const result = await withScratchLinkage(database.db, rightFile ? 'link' : 'dedupe', async (linkage) => {
+          const result = await candidates().withScratchLinkage(database.db, rightFile ? 'link' : 'dedupe', async (linkage) => {
             for (const [side, file] of files) {
               for await (const batch of csvBatches(file, 'record_id')) {
                 const rows = batch.map((row) => ({ line: row.line, record: rowRecords(file, row, [''], recordId)?.[0] })).filter((r) => r.record !== undefined);
@@ -238,10 +242,10 @@ export function matchCommands(cli: Command, loadConfig: () => HarbourConfig, log
       }
       await withDatabase(config, logger(config), async (database) => {
         await database.migrate();
-        const model = await currentModel(database.db, config.matchThresholds);
-        const left = pairs.map((p) => prepare(p[0]!));
-        const right = pairs.map((p) => prepare(p[1]!));
-        const freq = recordFrequencies([...left, ...right]);
+        const model = await candidates().currentModel(database.db, config.matchThresholds);
+        const left = pairs.map((p) => matching().prepare(p[0]!));
+        const right = pairs.map((p) => matching().prepare(p[1]!));
+        const freq = candidates().recordFrequencies([...left, ...right]);
         const output = csvOutput(options.out, 'pair_id,probability,grade,match_weight,reasons');
         try {
           await output.ready;

@@ -16,6 +16,8 @@ export interface HarbourProcess {
   output: () => string;
   /** stdout alone. */
   stdout: () => string;
+  /** stderr alone. */
+  stderr: () => string;
   /** Resolves with the first stdout match of `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
@@ -39,11 +41,15 @@ export function harbour(args: string[], env: Record<string, string | undefined>)
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let stdout = '';
+  let stderr = '';
   child.stdout!.on('data', (c: Buffer) => {
     out += c.toString();
     stdout += c.toString();
   });
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+    stderr += c.toString();
+  });
   running.add(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
     running.delete(child);
@@ -53,6 +59,7 @@ export function harbour(args: string[], env: Record<string, string | undefined>)
     child,
     output: () => out,
     stdout: () => stdout,
+    stderr: () => stderr,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
