@@ -19,9 +19,9 @@ const SYLLABLES = ['an', 'bi', 'da', 'el', 'fa', 'gi', 'ha', 'ka', 'la', 'ma', '
 const AGENCIES = ['LA-213', 'LA-886', 'POLICE-MPS', 'POLICE-WYP', 'HO'];
 
 export async function ensureBenchData(pool: Pool, db: Db, persons: number, seed: number, log: (m: string) => void): Promise<void> {
-  await pool.query('create table if not exists public.bench_meta_v3 (persons int not null, seed int not null)');
+  await pool.query('create table if not exists public.bench_meta_v4 (persons int not null, seed int not null)');
   await pool.query('create table if not exists public.bench_keys (version int not null)');
-  const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta_v3');
+  const meta = await pool.query<{ persons: number; seed: number }>('select persons, seed from public.bench_meta_v4');
   if (meta.rows[0]?.persons === persons && meta.rows[0]?.seed === seed) {
     const keys = await pool.query<{ version: number }>('select version from public.bench_keys');
     if (keys.rows[0]?.version !== KEYS_VERSION) await rekey(pool, db, log);
@@ -33,10 +33,12 @@ export async function ensureBenchData(pool: Pool, db: Db, persons: number, seed:
     await client.query('begin');
     await client.query('truncate identity.match_vocabulary, identity.match_dirty, identity.person, identity.source_identity, identity.name, identity.birth_date, identity.identifier, identity.contact_point, identity.biometric_reference, care.placement, care.missing_episode cascade');
     await client.query('select setseed($1)', [(seed % 1000) / 1000]);
-    await client.query('insert into identity.person (id) select gen_random_uuid() from generate_series(1, $1)', [persons]);
+    // Ids from the seed, not gen_random_uuid(): they order the rows, pick each person's number of
+    // identities and the bench's sample, so a fresh store is the same store on every machine.
+    await client.query(`insert into identity.person (id) select md5($2 || ':' || n)::uuid from generate_series(1, $1) n`, [persons, String(seed)]);
     await client.query(
-      `insert into identity.source_identity (person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen)
-       select p.id, ($1::text[])[1 + ((p.n + g) % 5)], 'bench', p.n || '-' || g,
+      `insert into identity.source_identity (id, person_id, agency, feed, local_id, sex, nationality, first_seen, last_seen)
+       select md5(p.id::text || ':' || g)::uuid, p.id, ($1::text[])[1 + ((p.n + g) % 5)], 'bench', p.n || '-' || g,
               case when random() < 0.8 then 'MALE' else 'FEMALE' end,
               (array['VNM','ERI','AFG','IRQ','SDN','UKR','ALB'])[1 + floor(random() * 7)::int],
               now() - make_interval(days => (random() * 700)::int), now()
@@ -91,8 +93,8 @@ export async function ensureBenchData(pool: Pool, db: Db, persons: number, seed:
   // Blocking keys, as ingest writes them, a chunk at a time; then the markers (a run killed
   // before this point generates again).
   await rekey(pool, db, log);
-  await pool.query('delete from public.bench_meta_v3');
-  await pool.query('insert into public.bench_meta_v3 (persons, seed) values ($1, $2)', [persons, seed]);
+  await pool.query('delete from public.bench_meta_v4');
+  await pool.query('insert into public.bench_meta_v4 (persons, seed) values ($1, $2)', [persons, seed]);
   await pool.query('analyze');
 }
 

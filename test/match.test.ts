@@ -43,7 +43,8 @@ test('match link writes every pair graded possible or better, with FHIR grades a
     'R3,Alexander Ivanov,,,,M,,,,,,'].join('\n'));
   const url = await createTestDatabaseUrl();
   const { stderr } = await harbour(['match', 'link', 'left.csv', 'right.csv', '--out', 'out.csv'], url);
-  expect(stderr).toContain('left.csv line 4, column dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY, received "1999-02-31"; that value is left out');
+  expect(stderr).toContain('left.csv line 4, column dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY; that value is left out');
+  expect(stderr).not.toContain('1999-02-31');
   const out = csvRows(path.join(dir, 'out.csv'));
   expect(out[0]).toBe('left_id,right_id,probability,grade,match_weight,reasons');
   const pairs = out.slice(1).map((l) => l.split(',').slice(0, 4));

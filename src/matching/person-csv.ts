@@ -29,7 +29,8 @@ export function matchPhone(raw: string): string {
 /**
  * A person-record row (by column name, optionally prefixed) as a match record. A value that
  * cannot be read (a date that is not a date, an unknown sex code, an identifier without a scheme)
- * is left out of the record and reported in `problems`, naming the column: the rest of the row
+ * is left out of the record and reported in `problems`, naming the column but never repeating the
+ * value (it is personal data, and the message reaches a terminal or a log): the rest of the row
  * still counts. A row without an id throws PersonCsvError.
  */
 export function personRecord(row: Record<string, string | undefined>, prefix = '', id = row[`${prefix}record_id`], problems: string[] = []): MatchRecord {
@@ -46,16 +47,16 @@ export function personRecord(row: Record<string, string | undefined>, prefix = '
   if (full) names.push(full);
   if (given || family) names.push(`${given} ${family}`.trim());
   let dob = get('dob');
-  if (dob && !validDate(dob)) dob = problem(`${prefix}dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY, received "${dob}"`);
+  if (dob && !validDate(dob)) dob = problem(`${prefix}dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY`);
   let sex = get('sex').toUpperCase();
-  if (sex && !['M', 'F', 'U'].includes(sex)) sex = problem(`${prefix}sex: expected M, F or U, received "${sex}"`);
+  if (sex && !['M', 'F', 'U'].includes(sex)) sex = problem(`${prefix}sex: expected M, F or U`);
   const identifiers = get('identifiers')
     .split(';')
     .map((pair) => pair.trim())
     .filter(Boolean)
     .map((pair) => {
       const colon = pair.indexOf(':');
-      if (colon <= 0 || colon === pair.length - 1) return void problem(`${prefix}identifiers: expected scheme:value, received "${pair}"`);
+      if (colon <= 0 || colon === pair.length - 1) return void problem(`${prefix}identifiers: expected scheme:value`);
       return matchIdentifier(pair.slice(0, colon), pair.slice(colon + 1));
     })
     .filter((x): x is { scheme: string; value: string; verified: boolean } => x !== undefined);
