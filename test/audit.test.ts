@@ -2,11 +2,17 @@
  * The disclosure audit: append-only (triggers refuse UPDATE, DELETE and TRUNCATE; the hub's audit
  * role may insert only the content columns), hash-chained under concurrency, written before the
  * response is sent (one call of `audit.append`) and failing closed, and verified by `harbour audit verify` as a real process.
+ * A superuser's tampering is caught too: a forged append and a rewritten row by the MAC under the
+ * audit key (which the database never holds), a removed tail or a renumbered chain by a checkpoint.
  */
-import { appendAudit, verifyAudit, type DataCategory } from '../src/access';
+import { randomBytes } from 'node:crypto';
+import { appendAudit, loadAuditKey, takeCheckpoint, verifyAudit, type DataCategory, type Principal } from '../src/access';
+import { eventMac, GENESIS, rowHash, type AuditRow, type FiledCheckpoint } from '../src/access/audit';
+import type { Database, Db } from '../src/db';
 import { insertChildEverywhere } from './fixtures/persons';
 import { postGraphQL, startTestHub, type TestHub } from './support/hub';
 import { CATEGORIES } from './support/oracle';
+import { createTestDatabase } from './support/db';
 import { assertBuilt, harbour } from './support/processes';
 
 let hub: TestHub;
@@ -21,6 +27,7 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 const db = () => hub.database.db;
+const key = () => loadAuditKey(hub.config.auditKeyFile, true);
 
 test('every decision of a request is in the audit, with its client path, before the response is sent', async () => {
   const response = await hub.execute(police(), QUERY, { id: personId });
@@ -56,9 +63,14 @@ test('the audit role may insert only the content columns, and read; never set th
     await tx.query('set local role harbour_audit_writer');
     await tx.query(`delete from audit.event`);
   })).rejects.toThrow(/permission denied/);
+  await expect(db().transaction(async (tx) => {
+    await tx.query('set local role harbour_audit_writer');
+    await tx.query(`insert into audit.event (request_id, sub, agency, roles, category, paths, outcome) values ('r-role', 's', 'LA-213', '{CASEWORKER}', 'IDENTITY', '[]', 'RELEASED')`);
+  })).rejects.toThrow(/needs the 32-byte MAC/);
   const inserted = await db().transaction(async (tx) => {
     await tx.query('set local role harbour_audit_writer');
-    return tx.query<{ seq: string }>(`insert into audit.event (request_id, sub, agency, roles, category, paths, outcome) values ('r-role', 's', 'LA-213', '{CASEWORKER}', 'IDENTITY', '[]', 'RELEASED') returning seq`);
+    const mac = eventMac(key(), { request_id: 'r-role', sub: 's', agency: 'LA-213', roles: ['CASEWORKER'], person_id: null, category: 'IDENTITY', paths: '[]', outcome: 'RELEASED', basis_kind: null, basis_id: null });
+    return tx.query<{ seq: string }>(`insert into audit.event (request_id, sub, agency, roles, category, paths, outcome, mac) values ('r-role', 's', 'LA-213', '{CASEWORKER}', 'IDENTITY', '[]', 'RELEASED', $1) returning seq`, [mac]);
   });
   expect(Number(inserted[0]!.seq)).toBeGreaterThan(0);
 });
@@ -68,10 +80,10 @@ test('eight concurrent writers keep one unbroken chain', async () => {
   const decision = { kind: 'RELEASED' as const, basis: 'AGREEMENT' as const };
   await Promise.all(Array.from({ length: 8 }, (_, w) => (async () => {
     for (let i = 0; i < 10; i++) {
-      await appendAudit(db(), `r-${w}-${i}`, principal, CATEGORIES.map((category, k) => ({ personId, category: category as DataCategory, path: ['person', k], decision })));
+      await appendAudit(db(), key(), `r-${w}-${i}`, principal, CATEGORIES.map((category, k) => ({ personId, category: category as DataCategory, path: ['person', k], decision })));
     }
   })()));
-  const result = await verifyAudit(db(), 97); // pages that do not divide the row count
+  const result = await verifyAudit(db(), key(), { pageSize: 97 }); // pages that do not divide the row count
   expect(result.brokenAt).toBeUndefined();
   const [{ n }] = (await db().query<{ n: string }>(`select count(*) as n from audit.event`)) as [{ n: string }];
   expect(result.rows).toBe(Number(n));
@@ -97,7 +109,7 @@ test('fail closed: when the audit cannot be written, no data is sent', async () 
     const me = await postGraphQL(server.url, { query: '{ me { agency } }' }, headers);
     expect(me.body.data).toEqual({ me: { agency: 'POLICE-KENT' } });
   } finally {
-    await db().query('grant insert (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id) on audit.event to harbour_audit_writer');
+    await db().query('grant insert (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id, mac) on audit.event to harbour_audit_writer');
   }
   const again = await postGraphQL(server.url, { query: QUERY, variables: { id: personId } }, headers);
   expect(again.status).toBe(200);
@@ -122,3 +134,145 @@ test('harbour audit verify passes on an intact chain and names the first altered
   expect(await tampered.exited).toBe(1);
   expect(JSON.parse(tampered.output().trim().split('\n').at(-1)!)).toMatchObject({ ok: false, brokenAt: target!.seq, problem: 'its content does not match its hash' });
 }, 60_000);
+
+// A superuser of the database (what the hub was in the embedded default) tampers with the audit:
+// with `session_replication_role = replica` the append-only triggers do not fire.
+
+const officer: Principal = { sub: 'pc-7', agency: 'POLICE-KENT', agencyKind: 'POLICE', roles: ['OFFICER'] };
+
+/** A store of its own with `requests` requests audited by the hub (two decisions each), to tamper with. */
+async function auditedStore(requests: number, principal = officer): Promise<Database> {
+  const { database } = await createTestDatabase();
+  for (let i = 0; i < requests; i++) {
+    await appendAudit(database.db, key(), `t-${i}`, principal, (['IDENTITY', 'CONTACT'] as DataCategory[]).map((category, k) => ({
+      personId: personId.toUpperCase(), category, path: ['person', k], decision: { kind: 'RELEASED', basis: 'AGREEMENT' },
+    })));
+  }
+  return database;
+}
+
+function asSuperuser(d: Db, work: (tx: Db) => Promise<unknown>): Promise<unknown> {
+  return d.transaction(async (tx) => {
+    await tx.query('set local session_replication_role = replica');
+    await work(tx);
+  });
+}
+
+/** What an attacker without the key can still do: recompute every hash (the rule is public) from `from` on. */
+async function rechain(tx: Db, from: number): Promise<void> {
+  const [before] = await tx.query<{ hash: Buffer }>('select hash from audit.event where seq = $1', [from - 1]);
+  let prev = before?.hash ?? GENESIS;
+  for (const row of await tx.query<AuditRow>('select * from audit.event where seq >= $1 order by seq', [from])) {
+    const hash = rowHash(prev, { ...row, mac: row.mac! });
+    await tx.query('update audit.event set prev_hash = $1, hash = $2 where seq = $3', [prev, hash, row.seq]);
+    prev = hash;
+  }
+}
+
+const filed = (c: Awaited<ReturnType<typeof takeCheckpoint>>, line = 1): FiledCheckpoint => ({ ...c, line });
+
+test('an event appended through audit.append without the audit key fails verify by its MAC', async () => {
+  const store = await auditedStore(3);
+  try {
+    await store.db.query(
+      `select audit.append('forged', 'pc-7', 'POLICE-KENT', '{OFFICER}', $1::uuid[], '{IDENTITY}', '{"[]"}', '{RELEASED}', '{AGREEMENT}', array[null]::text[], $2::bytea[])`,
+      [[personId], [randomBytes(32)]],
+    );
+    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 6, brokenAt: '7', problem: 'its MAC does not match its content: it was not written with the audit key' });
+  } finally {
+    await store.close();
+  }
+});
+
+test('a rewritten event fails verify by its MAC, even with every hash after it recomputed', async () => {
+  const store = await auditedStore(3);
+  try {
+    expect(await verifyAudit(store.db, key())).toEqual({ rows: 6, unkeyed: 0, checkpoints: 0 });
+    await asSuperuser(store.db, async (tx) => {
+      await tx.query(`update audit.event set sub = 'someone-else' where seq = 3`);
+      await rechain(tx, 3);
+    });
+    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 2, brokenAt: '3', problem: 'its MAC does not match its content: it was not written with the audit key' });
+  } finally {
+    await store.close();
+  }
+});
+
+test('events deleted from the end fail verify against a checkpoint taken before', async () => {
+  const store = await auditedStore(4);
+  try {
+    const checkpoint = filed(await takeCheckpoint(store.db, key()));
+    expect(checkpoint).toMatchObject({ seq: '8', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await asSuperuser(store.db, (tx) => tx.query('delete from audit.event where seq > 5'));
+    // The chain itself is whole: only what was kept outside the database can tell.
+    expect(await verifyAudit(store.db, key())).toEqual({ rows: 5, unkeyed: 0, checkpoints: 0 });
+    expect(await verifyAudit(store.db, key(), { checkpoints: [checkpoint] })).toMatchObject({
+      rows: 5, brokenAt: '6', problem: `the audit ends at sequence 5, but checkpoint line 1 (taken ${checkpoint.at}, sequence 8) saw more: events were removed from the end`,
+    });
+  } finally {
+    await store.close();
+  }
+});
+
+test('an event removed or inserted before a checkpoint, with the chain renumbered and recomputed, fails verify against it', async () => {
+  const renumber = async (tx: Db, from: number, by: number) => {
+    const seqs = (await tx.query<{ seq: string }>('select seq::text from audit.event where seq >= $1 order by seq', [from])).map((r) => Number(r.seq));
+    for (const seq of by > 0 ? seqs.reverse() : seqs) await tx.query('update audit.event set seq = $1 where seq = $2', [seq + by, seq]);
+  };
+  const tampering = {
+    removed: async (tx: Db) => {
+      await tx.query('delete from audit.event where seq = 2');
+      await renumber(tx, 3, -1);
+    },
+    // A copy of an event the hub wrote, so its MAC holds: a replay.
+    inserted: async (tx: Db) => {
+      await renumber(tx, 3, 1);
+      await tx.query('insert into audit.event select 3, at, request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id, prev_hash, hash, mac from audit.event where seq = 2');
+    },
+  };
+  for (const [name, tamper] of Object.entries(tampering)) {
+    const store = await auditedStore(3);
+    try {
+      const checkpoint = filed(await takeCheckpoint(store.db, key()), 4);
+      await appendAudit(store.db, key(), 't-after', officer, [{ personId, category: 'IDENTITY' as DataCategory, path: ['person'], decision: { kind: 'RELEASED', basis: 'AGREEMENT' } }]);
+      await asSuperuser(store.db, async (tx) => {
+        await tamper(tx);
+        await rechain(tx, 2);
+      });
+      const renumbered = await verifyAudit(store.db, key());
+      expect([name, renumbered.problem]).toEqual([name, undefined]);
+      expect([name, await verifyAudit(store.db, key(), { checkpoints: [checkpoint] })]).toEqual([name, expect.objectContaining({
+        brokenAt: '6', problem: `it differs from checkpoint line 4 (taken ${checkpoint.at}, sequence 6): the chain was rewritten up to here`,
+      })]);
+    } finally {
+      await store.close();
+    }
+  }
+});
+
+test('a checkpoint not signed with the audit key is refused, and checkpoints that agree are counted', async () => {
+  const store = await auditedStore(2);
+  try {
+    const head = filed(await takeCheckpoint(store.db, key()), 2);
+    const other = randomBytes(32);
+    expect(await verifyAudit(store.db, key(), { checkpoints: [head, filed(await takeCheckpoint(store.db, key()), 3)] })).toEqual({ rows: 4, unkeyed: 0, checkpoints: 2 });
+    expect(await verifyAudit(store.db, key(), { checkpoints: [filed(await takeCheckpoint(store.db, other), 7)] })).toMatchObject({ problem: expect.stringMatching(/^checkpoint line 7 \(taken .*, sequence 4\) is not signed with the audit key$/) });
+    // A checkpoint moved to another sequence number no longer bears its signature.
+    expect((await verifyAudit(store.db, key(), { checkpoints: [{ ...head, seq: '3' }] })).problem).toMatch(/not signed/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('the canonical text is unambiguous: a sub holding the old separator cannot pass for another row', async () => {
+  // Under the old rule (fields joined with \x1f) both rows below read the same, so the edit kept its hash.
+  const store = await auditedStore(1, { ...officer, sub: 'pc-7\x1fPOLICE-MPS', agency: 'POLICE-KENT' });
+  try {
+    await appendAudit(store.db, key(), 't-multibyte', { ...officer, sub: 'Zoë 名前 \u{1F600}', roles: [] }, [{ personId: 'not-a-uuid', category: 'IDENTITY' as DataCategory, path: ['person'], decision: { kind: 'WITHHELD', releasableWith: [] } }]);
+    expect(await verifyAudit(store.db, key())).toEqual({ rows: 3, unkeyed: 0, checkpoints: 0 });
+    await asSuperuser(store.db, (tx) => tx.query(`update audit.event set sub = 'pc-7', agency = 'POLICE-MPS\x1fPOLICE-KENT' where seq = 1`));
+    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 0, brokenAt: '1', problem: 'its content does not match its hash' });
+  } finally {
+    await store.close();
+  }
+});

@@ -1,11 +1,12 @@
 /**
  * Key material. Outside production, harbour generates two ES256 key pairs into `<home>/keys/` on
  * first use: the development issuer (what `harbour token` signs with) and the gateway's key for the
- * short-lived tokens it gives remote subgraphs. In production nothing is generated.
+ * short-lived tokens it gives remote subgraphs; and the audit key. In production nothing is generated.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../config';
 
 export interface KeyPair {
   /**
@@ -53,4 +54,33 @@ export const DEV_ISSUER = 'harbour-dev';
 export function devIssuerKeys(home: string): KeyPair {
   const dir = path.join(home, 'keys');
   return loadKeyPair(path.join(dir, 'dev-issuer.key.pem'), path.join(dir, 'dev-issuer.pub.pem'), true);
+}
+
+/** The audit key: 32 random bytes, base64, in a file only the hub's user may read. */
+export const AUDIT_KEY_BYTES = 32;
+
+/**
+ * The key the audit's MACs and checkpoints are made with. It must never be in the database: a
+ * superuser there could otherwise recompute the chain. Generated on first use outside production
+ * (linked into place whole, so a second process starting at once reads the same key or none).
+ */
+export function loadAuditKey(file: string, generateIfMissing: boolean): Buffer {
+  if (!fs.existsSync(file) && generateIfMissing) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const draft = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(draft, `${randomBytes(AUDIT_KEY_BYTES).toString('base64')}\n`, { mode: 0o600 });
+    try {
+      fs.linkSync(draft, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.rmSync(draft, { force: true });
+    }
+  }
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+  const key = Buffer.from(text, 'base64');
+  if (key.length < AUDIT_KEY_BYTES) {
+    throw new ConfigError('HARBOUR_AUDIT_KEY_FILE', `a file holding at least ${AUDIT_KEY_BYTES} random bytes in base64 (\`openssl rand -base64 32\`)`, file);
+  }
+  return key;
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { FiledCheckpoint } from '../access/audit';
 import { AGENCY_CODE, AGENCY_KINDS, ROLES } from '../access/codes';
 import { ConfigError, loadConfig, type HarbourConfig } from '../config';
 import type { Database } from '../db';
@@ -54,6 +55,21 @@ async function withDatabase(config: HarbourConfig, log: Logger, work: (database:
   }
 }
 
+/** The audit key; outside production it is generated on first use. */
+function auditKey(config: HarbourConfig): Buffer {
+  return load<typeof import('../access/keys')>('../access/keys').loadAuditKey(config.auditKeyFile, config.env !== 'production');
+}
+
+/** The checkpoints in `file`; a missing file or a line that is not a checkpoint is a usage error. */
+function checkpointsIn(file: string, read: (file: string) => FiledCheckpoint[]): FiledCheckpoint[] {
+  if (!fs.existsSync(file)) throw new UsageError(`harbour audit verify: --checkpoint ${file} does not exist.`);
+  try {
+    return read(path.resolve(file));
+  } catch (error) {
+    throw new UsageError(`harbour audit verify: --checkpoint ${(error as Error).message}.`);
+  }
+}
+
 const agencyOf = (command: string, code: string) => {
   if (!AGENCY_CODE.test(code)) throw new UsageError(`harbour ${command}: --agency must look like LA-213, POLICE-MPS, HO, NCA or NHS-RJ1, received "${code}".`);
   return code;
@@ -89,6 +105,12 @@ export function program(): Command {
         // Not ready (GET /ready answers 503) until the demo, when asked for, has loaded.
         let loaded = !options.demo || Boolean(options.subgraph);
         const deps = { config, db: database.db, log, agreement, ready: async () => loaded && (await database.db.query('select 1')).length === 1 };
+        if (!options.subgraph) {
+          // Started before the server, so stopped after it: the last checkpoint holds the last request.
+          const { startCheckpoints } = load<typeof import('../access/audit')>('../access/audit');
+          const checkpoints = startCheckpoints(database.db, auditKey(config), config.auditCheckpointFile, config.auditCheckpointSeconds, log);
+          onStop(() => checkpoints.stop());
+        }
         const server = await (options.subgraph ? startSubgraphServer(options.subgraph as 'police', deps, port, host) : startGatewayServer(deps, port, host)).catch((error: unknown) => {
           throw listenError(error, port, host);
         });
@@ -263,22 +285,42 @@ export function program(): Command {
       } else console.log('schema/ matches the code');
     });
 
-  cli
-    .command('audit')
-    .description('the disclosure audit')
+  const audit = cli.command('audit').description('the disclosure audit');
+  audit
     .command('verify')
-    .description('recompute the audit hash chain; exit 1 naming the first sequence number that does not verify')
+    .description('recompute the audit hash chain and MACs, and compare it with checkpoints; exit 1 naming the first sequence number that does not verify')
+    .option('--checkpoint <file>', 'checkpoints kept outside the database (harbour audit checkpoint, or serve\'s)')
     .option('--json', 'print one JSON result')
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { checkpoint?: string; json?: boolean }) => {
       const config = loadConfig();
-      const { verifyAudit } = load<typeof import('../access/audit')>('../access/audit');
+      const { readCheckpoints, verifyAudit } = load<typeof import('../access/audit')>('../access/audit');
+      const key = auditKey(config);
+      const checkpoints = options.checkpoint === undefined ? [] : checkpointsIn(options.checkpoint, readCheckpoints);
       await withDatabase(config, rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), async (database) => {
         await database.migrate();
-        const result = await verifyAudit(database.db);
-        if (options.json) console.log(JSON.stringify({ ok: result.brokenAt === undefined, ...result }));
-        else if (result.brokenAt === undefined) console.log(`audit chain verified: ${result.rows} events`);
-        else console.error(`audit chain broken at sequence ${result.brokenAt}: ${result.problem} (${result.rows} events before it verify)`);
-        if (result.brokenAt !== undefined) process.exitCode = 1;
+        const result = await verifyAudit(database.db, key, { checkpoints });
+        const ok = result.problem === undefined;
+        const counted = `${result.rows} events${result.unkeyed ? ` (${result.unkeyed} written before the keyed rule)` : ''}, ${result.checkpoints} checkpoints`;
+        if (options.json) console.log(JSON.stringify({ ok, ...result }));
+        else if (ok) console.log(`audit chain verified: ${counted}`);
+        else if (result.brokenAt === undefined) console.error(`audit not verified: ${result.problem}`);
+        else console.error(`audit chain broken at sequence ${result.brokenAt}: ${result.problem} (${counted} before it verify)`);
+        if (!ok) process.exitCode = 1;
+      });
+    });
+  audit
+    .command('checkpoint')
+    .description('append a signed checkpoint of the audit chain\'s head to a file kept outside the database, and print it')
+    .option('--out <file>', 'the checkpoint file (default: HARBOUR_AUDIT_CHECKPOINT_FILE)')
+    .action(async (options: { out?: string }) => {
+      const config = loadConfig();
+      const { appendCheckpoint, takeCheckpoint } = load<typeof import('../access/audit')>('../access/audit');
+      const key = auditKey(config);
+      await withDatabase(config, rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), async (database) => {
+        await database.migrate();
+        const checkpoint = await takeCheckpoint(database.db, key);
+        appendCheckpoint(path.resolve(options.out ?? config.auditCheckpointFile), checkpoint);
+        console.log(JSON.stringify(checkpoint));
       });
     });
 

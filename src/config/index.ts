@@ -52,6 +52,12 @@ export interface HarbourConfig {
   agreementFile: string | undefined;
   /** Longest a safeguarding justification may last, in hours. @default 168 (a week) */
   justificationMaxHours: number;
+  /** The audit key (base64, 32 bytes or more): MACs every audit event and signs checkpoints; never in the database. @default `<home>/keys/audit.key` (generated outside production) */
+  auditKeyFile: string;
+  /** Where `harbour serve` appends a signed checkpoint of the audit chain's head. @default `<home>/audit-checkpoints.jsonl` */
+  auditCheckpointFile: string;
+  /** How often `harbour serve` writes a checkpoint, in seconds (and once more at shutdown). @default 600 */
+  auditCheckpointSeconds: number;
   logLevel: string;
 }
 
@@ -136,6 +142,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Harbour
     matchThresholds: matchThresholds(env),
     agreementFile: env.HARBOUR_AGREEMENT_FILE ? path.resolve(cwd, env.HARBOUR_AGREEMENT_FILE) : undefined,
     justificationMaxHours: integer(env, 'HARBOUR_JUSTIFICATION_MAX_HOURS', 168, 1),
+    auditKeyFile: path.resolve(cwd, env.HARBOUR_AUDIT_KEY_FILE ?? path.join(home, 'keys', 'audit.key')),
+    auditCheckpointFile: path.resolve(cwd, env.HARBOUR_AUDIT_CHECKPOINT_FILE ?? path.join(home, 'audit-checkpoints.jsonl')),
+    auditCheckpointSeconds: integer(env, 'HARBOUR_AUDIT_CHECKPOINT_SECONDS', 600),
     logLevel: env.HARBOUR_LOG_LEVEL ?? (rawEnv === 'test' ? 'silent' : 'info'),
   };
 }

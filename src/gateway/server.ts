@@ -10,7 +10,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { IncomingMessage } from 'node:http';
 import type http from 'node:http';
-import { AccessDecisions, appendAudit, Authenticator, loadKeyPair, loadPublicKey, readAgreement, verifySubgraphToken, type SharingAgreement } from '../access';
+import { AccessDecisions, appendAudit, Authenticator, loadAuditKey, loadKeyPair, loadPublicKey, readAgreement, verifySubgraphToken, type SharingAgreement } from '../access';
 import type { HarbourConfig } from '../config';
 import { createRequestContext, type RequestContext } from '../context';
 import type { Db } from '../db';
@@ -56,7 +56,7 @@ export const AUDIT_UNAVAILABLE_MESSAGE = 'The disclosure audit could not be writ
  * the audit cannot be written the response carries no data, only an AUDIT_UNAVAILABLE error. Then
  * adds the request id and `withheld`, and logs unexpected errors with the request id.
  */
-function responsePlugin(db: Db, log: Logger): ApolloServerPlugin<RequestContext> {
+function responsePlugin(db: Db, auditKey: Buffer, log: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -70,7 +70,7 @@ function responsePlugin(db: Db, log: Logger): ApolloServerPlugin<RequestContext>
           const result = response.body.singleResult;
           const { access } = contextValue;
           try {
-            await appendAudit(db, contextValue.requestId, contextValue.principal, access.recorded);
+            await appendAudit(db, auditKey, contextValue.requestId, contextValue.principal, access.recorded);
           } catch (error) {
             log.error({ requestId: contextValue.requestId, decisions: access.recorded.length, ...describeForLog(error) }, 'audit write failed: response withheld');
             delete result.data;
@@ -88,6 +88,11 @@ function responsePlugin(db: Db, log: Logger): ApolloServerPlugin<RequestContext>
   };
 }
 
+/** Outside production the audit key is generated on first use, by whichever process starts first. */
+function auditKeyOf(config: HarbourConfig): Buffer {
+  return loadAuditKey(config.auditKeyFile, config.env !== 'production');
+}
+
 function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
   const { limits } = config;
   const armor = new ApolloArmor({
@@ -100,7 +105,7 @@ function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
   return {
-    plugins: [...armor.plugins, clientInputPlugin<RequestContext>(), responsePlugin(db, log)],
+    plugins: [...armor.plugins, clientInputPlugin<RequestContext>(), responsePlugin(db, auditKeyOf(config), log)],
     validationRules: [...armor.validationRules, clientInputRule],
     allowBatchedHttpRequests: false as const,
     csrfPrevention: true,
@@ -192,7 +197,7 @@ export async function startSubgraphServer(name: SubgraphName, deps: HubDependenc
   const apollo = new ApolloServer<RequestContext>({
     schema: built.schema,
     // Apollo's federated tracing is for Apollo's cloud; harbour sends nothing there.
-    plugins: [responsePlugin(deps.db, log), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [responsePlugin(deps.db, auditKeyOf(config), log), ApolloServerPluginInlineTraceDisabled()],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     stopOnTerminationSignals: options.stopOnTerminationSignals,
