@@ -6,7 +6,11 @@
  * audit key (which the database never holds), a removed tail or a renumbered chain by a checkpoint.
  */
 import { randomBytes } from 'node:crypto';
-import { appendAudit, loadAuditKey, takeCheckpoint, verifyAudit, type DataCategory, type Principal } from '../src/access';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { appendAudit, loadAuditKey, readCheckpoints, startCheckpoints, takeCheckpoint, verifyAudit, type Checkpoint, type DataCategory, type Principal } from '../src/access';
 import { eventMac, GENESIS, rowHash, type AuditRow, type FiledCheckpoint } from '../src/access/audit';
 import type { Database, Db } from '../src/db';
 import { insertChildEverywhere } from './fixtures/persons';
@@ -274,5 +278,67 @@ test('the canonical text is unambiguous: a sub holding the old separator cannot 
     expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 0, brokenAt: '1', problem: 'its content does not match its hash' });
   } finally {
     await store.close();
+  }
+});
+
+test('harbour audit checkpoint writes a signed line; verify --checkpoint names a deleted tail (exit 1) and a line that is not a checkpoint (exit 2)', async () => {
+  assertBuilt();
+  const store = await auditedStore(3);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-checkpoints-'));
+  const file = path.join(dir, 'dpo.jsonl');
+  const env = { DATABASE_URL: store.url, HARBOUR_ENV: 'test' };
+  const lastLine = (text: string) => text.trim().split('\n').at(-1);
+  try {
+    const taken = harbour(['audit', 'checkpoint', '--out', file], env);
+    expect(await taken.exited).toBe(0);
+    const checkpoint = JSON.parse(taken.stdout()) as Checkpoint;
+    expect(checkpoint).toMatchObject({ seq: '6' });
+    expect(fs.readFileSync(file, 'utf8')).toBe(`${JSON.stringify(checkpoint)}\n`);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+
+    const intact = harbour(['audit', 'verify', '--checkpoint', file], env);
+    expect(await intact.exited).toBe(0);
+    expect(intact.stdout()).toBe('audit chain verified: 6 events; checkpoints matched: 1\n');
+
+    await asSuperuser(store.db, (tx) => tx.query('delete from audit.event where seq > 4'));
+    const truncated = harbour(['audit', 'verify', '--checkpoint', file], env);
+    expect(await truncated.exited).toBe(1);
+    expect(lastLine(truncated.stderr())).toBe(`audit chain broken at sequence 5: the audit ends at sequence 4, but checkpoint line 1 (taken ${checkpoint.at}, sequence 6) saw more: events were removed from the end (4 events before it verify)`);
+
+    fs.appendFileSync(file, 'not a checkpoint\n');
+    const malformed = harbour(['audit', 'verify', '--checkpoint', file], env);
+    expect(await malformed.exited).toBe(2);
+    expect(lastLine(malformed.stderr())).toBe(`harbour audit verify: --checkpoint ${file} line 2 is not a checkpoint: expected {"seq", "hash", "at", "mac"}.`);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('the hub writes a checkpoint at start, each interval the head has moved, and at stop, and logs each (hashes only)', async () => {
+  const store = await auditedStore(1);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-checkpoints-'));
+  const file = path.join(dir, 'audit-checkpoints.jsonl');
+  const logged: { msg: string; checkpoint?: Checkpoint }[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line) as (typeof logged)[number]) });
+  const lines = () => (fs.existsSync(file) ? readCheckpoints(file) : []);
+  const until = async (n: number) => {
+    for (let waited = 0; lines().length < n && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  };
+  try {
+    const checkpoints = startCheckpoints(store.db, key(), file, 1, log);
+    await until(1);
+    await appendAudit(store.db, key(), 't-moved', officer, [{ personId, category: 'IDENTITY' as DataCategory, path: ['person'], decision: { kind: 'RELEASED', basis: 'AGREEMENT' } }]);
+    await until(2);
+    await new Promise((r) => setTimeout(r, 1500)); // an interval with nothing new writes nothing
+    await appendAudit(store.db, key(), 't-last', officer, [{ personId, category: 'CONTACT' as DataCategory, path: ['person'], decision: { kind: 'RELEASED', basis: 'AGREEMENT' } }]);
+    await checkpoints.stop();
+    expect(lines().map((c) => c.seq)).toEqual(['2', '3', '4']);
+    expect(await verifyAudit(store.db, key(), { checkpoints: lines() })).toEqual({ rows: 4, unkeyed: 0, checkpoints: 3 });
+    const { line: _line, ...last } = lines().at(-1)!;
+    expect(logged.filter((l) => l.msg === 'audit checkpoint').at(-1)!.checkpoint).toEqual(last);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

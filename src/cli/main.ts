@@ -300,9 +300,9 @@ export function program(): Command {
         await database.migrate();
         const result = await verifyAudit(database.db, key, { checkpoints });
         const ok = result.problem === undefined;
-        const counted = `${result.rows} events${result.unkeyed ? ` (${result.unkeyed} written before the keyed rule)` : ''}, ${result.checkpoints} checkpoints`;
+        const counted = `${result.rows} events${result.unkeyed ? ` (${result.unkeyed} written before the keyed rule)` : ''}`;
         if (options.json) console.log(JSON.stringify({ ok, ...result }));
-        else if (ok) console.log(`audit chain verified: ${counted}`);
+        else if (ok) console.log(`audit chain verified: ${counted}${options.checkpoint === undefined ? '' : `; checkpoints matched: ${result.checkpoints}`}`);
         else if (result.brokenAt === undefined) console.error(`audit not verified: ${result.problem}`);
         else console.error(`audit chain broken at sequence ${result.brokenAt}: ${result.problem} (${counted} before it verify)`);
         if (!ok) process.exitCode = 1;
