@@ -16,7 +16,12 @@ import type { Database, Db } from '../src/db';
 import { insertChildEverywhere } from './fixtures/persons';
 import { postGraphQL, startTestHub, type TestHub } from './support/hub';
 import { CATEGORIES } from './support/oracle';
-import { createTestDatabase } from './support/db';
+import { Client } from 'pg';
+import { migrations } from '../migrations';
+import { AuditKeyed1764979200000 } from '../migrations/1764979200000-audit-keyed';
+import { createDataSource, openDatabase } from '../src/db';
+import { rootLogger } from '../src/log';
+import { adminUrl, createTestDatabase, testConfig } from './support/db';
 import { assertBuilt, harbour } from './support/processes';
 
 let hub: TestHub;
@@ -340,5 +345,35 @@ test('the hub writes a checkpoint at start, each interval the head has moved, an
   } finally {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('events written before the keyed rule still verify under the old one, but only as the start of the chain', async () => {
+  // A store migrated up to the keyed rule and audited under the old one, then migrated on.
+  const name = `harbour_t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`create database ${name}`).finally(() => admin.end());
+  const url = Object.assign(new URL(adminUrl()), { pathname: `/${name}` }).toString();
+  const { dataSource } = createDataSource(url);
+  dataSource.setOptions({ migrations: migrations.filter((m) => m !== AuditKeyed1764979200000) });
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  for (const request of ['old-1', 'old-2']) {
+    await dataSource.query(`select audit.append($1, 'pc-7', 'POLICE-KENT', '{OFFICER}', '{null}', '{IDENTITY}', '{"[]"}', '{WITHHELD}', '{null}', '{null}')`, [request]);
+  }
+  await dataSource.destroy();
+  const store = await openDatabase(testConfig(url), rootLogger('silent'), { poolSize: 2 });
+  try {
+    expect(await store.migrate()).toEqual(['AuditKeyed1764979200000']);
+    expect(await verifyAudit(store.db, key())).toEqual({ rows: 2, unkeyed: 2, checkpoints: 0 });
+    await appendAudit(store.db, key(), 'new-1', officer, [{ personId, category: 'IDENTITY' as DataCategory, path: ['person'], decision: { kind: 'RELEASED', basis: 'AGREEMENT' } }]);
+    expect(await verifyAudit(store.db, key())).toEqual({ rows: 3, unkeyed: 2, checkpoints: 0 });
+    // An event without a MAC after a keyed one did not come from the hub, whatever its hash.
+    await asSuperuser(store.db, (tx) => tx.query(`insert into audit.event select 4, at, request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id,
+                                                   (select hash from audit.event where seq = 3), hash, null from audit.event where seq = 1`));
+    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 3, brokenAt: '4', problem: 'it has no MAC, yet comes after keyed events: the hub did not write it' });
+  } finally {
+    await store.close();
   }
 });
