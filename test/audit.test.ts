@@ -36,6 +36,7 @@ beforeAll(async () => {
 afterAll(() => hub.close());
 
 const db = () => hub.database.db;
+const owner = () => hub.owner.db;
 const key = () => loadAuditKey(hub.config.auditKeyFile, true);
 
 test('every decision of a request is in the audit, with its client path, before the response is sent', async () => {
@@ -58,25 +59,42 @@ test('every decision of a request is in the audit, with its client path, before 
 test('the audit is append-only: UPDATE, DELETE and TRUNCATE are refused, even to the table owner', async () => {
   await hub.execute(police(), QUERY, { id: personId });
   for (const sql of ['update audit.event set sub = $1', 'delete from audit.event where sub <> $1', 'truncate audit.event']) {
-    await expect(db().query(sql, sql.includes('$1') ? ['tamper'] : [])).rejects.toThrow(/append-only/);
+    await expect(owner().query(sql, sql.includes('$1') ? ['tamper'] : [])).rejects.toThrow(/append-only/);
   }
 });
 
+test('the hub runs as a role that is no superuser and owns nothing: it cannot turn the triggers off or change a row', async () => {
+  const [me] = await db().query<{ user: string; superuser: boolean }>(`select current_user as user, rolsuper as superuser from pg_roles where rolname = current_user`);
+  expect(me).toEqual({ user: 'harbour_app', superuser: false });
+  expect(await db().query(`select 1 from pg_class c join pg_roles r on r.oid = c.relowner where r.rolname = current_user`)).toEqual([]);
+  const refusals: [string, RegExp][] = [
+    ['alter table audit.event disable trigger event_append_only', /must be owner of table event/],
+    ['alter table audit.event disable trigger all', /must be owner of table event/],
+    ['set session_replication_role = replica', /permission denied to set parameter "session_replication_role"/],
+    ['delete from audit.event', /permission denied for table event/],
+    [`update audit.event set sub = 'tamper'`, /permission denied for table event/],
+    ['truncate audit.event', /permission denied for table event/],
+    [`insert into audit.event (request_id, sub, agency, roles, category, paths, outcome) values ('r', 's', 'LA-213', '{}', 'IDENTITY', '[]', 'RELEASED')`, /permission denied for table event/],
+    ['set role harbour_audit_writer', /permission denied to set role/],
+  ];
+  for (const [sql, refusal] of refusals) await expect(db().query(sql)).rejects.toThrow(refusal);
+});
+
 test('the audit role may insert only the content columns, and read; never set the chain or change a row', async () => {
-  await expect(db().transaction(async (tx) => {
+  await expect(owner().transaction(async (tx) => {
     await tx.query('set local role harbour_audit_writer');
     await tx.query(`insert into audit.event (seq, at, request_id, sub, agency, roles, category, paths, outcome, prev_hash, hash)
                     values (999999, now(), 'r', 's', 'LA-213', '{}', 'IDENTITY', '[]', 'RELEASED', '\\x00', '\\x00')`);
   })).rejects.toThrow(/permission denied/);
-  await expect(db().transaction(async (tx) => {
+  await expect(owner().transaction(async (tx) => {
     await tx.query('set local role harbour_audit_writer');
     await tx.query(`delete from audit.event`);
   })).rejects.toThrow(/permission denied/);
-  await expect(db().transaction(async (tx) => {
+  await expect(owner().transaction(async (tx) => {
     await tx.query('set local role harbour_audit_writer');
     await tx.query(`insert into audit.event (request_id, sub, agency, roles, category, paths, outcome) values ('r-role', 's', 'LA-213', '{CASEWORKER}', 'IDENTITY', '[]', 'RELEASED')`);
   })).rejects.toThrow(/needs the 32-byte MAC/);
-  const inserted = await db().transaction(async (tx) => {
+  const inserted = await owner().transaction(async (tx) => {
     await tx.query('set local role harbour_audit_writer');
     const mac = eventMac(key(), { request_id: 'r-role', sub: 's', agency: 'LA-213', roles: ['CASEWORKER'], person_id: null, category: 'IDENTITY', paths: '[]', outcome: 'RELEASED', basis_kind: null, basis_id: null });
     return tx.query<{ seq: string }>(`insert into audit.event (request_id, sub, agency, roles, category, paths, outcome, mac) values ('r-role', 's', 'LA-213', '{CASEWORKER}', 'IDENTITY', '[]', 'RELEASED', $1) returning seq`, [mac]);
@@ -107,7 +125,7 @@ test('fail closed: when the audit cannot be written, no data is sent', async () 
   const server = await hub.server();
   const headers = { authorization: `Bearer ${police()}` };
   // The audit role loses its right to write.
-  await db().query('revoke insert on audit.event from harbour_audit_writer');
+  await owner().query('revoke insert on audit.event from harbour_audit_writer');
   try {
     const refused = await postGraphQL(server.url, { query: QUERY, variables: { id: personId } }, headers);
     expect(refused.status).toBe(503);
@@ -118,7 +136,7 @@ test('fail closed: when the audit cannot be written, no data is sent', async () 
     const me = await postGraphQL(server.url, { query: '{ me { agency } }' }, headers);
     expect(me.body.data).toEqual({ me: { agency: 'POLICE-KENT' } });
   } finally {
-    await db().query('grant insert (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id, mac) on audit.event to harbour_audit_writer');
+    await owner().query('grant insert (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind, basis_id, mac) on audit.event to harbour_audit_writer');
   }
   const again = await postGraphQL(server.url, { query: QUERY, variables: { id: personId } }, headers);
   expect(again.status).toBe(200);
@@ -135,10 +153,7 @@ test('harbour audit verify passes on an intact chain and names the first altered
 
   const [target] = await db().query<{ seq: string }>(`select seq::text from audit.event order by seq offset 3 limit 1`);
   // A superuser with the triggers off alters who one row says asked.
-  await db().transaction(async (tx) => {
-    await tx.query(`set local session_replication_role = replica`);
-    await tx.query(`update audit.event set sub = 'someone-else' where seq = $1`, [target!.seq]);
-  });
+  await asSuperuser(owner(), (tx) => tx.query(`update audit.event set sub = 'someone-else' where seq = $1`, [target!.seq]));
   const tampered = harbour(['audit', 'verify', '--json'], env);
   expect(await tampered.exited).toBe(1);
   expect(JSON.parse(tampered.output().trim().split('\n').at(-1)!)).toMatchObject({ ok: false, brokenAt: target!.seq, problem: 'its content does not match its hash' });
@@ -377,3 +392,12 @@ test('events written before the keyed rule still verify under the old one, but o
     await store.close();
   }
 });
+
+test('harbour serve refuses, in production, a connection that could alter the audit (a superuser here)', async () => {
+  assertBuilt();
+  const serve = harbour(['serve', '--port', '0'], { DATABASE_URL: hub.owner.url, HARBOUR_ENV: 'production', HARBOUR_ISSUERS_FILE: path.join(os.tmpdir(), 'not-read.json') });
+  expect(await serve.exited).toBe(2);
+  expect(serve.stderr().trim().split('\n').at(-1)).toBe(
+    'configuration: DATABASE_URL must be a role that is neither a superuser nor the owner of audit.event, such as a member of harbour_app (README, "The audit"), received "a connection as a superuser"',
+  );
+}, 60_000);

@@ -56,7 +56,7 @@ test('every response carries its request id, in the header and in extensions', a
 
 test('an unexpected failure is masked: a code and the request id, never the database message', async () => {
   const person = await insertPerson(hub.database.db, 1, ['LA-213']);
-  await hub.database.db.query('alter table care.placement rename to placement_gone');
+  await hub.owner.db.query('alter table care.placement rename to placement_gone');
   try {
     const response = await postGraphQL(url, { query: `{ person(id: "${person.personId}") { id care { agency } } }` }, auth);
     const text = JSON.stringify(response.body);
@@ -69,7 +69,7 @@ test('an unexpected failure is masked: a code and the request id, never the data
     expect(text).not.toMatch(/relation|placement_gone|care\.placement|does not exist|postgres/i);
     expect((response.body.data as { person: { id: string } }).person.id).toBe(person.personId);
   } finally {
-    await hub.database.db.query('alter table care.placement_gone rename to placement');
+    await hub.owner.db.query('alter table care.placement_gone rename to placement');
   }
 });
 

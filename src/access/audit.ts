@@ -270,3 +270,17 @@ export async function verifyAudit(db: Db, key: Buffer, options: { checkpoints?: 
   if (beyond) return broken(expected, `the audit ends at sequence ${expected - 1n}, but ${taken(beyond)} saw more: events were removed from the end`);
   return result;
 }
+
+/**
+ * Who this connection is, if it could alter the audit behind its triggers: a superuser (or a member
+ * of one) may set `session_replication_role`, the owner of `audit.event` may disable its triggers.
+ * Undefined for a role like `harbour_app`, which can do neither.
+ */
+export async function auditAlterableAs(db: Db): Promise<'a superuser' | 'the owner of audit.event' | undefined> {
+  const [row] = await db.query<{ superuser: boolean; owner: boolean }>(
+    `select exists (select from pg_roles r where r.rolsuper and pg_has_role(current_user, r.oid, 'MEMBER')) as superuser,
+            pg_has_role(current_user, c.relowner, 'MEMBER') as owner
+       from pg_class c where c.oid = 'audit.event'::regclass`,
+  );
+  return row!.superuser ? 'a superuser' : row!.owner ? 'the owner of audit.event' : undefined;
+}

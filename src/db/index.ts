@@ -10,7 +10,7 @@ import type { Logger } from '../log';
 import { createDataSource, StatementRecorder } from './data-source';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 
-export { startEmbedded, freePort, machineSharedBuffersMb, type EmbeddedServer } from './embedded';
+export { startEmbedded, freePort, loginRuntimeRole, machineSharedBuffersMb, RUNTIME_ROLE, type EmbeddedServer } from './embedded';
 export { createDataSource, StatementRecorder } from './data-source';
 
 /** What subgraphs see of the store: parameterised SQL, nothing else. */
@@ -76,10 +76,16 @@ function dbOf(dataSource: DataSource, recorder: StatementRecorder): Db {
   };
 }
 
-/** Connect to the configured server (starting the embedded one when there is no DATABASE_URL). */
-export async function openDatabase(config: HarbourConfig, log: Logger, options: { poolSize?: number } = {}): Promise<Database> {
+/**
+ * Connect to the configured server (starting the embedded one when there is no DATABASE_URL). On
+ * the embedded server the pool connects as the runtime role, which cannot alter the audit, and
+ * migrations run as the owner; `as: 'owner'` is for the match commands, whose scratch schemas the
+ * runtime role may not create. DATABASE_URL is used as given, for both.
+ */
+export async function openDatabase(config: HarbourConfig, log: Logger, options: { poolSize?: number; as?: 'runtime' | 'owner' } = {}): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbedded(config.home, log, { sharedBuffersMb: config.embeddedSharedBuffersMb });
-  const url = config.databaseUrl ?? embedded!.url;
+  const ownerUrl = config.databaseUrl ?? embedded!.url;
+  const url = config.databaseUrl ?? (options.as === 'owner' ? embedded!.url : embedded!.runtimeUrl);
   const { dataSource, recorder } = createDataSource(url, { log, poolSize: options.poolSize });
   try {
     await dataSource.initialize();
@@ -95,8 +101,14 @@ export async function openDatabase(config: HarbourConfig, log: Logger, options: 
     db: dbOf(dataSource, recorder),
     embedded,
     async migrate() {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
-      return applied.map((m) => m.name);
+      if (url === ownerUrl) return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+      const owner = createDataSource(ownerUrl, { log, poolSize: 1 }).dataSource;
+      await owner.initialize();
+      try {
+        return (await owner.runMigrations({ transaction: 'each' })).map((m) => m.name);
+      } finally {
+        await owner.destroy();
+      }
     },
     close() {
       closed ??= (async () => {

@@ -26,6 +26,12 @@ export async function createTestDatabaseUrl(): Promise<string> {
   return url.toString();
 }
 
+/** `url` as the hub's runtime role (no superuser, owner of nothing), which global setup made a login role. */
+export function runtimeUrlOf(url: string): string {
+  const runtime = new URL(process.env.HARBOUR_TEST_RUNTIME_URL ?? adminUrl());
+  return Object.assign(new URL(url), { username: runtime.username, password: runtime.password }).toString();
+}
+
 export function testConfig(databaseUrl: string, overrides: Record<string, string> = {}): HarbourConfig {
   return loadConfig({ ...process.env, HARBOUR_ENV: 'test', DATABASE_URL: databaseUrl, ...overrides });
 }

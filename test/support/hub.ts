@@ -1,15 +1,17 @@
 /**
- * The real hub for tests: the gateway over every subgraph in-process, on a fresh database, with
- * real tokens from the development issuer. `execute` goes through the gateway without a socket;
- * `http` goes through a real HTTP server on a loopback port.
+ * The real hub for tests: the gateway over every subgraph in-process, on a fresh database it
+ * connects to as the runtime role (as the embedded default does), with real tokens from the
+ * development issuer. `execute` goes through the gateway without a socket; `http` goes through a
+ * real HTTP server on a loopback port. `owner` is the same database as its owner, for what the hub
+ * may not do.
  */
 import { randomUUID } from 'node:crypto';
 import { signDevToken } from '../../src/access';
 import type { HarbourConfig } from '../../src/config';
-import type { Database } from '../../src/db';
+import { openDatabase, type Database } from '../../src/db';
 import { createGateway, startGatewayServer, type RunningServer } from '../../src/gateway/server';
 import { rootLogger } from '../../src/log';
-import { createTestDatabase } from './db';
+import { createTestDatabaseUrl, runtimeUrlOf, testConfig } from './db';
 
 export interface TokenOptions {
   agency: string;
@@ -27,7 +29,10 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface TestHub {
   config: HarbourConfig;
+  /** As the runtime role. */
   database: Database;
+  /** As the owner, a superuser. */
+  owner: Database;
   token(options: TokenOptions): string;
   execute<T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Start (once) and return a real HTTP server on a free loopback port. */
@@ -36,14 +41,18 @@ export interface TestHub {
 }
 
 export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const { database, config } = await createTestDatabase(env);
+  const url = await createTestDatabaseUrl();
   const log = rootLogger('silent');
+  const config = testConfig(runtimeUrlOf(url), env);
+  const database = await openDatabase(config, log, { poolSize: 5 });
+  const owner = await openDatabase(testConfig(url), log, { poolSize: 2 });
   const deps = { config, db: database.db, log, ready: async () => true };
   const gateway = await createGateway(deps);
   let running: RunningServer | undefined;
   return {
     config,
     database,
+    owner,
     token: (o) => signDevToken(config.home, { agency: o.agency, agencyKind: o.kind, roles: o.roles ?? ['CASEWORKER'], sub: o.sub ?? 'test-user', ttlSeconds: o.ttlSeconds ?? 600 }),
     async execute<T>(token: string, query: string, variables?: Record<string, unknown>) {
       const contextValue = await gateway.contextFor(`Bearer ${token}`, randomUUID());
@@ -59,6 +68,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
       await running?.stop();
       await gateway.apollo.stop();
       await database.close();
+      await owner.close();
     },
   };
 }
