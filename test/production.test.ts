@@ -1,9 +1,11 @@
-/** In production: no development issuer, no introspection, no field suggestions. */
-import { generateKeyPairSync } from 'node:crypto';
+/** In production: no development issuer, no introspection, no field suggestions, no generated audit key. */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
+import { createGateway } from '../src/gateway/server';
+import { rootLogger } from '../src/log';
 import { startTestHub, type TestHub } from './support/hub';
 
 const ISSUER = 'https://idp.la213.test';
@@ -15,7 +17,8 @@ beforeAll(async () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   fs.writeFileSync(path.join(dir, 'la213.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
   fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['LA-213'], publicKeyFile: 'la213.pub.pem' }] }));
-  hub = await startTestHub({ HARBOUR_ENV: 'production', HARBOUR_ISSUERS_FILE: path.join(dir, 'issuers.json') });
+  fs.writeFileSync(path.join(dir, 'audit.key'), randomBytes(32).toString('base64'), { mode: 0o600 });
+  hub = await startTestHub({ HARBOUR_ENV: 'production', HARBOUR_ISSUERS_FILE: path.join(dir, 'issuers.json'), HARBOUR_AUDIT_KEY_FILE: path.join(dir, 'audit.key') });
   token = jwt.sign({ agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] }, privateKey, { algorithm: 'ES256', issuer: ISSUER, audience: 'harbour', subject: 'alice', expiresIn: 300 });
 });
 afterAll(() => hub.close());
@@ -37,4 +40,12 @@ test('introspection is off', async () => {
 test('field suggestions do not leak the schema', async () => {
   const response = await hub.execute(token, '{ me { agenc } }');
   expect(response.errors?.[0]?.message).not.toMatch(/Did you mean/);
+});
+
+test('the audit key is never generated: without it the hub does not start, naming the variable', async () => {
+  const missing = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-prod-')), 'audit.key');
+  await expect(createGateway({ config: { ...hub.config, auditKeyFile: missing }, db: hub.database.db, log: rootLogger('silent') })).rejects.toThrow(
+    `configuration: HARBOUR_AUDIT_KEY_FILE must be a file holding at least 32 random bytes in base64 (\`openssl rand -base64 32\`), received ${JSON.stringify(missing)}`,
+  );
+  expect(fs.existsSync(missing)).toBe(false);
 });
