@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
 import { postGraphQL } from './support/hub';
 import { assertBuilt, harbour, killStragglers, ROOT } from './support/processes';
 
@@ -64,6 +65,19 @@ async function serveDemo() {
   return { server, url, personId };
 }
 
+/** The roles harbour's pool is connected as, asked of the server as its superuser. */
+async function connectedRoles(): Promise<string[]> {
+  const { password } = JSON.parse(fs.readFileSync(path.join(home, 'pg-credentials.json'), 'utf8')) as { password: string };
+  const port = fs.readFileSync(path.join(home, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3];
+  const client = new Client({ connectionString: `postgres://harbour:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` });
+  await client.connect();
+  try {
+    return (await client.query<{ role: string }>(`select distinct usename as role from pg_stat_activity where application_name = 'harbour' and datname = 'harbour'`)).rows.map((r) => r.role);
+  } finally {
+    await client.end();
+  }
+}
+
 async function identitiesOf(url: string, personId: string): Promise<string[]> {
   const response = await postGraphQL(url, { query: `{ person(id: "${personId}") { identities { agency } } }` }, { authorization: `Bearer ${token()}` });
   return (response.body.data as { person: { identities: { agency: string }[] } }).person.identities.map((i) => i.agency).sort();
@@ -93,10 +107,22 @@ test('a fresh home is initialised and migrated by `harbour migrate`; a second ru
 test('the demo survives a restart; SIGTERM and SIGINT stop the database cleanly', async () => {
   const first = await serveDemo();
   expect(await identitiesOf(first.url, first.personId)).toEqual(['HO', 'LA-886', 'LA-886']); // the Home Office record joins on arrival: the LA holds its Home Office reference
+  // The hub connects as its runtime role, never as the superuser that owns the data.
+  expect(await connectedRoles()).toEqual(['harbour_app']);
+  const names = await postGraphQL(first.url, { query: `{ person(id: "${first.personId}") { identities { names { given } } } }` }, { authorization: `Bearer ${token()}` });
+  expect(names.body.errors).toBeUndefined(); // disclosed, so audited
   const pid = pidOfServer();
   expect(alive(pid)).toBe(true);
   expect(await first.server.stop('SIGTERM')).toBe(0);
   expect(await gone(pid)).toBe(true);
+  // It kept signed checkpoints of the audit outside the database, the last at shutdown.
+  const verified = harbour(['audit', 'verify', '--json', '--checkpoint', path.join(home, 'audit-checkpoints.jsonl')], env);
+  expect(await verified.exited).toBe(0);
+  const result = JSON.parse(verified.stdout()) as { ok: boolean; rows: number; checkpoints: number };
+  const last = fs.readFileSync(path.join(home, 'audit-checkpoints.jsonl'), 'utf8').trim().split('\n').at(-1)!;
+  expect(result).toMatchObject({ ok: true, rows: expect.any(Number), checkpoints: 2 });
+  expect(result.rows).toBeGreaterThan(0);
+  expect(JSON.parse(last)).toMatchObject({ seq: String(result.rows) });
 
   const second = await serveDemo();
   expect(second.personId).toBe(first.personId);

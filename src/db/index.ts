@@ -102,7 +102,7 @@ export async function openDatabase(config: HarbourConfig, log: Logger, options: 
     embedded,
     async migrate() {
       if (url === ownerUrl) return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
-      const owner = createDataSource(ownerUrl, { log, poolSize: 1 }).dataSource;
+      const owner = createDataSource(ownerUrl, { log, poolSize: 1, applicationName: 'harbour migrate' }).dataSource;
       await owner.initialize();
       try {
         return (await owner.runMigrations({ transaction: 'each' })).map((m) => m.name);
