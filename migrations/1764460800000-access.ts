@@ -16,6 +16,36 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export const AUDIT_LOCK = 0x4a7d17; // the advisory lock key that serialises the chain
 
+/**
+ * The chain trigger's function: each row's sequence, time and hashes. The first row of a
+ * transaction takes the chain's lock and reads the last row; later rows of the same transaction
+ * continue from a transaction-local setting (rolled back with it). `hash` is the row's hash, an
+ * expression over `new`; `check` runs first. The keyed rule (AuditKeyed1764979200000) replaces it.
+ */
+export function chainFunction(hash: string, check = ''): string {
+  return `
+      create or replace function audit.chain() returns trigger language plpgsql volatile as $$
+      declare
+        cached text := current_setting('harbour.audit_last', true);
+        last_seq bigint;
+        last_hash bytea;
+      begin${check}
+        if coalesce(cached, '') = '' then
+          perform pg_advisory_xact_lock(${AUDIT_LOCK});
+          select e.seq, e.hash into last_seq, last_hash from audit.event e order by e.seq desc limit 1;
+        else
+          last_seq := split_part(cached, ':', 1)::bigint;
+          last_hash := decode(split_part(cached, ':', 2), 'hex');
+        end if;
+        new.seq := coalesce(last_seq, 0) + 1;
+        new.at := date_trunc('milliseconds', clock_timestamp());
+        new.prev_hash := coalesce(last_hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
+        new.hash := ${hash};
+        perform set_config('harbour.audit_last', new.seq::text || ':' || encode(new.hash, 'hex'), true);
+        return new;
+      end $$`;
+}
+
 export class Access1764460800000 implements MigrationInterface {
   name = 'Access1764460800000';
 
@@ -64,33 +94,11 @@ export class Access1764460800000 implements MigrationInterface {
     await q.query(`create index event_sub on audit.event (sub, seq)`);
     await q.query(`create index event_basis on audit.event (basis_id) where basis_kind = 'JUSTIFICATION'`);
 
-    // Each row's sequence, time and hashes. The first row of a transaction takes the chain's lock
-    // and reads the last row; later rows of the same transaction continue from a transaction-local
-    // setting (rolled back with it). The canonical text is what `harbour audit verify` recomputes.
-    await q.query(`
-      create function audit.chain() returns trigger language plpgsql volatile as $$
-      declare
-        cached text := current_setting('harbour.audit_last', true);
-        last_seq bigint;
-        last_hash bytea;
-      begin
-        if coalesce(cached, '') = '' then
-          perform pg_advisory_xact_lock(${AUDIT_LOCK});
-          select e.seq, e.hash into last_seq, last_hash from audit.event e order by e.seq desc limit 1;
-        else
-          last_seq := split_part(cached, ':', 1)::bigint;
-          last_hash := decode(split_part(cached, ':', 2), 'hex');
-        end if;
-        new.seq := coalesce(last_seq, 0) + 1;
-        new.at := date_trunc('milliseconds', clock_timestamp());
-        new.prev_hash := coalesce(last_hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-        new.hash := public.digest(new.prev_hash || convert_to(concat_ws(E'\\x1f', new.seq::text,
+    // The canonical text is what `harbour audit verify` recomputes (for rows before the keyed rule).
+    await q.query(chainFunction(`public.digest(new.prev_hash || convert_to(concat_ws(E'\\x1f', new.seq::text,
                       to_char(new.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), new.request_id, new.sub, new.agency,
                       array_to_string(new.roles, ','), coalesce(new.person_id::text, ''), new.category, new.paths, new.outcome,
-                      coalesce(new.basis_kind, ''), coalesce(new.basis_id, '')), 'UTF8'), 'sha256');
-        perform set_config('harbour.audit_last', new.seq::text || ':' || encode(new.hash, 'hex'), true);
-        return new;
-      end $$`);
+                      coalesce(new.basis_kind, ''), coalesce(new.basis_id, '')), 'UTF8'), 'sha256')`));
     await q.query(`create trigger event_chain before insert on audit.event for each row execute function audit.chain()`);
     await q.query(`
       create function audit.refuse() returns trigger language plpgsql as $$

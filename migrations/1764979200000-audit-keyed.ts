@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { AUDIT_LOCK } from './1764460800000-access';
+import { chainFunction } from './1764460800000-access';
 
 /**
  * The keyed audit chain (issue 22). A superuser can recompute an unkeyed chain after rewriting,
@@ -32,30 +32,10 @@ export class AuditKeyed1764979200000 implements MigrationInterface {
             || audit.field(e.person_id::text) || audit.field(e.category) || audit.field(e.paths) || audit.field(e.outcome)
             || audit.field(e.basis_kind) || audit.field(e.basis_id)
       $$`);
-    await q.query(`
-      create or replace function audit.chain() returns trigger language plpgsql volatile as $$
-      declare
-        cached text := current_setting('harbour.audit_last', true);
-        last_seq bigint;
-        last_hash bytea;
-      begin
+    await q.query(chainFunction(`public.digest(new.prev_hash || convert_to(audit.canonical(new), 'UTF8') || new.mac, 'sha256')`, `
         if new.mac is null or octet_length(new.mac) <> 32 then
           raise exception 'audit.event needs the 32-byte MAC of its content' using errcode = 'not_null_violation';
-        end if;
-        if coalesce(cached, '') = '' then
-          perform pg_advisory_xact_lock(${AUDIT_LOCK});
-          select e.seq, e.hash into last_seq, last_hash from audit.event e order by e.seq desc limit 1;
-        else
-          last_seq := split_part(cached, ':', 1)::bigint;
-          last_hash := decode(split_part(cached, ':', 2), 'hex');
-        end if;
-        new.seq := coalesce(last_seq, 0) + 1;
-        new.at := date_trunc('milliseconds', clock_timestamp());
-        new.prev_hash := coalesce(last_hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-        new.hash := public.digest(new.prev_hash || convert_to(audit.canonical(new), 'UTF8') || new.mac, 'sha256');
-        perform set_config('harbour.audit_last', new.seq::text || ':' || encode(new.hash, 'hex'), true);
-        return new;
-      end $$`);
+        end if;`));
     await q.query(`grant insert (mac) on audit.event to harbour_audit_writer`);
     await q.query(`drop function audit.append(text, text, text, text[], uuid[], text[], text[], text[], text[], text[])`);
     await q.query(`

@@ -175,6 +175,15 @@ async function auditedStore(requests: number, principal = officer): Promise<Data
   return database;
 }
 
+async function withAuditedStore(requests: number, work: (store: Database) => Promise<void>, principal = officer): Promise<void> {
+  const store = await auditedStore(requests, principal);
+  try {
+    await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 function asSuperuser(d: Db, work: (tx: Db) => Promise<unknown>): Promise<unknown> {
   return d.transaction(async (tx) => {
     await tx.query('set local session_replication_role = replica');
@@ -196,35 +205,28 @@ async function rechain(tx: Db, from: number): Promise<void> {
 const filed = (c: Awaited<ReturnType<typeof takeCheckpoint>>, line = 1): FiledCheckpoint => ({ ...c, line });
 
 test('an event appended through audit.append without the audit key fails verify by its MAC', async () => {
-  const store = await auditedStore(3);
-  try {
+  await withAuditedStore(3, async (store) => {
     await store.db.query(
       `select audit.append('forged', 'pc-7', 'POLICE-KENT', '{OFFICER}', $1::uuid[], '{IDENTITY}', '{"[]"}', '{RELEASED}', '{AGREEMENT}', array[null]::text[], $2::bytea[])`,
       [[personId], [randomBytes(32)]],
     );
     expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 6, brokenAt: '7', problem: 'its MAC does not match its content: it was not written with the audit key' });
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 test('a rewritten event fails verify by its MAC, even with every hash after it recomputed', async () => {
-  const store = await auditedStore(3);
-  try {
+  await withAuditedStore(3, async (store) => {
     expect(await verifyAudit(store.db, key())).toEqual({ rows: 6, unkeyed: 0, checkpoints: 0 });
     await asSuperuser(store.db, async (tx) => {
       await tx.query(`update audit.event set sub = 'someone-else' where seq = 3`);
       await rechain(tx, 3);
     });
     expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 2, brokenAt: '3', problem: 'its MAC does not match its content: it was not written with the audit key' });
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 test('events deleted from the end fail verify against a checkpoint taken before', async () => {
-  const store = await auditedStore(4);
-  try {
+  await withAuditedStore(4, async (store) => {
     const checkpoint = filed(await takeCheckpoint(store.db, key()));
     expect(checkpoint).toMatchObject({ seq: '8', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     await asSuperuser(store.db, (tx) => tx.query('delete from audit.event where seq > 5'));
@@ -233,9 +235,7 @@ test('events deleted from the end fail verify against a checkpoint taken before'
     expect(await verifyAudit(store.db, key(), { checkpoints: [checkpoint] })).toMatchObject({
       rows: 5, brokenAt: '6', problem: `the audit ends at sequence 5, but checkpoint line 1 (taken ${checkpoint.at}, sequence 8) saw more: events were removed from the end`,
     });
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 test('an event removed or inserted before a checkpoint, with the chain renumbered and recomputed, fails verify against it', async () => {
@@ -255,8 +255,7 @@ test('an event removed or inserted before a checkpoint, with the chain renumbere
     },
   };
   for (const [name, tamper] of Object.entries(tampering)) {
-    const store = await auditedStore(3);
-    try {
+    await withAuditedStore(3, async (store) => {
       const checkpoint = filed(await takeCheckpoint(store.db, key()), 4);
       await appendAudit(store.db, key(), 't-after', officer, [{ personId, category: 'IDENTITY' as DataCategory, path: ['person'], decision: { kind: 'RELEASED', basis: 'AGREEMENT' } }]);
       await asSuperuser(store.db, async (tx) => {
@@ -268,37 +267,31 @@ test('an event removed or inserted before a checkpoint, with the chain renumbere
       expect([name, await verifyAudit(store.db, key(), { checkpoints: [checkpoint] })]).toEqual([name, expect.objectContaining({
         brokenAt: '6', problem: `it differs from checkpoint line 4 (taken ${checkpoint.at}, sequence 6): the chain was rewritten up to here`,
       })]);
-    } finally {
-      await store.close();
-    }
+    });
   }
 });
 
 test('a checkpoint not signed with the audit key is refused, and checkpoints that agree are counted', async () => {
-  const store = await auditedStore(2);
-  try {
+  await withAuditedStore(2, async (store) => {
     const head = filed(await takeCheckpoint(store.db, key()), 2);
     const other = randomBytes(32);
     expect(await verifyAudit(store.db, key(), { checkpoints: [head, filed(await takeCheckpoint(store.db, key()), 3)] })).toEqual({ rows: 4, unkeyed: 0, checkpoints: 2 });
     expect(await verifyAudit(store.db, key(), { checkpoints: [filed(await takeCheckpoint(store.db, other), 7)] })).toMatchObject({ problem: expect.stringMatching(/^checkpoint line 7 \(taken .*, sequence 4\) is not signed with the audit key$/) });
     // A checkpoint moved to another sequence number no longer bears its signature.
     expect((await verifyAudit(store.db, key(), { checkpoints: [{ ...head, seq: '3' }] })).problem).toMatch(/not signed/);
-  } finally {
-    await store.close();
-  }
+  });
 });
 
 test('the canonical text is unambiguous: a sub holding the old separator cannot pass for another row', async () => {
-  // Under the old rule (fields joined with \x1f) both rows below read the same, so the edit kept its hash.
-  const store = await auditedStore(1, { ...officer, sub: 'pc-7\x1fPOLICE-MPS', agency: 'POLICE-KENT' });
-  try {
+  // A user whose sub holds \x1f. Under the old rule (fields joined with \x1f) the row as edited
+  // below, by another sub of another agency, read the same as the row written: the edit kept its hash.
+  const separated = { ...officer, sub: 'pc-7\x1fPOLICE-MPS', agency: 'POLICE-KENT' };
+  await withAuditedStore(1, async (store) => {
     await appendAudit(store.db, key(), 't-multibyte', { ...officer, sub: 'Zoë 名前 \u{1F600}', roles: [] }, [{ personId: 'not-a-uuid', category: 'IDENTITY' as DataCategory, path: ['person'], decision: { kind: 'WITHHELD', releasableWith: [] } }]);
     expect(await verifyAudit(store.db, key())).toEqual({ rows: 3, unkeyed: 0, checkpoints: 0 });
     await asSuperuser(store.db, (tx) => tx.query(`update audit.event set sub = 'pc-7', agency = 'POLICE-MPS\x1fPOLICE-KENT' where seq = 1`));
     expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 0, brokenAt: '1', problem: 'its content does not match its hash' });
-  } finally {
-    await store.close();
-  }
+  }, separated);
 });
 
 test('harbour audit checkpoint writes a signed line; verify --checkpoint names a deleted tail (exit 1) and a line that is not a checkpoint (exit 2)', async () => {
