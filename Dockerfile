@@ -5,6 +5,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build && npm prune --omit=dev
+# The home holds the gateway's audit checkpoints (a volume in docker-compose.yml), written as node.
+RUN mkdir /data && chown node:node /data
 USER node
 ENV HARBOUR_HOME=/data NODE_ENV=production
 EXPOSE 4000
