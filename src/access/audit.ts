@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Db } from '../db';
 import type { Logger } from '../log';
 import type { RecordedDecision } from './decisions';
-import type { Principal } from './principal';
+import { claimedAgency, type Principal } from './principal';
 import { isUuid } from '../ids';
 
 /** The content the hub supplies for one event: what its MAC covers. */
@@ -48,28 +48,32 @@ export function eventMac(key: Buffer, e: AuditContent): Buffer {
   return createHmac('sha256', key).update(field('harbour audit event') + contentText(e), 'utf8').digest();
 }
 
+/** The basis a release relied on, or a recorded change made or ended; none for a withholding. */
+const basisOf = (d: RecordedDecision['decision']) => (d.kind === 'WITHHELD' ? undefined : d.basis);
+const basisIdOf = (d: RecordedDecision['decision']) => (d.kind === 'WITHHELD' ? undefined : d.basisId);
+
 export async function appendAudit(db: Db, key: Buffer, requestId: string, principal: Principal, recorded: readonly RecordedDecision[]): Promise<void> {
   if (recorded.length === 0) return;
   // One row per decision, with every client path it governed, in the order first made.
   const decisions = new Map<string, { personId: string; category: string; decision: RecordedDecision['decision']; paths: RecordedDecision['path'][] }>();
   for (const { personId, category, path, decision } of recorded) {
-    const key = `${personId}\u0000${category}\u0000${decision.kind === 'RELEASED' ? `${decision.basis}\u0000${decision.basisId ?? ''}` : decision.kind}`;
-    const entry = decisions.get(key);
+    const id = `${personId}\u0000${category}\u0000${decision.kind}\u0000${basisOf(decision) ?? ''}\u0000${basisIdOf(decision) ?? ''}`;
+    const entry = decisions.get(id);
     if (entry) entry.paths.push(path);
-    else decisions.set(key, { personId, category, decision, paths: [path] });
+    else decisions.set(id, { personId, category, decision, paths: [path] });
   }
   const columns: (string | null)[][] = [[], [], [], [], [], []];
   const macs: Buffer[] = [];
   for (const { personId, category, decision, paths } of decisions.values()) {
     const event: AuditContent = {
-      request_id: requestId, sub: principal.sub, agency: principal.agency, roles: principal.roles,
+      request_id: requestId, sub: principal.sub, agency: claimedAgency(principal), roles: principal.roles,
       // As PostgreSQL reads it back: a uuid is lower case.
       person_id: isUuid(personId) ? personId.toLowerCase() : null,
       category,
       paths: JSON.stringify(paths),
       outcome: decision.kind,
-      basis_kind: decision.kind === 'RELEASED' ? decision.basis : null,
-      basis_id: decision.kind === 'RELEASED' ? (decision.basisId ?? null) : null,
+      basis_kind: basisOf(decision) ?? null,
+      basis_id: basisIdOf(decision) ?? null,
     };
     [event.person_id, event.category, event.paths, event.outcome, event.basis_kind, event.basis_id].forEach((value, i) => columns[i]!.push(value));
     macs.push(eventMac(key, event));
@@ -77,7 +81,7 @@ export async function appendAudit(db: Db, key: Buffer, requestId: string, princi
   // One round trip; `audit.append` runs as the audit role (see the access migration).
   await db.query(
     `select audit.append($1, $2, $3, $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[])`,
-    [requestId, principal.sub, principal.agency, principal.roles, ...columns, macs],
+    [requestId, principal.sub, claimedAgency(principal), principal.roles, ...columns, macs],
   );
 }
 
@@ -85,7 +89,7 @@ export interface AuditRow extends AuditContent {
   seq: string;
   at: Date;
   roles: string[];
-  /** Null only on rows written before the keyed rule (migration AuditKeyed1764979200000). */
+  /** Null only on rows written before the keyed rule (migration AuditKeyed1765086400000). */
   mac: Buffer | null;
   prev_hash: Buffer;
   hash: Buffer;
