@@ -66,6 +66,9 @@ export function createDataSource(databaseUrl: string, options: { log?: Logger; p
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // Extensions come from the migrations (the foundation's); TypeORM's own attempt, as the runtime
+    // role, would fail and warn at every start of a fresh store.
+    installExtensions: false,
     logger: recorder,
     maxQueryExecutionTime: 1000,
     poolSize: options.poolSize ?? 20,
