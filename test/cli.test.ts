@@ -7,14 +7,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabaseUrl } from './support/db';
+import { createTestDatabaseUrl, runtimeUrlOf } from './support/db';
 import { assertBuilt, harbour, killStragglers, ROOT } from './support/processes';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-cli-'));
 let env: Record<string, string> = {};
 beforeAll(async () => {
   assertBuilt();
-  env = { HARBOUR_HOME: home, HARBOUR_ENV: 'development', DATABASE_URL: await createTestDatabaseUrl() };
+  // As an operator gives it: the hub's own role, which cannot alter the audit (README, "The audit").
+  env = { HARBOUR_HOME: home, HARBOUR_ENV: 'development', DATABASE_URL: runtimeUrlOf(await createTestDatabaseUrl()) };
 });
 afterAll(() => {
   killStragglers();
