@@ -41,6 +41,17 @@ const decide = (id: string, decision: string, reason = 'same phone, same name, s
   hub.execute<{ decideSuggestion: { status: string; persons: { id: string }[] } }>(la886(),
     `mutation ($id: ID!, $d: SuggestionDecision!, $r: String!) { decideSuggestion(id: $id, decision: $d, reason: $r) { status persons { id } } }`, { id, d: decision, r: reason });
 
+test('before anyone decides, child 0009’s strategy pack lists the police record as a possible other record, not yet confirmed', async () => {
+  const { url } = await hub.server();
+  const id = await personOf('LA-886', 'C886-0009');
+  const response = await fetch(`${url.replace(/\/graphql$/, '')}/strategy-pack/${id}`, { headers: { authorization: `Bearer ${la886()}` } });
+  const html = await response.text();
+  expect(response.status).toBe(200);
+  const section = html.slice(html.indexOf('Possible other records'), html.indexOf('<h2>Risk signals'));
+  expect(section).toContain('P-0009');
+  expect(section).toMatch(/POLICE-/);
+});
+
 test.each(['0009', '0013'])('child %s: the LA record and the police record are in the LA’s queue; one SAME makes one child whose view carries the police records', async (n) => {
   const la = await personOf('LA-886', `C886-${n}`);
   const { nodes, openCount } = await queue();
