@@ -20,7 +20,7 @@ export const AUDIT_LOCK = 0x4a7d17; // the advisory lock key that serialises the
  * The chain trigger's function: each row's sequence, time and hashes. The first row of a
  * transaction takes the chain's lock and reads the last row; later rows of the same transaction
  * continue from a transaction-local setting (rolled back with it). `hash` is the row's hash, an
- * expression over `new`; `check` runs first. The keyed rule (AuditKeyed1765086400000) replaces it.
+ * expression over `new`; `check` runs first. The keyed rule (AuditKeyed1765186400000) replaces it.
  */
 export function chainFunction(hash: string, check = ''): string {
   return `

@@ -143,3 +143,16 @@ test('the missing children an ingest run holds between batches are read again on
   expect(held.record(id)).toBeUndefined();
   expect(held.pairsFor('sighting', sighting('Farhad'))).toEqual([]);
 });
+
+test('an alert answered "not this child" is DIFFERENT for its pair: rejected with who and why, the pair judged NEGATIVE', async () => {
+  const [alert] = await q<{ id: string; missing_identity_id: string; candidate_identity_id: string }>(`select id, missing_identity_id, candidate_identity_id from identity.match_alert order by raised_at limit 1`);
+  const REJECT = `mutation ($id: ID!, $r: String!) { rejectMatchAlert(id: $id, reason: $r) { status rejectedBy rejectionReason } }`;
+  expect((await hub.execute(la(), REJECT, { id: alert!.id, r: 'no' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  const ho = hub.token({ agency: 'HO', kind: 'IMMIGRATION', roles: ['CASEWORKER'] });
+  expect((await hub.execute(ho, REJECT, { id: alert!.id, r: 'the photograph shows another child' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  const rejected = await hub.execute<{ rejectMatchAlert: unknown }>(la(), REJECT, { id: alert!.id, r: 'the photograph shows another child' });
+  expect(rejected.data!.rejectMatchAlert).toEqual({ status: 'REJECTED', rejectedBy: 'alice (LA-886)', rejectionReason: 'the photograph shows another child' });
+  expect((await hub.execute(la(), REJECT, { id: alert!.id, r: 'the photograph shows another child' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  const pair = [alert!.missing_identity_id, alert!.candidate_identity_id].sort();
+  expect(await q(`select judgement, sub from identity.judgement where a = $1 and b = $2`, pair)).toEqual([{ judgement: 'NEGATIVE', sub: 'alice' }]);
+});

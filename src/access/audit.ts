@@ -89,7 +89,7 @@ export interface AuditRow extends AuditContent {
   seq: string;
   at: Date;
   roles: string[];
-  /** Null only on rows written before the keyed rule (migration AuditKeyed1765086400000). */
+  /** Null only on rows written before the keyed rule (migration AuditKeyed1765186400000). */
   mac: Buffer | null;
   prev_hash: Buffer;
   hash: Buffer;

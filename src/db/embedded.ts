@@ -45,7 +45,7 @@ interface Binaries { postgres: string; initdb: string }
 
 const SERVER_USER = 'harbour';
 const SUPERUSER = 'harbour';
-/** The login role the hub runs as: no superuser, owner of nothing (migration RuntimeRole1765172800000). */
+/** The login role the hub runs as: no superuser, owner of nothing (migration RuntimeRole1765272800000). */
 export const RUNTIME_ROLE = 'harbour_app';
 
 async function binaries(): Promise<Binaries> {

@@ -23,7 +23,8 @@ const PACK_QUERY = `query StrategyPack($id: ID!) { person(id: $id) { id
     chronology { at kind agency category record }
     discussions { heldOn convenedBy agencies ownershipAgency ownershipNote decisions actions { description ownerAgency dueOn status overdue } }
     withheldCategories
-  } } }`;
+  }
+  possibleMatches(first: 20) { edges { node { grade probability reasons records { agency localId } } } } } }`;
 
 interface Name { kind: string; given: string | null; family: string | null; full: string | null }
 interface PackData {
@@ -37,6 +38,7 @@ interface PackData {
       discussions: { heldOn: string; convenedBy: string; agencies: string[]; ownershipAgency: string | null; ownershipNote: string | null; decisions: string[]; actions: { description: string; ownerAgency: string; dueOn: string; status: string; overdue: boolean }[] }[];
       withheldCategories: string[];
     } | null;
+    possibleMatches: { edges: { node: { grade: string; probability: number; reasons: string[]; records: { agency: string; localId: string | null }[] } }[] };
   } | null;
 }
 
@@ -64,6 +66,12 @@ export function renderPack(data: NonNullable<PackData['person']>, viewer: { agen
     <p>Ownership if found elsewhere: ${d.ownershipAgency ? escape(d.ownershipAgency) : '<strong>not agreed</strong>'}${d.ownershipNote ? ` — ${escape(d.ownershipNote)}` : ''}</p>
     ${d.decisions.length ? `<ul>${d.decisions.map((x) => `<li>${escape(x)}</li>`).join('')}</ul>` : ''}
     ${table(['Action', 'Owner', 'Due', 'Status'], d.actions.map((a) => [escape(a.description), escape(a.ownerAgency), escape(a.dueOn), `${escape(words(a.status))}${a.overdue ? ' <strong class="overdue">overdue</strong>' : ''}`]))}</section>`).join('');
+  // The other record of each pair is the one not already among this child's identities.
+  const mine = new Set(data.identities.map((i) => `${i.agency}|${i.localId}`));
+  const pending = data.possibleMatches.edges.map(({ node }) => {
+    const other = node.records.find((r) => !mine.has(`${r.agency}|${r.localId}`)) ?? node.records[1]!;
+    return [escape(other.agency), cell(other.localId), escape(words(node.grade)), escape(node.reasons.join('; '))];
+  });
   const withheld = view?.withheldCategories ?? [];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Strategy pack</title>
@@ -79,6 +87,7 @@ export function renderPack(data: NonNullable<PackData['person']>, viewer: { agen
 <p>Child <code>${escape(data.id)}</code> · for ${escape(viewer.sub)} (${escape(viewer.agency)}) · ${escape(generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC.
 Only what your agency may see is shown; every disclosure is audited.${withheld.length ? ` Withheld from you for this child: ${escape(withheld.map(words).join(', '))}.` : ''}</p>
 <h2>Identities and aliases</h2>${table(['Agency', 'Feed', 'Local id', 'Names', 'Date of birth', 'Sex', 'Nationality'], identities)}
+<h2>Possible other records of this child, not yet confirmed</h2>${pending.length ? `<p>Ask the agency that holds each record; a caseworker decides in harbour whether it is this child.</p>${table(['Agency to ask', 'Their record', 'Grade', 'Why'], pending)}` : '<p class="none">None waiting for a decision.</p>'}
 <h2>Risk signals</h2>${table(['Signal', 'Since', 'Detail'], signals)}
 <h2>Plan readiness</h2>${table(['Item', 'Status', 'Shown by', 'Recorded'], plan)}
 <h2>Chronology</h2>${table(['When', 'What', 'Agency', 'Record'], chronology)}

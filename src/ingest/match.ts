@@ -2,13 +2,15 @@
  * Match on arrival, in the batch's transaction: the blocking keys of every identity whose facts
  * changed are rewritten; identities sharing a verified biometric reference or identifier are
  * linked into one person (method and evidence recorded; a NEGATIVE judgement is never
- * overridden; a pair that disagrees on who the child is becomes a suggestion instead); and a changed identity that matches a child with an open missing episode raises a
+ * overridden; a pair that disagrees on who the child is becomes a suggestion instead); every
+ * changed identity graded probable or better against another child's record becomes a suggestion
+ * for a person to judge; and a changed identity that matches a child with an open missing episode raises a
  * match alert, its webhook deliveries queued in the outbox. All of it commits with the batch, so
  * an alert exists the moment its batch does.
  */
 import type { Db } from '../db';
 import { SHARED_ABOVE, type GradeThresholds, type PreparedRecord } from '../matching';
-import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys, type MissingChildren } from '../matching/candidates';
+import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys, suggestOnArrival, type MissingChildren } from '../matching/candidates';
 
 /** `missing`: the missing children held in memory by the run, from batch to batch. */
 export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds, missing: MissingChildren): Promise<string[]> {
@@ -19,5 +21,6 @@ export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThr
   const linked = await autoLink(tx, changed, SHARED_ABOVE, model);
   if (linked.length) await rebuildPersons(tx, [...new Set(linked.flat())], `automatic link, ${cause}`);
   await raiseAlerts(tx, model, changed, cause, prepared, missing);
+  await suggestOnArrival(tx, model, changed, prepared);
   return changed;
 }

@@ -191,6 +191,8 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
     `insert into identity.match_alert (missing_person_id, missing_identity_id, candidate_identity_id, probability, grade, weight, contributions, agencies, cause)
      select mp, mi, ci, pr, g, w, c::jsonb, array(select jsonb_array_elements_text(ag::jsonb)), $9
        from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::text[]) with ordinality as t(mp, mi, ci, pr, g, w, c, ag, n)
+      -- an alert answered "not this child" (or the pair judged DIFFERENT) is not raised again
+      where not exists (select 1 from identity.judgement j where j.judgement = 'NEGATIVE' and j.a = least(mi, ci) and j.b = greatest(mi, ci))
       order by n
      on conflict (missing_identity_id, candidate_identity_id) where status = 'OPEN' do nothing
      returning id, agencies`,

@@ -46,8 +46,6 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
   const progress = { done: 0, total: ids.length, pairs: 0, suggestions: 0, links: 0 };
   const chunkSize = options.chunk ?? 5000;
   const minShared = options.minShared ?? (ids.length > 100_000 ? 2 : 1);
-  // A run covers the whole store: the suggestions it makes replace the last run's.
-  await db.query(`delete from identity.match_suggestion`);
   const linksBefore = await activeLinks(db);
   await openStorePairSpace(db, schema, STORE_DEDUPE_PAIRS);
   try {

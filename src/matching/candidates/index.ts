@@ -7,3 +7,4 @@ export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, typ
 export { MissingChildren, raiseAlerts, type RaisedAlert } from './alerts';
 export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';
 export { trainFromStore, type StoreTraining } from './train';
+export { suggestOnArrival, writeSuggestions, type Suggestion } from './suggestions';

@@ -1,15 +1,19 @@
 /**
- * Match suggestions: pairs of identities a person should judge (`identity.match_suggestion`), from
- * the store's deduplication and from automatic links held back because the pair disagrees on who
- * the child is. A pair already judged is never suggested again; one suggested again is updated.
+ * Match suggestions: pairs of records a person should judge (`identity.match_suggestion`), from
+ * every arriving record, from the store's deduplication, and from automatic links held back because
+ * the pair disagrees on who the child is. Records already one person are not suggested; a pair of
+ * persons a person judged DIFFERENT is never suggested again; a pair suggested again is updated
+ * while it waits (OPEN or UNSURE), and a decided one is left as it was decided.
  */
 import type { Db } from '../../db';
-import type { Score } from '../model';
+import type { MatchModel, Score } from '../model';
+import { prepare, type PreparedRecord } from '../record';
+import { loadRecords, storeFrequencies } from './store';
 
 export interface Suggestion {
   readonly a: string;
   readonly b: string;
-  readonly score: Pick<Score, 'weight' | 'probability' | 'grade' | 'reasons'>;
+  readonly score: Pick<Score, 'weight' | 'probability' | 'grade' | 'reasons' | 'contributions'>;
 }
 
 /** Write suggestions (each pair in either order); returns how many were written. */
@@ -17,14 +21,58 @@ export async function writeSuggestions(db: Db, suggestions: readonly Suggestion[
   if (!suggestions.length) return 0;
   const pairs = suggestions.map((s) => (s.a < s.b ? s : { ...s, a: s.b, b: s.a }));
   const rows = await db.query(
-    `insert into identity.match_suggestion (a, b, weight, probability, grade, reasons, model_version)
-     select t.a, t.b, t.w, t.p, t.g, t.r::jsonb, $7 from unnest($1::uuid[], $2::uuid[], $3::float8[], $4::float8[], $5::text[], $6::text[]) as t(a, b, w, p, g, r)
-      where not exists (select 1 from identity.judgement j where j.a = t.a and j.b = t.b)
+    `insert into identity.match_suggestion as m (a, b, weight, probability, grade, reasons, contributions, model_version)
+     select t.a, t.b, t.w, t.p, t.g, t.r::jsonb, t.c::jsonb, $8
+       from unnest($1::uuid[], $2::uuid[], $3::float8[], $4::float8[], $5::text[], $6::text[], $7::text[]) as t(a, b, w, p, g, r, c)
+       join identity.source_identity sa on sa.id = t.a join identity.source_identity sb on sb.id = t.b
+      where sa.person_id <> sb.person_id
+        and not exists (select 1 from identity.judgement j
+                          join identity.source_identity ja on ja.id = j.a join identity.source_identity jb on jb.id = j.b
+                         where j.judgement = 'NEGATIVE' and array[ja.person_id, jb.person_id] <@ array[sa.person_id, sb.person_id] and ja.person_id <> jb.person_id)
      on conflict (a, b) do update set weight = excluded.weight, probability = excluded.probability, grade = excluded.grade, reasons = excluded.reasons,
-       model_version = excluded.model_version, created_at = now()
-     returning a`,
+       contributions = excluded.contributions, model_version = excluded.model_version, created_at = now()
+       where m.status in ('OPEN', 'UNSURE')
+     returning m.a`,
     [pairs.map((s) => s.a), pairs.map((s) => s.b), pairs.map((s) => s.score.weight), pairs.map((s) => s.score.probability), pairs.map((s) => s.score.grade),
-      pairs.map((s) => JSON.stringify(s.score.reasons)), modelVersion],
+      pairs.map((s) => JSON.stringify(s.score.reasons)), pairs.map((s) => JSON.stringify(s.score.contributions)), modelVersion],
   );
   return rows.length;
+}
+
+/** Key kinds that make a pair on arrival, and how many records may hold a key for it to count. */
+const ARRIVAL_KINDS = '^(x|d|ty|vy|a):';
+const ARRIVAL_MAX_HOLDERS = 100;
+
+/**
+ * Suggestions on arrival, in the batch's transaction: each changed record is scored against the
+ * store's records it shares a selective key with (an exact identifier or contact, a full date of
+ * birth, a name part with a birth year, an address), and the pairs graded probable or better that
+ * are not one person become suggestions. `prepared` holds the changed records (`refreshMatchKeys`).
+ */
+export async function suggestOnArrival(db: Db, model: MatchModel, changed: readonly string[], prepared: ReadonlyMap<string, PreparedRecord>): Promise<number> {
+  if (!changed.length) return 0;
+  const pairs = await db.query<{ a: string; b: string }>(
+    `with mine as (select c.id, m.key from unnest($1::uuid[]) as c(id)
+                     cross join lateral (select key from identity.match_token m where m.source_identity_id = c.id offset 0) m
+                    where m.key ~ $2),
+          usable as (select key from mine group by key having (select count(*) from identity.match_token t where t.key = mine.key) <= $3)
+     select distinct mine.id as a, o.source_identity_id as b
+       from mine join usable using (key) join identity.match_token o on o.key = mine.key and o.source_identity_id <> mine.id`,
+    [changed, ARRIVAL_KINDS, ARRIVAL_MAX_HOLDERS],
+  );
+  if (!pairs.length) return 0;
+  const others = await loadRecords(db, [...new Set(pairs.flatMap((p) => [p.a, p.b]))]);
+  const records = new Map([...others].map(([id, r]) => [id, prepared.get(id) ?? prepare(r)]));
+  const freq = await storeFrequencies(db, [...records.values()]);
+  const suggestions: Suggestion[] = [];
+  const seen = new Set<string>();
+  for (const { a, b } of pairs) {
+    const [x, y] = [others.get(a), others.get(b)];
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    if (!x || !y || x.personId === y.personId || seen.has(key)) continue;
+    seen.add(key);
+    const score = model.score(records.get(a)!, records.get(b)!, freq);
+    if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') suggestions.push({ a, b, score });
+  }
+  return writeSuggestions(db, suggestions, model.parameters.version);
 }

@@ -3,7 +3,7 @@
  * lists the alerts naming the caller's agency; `acknowledgeMatchAlert` records who saw one. An
  * alert of another agency is "not found". Evidence is guarded like search results.
  */
-import { Public, PublicType, GuardedInResolver } from '../../access';
+import { claimedAgency, Public, PublicType, GuardedInResolver, requirePractitioner, signature } from '../../access';
 import type { GraphQLResolveInfo } from 'graphql';
 import { DateTimeScalar, readDateTime } from '../scalars';
 import { Arg, Ctx, Field, Float, ID, Info, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
@@ -17,7 +17,7 @@ import { isUuid } from './identity.loader';
 import { IDENTITY_DATES, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { FieldContribution, MatchGradeEnum } from './search.types';
 
-export enum MatchAlertStatus { OPEN = 'OPEN', ACKNOWLEDGED = 'ACKNOWLEDGED' }
+export enum MatchAlertStatus { OPEN = 'OPEN', ACKNOWLEDGED = 'ACKNOWLEDGED', REJECTED = 'REJECTED' }
 registerEnumType(MatchAlertStatus, { name: 'MatchAlertStatus' });
 
 @ObjectType({ description: 'A record that arrived and matches a child with an open missing episode.' })
@@ -35,6 +35,8 @@ export class MatchAlert {
   @Public('the agencies the alert is addressed to, the caller among them') @Field(() => [String], { description: 'The agencies that must act: the LA the child is missing from, the police force with the report.' }) agencies!: string[];
   @Public('the alert workflow') @Field(() => DateTimeScalar, { nullable: true }) acknowledgedAt!: Date | null;
   @Public('the alert workflow: which user acted') @Field(() => String, { nullable: true }) acknowledgedBy!: string | null;
+  @Public('the alert workflow: which user answered "not this child"') @Field(() => String, { nullable: true }) rejectedBy!: string | null;
+  @Public('the decider’s reason, about the match, not the child') @Field(() => String, { nullable: true }) rejectionReason!: string | null;
 }
 
 @PublicType('connection structure')
@@ -65,10 +67,12 @@ interface AlertRow {
   agencies: string[];
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
+  rejected_by: string | null;
+  rejection_reason: string | null;
   candidate: JsonRow<SourceIdentityRow>;
 }
 
-const SELECT = `select a.id, a.status, a.raised_at, a.missing_person_id, a.probability, a.grade, a.weight, a.contributions, a.agencies, a.acknowledged_at, a.acknowledged_by,
+const SELECT = `select a.id, a.status, a.raised_at, a.missing_person_id, a.probability, a.grade, a.weight, a.contributions, a.agencies, a.acknowledged_at, a.acknowledged_by, a.rejected_by, a.rejection_reason,
        json_build_object('id', s.id, 'person_id', s.person_id, 'agency', s.agency, 'feed', s.feed, 'local_id', s.local_id, 'sex', s.sex, 'nationality', s.nationality,
                          'first_seen', s.first_seen, 'last_seen', s.last_seen, 'retracted_at', s.retracted_at) as candidate
   from identity.match_alert a join identity.source_identity s on s.id = a.candidate_identity_id`;
@@ -103,6 +107,8 @@ async function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): 
     agencies: row.agencies,
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by,
+    rejectedBy: row.rejected_by,
+    rejectionReason: row.rejection_reason,
   });
 }
 
@@ -153,5 +159,28 @@ export class AlertResolver {
     const [row] = await ctx.db.query<AlertRow>(`${SELECT} where a.id = $1 and $2 = any(a.agencies)`, [id, agency]);
     if (!row) throw notFound();
     return toAlert(ctx, row, clientPath(info.path, ctx));
+  }
+
+  @Public('only an alert addressed to the caller’s agency', 'Mutation')
+  @Mutation(() => MatchAlert, { description: 'Answer an alert "not this child": the two records are judged DIFFERENT and never alerted or suggested together again.' })
+  async rejectMatchAlert(@Arg('id', () => ID) id: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<MatchAlert> {
+    const { principal } = ctx;
+    requirePractitioner(principal, 'rejectMatchAlert');
+    if (reason.trim().length < 10 || reason.length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'rejectMatchAlert: the reason must say why, in 10 to 2000 characters');
+    const agency = ctx.access.own;
+    const notFound = () => new HarbourError(ErrorCode.NOT_FOUND, 'rejectMatchAlert: no such open alert for your agency');
+    if (!isUuid(id) || agency === undefined) throw notFound();
+    await ctx.db.transaction(async (tx) => {
+      const [alert] = await tx.query<{ m: string; c: string }>(
+        `update identity.match_alert set status = 'REJECTED', rejected_at = now(), rejected_by = $3, rejection_reason = $4, acknowledged_at = null, acknowledged_by = null
+          where id = $1 and $2 = any(agencies) and status <> 'REJECTED' returning missing_identity_id as m, candidate_identity_id as c`,
+        [id, agency, signature(principal), reason.trim()],
+      );
+      if (!alert) throw notFound();
+      const [a, b] = alert.m < alert.c ? [alert.m, alert.c] : [alert.c, alert.m];
+      await tx.query(`insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, 'NEGATIVE', $3, $4, $5)`, [a, b, reason.trim(), principal.sub, claimedAgency(principal)]);
+    });
+    const [row] = await ctx.db.query<AlertRow>(`${SELECT} where a.id = $1`, [id]);
+    return toAlert(ctx, row!, clientPath(info.path, ctx));
   }
 }

@@ -3,6 +3,7 @@ import { IdentityResolver, identityReferenceResolvers } from './identity.resolve
 import { IngestResolver } from './ingest.resolver';
 import { SearchResolver } from './search.resolver';
 import { JudgementResolver } from './judgement.resolver';
+import { SuggestionResolver } from './suggestion.resolver';
 import { AlertResolver } from './alert.resolver';
 
 export { identityEntities } from './identity.entity';
@@ -10,6 +11,6 @@ export * from './identity.entity';
 
 export const identity: SubgraphModule = {
   name: 'identity',
-  resolvers: [IdentityResolver, IngestResolver, SearchResolver, JudgementResolver, AlertResolver],
+  resolvers: [IdentityResolver, IngestResolver, SearchResolver, JudgementResolver, AlertResolver, SuggestionResolver],
   referenceResolvers: identityReferenceResolvers,
 };

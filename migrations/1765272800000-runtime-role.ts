@@ -13,8 +13,8 @@ const DATA_SCHEMAS = 'identity, care, police, immigration, safeguarding, access,
  * The embedded server makes `harbour_app` a login role with its own password (src/db/embedded.ts);
  * elsewhere the operator gives the hub a login role that is a member of it (README, "Configuration").
  */
-export class RuntimeRole1765172800000 implements MigrationInterface {
-  name = 'RuntimeRole1765172800000';
+export class RuntimeRole1765272800000 implements MigrationInterface {
+  name = 'RuntimeRole1765272800000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

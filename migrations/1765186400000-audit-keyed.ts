@@ -14,8 +14,8 @@ import { chainFunction } from './1764460800000-access';
  * verify` accepts such rows only before the first keyed one. There is no down: events written
  * under the keyed rule cannot be hashed again under the old one without rewriting the audit.
  */
-export class AuditKeyed1765086400000 implements MigrationInterface {
-  name = 'AuditKeyed1765086400000';
+export class AuditKeyed1765186400000 implements MigrationInterface {
+  name = 'AuditKeyed1765186400000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`alter table audit.event add column mac bytea`);
@@ -53,6 +53,6 @@ export class AuditKeyed1765086400000 implements MigrationInterface {
   }
 
   async down(): Promise<void> {
-    throw new Error('AuditKeyed1765086400000 cannot be undone: keyed events cannot be hashed again under the unkeyed rule without rewriting the audit');
+    throw new Error('AuditKeyed1765186400000 cannot be undone: keyed events cannot be hashed again under the unkeyed rule without rewriting the audit');
   }
 }

@@ -1,0 +1,121 @@
+/**
+ * The loop, as the story goes on the demo `npm start` loads: records arrive, the LA's queue shows
+ * what may be the same child, a caseworker decides, the child's view changes; a mistaken SAME is
+ * undone exactly. All values synthetic (the demo generator).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateDemo } from '../src/demo/generate';
+import { loadGenerated } from '../src/demo/load';
+import { rootLogger } from '../src/log';
+import { startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
+
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-'));
+  generateDemo({ children: 60, seed: 2026, out: dir });
+  await loadGenerated(hub.database.db, rootLogger('silent'), dir);
+}, 120_000);
+afterAll(() => hub.close());
+
+const la886 = () => hub.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'], sub: 'sw-886' });
+const code = (r: GraphQLResponse<unknown>) => r.errors?.[0]?.extensions?.code;
+
+interface Node { id: string; status: string; grade: string; reasons: string[]; persons: { id: string }[]; records: { agency: string; localId: string | null }[] }
+const QUEUE = `query ($first: Int) { matchSuggestions(first: $first) { totalCount openCount edges { node { id status grade reasons persons { id } records { agency localId } } } } }`;
+
+async function queue(token = la886()): Promise<{ totalCount: number; openCount: number; nodes: Node[] }> {
+  const r = await hub.execute<{ matchSuggestions: { totalCount: number; openCount: number; edges: { node: Node }[] } }>(token, QUEUE, { first: 100 });
+  expect(r.errors).toBeUndefined();
+  return { ...r.data!.matchSuggestions, nodes: r.data!.matchSuggestions.edges.map((e) => e.node) };
+}
+
+const personOf = async (agency: string, localId: string) =>
+  (await hub.database.db.query<{ person_id: string }>(`select person_id from identity.source_identity where agency = $1 and local_id = $2`, [agency, localId]))[0]!.person_id;
+
+const POLICE_VIEW = `query ($id: ID!) { person(id: $id) { id identities { agency localId } police { missingReports { agency } custody { agency } } } }`;
+
+const decide = (id: string, decision: string, reason = 'same phone, same name, same nationality; police confirmed') =>
+  hub.execute<{ decideSuggestion: { status: string; persons: { id: string }[] } }>(la886(),
+    `mutation ($id: ID!, $d: SuggestionDecision!, $r: String!) { decideSuggestion(id: $id, decision: $d, reason: $r) { status persons { id } } }`, { id, d: decision, r: reason });
+
+test('before anyone decides, child 0009’s strategy pack lists the police record as a possible other record, not yet confirmed', async () => {
+  const { url } = await hub.server();
+  const id = await personOf('LA-886', 'C886-0009');
+  const response = await fetch(`${url.replace(/\/graphql$/, '')}/strategy-pack/${id}`, { headers: { authorization: `Bearer ${la886()}` } });
+  const html = await response.text();
+  expect(response.status).toBe(200);
+  const section = html.slice(html.indexOf('Possible other records'), html.indexOf('<h2>Risk signals'));
+  expect(section).toContain('P-0009');
+  expect(section).toMatch(/POLICE-/);
+});
+
+test.each(['0009', '0013'])('child %s: the LA record and the police record are in the LA’s queue; one SAME makes one child whose view carries the police records', async (n) => {
+  const la = await personOf('LA-886', `C886-${n}`);
+  const { nodes, openCount } = await queue();
+  expect(openCount).toBeGreaterThan(0);
+  const suggestion = nodes.find((x) => x.records.some((r) => r.localId === `C886-${n}`) && x.records.some((r) => r.localId === `P-${n}`));
+  expect(suggestion).toBeDefined();
+  expect(suggestion!.status).toBe('OPEN');
+  expect(suggestion!.persons.map((p) => p.id)).toContain(la);
+
+  const decided = await decide(suggestion!.id, 'SAME');
+  expect(decided.errors).toBeUndefined();
+  expect(decided.data!.decideSuggestion.status).toBe('SAME');
+  expect(decided.data!.decideSuggestion.persons).toHaveLength(1);
+  const child = decided.data!.decideSuggestion.persons[0]!.id;
+  const view = await hub.execute<{ person: { identities: { localId: string }[]; police: { missingReports: unknown[] | null; custody: unknown[] | null } | null } }>(la886(), POLICE_VIEW, { id: child });
+  expect(view.data!.person.identities.map((i) => i.localId)).toEqual(expect.arrayContaining([`C886-${n}`, `P-${n}`]));
+  expect(view.data!.person.police?.missingReports?.length).toBeGreaterThan(0);
+  // Audited on the child, as a change a user made.
+  const [event] = await hub.database.db.query<{ outcome: string; sub: string }>(`select outcome, sub from audit.event where person_id = $1 and outcome = 'RECORDED' order by seq desc limit 1`, [child]);
+  expect(event).toEqual({ outcome: 'RECORDED', sub: 'sw-886' });
+  // Deciding it SAME again is a coded mistake, and nothing changes.
+  expect(code(await decide(suggestion!.id, 'SAME'))).toBe('BAD_USER_INPUT');
+});
+
+test('a DIFFERENT after a SAME restores both children with their own ids, and the pair is not suggested again', async () => {
+  const { nodes } = await queue();
+  const suggestion = nodes.find((n) => n.persons.length === 2);
+  expect(suggestion).toBeDefined();
+  const before = suggestion!.persons.map((p) => p.id).sort();
+  expect(before).toHaveLength(2);
+  expect((await decide(suggestion!.id, 'SAME')).data!.decideSuggestion.persons).toHaveLength(1);
+  const undone = await decide(suggestion!.id, 'DIFFERENT', 'the caseworker met both children: two brothers');
+  expect(undone.errors).toBeUndefined();
+  expect(undone.data!.decideSuggestion.status).toBe('DIFFERENT');
+  expect(undone.data!.decideSuggestion.persons.map((p) => p.id).sort()).toEqual(before);
+  // Both ids resolve to themselves again.
+  const replaced = await hub.database.db.query<{ replaced_by: string | null }>(`select replaced_by from identity.person where id = any($1::uuid[])`, [before]);
+  expect(replaced).toEqual([{ replaced_by: null }, { replaced_by: null }]);
+  expect((await queue()).nodes.find((n) => n.id === suggestion!.id)).toBeUndefined();
+});
+
+test('the queue is only for the agencies that hold either child; a refused decision changes nothing', async () => {
+  const { nodes } = await queue();
+  const open = nodes[0]!;
+  const stranger = hub.token({ agency: 'LA-999', kind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] });
+  expect((await queue(stranger)).nodes).toEqual([]);
+  const refused = await hub.execute(stranger, `mutation ($id: ID!) { decideSuggestion(id: $id, decision: SAME, reason: "I think these are the same") { id } }`, { id: open.id });
+  expect(code(refused)).toBe('NOT_FOUND');
+  const short = await decide(open.id, 'SAME', 'yes');
+  expect(code(short)).toBe('BAD_USER_INPUT');
+  const analyst = await hub.execute(hub.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES', roles: ['ANALYST'] }),
+    `mutation ($id: ID!) { decideSuggestion(id: $id, decision: SAME, reason: "the analyst thinks so too") { id } }`, { id: open.id });
+  expect(code(analyst)).toBe('FORBIDDEN');
+  expect((await queue()).nodes.find((n) => n.id === open.id)?.status).toBe('OPEN');
+});
+
+test('a record arriving for a child who is not missing becomes a suggestion in its batch', async () => {
+  await hub.execute(hub.token({ agency: 'POLICE-WYP', kind: 'POLICE', roles: ['SYSTEM'] }),
+    `mutation ($feed: Feed!, $records: [JSONObject!]!) { submitRecords(feed: $feed, records: $records) { rejected } }`,
+    { feed: 'POLICE', records: [{ type: 'person', person_ref: 'P-WYP-NEW', names: [{ given: 'Anh', family: 'Tran', kind: 'ASSERTED' }], dob: '2010-05-06', dob_precision: 'DAY', sex: 'M', nationality: 'VNM', contacts: [{ kind: 'PHONE', value: '07700 900411' }] }] });
+  await hub.execute(hub.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES', roles: ['SYSTEM'] }),
+    `mutation ($feed: Feed!, $records: [JSONObject!]!) { submitRecords(feed: $feed, records: $records) { rejected } }`,
+    { feed: 'LA_PERSON', records: [{ table: 'person', pers_person_id: 'C886-NEW', pers_forename: 'Anh', pers_surname: 'Tran', pers_sex: 'M', pers_dob: '2010-05-06', pers_dob_precision: 'DAY', pers_nationality: 'VNM', pers_upn: '', pers_common_child_id: '' },
+      { table: 'contacts', person_id: 'C886-NEW', kind: 'PHONE', value: '07700 900411' }] });
+  const { nodes } = await queue();
+  expect(nodes.find((n) => n.records.some((r) => r.localId === 'C886-NEW') && n.records.some((r) => r.localId === 'P-WYP-NEW'))).toBeDefined();
+});
