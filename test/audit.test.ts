@@ -210,7 +210,7 @@ test('an event appended through audit.append without the audit key fails verify 
       `select audit.append('forged', 'pc-7', 'POLICE-KENT', '{OFFICER}', $1::uuid[], '{IDENTITY}', '{"[]"}', '{RELEASED}', '{AGREEMENT}', array[null]::text[], $2::bytea[])`,
       [[personId], [randomBytes(32)]],
     );
-    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 6, brokenAt: '7', problem: 'its MAC does not match its content: it was not written with the audit key' });
+    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 6, brokenAt: '7', problem: 'its MAC does not match its content: it was not written with this audit key' });
   });
 });
 
@@ -221,7 +221,7 @@ test('a rewritten event fails verify by its MAC, even with every hash after it r
       await tx.query(`update audit.event set sub = 'someone-else' where seq = 3`);
       await rechain(tx, 3);
     });
-    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 2, brokenAt: '3', problem: 'its MAC does not match its content: it was not written with the audit key' });
+    expect(await verifyAudit(store.db, key())).toMatchObject({ rows: 2, brokenAt: '3', problem: 'its MAC does not match its content: it was not written with this audit key' });
   });
 });
 
@@ -393,4 +393,13 @@ test('harbour serve refuses, in production, a connection that could alter the au
   expect(serve.stderr().trim().split('\n').at(-1)).toBe(
     'configuration: DATABASE_URL must be a role that is neither a superuser nor the owner of audit.event, such as a member of harbour_app (README, "The audit"), received "a connection as a superuser"',
   );
+}, 60_000);
+
+test('harbour audit verify never makes an audit key: without one it says so, naming the variable (exit 2)', async () => {
+  assertBuilt();
+  const missing = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-key-')), 'audit.key');
+  const verify = harbour(['audit', 'verify'], { DATABASE_URL: hub.config.databaseUrl!, HARBOUR_ENV: 'development', HARBOUR_AUDIT_KEY_FILE: missing });
+  expect(await verify.exited).toBe(2);
+  expect(verify.stderr().trim()).toBe(`configuration: HARBOUR_AUDIT_KEY_FILE must be a file holding at least 32 random bytes in base64 (\`openssl rand -base64 32\`), received ${JSON.stringify(missing)}`);
+  expect(fs.existsSync(missing)).toBe(false);
 }, 60_000);

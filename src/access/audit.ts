@@ -260,7 +260,7 @@ export async function verifyAudit(db: Db, key: Buffer, options: { checkpoints?: 
       } else {
         keyed = true;
         if (!rowHash(prev, { ...row, mac }).equals(row.hash)) return broken(expected, 'its content does not match its hash');
-        if (!eventMac(key, row).equals(mac)) return broken(expected, 'its MAC does not match its content: it was not written with the audit key');
+        if (!eventMac(key, row).equals(mac)) return broken(expected, 'its MAC does not match its content: it was not written with this audit key');
       }
       const differs = against(expected, row.hash);
       if (differs) return broken(expected, differs);

@@ -55,9 +55,12 @@ async function withDatabase(config: HarbourConfig, log: Logger, work: (database:
   }
 }
 
-/** The audit key; outside production it is generated on first use. */
-function auditKey(config: HarbourConfig): Buffer {
-  return load<typeof import('../access/keys')>('../access/keys').loadAuditKey(config.auditKeyFile, config.env !== 'production');
+/**
+ * The audit key; outside production it is generated on first use, except by `audit verify`: a key
+ * made then could verify nothing.
+ */
+function auditKey(config: HarbourConfig, generate = config.env !== 'production'): Buffer {
+  return load<typeof import('../access/keys')>('../access/keys').loadAuditKey(config.auditKeyFile, generate);
 }
 
 /** The checkpoints in `file`; a missing file or a line that is not a checkpoint is a usage error. */
@@ -305,7 +308,7 @@ export function program(): Command {
     .action(async (options: { checkpoint?: string; json?: boolean }) => {
       const config = loadConfig();
       const { readCheckpoints, verifyAudit } = load<typeof import('../access/audit')>('../access/audit');
-      const key = auditKey(config);
+      const key = auditKey(config, false);
       const checkpoints = options.checkpoint === undefined ? [] : checkpointsIn(options.checkpoint, readCheckpoints);
       await withDatabase(config, rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), async (database) => {
         await database.migrate();

@@ -28,7 +28,9 @@ export async function createTestDatabaseUrl(): Promise<string> {
 
 /** `url` as the hub's runtime role (no superuser, owner of nothing), which global setup made a login role. */
 export function runtimeUrlOf(url: string): string {
-  const runtime = new URL(process.env.HARBOUR_TEST_RUNTIME_URL ?? adminUrl());
+  const given = process.env.HARBOUR_TEST_RUNTIME_URL;
+  if (!given) throw new Error('HARBOUR_TEST_RUNTIME_URL is not set: run the tests through jest (global setup makes the runtime role)');
+  const runtime = new URL(given);
   return Object.assign(new URL(url), { username: runtime.username, password: runtime.password }).toString();
 }
 
