@@ -41,11 +41,16 @@ async function gone(pid: number | undefined, ms = 20_000): Promise<boolean> {
   return !alive(pid);
 }
 
-/** A token exactly as the README gets one: `npx harbour token …` from the project root. */
+/**
+ * A token exactly as the README gets one: `npx harbour token …` from the project root. Got once:
+ * the synchronous call blocks the event loop, and a fetch right after it could reuse a keep-alive
+ * socket the hub had already closed ("other side closed") before the client's idle timer dropped it.
+ */
+let readmeToken: string | undefined;
 function token(): string {
-  return execFileSync('npx', ['harbour', 'token', '--agency', 'LA-886', '--kind', 'CHILDRENS_SERVICES', '--role', 'CASEWORKER', '--sub', 'alice'], {
+  return (readmeToken ??= execFileSync('npx', ['harbour', 'token', '--agency', 'LA-886', '--kind', 'CHILDRENS_SERVICES', '--role', 'CASEWORKER', '--sub', 'alice'], {
     cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  }).trim();
+  }).trim());
 }
 
 /** The README's example request body, as printed there. */
