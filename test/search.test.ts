@@ -107,7 +107,7 @@ test('a value the caller may not see for every child is no search: alone it is r
       }
       refused += 1;
       const error = alone.errors?.[0];
-      if (error?.extensions?.code !== 'BAD_USER_INPUT' || !error.message.startsWith(`identitySearch(example.${field}): your agency may not search by ${field}: the sharing agreement `)) {
+      if (error?.extensions?.code !== 'BAD_USER_INPUT' || !error.message.startsWith(`identitySearch(example.${field}): you may not search by ${field}: the sharing agreement `)) {
         failures.push(`${who} alone: expected BAD_USER_INPUT naming example.${field}, received ${JSON.stringify(alone)}`);
       }
       // Which candidates, in which order, with which weights and evidence: as if the value were not there.
@@ -125,7 +125,7 @@ test('health may not search by a phone: the message says why, and a name beside 
   const alone = await hub.execute(health, SEARCH, { example: { phones: ['07700 900123'] } });
   expect(alone.data ?? null).toBeNull();
   expect(alone.errors?.[0]).toMatchObject({
-    message: 'identitySearch(example.phones): your agency may not search by phones: the sharing agreement releases CONTACT to HEALTH only with a basis for each child',
+    message: 'identitySearch(example.phones): you may not search by phones: the sharing agreement releases CONTACT to HEALTH (CASEWORKER) only with a basis for each child',
     extensions: { code: 'BAD_USER_INPUT' },
   });
   const withName = await hub.execute<{ identitySearch: Candidate[] }>(health, SEARCH, { example: { names: [{ full: 'Van Anh' }], phones: ['07700 900123'] } });

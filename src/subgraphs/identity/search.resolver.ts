@@ -52,14 +52,14 @@ function usable(access: AccessDecisions, category: DataCategory): boolean {
  * `extensions.withheld` at the search's path. An example of nothing else is refused.
  */
 function searchableExample(example: PersonExample, access: AccessDecisions, path: ResponsePath): PersonExample {
-  const given = (Object.keys(FIELD_CATEGORY) as ExampleField[]).filter((f) => { const v = example[f]; return v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0); });
+  const given = (Object.keys(FIELD_CATEGORY) as ExampleField[]).filter((f) => example[f] != null && !(Array.isArray(example[f]) && example[f].length === 0));
   const unusable = given.filter((f) => !usable(access, FIELD_CATEGORY[f]));
   if (!unusable.length) return example;
   if (unusable.length === given.length) {
-    const { agencyKind } = access.principal;
+    const you = `${access.principal.agencyKind} (${access.principal.roles.join(', ')})`;
     const why = [...new Set(unusable.map((f) => FIELD_CATEGORY[f]))]
-      .map((c) => (access.rule(c) === 'NEVER' ? `never releases ${c} to ${agencyKind}` : `releases ${c} to ${agencyKind} only with a basis for each child`));
-    throw new HarbourError(ErrorCode.BAD_USER_INPUT, `identitySearch(${unusable.map((f) => `example.${f}`).join(', ')}): your agency may not search by ${unusable.join(' or ')}: the sharing agreement ${why.join(' and ')}`);
+      .map((c) => (access.rule(c) === 'NEVER' ? `never releases ${c} to ${you}` : `releases ${c} to ${you} only with a basis for each child`));
+    throw new HarbourError(ErrorCode.BAD_USER_INPUT, `identitySearch(${unusable.map((f) => `example.${f}`).join(', ')}): you may not search by ${unusable.join(' or ')}: the sharing agreement ${why.join(' and ')}`);
   }
   for (const category of new Set(unusable.map((f) => FIELD_CATEGORY[f]))) access.withheld.push({ path, category, releasableWith: [] });
   return Object.assign(new PersonExample(), Object.fromEntries(given.filter((f) => !unusable.includes(f)).map((f) => [f, example[f]])));

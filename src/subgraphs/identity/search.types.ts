@@ -36,7 +36,11 @@ export class HandleInput {
   @Field() handle!: string;
 }
 
-@InputType({ description: 'Query by example: any of these; every one given is evidence.' })
+@InputType({
+  description: 'Query by example: any of these; every one given is evidence, but for a field whose category the sharing agreement does not release to the caller for every child '
+    + '(identifiers, biometrics, phones or handles, by agency kind): it is not searched on, and `extensions.withheld` says so; an example of nothing else is refused. '
+    + 'At most 10 names, identifiers and biometrics, 5 phones and handles.',
+})
 export class PersonExample {
   @Field(() => [NameInput], { nullable: true }) names?: NameInput[] | null;
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, YYYY-MM or YYYY.' }) dob?: string | null;
