@@ -153,6 +153,9 @@ test('every list of an example is short: a long one is refused, naming it, befor
   // Written in the query, a list is refused as it is validated.
   const literal = await hub.execute(la886, `{ identitySearch(example: { names: [{ full: "Anh" }], phones: ["1", "2", "3", "4", "5", "6"] }) { probability } }`);
   expect(literal.errors?.[0]).toMatchObject({ message: 'identitySearch(example.phones): at most 5 items, received 6', extensions: { code: 'BAD_USER_INPUT' } });
+  // A variable in a list's place has the list's limit.
+  const inPlace = await hub.execute(la886, `query ($p: [String!]) { identitySearch(example: { names: [{ full: "Anh" }], phones: $p }) { probability } }`, { p: ['1', '2', '3', '4', '5', '6'] });
+  expect(inPlace.errors?.[0]).toMatchObject({ message: 'Variable "$p" at "p": at most 5 items, received 6', extensions: { code: 'BAD_USER_INPUT' } });
   // Ten names are a search.
   expect((await hub.execute(la886, SEARCH, { example: { names: Array.from({ length: 10 }, (_, i) => ({ full: `Anh ${i}` })) } })).errors).toBeUndefined();
 });

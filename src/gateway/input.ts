@@ -14,7 +14,7 @@
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
-  getNamedType, getNullableType, GraphQLError, isInputObjectType, isListType, isScalarType, Kind, OperationTypeNode, typeFromAST,
+  getNamedType, getNullableType, GraphQLError, isInputObjectType, isListType, isScalarType, Kind, OperationTypeNode, typeFromAST, TypeInfo, visit, visitWithTypeInfo,
   type ASTVisitor, type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext, type ValueNode,
 } from 'graphql';
 import { ErrorCode } from '../errors';
@@ -114,8 +114,22 @@ export function variablesProblem(variables: Record<string, unknown> | undefined)
   return undefined;
 }
 
-/** The first list in the variables longer than its limit, walked along the variables' types. */
-export function listProblem(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): string | undefined {
+/**
+ * The first list in the variables longer than its limit, walked along the variables' types. A
+ * variable that is itself the value of an input field (`example: { phones: $phones }`) has that
+ * field's limit (the smallest, if used in several).
+ */
+export function listProblem(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): string | undefined {
+  const fieldLimits = new Map<string, number>();
+  const typeInfo = new TypeInfo(schema);
+  visit(document, visitWithTypeInfo(typeInfo, {
+    ObjectField(node) {
+      const owner = getNamedType(typeInfo.getParentInputType());
+      if (node.value.kind !== Kind.VARIABLE || !isInputObjectType(owner)) return;
+      const name = node.value.name.value;
+      fieldLimits.set(name, Math.min(fieldLimits.get(name) ?? Infinity, listLimit(owner.name, node.name.value)));
+    },
+  }));
   for (const definition of operation.variableDefinitions ?? []) {
     const name = definition.variable.name.value;
     const walk = (type: GraphQLInputType, value: unknown, at: string, limit: number | undefined): string | undefined => {
@@ -137,7 +151,7 @@ export function listProblem(schema: GraphQLSchema, operation: OperationDefinitio
       return undefined;
     };
     const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
-    const problem = type && walk(type, variables?.[name], name, undefined);
+    const problem = type && walk(type, variables?.[name], name, fieldLimits.get(name));
     if (problem) return problem;
   }
   return undefined;
@@ -159,7 +173,7 @@ export function clientInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T
         async didResolveOperation({ operation, document, request, schema }) {
           if (!operation) throw badInput(operationProblem(document, request.operationName));
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) throw badInput(SUBSCRIPTION_MESSAGE);
-          const problem = variablesProblem(request.variables) ?? listProblem(schema, operation, request.variables);
+          const problem = variablesProblem(request.variables) ?? listProblem(schema, document, operation, request.variables);
           if (problem) throw badInput(problem);
         },
       };
