@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { appendAudit, type Decision } from '../src/access';
+import { appendAudit, claimedAgency, type Decision } from '../src/access';
 import type { DataCategory } from '../src/access';
 import type { Db } from '../src/db';
 
@@ -52,7 +52,7 @@ export async function auditScenario(db: Db, pool: Pool, personIds: readonly stri
     return pool.query(
       `insert into public.bench_audit_plain (request_id, sub, agency, roles, person_id, category, paths, outcome, basis_kind)
        select $1, $2, $3, $4::text[], t.p::uuid, t.c, t.pa, t.o, t.bk from unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) as t (p, c, pa, o, bk)`,
-      [`b-${w}-${i}`, principal.sub, principal.agency, principal.roles, rows.map((r) => r.personId), rows.map((r) => r.category), rows.map((r) => JSON.stringify([r.path])),
+      [`b-${w}-${i}`, principal.sub, claimedAgency(principal), principal.roles, rows.map((r) => r.personId), rows.map((r) => r.category), rows.map((r) => JSON.stringify([r.path])),
         rows.map((r) => r.decision.kind), rows.map((r) => (r.decision.kind === 'RELEASED' ? r.decision.basis : null))],
     );
   };

@@ -36,7 +36,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { loadKeyPair, signDevToken, signSubgraphToken } from '../src/access';
+import { claimedAgency, loadKeyPair, signDevToken, signSubgraphToken } from '../src/access';
 import { loadConfig } from '../src/config';
 import { machineSharedBuffersMb, openDatabase, startEmbedded, type EmbeddedServer } from '../src/db';
 import { projectRoot } from '../src/gateway/compose';
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const identity = await startSubgraphServer('identity', deps, 0, '127.0.0.1');
   const gatewayKeys = loadKeyPair(config.gatewayPrivateKeyFile, config.gatewayPublicKeyFile, false);
   const principal = { sub: 'bench', agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES' as const, roles: ['ANALYST' as const] };
-  const clientAuth = `Bearer ${signDevToken(config.home, { sub: principal.sub, agency: principal.agency, agencyKind: principal.agencyKind, roles: [...principal.roles], ttlSeconds: 3600 })}`;
+  const clientAuth = `Bearer ${signDevToken(config.home, { sub: principal.sub, agency: claimedAgency(principal), agencyKind: principal.agencyKind, roles: [...principal.roles], ttlSeconds: 3600 })}`;
 
   const ids = (await pool.query<{ id: string }>(`select id from identity.person order by md5(id::text || $1) limit $2`, [String(seed), rounds + warmup])).rows.map((r) => r.id);
   const stats = await pool.query<{ persons: string; identities: string }>(`select (select count(*) from identity.person) persons, (select count(*) from identity.source_identity) identities`);

@@ -12,5 +12,6 @@ import { Bases1764633600000 } from './1764633600000-bases';
 import { BareIdentities1764720000000 } from './1764720000000-bare-identities';
 import { KeysVersion1764806400000 } from './1764806400000-keys-version';
 import { RunFailure1764892800000 } from './1764892800000-run-failure';
+import { ConsentRecord1765000000000 } from './1765000000000-consent-record';
 
-export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000, LaPerson1764115200000, Timeline1764201600000, Matching1764288000000, MatchAlerts1764374400000, Access1764460800000, Strategy1764547200000, Bases1764633600000, BareIdentities1764720000000, KeysVersion1764806400000, RunFailure1764892800000];
+export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000, LaPerson1764115200000, Timeline1764201600000, Matching1764288000000, MatchAlerts1764374400000, Access1764460800000, Strategy1764547200000, Bases1764633600000, BareIdentities1764720000000, KeysVersion1764806400000, RunFailure1764892800000, ConsentRecord1765000000000];

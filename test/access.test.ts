@@ -63,13 +63,14 @@ function observed(data: Seen, owner: string): Record<string, boolean | undefined
     BIOMETRIC_REFS: identity.biometrics !== null,
     CONTACT: identity.contacts !== null,
     ...(owner === 'LA-213' && {
-      CARE_PLAN: care?.placements !== null,
-      MISSING: care?.missingEpisodes !== null,
+      // A record the viewer may see nothing of is null, as if none existed.
+      CARE_PLAN: (care?.placements ?? null) !== null,
+      MISSING: (care?.missingEpisodes ?? null) !== null,
       // The last-seen location is reachable through MISSING, the postcode through CARE_PLAN.
       LOCATION: care?.missingEpisodes ? care.missingEpisodes[0]!.lastSeenLocation !== null : care?.placements ? care.placements[0]!.postcode !== null : undefined,
     }),
-    ...(owner === 'POLICE-MPS' && { CRIMINAL: data.person!.police?.custody !== null }),
-    ...(owner === 'HO' && { IMMIGRATION: data.person!.immigration?.encounters !== null, EXPLOITATION: data.person!.immigration?.nrm !== null }),
+    ...(owner === 'POLICE-MPS' && { CRIMINAL: (data.person!.police?.custody ?? null) !== null }),
+    ...(owner === 'HO' && { IMMIGRATION: (data.person!.immigration?.encounters ?? null) !== null, EXPLOITATION: (data.person!.immigration?.nrm ?? null) !== null }),
   };
 }
 
@@ -155,7 +156,7 @@ test('the education service of the LA that holds the record cannot record or wit
   const recorded = await hub.execute(education, `mutation ($input: ConsentInput!) { recordConsent(input: $input) { id } }`, {
     input: { personId, givenBy: 'CHILD', categories: ['HEALTH'], recipients: ['EDUCATION'], purpose: 'school support' },
   });
-  expect(recorded.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  expect(recorded.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const withdrawn = await hub.execute(education, `mutation ($id: ID!) { withdrawConsent(id: $id) { id } }`, { id: basisId });
   expect(withdrawn.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 });
@@ -178,7 +179,7 @@ test('consent withdrawn and a justification expired take effect on the very next
   const child = await insertChildEverywhere(hub.database.db, '91');
   const police = hub.token({ agency: 'POLICE-KENT', kind: 'POLICE', roles: ['OFFICER'] });
   const postcodeQuery = `query ($id: ID!) { person(id: $id) { care { placements { postcode } } } }`;
-  const postcode = async () => (await ok(hub.execute<{ person: { care: { placements: { postcode: string | null }[] | null } } }>(police, postcodeQuery, { id: child.personId }))).person.care.placements;
+  const postcode = async () => (await ok(hub.execute<{ person: { care: { placements: { postcode: string | null }[] | null } | null } }>(police, postcodeQuery, { id: child.personId }))).person.care?.placements ?? null;
   expect(await postcode()).toBeNull();
 
   const consentId = await recordConsent(child.personId);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { Authenticator } from '../src/access';
+import { Authenticator, readIssuersFile } from '../src/access';
 import { postGraphQL, startTestHub, type TestHub } from './support/hub';
 
 const ISSUER = 'https://idp.police.test';
@@ -41,7 +41,7 @@ beforeAll(async () => {
   publicKey = pair.publicKey;
   publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   fs.writeFileSync(path.join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...pair.publicKey.export({ format: 'jwk' }), kid: 'police-1', use: 'sig' }] }));
-  fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['POLICE-*'], jwksFile: 'jwks.json' }] }));
+  fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['POLICE-*'], kinds: ['POLICE'], jwksFile: 'jwks.json' }] }));
   hub = await startTestHub({ HARBOUR_ISSUERS_FILE: path.join(dir, 'issuers.json') });
   url = (await hub.server()).url;
 });
@@ -54,6 +54,18 @@ test('a valid token from a configured issuer gives the principal of its claims',
   const response = await ask(`Bearer ${sign(claims())}`);
   expect(response.status).toBe(200);
   expect(response.body.data).toEqual({ me: { sub: 'pc-1234', agency: 'POLICE-MPS', agencyKind: 'POLICE', roles: ['OFFICER'] } });
+});
+
+test('an issuers file entry without kinds stops harbour at start, naming the entry', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-issuers-'));
+  fs.writeFileSync(path.join(dir, 'la.pem'), publicPem);
+  fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['LA-886'], publicKeyFile: 'la.pem' }] }));
+  expect(() => readIssuersFile(path.join(dir, 'issuers.json'))).toThrow(/issuers\[0\]: "kinds" must list the agency kinds/);
+});
+
+test('an LA education service signs with its LA code as EDUCATION', async () => {
+  const response = await ask(`Bearer ${hub.token({ agency: 'LA-213', kind: 'EDUCATION', sub: 'teacher' })}`);
+  expect(response.body.data).toEqual({ me: { sub: 'teacher', agency: 'LA-213', agencyKind: 'EDUCATION', roles: ['CASEWORKER'] } });
 });
 
 test('a development token from `harbour token` is accepted outside production', async () => {
@@ -91,6 +103,10 @@ const cases: [string, () => string | undefined][] = [
   ['no roles', () => `Bearer ${sign(without('roles'))}`],
   ['an unknown role', () => `Bearer ${sign(claims({ roles: ['ADMIN'] }))}`],
   ['agency not allowed for this issuer', () => `Bearer ${sign(claims({ agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES' }))}`],
+  // An IdP trusted for police codes cannot make its users another kind, nor claim a kind its code is not.
+  ['a kind the issuer may not assert', () => `Bearer ${sign(claims({ agencyKind: 'IMMIGRATION' }))}`],
+  ['a kind its agency code does not stand for (development issuer)', () => `Bearer ${hub.token({ agency: 'LA-886', kind: 'POLICE' })}`],
+  ['an NHS code claiming immigration (development issuer)', () => `Bearer ${hub.token({ agency: 'NHS-RJ1', kind: 'IMMIGRATION' })}`],
   ['lifetime longer than allowed', () => `Bearer ${sign(claims({ exp: now() + 48 * 3600 }))}`],
   ['issued in the future', () => `Bearer ${sign(claims({ iat: now() + 3600, exp: now() + 4000 }))}`],
   ['garbage', () => 'Bearer not.a.jwt'],
@@ -105,7 +121,7 @@ test.each(cases)('refused: %s', async (_name, make) => {
 
 test('a verified token is remembered only until it expires, and a token changed in any byte is verified afresh', () => {
   let clock = Date.now();
-  const authenticator = new Authenticator([{ issuer: ISSUER, agencies: ['POLICE-*'], keys: [{ kid: 'police-1', key: publicKey, algorithm: 'RS256' }] }], {
+  const authenticator = new Authenticator([{ issuer: ISSUER, agencies: ['POLICE-*'], kinds: ['POLICE'], keys: [{ kid: 'police-1', key: publicKey, algorithm: 'RS256' }] }], {
     audience: 'harbour', maxLifetimeSeconds: 3600, clockSkewSeconds: 30, now: () => clock,
   });
   const refusal = (authorization: string) => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-prod-'));
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   fs.writeFileSync(path.join(dir, 'la213.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
-  fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['LA-213'], publicKeyFile: 'la213.pub.pem' }] }));
+  fs.writeFileSync(path.join(dir, 'issuers.json'), JSON.stringify({ issuers: [{ issuer: ISSUER, agencies: ['LA-213'], kinds: ['CHILDRENS_SERVICES'], publicKeyFile: 'la213.pub.pem' }] }));
   hub = await startTestHub({ HARBOUR_ENV: 'production', HARBOUR_ISSUERS_FILE: path.join(dir, 'issuers.json') });
   token = jwt.sign({ agency: 'LA-213', agencyKind: 'CHILDRENS_SERVICES', roles: ['CASEWORKER'] }, privateKey, { algorithm: 'ES256', issuer: ISSUER, audience: 'harbour', subject: 'alice', expiresIn: 300 });
 });

@@ -7,16 +7,20 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db';
 import type { RecordedDecision } from './decisions';
-import type { Principal } from './principal';
+import { claimedAgency, type Principal } from './principal';
 import { isUuid } from '../ids';
 
+
+/** The basis a release relied on, or a recorded change made or ended; none for a withholding. */
+const basisOf = (d: RecordedDecision['decision']) => (d.kind === 'WITHHELD' ? undefined : d.basis);
+const basisIdOf = (d: RecordedDecision['decision']) => (d.kind === 'WITHHELD' ? undefined : d.basisId);
 
 export async function appendAudit(db: Db, requestId: string, principal: Principal, recorded: readonly RecordedDecision[]): Promise<void> {
   if (recorded.length === 0) return;
   // One row per decision, with every client path it governed, in the order first made.
   const decisions = new Map<string, { personId: string; category: string; decision: RecordedDecision['decision']; paths: RecordedDecision['path'][] }>();
   for (const { personId, category, path, decision } of recorded) {
-    const key = `${personId}\u0000${category}\u0000${decision.kind === 'RELEASED' ? `${decision.basis}\u0000${decision.basisId ?? ''}` : decision.kind}`;
+    const key = `${personId}\u0000${category}\u0000${decision.kind}\u0000${basisOf(decision) ?? ''}\u0000${basisIdOf(decision) ?? ''}`;
     const entry = decisions.get(key);
     if (entry) entry.paths.push(path);
     else decisions.set(key, { personId, category, decision, paths: [path] });
@@ -27,13 +31,13 @@ export async function appendAudit(db: Db, requestId: string, principal: Principa
     columns[1]!.push(category);
     columns[2]!.push(JSON.stringify(paths));
     columns[3]!.push(decision.kind);
-    columns[4]!.push(decision.kind === 'RELEASED' ? decision.basis : null);
-    columns[5]!.push(decision.kind === 'RELEASED' ? (decision.basisId ?? null) : null);
+    columns[4]!.push(basisOf(decision) ?? null);
+    columns[5]!.push(basisIdOf(decision) ?? null);
   }
   // One round trip; `audit.append` runs as the audit role (see the access migration).
   await db.query(
     `select audit.append($1, $2, $3, $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
-    [requestId, principal.sub, principal.agency, principal.roles, ...columns],
+    [requestId, principal.sub, claimedAgency(principal), principal.roles, ...columns],
   );
 }
 

@@ -13,7 +13,7 @@ import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import type { HarbourConfig } from '../config';
 import { UnauthenticatedError } from '../errors';
 import { DEV_ISSUER, devIssuerKeys } from './keys';
-import { AGENCY_CODE, isAgencyKind, isRole, type Principal } from './principal';
+import { AGENCY_CODE, AGENCY_KINDS, isAgencyKind, isRole, kindAgreesWithCode, type AgencyKind, type Principal } from './principal';
 
 export const AUDIENCE = 'harbour';
 
@@ -27,12 +27,15 @@ export interface TrustedIssuer {
   issuer: string;
   /** Agency codes this issuer may sign for; `*` at the end matches a prefix (`POLICE-*`). */
   agencies: string[];
+  /** The agency kinds this issuer may assert; a token claiming another is refused. */
+  kinds: readonly AgencyKind[];
   keys: VerificationKey[];
 }
 
 interface IssuerFileEntry {
   issuer?: unknown;
   agencies?: unknown;
+  kinds?: unknown;
   publicKeyFile?: unknown;
   jwksFile?: unknown;
 }
@@ -54,6 +57,10 @@ export function readIssuersFile(file: string): TrustedIssuer[] {
     if (!Array.isArray(entry.agencies) || !entry.agencies.every((a) => typeof a === 'string')) {
       throw new Error(`${where}: "agencies" must be a list of agency codes (a trailing * matches a prefix)`);
     }
+    // An issuer trusted for one LA must not make its users police: the kinds are the file's to say.
+    if (!Array.isArray(entry.kinds) || entry.kinds.length === 0 || !entry.kinds.every(isAgencyKind)) {
+      throw new Error(`${where}: "kinds" must list the agency kinds this issuer may assert (${AGENCY_KINDS.join(', ')})`);
+    }
     const keys: VerificationKey[] = [];
     if (typeof entry.publicKeyFile === 'string') {
       const key = createPublicKey(fs.readFileSync(path.resolve(base, entry.publicKeyFile), 'utf8'));
@@ -67,7 +74,7 @@ export function readIssuersFile(file: string): TrustedIssuer[] {
       }
     }
     if (keys.length === 0) throw new Error(`${where}: give "publicKeyFile" or "jwksFile"`);
-    return { issuer: entry.issuer, agencies: entry.agencies as string[], keys };
+    return { issuer: entry.issuer, agencies: entry.agencies as string[], kinds: entry.kinds as AgencyKind[], keys };
   });
 }
 
@@ -75,7 +82,7 @@ export function trustedIssuers(config: HarbourConfig): TrustedIssuer[] {
   const issuers = config.issuersFile ? readIssuersFile(config.issuersFile) : [];
   if (config.env !== 'production') {
     const dev = devIssuerKeys(config.home);
-    issuers.push({ issuer: DEV_ISSUER, agencies: ['*'], keys: [{ kid: dev.kid, key: dev.publicKey, algorithm: 'ES256' }] });
+    issuers.push({ issuer: DEV_ISSUER, agencies: ['*'], kinds: AGENCY_KINDS, keys: [{ kid: dev.kid, key: dev.publicKey, algorithm: 'ES256' }] });
   }
   return issuers;
 }
@@ -121,6 +128,9 @@ export function verifyToken(token: string, issuers: TrustedIssuer[], options: Ve
   if (typeof claims.agency === 'string' && !agencyAllowed(issuer.agencies, claims.agency)) {
     throw new UnauthenticatedError('agency not allowed for issuer');
   }
+  if (typeof claims.agencyKind === 'string' && !(issuer.kinds as readonly string[]).includes(claims.agencyKind)) {
+    throw new UnauthenticatedError('agency kind not allowed for issuer');
+  }
   return claims;
 }
 
@@ -130,6 +140,7 @@ export function principalFromClaims(claims: JwtPayload): Principal {
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw new UnauthenticatedError('missing sub');
   if (typeof agency !== 'string' || !AGENCY_CODE.test(agency)) throw new UnauthenticatedError('missing or malformed agency');
   if (!isAgencyKind(agencyKind)) throw new UnauthenticatedError('missing or unknown agencyKind');
+  if (!kindAgreesWithCode(agencyKind, agency)) throw new UnauthenticatedError('agencyKind does not agree with the agency code');
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) throw new UnauthenticatedError('missing or unknown roles');
   return Object.freeze({ sub, agency, agencyKind, roles: Object.freeze([...roles]) });
 }

@@ -46,14 +46,21 @@ export interface BreakGlassEntry {
   justificationId: string;
 }
 
-/** A change a user made to a child's record (a strategy discussion, an action): audited like a disclosure. */
-export const RECORDED = Object.freeze({ kind: 'RECORDED' as const });
+/**
+ * A change a user made to a child's record (a strategy discussion, an action, a consent recorded or
+ * withdrawn): audited like a disclosure, with the basis it made or ended, if any.
+ */
+export interface Recorded {
+  readonly kind: 'RECORDED';
+  readonly basis?: BasisKind;
+  readonly basisId?: string;
+}
 
 export interface RecordedDecision {
   personId: string;
   category: DataCategory;
   path: (string | number)[];
-  decision: Decision | typeof RECORDED;
+  decision: Decision | Recorded;
 }
 
 /** The bases in force for one person, as far as they concern this principal. */
@@ -66,8 +73,8 @@ export interface PersonBases {
 const NO_BASES: PersonBases = Object.freeze({ consents: [], justifications: [], missing: false });
 
 /** The bases of `personIds` for the caller's agency (`access.bases`, one statement). */
-async function loadBases(db: Db, agency: string, personIds: readonly string[]): Promise<PersonBases[]> {
-  const rows = await db.query<{ person_id: string } & PersonBases>(`select * from access.bases($1::uuid[], $2)`, [personIds, agency]);
+async function loadBases(db: Db, agency: string | undefined, personIds: readonly string[]): Promise<PersonBases[]> {
+  const rows = await db.query<{ person_id: string } & PersonBases>(`select * from access.bases($1::uuid[], $2)`, [personIds, agency ?? null]);
   const byId = new Map(rows.map((r) => [r.person_id, r]));
   return personIds.map((id) => byId.get(id) ?? NO_BASES);
 }
@@ -98,8 +105,10 @@ export class AccessDecisions {
     db: Db,
     readonly options: AccessOptions = {},
   ) {
-    this.bases = new DataLoader((ids) => loadBases(db, principal.agency, ids));
     this.own = ownAgency(principal);
+    // A justification names the agencies it releases to: an agency acting as itself, never a code
+    // borrowed by another kind (an LA's education service is not that LA).
+    this.bases = new DataLoader((ids) => loadBases(db, this.own, ids));
   }
 
   /** Decide for a fact supplied by `ownerAgency` (undefined: several or none) about `personId`. */
@@ -174,6 +183,18 @@ export class AccessDecisions {
   }
 
   /**
+   * Whether a basis in force concerns this principal for the person: a consent naming its kind, a
+   * justification naming its agency, or the missing-child rule for an agency that searches.
+   */
+  async hasBasis(personId: string): Promise<boolean> {
+    if (!isUuid(personId)) return false;
+    const bases = await this.bases.load(personId);
+    return bases.justifications.length > 0
+      || bases.consents.some((c) => c.recipients.includes(this.principal.agencyKind))
+      || (bases.missing && SEARCHING_KINDS.has(this.principal.agencyKind));
+  }
+
+  /**
    * Record a decision for the audit and, unless `tellClient` is false, report a withholding in
    * `extensions.withheld`. A lookup whose refusal would itself disclose that a record exists
    * (personBySourceRecord) must not tell the client.
@@ -186,8 +207,8 @@ export class AccessDecisions {
   }
 
   /** Audit a change the caller made to a child's record, at the client path of the mutation. */
-  recordChange(personId: string, category: DataCategory, path: (string | number)[]): void {
-    if (!this.options.unguarded) this.recorded.push({ personId, category, path, decision: RECORDED });
+  recordChange(personId: string, category: DataCategory, path: (string | number)[], basis?: { kind: BasisKind; id: string }): void {
+    if (!this.options.unguarded) this.recorded.push({ personId, category, path, decision: { kind: 'RECORDED', basis: basis?.kind, basisId: basis?.id } });
   }
 
   /** Decide and record in one step; true when released. */

@@ -6,5 +6,5 @@ export { appendAudit, verifyAudit, type VerifyResult } from './audit';
 export { AccessDecisions, OWN_AGENCY, MISSING_CHILD_CATEGORIES, SEARCHING_KINDS, type BasisKind, type BreakGlassEntry, type Decision, type WithheldEntry } from './decisions';
 export { Contained, CONTAINED_TYPES, GUARDED_FIELDS, GuardedInResolver, RESOLVER_GUARDED, Public, PUBLIC_FIELDS, PUBLIC_TYPES, PublicType, Sensitive, type Owned } from './guard';
 export { devIssuerKeys, loadKeyPair, loadPublicKey, DEV_ISSUER, type KeyPair } from './keys';
-export { AGENCY_KINDS, ROLES, AGENCY_CODE, isAgencyKind, kindOfCode, isRole, PRACTITIONER_ROLES, requireAgencyCode, requirePractitioner, type Principal, type AgencyKind, type Role } from './principal';
+export { AGENCY_KINDS, ROLES, AGENCY_CODE, isAgencyKind, kindOfCode, kindAgreesWithCode, isRole, ownAgency, requireOwnAgency, requireDpo, claimedAgency, signature, PRACTITIONER_ROLES, requireAgencyCode, requirePractitioner, type Principal, type AgencyKind, type Role } from './principal';
 export { signSubgraphToken, verifySubgraphToken, GATEWAY_ISSUER } from './subgraph-token';

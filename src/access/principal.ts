@@ -14,6 +14,16 @@ export function kindOfCode(code: string): AgencyKind | undefined {
   return KIND_OF_CODE.find(([pattern]) => pattern.test(code))?.[1];
 }
 
+/**
+ * Whether a token may claim `kind` with `code`: the kind the code stands for, or EDUCATION with an
+ * LA's code (an LA's education service has no code of its own). Anything else (an LA code claiming
+ * POLICE, an NHS code claiming IMMIGRATION) is refused at sign-in.
+ */
+export function kindAgreesWithCode(kind: AgencyKind, code: string): boolean {
+  const ofCode = kindOfCode(code);
+  return ofCode === kind || (kind === 'EDUCATION' && ofCode === 'CHILDRENS_SERVICES');
+}
+
 export interface Principal {
   readonly sub: string;
   readonly agency: string;
@@ -29,6 +39,35 @@ export interface Principal {
  */
 export function ownAgency(principal: Principal): string | undefined {
   return kindOfCode(principal.agency) === principal.agencyKind ? principal.agency : undefined;
+}
+
+/**
+ * The principal's own agency, or FORBIDDEN: for what only an agency acting as itself may do (a
+ * DPO's review of its agency's users, convening, recording consent). `what` names the operation.
+ */
+export function requireOwnAgency(principal: Principal, what: string): string {
+  const own = ownAgency(principal);
+  if (own === undefined) throw new HarbourError(ErrorCode.FORBIDDEN, `${what}: your agency kind (${principal.agencyKind}) does not act as ${principal.agency}`);
+  return own;
+}
+
+/** The DPO's own agency, whose users and children the DPO reviews; FORBIDDEN for anyone else. */
+export function requireDpo(principal: Principal, what: string): string {
+  if (!principal.roles.includes('DPO')) throw new HarbourError(ErrorCode.FORBIDDEN, `${what}: for the data protection officer (DPO role) only`);
+  return requireOwnAgency(principal, what);
+}
+
+/**
+ * The agency code the token claims: to record who did something, never to decide what they may do
+ * (that is `ownAgency`'s; test/hygiene.test.ts keeps `principal.agency` in this file).
+ */
+export function claimedAgency(principal: Principal): string {
+  return principal.agency;
+}
+
+/** How a person who made a change is named in the record of it: `sub (agency)`, as their token said. */
+export function signature(principal: Principal): string {
+  return `${principal.sub} (${claimedAgency(principal)})`;
 }
 
 export function isAgencyKind(value: unknown): value is AgencyKind {

@@ -8,12 +8,12 @@ import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { UnauthenticatedError } from '../errors';
 import { principalFromClaims } from './authenticate';
 import type { KeyPair } from './keys';
-import type { Principal } from './principal';
+import { claimedAgency, type Principal } from './principal';
 
 export const GATEWAY_ISSUER = 'harbour-gateway';
 
 export function signSubgraphToken(keys: KeyPair, subgraph: string, principal: Principal, requestId: string, ttlSeconds: number): string {
-  return jwt.sign({ agency: principal.agency, agencyKind: principal.agencyKind, roles: principal.roles, rid: requestId }, keys.privateKey, {
+  return jwt.sign({ agency: claimedAgency(principal), agencyKind: principal.agencyKind, roles: principal.roles, rid: requestId }, keys.privateKey, {
     algorithm: 'ES256',
     keyid: keys.kid,
     issuer: GATEWAY_ISSUER,

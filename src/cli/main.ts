@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { AGENCY_CODE, AGENCY_KINDS, ROLES } from '../access/codes';
+import { AGENCY_CODE, AGENCY_KINDS, ROLES, type AgencyKind } from '../access/codes';
 import { ConfigError, loadConfig, type HarbourConfig } from '../config';
 import type { Database } from '../db';
 import { rootLogger, type Logger } from '../log';
@@ -241,6 +241,10 @@ export function program(): Command {
       const config = loadConfig();
       if (config.env === 'production') throw new UsageError('harbour token: there is no development issuer in production; get a token from your identity provider.');
       agencyOf('token', options.agency);
+      const { kindAgreesWithCode } = load<typeof import('../access/principal')>('../access/principal');
+      if (!kindAgreesWithCode(options.kind as AgencyKind, options.agency)) {
+        throw new UsageError(`harbour token: ${options.agency} is not an agency of kind ${options.kind} (LA- codes are children's services or education, POLICE- police, HO immigration, NHS- health).`);
+      }
       if (options.ttl > config.maxTokenLifetimeSeconds) throw new UsageError(`harbour token: --ttl may be at most ${config.maxTokenLifetimeSeconds} s (HARBOUR_MAX_TOKEN_LIFETIME).`);
       const { signDevToken } = load<typeof import('../access/authenticate')>('../access/authenticate');
       console.log(signDevToken(config.home, { sub: options.sub, agency: options.agency, agencyKind: options.kind, roles: options.role, ttlSeconds: options.ttl }));

@@ -11,6 +11,7 @@ import type { RequestContext } from '../context';
 import { ErrorCode, UNAUTHENTICATED_MESSAGE } from '../errors';
 import type { Logger } from '../log';
 import { codedError, sendJson } from './http';
+import { claimedAgency } from '../access';
 
 export const PACK_PATH = '/strategy-pack/';
 
@@ -113,7 +114,7 @@ export function packRoute(apollo: ApolloServer<RequestContext>, contextFor: (aut
     const person = result.data ? (JSON.parse(JSON.stringify(result.data)) as PackData).person : null;
     // "Not found" and "not allowed" look alike.
     if (!person) return sendJson(res, 404, codedError(ErrorCode.NOT_FOUND, 'No such person.', requestId), requestId);
-    const viewer = { agency: context.principal.agency, sub: context.principal.sub };
+    const viewer = { agency: claimedAgency(context.principal), sub: context.principal.sub };
     const generatedAt = new Date();
     log.info({ requestId, personId: person.id, format: url.searchParams.get('format') ?? 'html' }, 'strategy pack');
     if (url.searchParams.get('format') === 'json') {

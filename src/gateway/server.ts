@@ -10,7 +10,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { IncomingMessage } from 'node:http';
 import type http from 'node:http';
-import { AccessDecisions, appendAudit, Authenticator, loadKeyPair, loadPublicKey, readAgreement, verifySubgraphToken, type SharingAgreement } from '../access';
+import { AccessDecisions, appendAudit, Authenticator, claimedAgency, loadKeyPair, loadPublicKey, readAgreement, verifySubgraphToken, type SharingAgreement } from '../access';
 import type { HarbourConfig } from '../config';
 import { createRequestContext, type RequestContext } from '../context';
 import type { Db } from '../db';
@@ -150,7 +150,7 @@ export async function createGateway(deps: HubDependencies): Promise<{ apollo: Ap
       log.info({ requestId, reason: error instanceof UnauthenticatedError ? error.reason : 'unknown' }, 'authentication refused');
       throw error;
     }
-    const requestLog = log.child({ requestId, sub: principal.sub, agency: principal.agency });
+    const requestLog = log.child({ requestId, sub: principal.sub, agency: claimedAgency(principal) });
     return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement, deps.db, { unguarded: deps.unguarded }), matchThresholds: config.matchThresholds, justificationMaxHours: config.justificationMaxHours });
   };
   return { apollo, contextFor };

@@ -2,7 +2,7 @@
  * Match on arrival, in the batch's transaction: the blocking keys of every identity whose facts
  * changed are rewritten; identities sharing a verified biometric reference or identifier are
  * linked into one person (method and evidence recorded; a NEGATIVE judgement is never
- * overridden); and a changed identity that matches a child with an open missing episode raises a
+ * overridden; a pair that disagrees on who the child is becomes a suggestion instead); and a changed identity that matches a child with an open missing episode raises a
  * match alert, its webhook deliveries queued in the outbox. All of it commits with the batch, so
  * an alert exists the moment its batch does.
  */
@@ -15,8 +15,9 @@ export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThr
   const prepared = new Map<string, PreparedRecord>();
   const changed = await refreshMatchKeys(tx, undefined, prepared);
   if (!changed.length) return changed;
-  const linked = await autoLink(tx, changed, SHARED_ABOVE);
+  const model = await currentModel(tx, thresholds);
+  const linked = await autoLink(tx, changed, SHARED_ABOVE, model);
   if (linked.length) await rebuildPersons(tx, [...new Set(linked.flat())], `automatic link, ${cause}`);
-  await raiseAlerts(tx, await currentModel(tx, thresholds), changed, cause, prepared, missing);
+  await raiseAlerts(tx, model, changed, cause, prepared, missing);
   return changed;
 }

@@ -9,4 +9,10 @@ registerEnumType(RoleEnum, { name: 'Role' });
 registerEnumType(DataCategory, { name: 'DataCategory', description: 'The category every sensitive field is guarded by.' });
 registerEnumType(ReleaseBasis, { name: 'ReleaseBasis', description: 'What could release a withheld category.' });
 
+/** The DPO's review of a basis that needs one: a safeguarding justification, a consent releasing LOCATION. */
+export enum ReviewStatus { PENDING = 'PENDING', REVIEWED = 'REVIEWED' }
+export enum ReviewOutcome { JUSTIFIED = 'JUSTIFIED', NOT_JUSTIFIED = 'NOT_JUSTIFIED' }
+registerEnumType(ReviewStatus, { name: 'ReviewStatus' });
+registerEnumType(ReviewOutcome, { name: 'ReviewOutcome', description: 'The data protection officer’s finding on a justification or a consent.' });
+
 export { DataCategory, ReleaseBasis };

@@ -1,6 +1,7 @@
 /** Small helpers every subgraph's loaders use. */
 import DataLoader from 'dataloader';
 import type { RequestContext } from '../context';
+import type { DataCategory, Owned } from '../access';
 import type { Db } from '../db';
 import { isUuid } from '../ids';
 
@@ -54,4 +55,19 @@ export async function survivorOf(db: Db, id: string): Promise<string | null> {
   if (!isUuid(id)) return null;
   const [row] = await db.query<{ id: string }>(`select coalesce(replaced_by, id) as id from identity.person where id = $1`, [id]);
   return row?.id ?? null;
+}
+
+/**
+ * An agency's record of several guarded lists (`Person.police`, `immigration`, `care`), or null
+ * unless the caller may see at least one of its items: its own, or one of a category released to
+ * it. "None" and "not allowed" look alike, for the record as for its lists.
+ */
+export async function visibleRecord<T>(ctx: RequestContext, personId: string, record: T | null, parts: (record: T) => [DataCategory, readonly Owned[]][]): Promise<T | null> {
+  if (!record) return null;
+  for (const [category, items] of parts(record)) {
+    if (items.length === 0) continue;
+    if (items.some((item) => item.ownerAgency !== undefined && item.ownerAgency === ctx.access.own)) return record;
+    if ((await ctx.access.decide(personId, undefined, category)).kind === 'RELEASED') return record;
+  }
+  return null;
 }

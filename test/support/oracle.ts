@@ -37,9 +37,14 @@ function rule(kind: string, role: string, category: string): string {
 /** The kind of agency each form of code stands for (api.md, "Principals"); EDUCATION has none. */
 const CODE_KIND: readonly [RegExp, string][] = [[/^LA-/, 'CHILDRENS_SERVICES'], [/^POLICE-/, 'POLICE'], [/^HO$/, 'IMMIGRATION'], [/^NCA$/, 'NCA'], [/^NHS-/, 'HEALTH']];
 
-/** Facts `owner` recorded are the viewer's own: its agency code, and it is the kind that code stands for. */
+/** The viewer acts as `agency`: its own code, and it is the kind that code stands for. */
+function actsAs(viewer: { agency: string; kind: string }, agency: string): boolean {
+  return agency === viewer.agency && CODE_KIND.some(([code, kind]) => code.test(agency) && kind === viewer.kind);
+}
+
+/** Facts `owner` recorded are the viewer's own. */
 export function owns(viewer: { agency: string; kind: string }, owner: string): boolean {
-  return owner === viewer.agency && CODE_KIND.some(([code, kind]) => code.test(owner) && kind === viewer.kind);
+  return actsAs(viewer, owner);
 }
 
 /** The most permissive rule of the viewer's roles. */
@@ -54,7 +59,8 @@ export function oracle(viewer: Viewer, owner: string, category: string, bases: B
   if (agreed === 'NEVER') return false;
   if (agreed === 'ALWAYS' && category !== 'LOCATION') return true;
   if (bases.consent?.categories.includes(category) && bases.consent.kinds.includes(viewer.kind)) return true;
-  if (bases.justification?.categories.includes(category) && bases.justification.agencies.includes(viewer.agency)) return true;
+  // A justification names agencies: an LA's education service signing with the LA's code is not that LA.
+  if (bases.justification?.categories.includes(category) && bases.justification.agencies.some((a) => actsAs(viewer, a))) return true;
   return Boolean(bases.missing) && ['IDENTITY', 'IDENTIFIERS', 'BIOMETRIC_REFS', 'CONTACT', 'MISSING'].includes(category) && ['POLICE', 'CHILDRENS_SERVICES'].includes(viewer.kind);
 }
 

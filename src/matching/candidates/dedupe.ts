@@ -13,6 +13,7 @@ import { prepare } from '../record';
 import { candidatePairs, openStorePairSpace, STORE_DEDUPE_PAIRS } from './pairs';
 import { autoLink, rebuildPersons } from './persons';
 import { loadRecords, storeFrequencies } from './store';
+import { writeSuggestions, type Suggestion } from './suggestions';
 
 export interface DedupeProgress {
   readonly done: number;
@@ -53,7 +54,7 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
     for (let i = 0; i < ids.length; i += chunkSize) {
       const chunk = ids.slice(i, i + chunkSize);
       await db.transaction(async (tx) => {
-        const pairs = await autoLink(tx, chunk, SHARED_ABOVE);
+        const pairs = await autoLink(tx, chunk, SHARED_ABOVE, model);
         if (pairs.length) await rebuildPersons(tx, [...new Set(pairs.flat())], 'automatic link, harbour match dedupe');
       });
       progress.links = (await activeLinks(db)) - linksBefore;
@@ -62,26 +63,15 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
       const records = await loadRecords(db, [...new Set(pairs.flat())]);
       const prepared = new Map([...records].map(([id, r]) => [id, prepare(r)]));
       const freq = await storeFrequencies(db, [...prepared.values()]);
-      const suggestions: [string, string, number, number, string, string][] = [];
+      const suggestions: Suggestion[] = [];
       for (const [a, b] of pairs) {
         const x = records.get(a);
         const y = records.get(b);
         if (!x || !y || x.personId === y.personId) continue;
         const score = model.score(prepared.get(a)!, prepared.get(b)!, freq);
-        if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') suggestions.push([a, b, score.weight, score.probability, score.grade, JSON.stringify(score.reasons)]);
+        if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') suggestions.push({ a, b, score });
       }
-      if (suggestions.length) {
-        const rows = await db.query(
-          `insert into identity.match_suggestion (a, b, weight, probability, grade, reasons, model_version)
-           select t.a, t.b, t.w, t.p, t.g, t.r::jsonb, $7 from unnest($1::uuid[], $2::uuid[], $3::float8[], $4::float8[], $5::text[], $6::text[]) as t(a, b, w, p, g, r)
-            where not exists (select 1 from identity.judgement j where j.a = t.a and j.b = t.b)
-           on conflict (a, b) do update set weight = excluded.weight, probability = excluded.probability, grade = excluded.grade, reasons = excluded.reasons,
-             model_version = excluded.model_version, created_at = now()
-           returning a`,
-          [...[0, 1, 2, 3, 4, 5].map((k) => suggestions.map((s) => s[k])), model.parameters.version],
-        );
-        progress.suggestions += rows.length;
-      }
+      progress.suggestions += await writeSuggestions(db, suggestions, model.parameters.version);
       progress.done += chunk.length;
       options.onProgress?.({ ...progress });
     }

@@ -11,6 +11,10 @@
  * one person is not made (`linkIfAllowed` answers false).
  */
 import type { Db } from '../../db';
+import type { MatchModel, Score } from '../model';
+import { prepare } from '../record';
+import { loadRecords } from './store';
+import { writeSuggestions, type Suggestion } from './suggestions';
 
 /** Identities connected to `ids` through active links or same-agency records. */
 async function components(db: Db, ids: readonly string[]): Promise<Map<string, string[]>> {
@@ -145,12 +149,28 @@ export async function rebuildPersons(db: Db, ids: readonly string[], cause: stri
   return changes;
 }
 
+/** What says who a child is, beside the shared reference. */
+const WHO_FIELDS: ReadonlySet<string> = new Set(['name', 'sex', 'dob']);
+
+/**
+ * Why a shared reference must not link a pair silently: nothing of who the child is agrees (name,
+ * sex, date of birth) and at least two of them disagree — a copied reference, or a wrong one. The
+ * model's own reasons against, or undefined when the pair may be linked.
+ */
+function disagreement(score: Score): string[] | undefined {
+  const who = score.contributions.filter((c) => WHO_FIELDS.has(c.field));
+  const against = who.filter((c) => c.weight < 0);
+  return who.some((c) => c.weight > 0) || against.length < 2 ? undefined : against.map((c) => c.reason);
+}
+
 /**
  * Automatic links for `ids`: another identity sharing a biometric reference, or a verified
  * PNC ID / CRO number, or a Home Office reference, that few identities share. Method and
- * evidence are recorded; a link a NEGATIVE judgement forbids is not made. Returns the pairs linked.
+ * evidence are recorded; a link a NEGATIVE judgement forbids is not made. A pair that disagrees
+ * on who the child is becomes a suggestion for a person to judge instead, the disagreement in its
+ * reasons. Returns the pairs linked.
  */
-export async function autoLink(db: Db, ids: readonly string[], sharedAbove: number): Promise<[string, string][]> {
+export async function autoLink(db: Db, ids: readonly string[], sharedAbove: number, model: MatchModel): Promise<[string, string][]> {
   if (!ids.length) return [];
   const rows = await db.query<{ a: string; b: string; key: string }>(
     // The identities' own keys by one index probe each (OFFSET 0 keeps the LATERAL a probe): with
@@ -171,13 +191,20 @@ export async function autoLink(db: Db, ids: readonly string[], sharedAbove: numb
       [[...new Set(rows.flatMap((r) => [r.a, r.b]))]],
     )).map((r) => `${r.source_identity_id}|x:id:${r.scheme}:${r.canonical}`),
   );
+  const shared = rows.filter((r) => !/^x:id:(PNC_ID|CRO):/.test(r.key) || (verified.has(`${r.a}|${r.key}`) && verified.has(`${r.b}|${r.key}`)));
+  const records = await loadRecords(db, [...new Set(shared.flatMap((r) => [r.a, r.b]))]);
+  const prepared = new Map([...records].map(([id, record]) => [id, prepare(record)]));
   const linked: [string, string][] = [];
-  for (const r of rows) {
-    const checked = /^x:id:(PNC_ID|CRO):/.test(r.key);
-    if (checked && !(verified.has(`${r.a}|${r.key}`) && verified.has(`${r.b}|${r.key}`))) continue;
+  const held: Suggestion[] = [];
+  for (const r of shared) {
     const method: LinkMethod = r.key.startsWith('x:bio:') ? 'BIOMETRIC' : 'IDENTIFIER';
-    const what = r.key.split(':').slice(2, 3)[0] ?? '';
-    if (await linkIfAllowed(db, r.a, r.b, method, `same ${what} ${method === 'BIOMETRIC' ? 'reference' : ''}`.trim())) linked.push([r.a, r.b]);
+    const evidence = `same ${r.key.split(':').slice(2, 3)[0] ?? ''} ${method === 'BIOMETRIC' ? 'reference' : ''}`.trim();
+    const [x, y] = [prepared.get(r.a), prepared.get(r.b)];
+    const score = x && y ? model.score(x, y) : undefined;
+    const against = score && disagreement(score);
+    if (against) held.push({ a: r.a, b: r.b, score: { ...score, reasons: [`${evidence}, but nothing else of who the child is agrees: not linked automatically`, ...against] } });
+    else if (await linkIfAllowed(db, r.a, r.b, method, evidence)) linked.push([r.a, r.b]);
   }
+  await writeSuggestions(db, held, model.parameters.version);
   return linked;
 }

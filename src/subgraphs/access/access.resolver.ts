@@ -8,7 +8,7 @@
  */
 
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { DataCategory, GuardedInResolver, Public, ReleaseBasis, requireAgencyCode, requirePractitioner, SEALED, type Principal } from '../../access';
+import { claimedAgency, DataCategory, GuardedInResolver, Public, ReleaseBasis, requireAgencyCode, requireDpo, requirePractitioner, SEALED, signature } from '../../access';
 import type { RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { decodeCursor, encodeCursor, PageInfo } from '../connection';
@@ -30,9 +30,6 @@ async function agencyHolds(ctx: RequestContext, personId: string): Promise<boole
   return rows.length > 0;
 }
 
-function requireDpo(principal: Principal, what: string): void {
-  if (!principal.roles.includes('DPO')) throw new HarbourError(ErrorCode.FORBIDDEN, `${what}: for the data protection officer (DPO role) only`);
-}
 
 function explain(category: DataCategory, e: Omit<AccessExplanation, 'explanation' | 'personId' | 'category'>, kind: string): string {
   const own = e.ownRecord ? ' Your agency’s own records of this child are always visible to you.' : '';
@@ -163,18 +160,18 @@ export class AccessGovernanceResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AuditEventConnection> {
-    requireDpo(ctx.principal, 'accessBy');
-    return eventPage(ctx, 'accessBy', (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, ctx.principal.agency], first, after);
+    const own = requireDpo(ctx.principal, 'accessBy');
+    return eventPage(ctx, 'accessBy', (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, own], first, after);
   }
 
   @GuardedInResolver('DPO only: justifications of the DPO’s agency or about its children', 'Query')
   @Query(() => [SafeguardingJustification], { description: 'Safeguarding justifications for review, oldest first (DPO only).' })
   async breakGlassReviews(@Arg('status', () => ReviewStatus, { nullable: true }) status: ReviewStatus | null, @Ctx() ctx: RequestContext): Promise<SafeguardingJustification[]> {
-    requireDpo(ctx.principal, 'breakGlassReviews');
+    const own = requireDpo(ctx.principal, 'breakGlassReviews');
     const rows = await ctx.db.query<JustificationRow>(
       `select ${JUSTIFICATION_COLUMNS} from access.justification j
         where ${IN_DPO_SCOPE} and ($2::text is null or j.review_status = $2) order by j.declared_at, j.id limit 1000`,
-      [ctx.principal.agency, status],
+      [own, status],
     );
     return rows.map(justificationOf);
   }
@@ -189,7 +186,9 @@ export class AccessGovernanceResolver {
     if (reason.length < MIN_JUSTIFICATION_REASON) throw bad(`the reason must say why the child’s safety needs this, in at least ${MIN_JUSTIFICATION_REASON} characters`);
     if (reason.length > 4000) throw bad('the reason: at most 4000 characters');
     if (input.categories.length === 0) throw bad('name at least one category');
-    const recipients = [...new Set(input.recipients?.length ? input.recipients : [principal.agency])];
+    const own = ctx.access.own;
+    if (!input.recipients?.length && own === undefined) throw bad('name the recipients: your agency kind does not act as the agency code you signed in with');
+    const recipients = [...new Set(input.recipients?.length ? input.recipients : [own!])];
     for (const r of recipients) requireAgencyCode(r, 'declareSafeguardingJustification: recipients');
     const hours = input.expiresInHours ?? DEFAULT_JUSTIFICATION_HOURS;
     if (!(Number.isInteger(hours) && hours >= 1 && hours <= ctx.justificationMaxHours)) throw bad(`expiresInHours must be between 1 and ${ctx.justificationMaxHours}`);
@@ -200,7 +199,7 @@ export class AccessGovernanceResolver {
          insert into access.justification (person_id, declared_by, agency, statutory_basis, reason, categories, recipients, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(hours => $8)) returning *)
        select ${JUSTIFICATION_COLUMNS} from j`,
-      [id, principal.sub, principal.agency, input.statutoryBasis, reason, [...new Set(input.categories)], recipients, hours],
+      [id, principal.sub, claimedAgency(principal), input.statutoryBasis, reason, [...new Set(input.categories)], recipients, hours],
     );
     ctx.log.warn({ justificationId: row!.id, personId: id, categories: row!.categories, recipients }, 'safeguarding justification declared (break-glass)');
     return justificationOf(row!);
@@ -214,7 +213,7 @@ export class AccessGovernanceResolver {
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<SafeguardingJustification> {
-    requireDpo(ctx.principal, 'reviewJustification');
+    const own = requireDpo(ctx.principal, 'reviewJustification');
     if ((note ?? '').length > 4000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'reviewJustification: the note: at most 4000 characters');
     const rows = isUuid(id)
       ? await ctx.db.query<JustificationRow>(
@@ -222,7 +221,7 @@ export class AccessGovernanceResolver {
              update access.justification j set review_status = 'REVIEWED', review_outcome = $3, reviewed_by = $4, reviewed_at = now(), review_note = $5
               where j.id = $2 and ${IN_DPO_SCOPE} returning j.*)
            select ${JUSTIFICATION_COLUMNS} from j`,
-          [ctx.principal.agency, id, outcome, `${ctx.principal.sub} (${ctx.principal.agency})`, note?.trim() || null],
+          [own, id, outcome, signature(ctx.principal), note?.trim() || null],
         )
       : [];
     if (!rows[0]) throw new HarbourError(ErrorCode.NOT_FOUND, 'reviewJustification: no such justification in your review queue');

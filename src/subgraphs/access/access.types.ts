@@ -2,7 +2,9 @@ import { DateTimeScalar } from '../scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Contained, DataCategory, PublicType, ReleaseBasis } from '../../access';
 import { PageInfo } from '../connection';
-import { AgencyKindEnum, RoleEnum } from '../enums';
+import { AgencyKindEnum, ReviewOutcome, ReviewStatus, RoleEnum } from '../enums';
+
+export { ReviewOutcome, ReviewStatus };
 
 export enum StatutoryBasis {
   CHILDREN_ACT_1989_S47 = 'CHILDREN_ACT_1989_S47',
@@ -11,14 +13,10 @@ export enum StatutoryBasis {
   CRIME_AND_DISORDER_ACT_1998_S115 = 'CRIME_AND_DISORDER_ACT_1998_S115',
   MODERN_SLAVERY_ACT_2015_S52 = 'MODERN_SLAVERY_ACT_2015_S52',
 }
-export enum ReviewStatus { PENDING = 'PENDING', REVIEWED = 'REVIEWED' }
-export enum ReviewOutcome { JUSTIFIED = 'JUSTIFIED', NOT_JUSTIFIED = 'NOT_JUSTIFIED' }
 export enum AgreementRuleEnum { ALWAYS = 'ALWAYS', WITH_BASIS = 'WITH_BASIS', NEVER = 'NEVER' }
 export enum AccessBasis { OWN_AGENCY = 'OWN_AGENCY', AGREEMENT = 'AGREEMENT', CONSENT = 'CONSENT', JUSTIFICATION = 'JUSTIFICATION', MISSING_CHILD_RULE = 'MISSING_CHILD_RULE' }
 export enum AuditOutcome { RELEASED = 'RELEASED', WITHHELD = 'WITHHELD', RECORDED = 'RECORDED' }
 registerEnumType(StatutoryBasis, { name: 'StatutoryBasis', description: 'The law a safeguarding justification relies on.' });
-registerEnumType(ReviewStatus, { name: 'ReviewStatus' });
-registerEnumType(ReviewOutcome, { name: 'ReviewOutcome', description: 'The data protection officer’s finding on a justification.' });
 registerEnumType(AgreementRuleEnum, { name: 'AgreementRule' });
 registerEnumType(AccessBasis, { name: 'AccessBasis', description: 'Why a category was released.' });
 registerEnumType(AuditOutcome, { name: 'AuditOutcome' });

@@ -1,5 +1,5 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
-import { Public, PublicType } from '../../access';
+import { claimedAgency, Public, PublicType } from '../../access';
 import type { RequestContext } from '../../context';
 import { AgencyKindEnum, RoleEnum } from '../enums';
 import type { SubgraphModule } from '../federation';
@@ -19,8 +19,8 @@ export class AccessResolver {
   @Public('the caller’s own token claims', 'Query')
   @Query(() => Principal, { description: 'Who the hub takes the caller to be.' })
   me(@Ctx() ctx: RequestContext): Principal {
-    const { sub, agency, agencyKind, roles } = ctx.principal;
-    return Object.assign(new Principal(), { sub, agency, agencyKind, roles: [...roles] });
+    const { sub, agencyKind, roles } = ctx.principal;
+    return Object.assign(new Principal(), { sub, agency: claimedAgency(ctx.principal), agencyKind, roles: [...roles] });
   }
 }
 

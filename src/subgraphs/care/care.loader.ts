@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db';
+import type { ReviewOutcome, ReviewStatus } from '../enums';
 import { perRequestLoaders, withDates, type JsonRow } from '../shared';
 import { CareRecord, Consent, MissingEpisode, Placement, type ConsentGiver, type MissingKind, type RiskLevel } from './care.types';
 
@@ -15,15 +16,20 @@ interface MissingRow {
 export interface ConsentRow {
   person_id: string; id: string; agency: string; given_by: ConsentGiver; categories: string[]; recipients: string[];
   purpose: string | null; given_at: Date; expires_at: Date | null; withdrawn_at: Date | null; active: boolean;
+  recorded_by: string; withdrawal_reason: string | null; review_status: ReviewStatus | null; review_outcome: ReviewOutcome | null;
+  reviewed_by: string | null; review_note: string | null;
 }
 
 export const CONSENT_COLUMNS = `t.id, t.agency, t.given_by, t.categories, t.recipients, t.purpose, t.given_at, t.expires_at, t.withdrawn_at,
+  t.recorded_by, t.withdrawal_reason, t.review_status, t.review_outcome, t.reviewed_by, t.review_note,
   (t.withdrawn_at is null and t.given_at <= now() and (t.expires_at is null or t.expires_at > now())) as active`;
 
 export function consentOf(r: ConsentRow): Consent {
   return Object.assign(new Consent(), {
     id: r.id, agency: r.agency, givenBy: r.given_by, categories: r.categories, recipients: r.recipients, purpose: r.purpose,
     givenAt: r.given_at, expiresAt: r.expires_at, withdrawnAt: r.withdrawn_at, active: r.active, personId: r.person_id, ownerAgency: r.agency,
+    recordedBy: r.recorded_by, withdrawalReason: r.withdrawal_reason, reviewStatus: r.review_status, reviewOutcome: r.review_outcome,
+    reviewedBy: r.reviewed_by, reviewNote: r.review_note,
   });
 }
 

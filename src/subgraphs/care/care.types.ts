@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateScalar, DateTimeScalar } from '../scalars';
 import { DataCategory, Sensitive, type Owned, Contained, Public } from '../../access';
-import { AgencyKindEnum } from '../enums';
+import { AgencyKindEnum, ReviewOutcome, ReviewStatus } from '../enums';
 
 export enum MissingKind { MISSING = 'MISSING', AWAY = 'AWAY' }
 export enum RiskLevel { NO_APPARENT_RISK = 'NO_APPARENT_RISK', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
@@ -24,6 +24,12 @@ export class Consent implements Owned {
   @Field(() => DateTimeScalar, { nullable: true }) expiresAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) withdrawnAt!: Date | null;
   @Field({ description: 'In force now: not withdrawn, not expired.' }) active!: boolean;
+  @Field({ description: 'Who recorded it: `feed` for a row of the LA’s feed, else the practitioner as `sub (agency)`.' }) recordedBy!: string;
+  @Field(() => String, { nullable: true }) withdrawalReason!: string | null;
+  @Field(() => ReviewStatus, { nullable: true, description: 'A consent that releases LOCATION waits for the DPO’s review (it is a basis meanwhile); null for any other.' }) reviewStatus!: ReviewStatus | null;
+  @Field(() => ReviewOutcome, { nullable: true, description: 'NOT_JUSTIFIED withdraws the consent.' }) reviewOutcome!: ReviewOutcome | null;
+  @Field(() => String, { nullable: true }) reviewedBy!: string | null;
+  @Field(() => String, { nullable: true }) reviewNote!: string | null;
   personId!: string;
   ownerAgency!: string;
 }

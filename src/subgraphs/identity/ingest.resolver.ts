@@ -4,7 +4,7 @@
  * `harbour sync`; `ingestRun` shows a run, with its rejections, to the agency that ran it, and to
  * nobody else ("not found" and "not allowed" look alike).
  */
-import { Public, PublicType } from '../../access';
+import { claimedAgency, Public, PublicType } from '../../access';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { DateTimeScalar } from '../scalars';
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
@@ -100,7 +100,7 @@ export class IngestResolver {
     if (!ctx.principal.roles.includes('SYSTEM')) throw new HarbourError(ErrorCode.FORBIDDEN, 'Only an agency system (SYSTEM role) may submit records.');
     // Records go in as the agency's own: only a system of the kind its code stands for holds any.
     const agency = ctx.access.own;
-    if (agency === undefined) throw new HarbourError(ErrorCode.FORBIDDEN, `Only a ${ctx.principal.agency} system of the kind that code stands for may submit its records, not ${ctx.principal.agencyKind}.`);
+    if (agency === undefined) throw new HarbourError(ErrorCode.FORBIDDEN, `Only a ${claimedAgency(ctx.principal)} system of the kind that code stands for may submit its records, not ${ctx.principal.agencyKind}.`);
     // ... and only the feeds an agency of its kind supplies (an LA's system cannot push police records).
     const refusal = feedAgencyRefusal(FEEDS[feed]!, agency);
     if (refusal) throw new HarbourError(ErrorCode.FORBIDDEN, `feed: ${refusal}`, { argument: 'feed' });

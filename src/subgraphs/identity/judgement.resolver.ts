@@ -7,7 +7,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Mutation, Resolver, registerEnumType } from 'type-graphql';
-import { DataCategory, GuardedInResolver } from '../../access';
+import { claimedAgency, DataCategory, GuardedInResolver, signature } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { linkIfAllowed, rebuildPersons, unlink } from '../../matching/candidates';
@@ -46,9 +46,9 @@ export class JudgementResolver {
     const visible = rows.filter((_, i) => released[i]);
     if (visible.length !== 2) throw new HarbourError(ErrorCode.NOT_FOUND, 'recordJudgement: no such source identities');
     const [x, y] = a < b ? [a, b] : [b, a];
-    const cause = `${judgement} judgement by ${principal.sub} (${principal.agency})`;
+    const cause = `${judgement} judgement by ${signature(principal)}`;
     await ctx.db.transaction(async (tx) => {
-      await tx.query(`insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, $3, $4, $5, $6)`, [x, y, judgement, reason.trim(), principal.sub, principal.agency]);
+      await tx.query(`insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, $3, $4, $5, $6)`, [x, y, judgement, reason.trim(), principal.sub, claimedAgency(principal)]);
       switch (judgement) {
         case Judgement.POSITIVE:
           if (!(await linkIfAllowed(tx, x, y, 'JUDGEMENT', `POSITIVE judgement by ${principal.sub}`))) {

@@ -5,7 +5,7 @@ import { DataCategory, Sensitive, type Owned, Public, Contained } from '../../ac
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
 import { personReference, type SubgraphModule } from '../federation';
-import { listLoader, perRequestLoaders, PERSON_OF_SOURCE } from '../shared';
+import { listLoader, perRequestLoaders, PERSON_OF_SOURCE, visibleRecord } from '../shared';
 
 export enum AsylumStatusCode {
   PENDING = 'PENDING', REFUGEE = 'REFUGEE', HUMANITARIAN_PROTECTION = 'HUMANITARIAN_PROTECTION',
@@ -157,8 +157,9 @@ export class ImmigrationPerson {
 export class ImmigrationResolver {
   @Public('the Home Office record; each of its fields is guarded', 'Person')
   @FieldResolver(() => ImmigrationRecord, { nullable: true, description: 'Home Office records: encounters, asylum status, NRM.' })
-  immigration(@Root() person: ImmigrationPerson, @Ctx() ctx: RequestContext): Promise<ImmigrationRecord | null> {
-    return immigrationLoaders(ctx).record.load(person.id);
+  async immigration(@Root() person: ImmigrationPerson, @Ctx() ctx: RequestContext): Promise<ImmigrationRecord | null> {
+    const record = await immigrationLoaders(ctx).record.load(person.id);
+    return visibleRecord(ctx, person.id, record, (r) => [[DataCategory.IMMIGRATION, [...r.statusItems, ...r.encounterItems]], [DataCategory.EXPLOITATION, r.nrmItems]]);
   }
 }
 

@@ -5,7 +5,7 @@ import { DataCategory, Sensitive, type Owned, Public, Contained } from '../../ac
 import type { RequestContext } from '../../context';
 import type { Db } from '../../db';
 import { personReference, type SubgraphModule } from '../federation';
-import { listLoader, perRequestLoaders, PERSON_OF_SOURCE } from '../shared';
+import { listLoader, perRequestLoaders, PERSON_OF_SOURCE, visibleRecord } from '../shared';
 
 export enum PoliceRiskLevel { NO_APPARENT_RISK = 'NO_APPARENT_RISK', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
 registerEnumType(PoliceRiskLevel, { name: 'RiskLevel', description: 'College of Policing APP risk grading.' });
@@ -151,8 +151,9 @@ export class PolicePerson {
 export class PoliceResolver {
   @Public('the police record; each of its fields is guarded', 'Person')
   @FieldResolver(() => PoliceRecord, { nullable: true, description: 'Police records: missing-person reports, custody.' })
-  police(@Root() person: PolicePerson, @Ctx() ctx: RequestContext): Promise<PoliceRecord | null> {
-    return policeLoaders(ctx).record.load(person.id);
+  async police(@Root() person: PolicePerson, @Ctx() ctx: RequestContext): Promise<PoliceRecord | null> {
+    const record = await policeLoaders(ctx).record.load(person.id);
+    return visibleRecord(ctx, person.id, record, (r) => [[DataCategory.MISSING, r.reports], [DataCategory.CRIMINAL, r.custodyItems]]);
   }
 }
 

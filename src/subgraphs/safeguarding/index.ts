@@ -11,7 +11,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { DateScalar, DateTimeScalar } from '../scalars';
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Info, InputType, Mutation, ObjectType, Resolver, Root, registerEnumType } from 'type-graphql';
 import DataLoader from 'dataloader';
-import { Contained, DataCategory, GuardedInResolver, OWN_AGENCY, Public, requireAgencyCode, requirePractitioner, type Owned } from '../../access';
+import { Contained, DataCategory, GuardedInResolver, OWN_AGENCY, Public, requireAgencyCode, requireOwnAgency, requirePractitioner, signature, type Owned } from '../../access';
 import { clientPath, type RequestContext, type ResponsePath } from '../../context';
 import type { Db } from '../../db';
 import { ErrorCode, HarbourError } from '../../errors';
@@ -217,6 +217,23 @@ export class SafeguardingView implements Owned {
   }
 }
 
+/** A discussion is recorded within this many days of when it is held (a year either side). */
+const HELD_ON_WINDOW_DAYS = 366;
+
+/**
+ * Whether the caller's agency has a relationship to the child that makes it a party to a strategy
+ * discussion: a record of the child, a match alert about the child for the agency, or a basis in force.
+ */
+async function relatedTo(ctx: RequestContext, personId: string, own: string): Promise<boolean> {
+  const [row] = await ctx.db.query<{ related: boolean }>(
+    `select exists (select 1 from identity.source_identity s where s.person_id = $1 and s.agency = $2 and s.retracted_at is null)
+         or exists (select 1 from identity.match_alert a join identity.source_identity s on s.id in (a.missing_identity_id, a.candidate_identity_id)
+                     where s.person_id = $1 and $2 = any(a.agencies)) as related`,
+    [personId, own],
+  );
+  return row!.related || ctx.access.hasBasis(personId);
+}
+
 @InputType()
 export class StrategyDiscussionInput {
   @Field(() => ID) personId!: string;
@@ -255,17 +272,23 @@ export class SafeguardingResolver {
   async conveneStrategyDiscussion(@Arg('input', () => StrategyDiscussionInput) input: StrategyDiscussionInput, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<StrategyDiscussion> {
     const { principal } = ctx;
     requirePractitioner(principal, 'conveneStrategyDiscussion');
-    const agencies = [...new Set([principal.agency, ...input.agencies])];
+    const own = requireOwnAgency(principal, 'conveneStrategyDiscussion');
+    const agencies = [...new Set([own, ...input.agencies])];
     for (const a of agencies) requireAgencyCode(a, 'conveneStrategyDiscussion: agencies');
     if (input.ownershipAgency) requireAgencyCode(input.ownershipAgency, 'conveneStrategyDiscussion: ownershipAgency');
     const decisions = (input.decisions ?? []).map((d) => d.trim()).filter(Boolean);
     if (decisions.some((d) => d.length > 2000) || (input.ownershipNote ?? '').length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'conveneStrategyDiscussion: a decision or note is over 2000 characters');
+    const heldOn = new Date(`${input.heldOn}T00:00:00Z`).getTime();
+    if (Math.abs(heldOn - Date.now()) > HELD_ON_WINDOW_DAYS * 86_400_000) {
+      throw new HarbourError(ErrorCode.BAD_USER_INPUT, `conveneStrategyDiscussion: heldOn must be within ${HELD_ON_WINDOW_DAYS} days of today`);
+    }
+    // "Not found" and "no relationship" look alike: convening is not a way to learn who exists.
     const personId = await survivorOf(ctx.db, input.personId);
-    if (!personId) throw new HarbourError(ErrorCode.NOT_FOUND, 'conveneStrategyDiscussion: no such person');
+    if (!personId || !(await relatedTo(ctx, personId, own))) throw new HarbourError(ErrorCode.NOT_FOUND, 'conveneStrategyDiscussion: no such person your agency has a record of, an alert about or a basis for');
     const [row] = await ctx.db.query<DiscussionRow>(
       `insert into safeguarding.strategy_discussion as t (person_id, convened_by, convened_by_sub, held_on, agencies, ownership_agency, ownership_note, decisions)
        values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${DISCUSSION_COLUMNS}`,
-      [personId, principal.agency, principal.sub, input.heldOn, agencies, input.ownershipAgency ?? null, input.ownershipNote?.trim() || null, decisions],
+      [personId, own, principal.sub, input.heldOn, agencies, input.ownershipAgency ?? null, input.ownershipNote?.trim() || null, decisions],
     );
     ctx.access.recordChange(personId, DataCategory.CARE_PLAN, clientPath(info.path, ctx));
     ctx.log.info({ discussionId: row!.id, personId }, 'strategy discussion convened');
@@ -282,9 +305,11 @@ export class SafeguardingResolver {
     if (description.length < 3 || description.length > 2000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'recordAction: the description must be 3 to 2000 characters');
     const notFound = () => new HarbourError(ErrorCode.NOT_FOUND, 'recordAction: no such discussion (or action) your agency took part in');
     if (!isUuid(discussionId) || (input.id && !isUuid(input.id))) throw notFound();
-    const [discussion] = await ctx.db.query<{ person_id: string }>(`select person_id from safeguarding.strategy_discussion where id = $1 and $2 = any(agencies)`, [discussionId, principal.agency]);
+    const own = ctx.access.own;
+    if (own === undefined) throw notFound();
+    const [discussion] = await ctx.db.query<{ person_id: string }>(`select person_id from safeguarding.strategy_discussion where id = $1 and $2 = any(agencies)`, [discussionId, own]);
     if (!discussion) throw notFound();
-    const params = [discussionId, description, input.ownerAgency, input.dueOn, input.status ?? ActionStatus.OPEN, `${principal.sub} (${principal.agency})`];
+    const params = [discussionId, description, input.ownerAgency, input.dueOn, input.status ?? ActionStatus.OPEN, signature(principal)];
     const rows = input.id
       ? await ctx.db.query<ActionRow>(
           `update safeguarding.strategy_action a set description = $2, owner_agency = $3, due_on = $4, status = $5, recorded_by = $6, updated_at = now()
