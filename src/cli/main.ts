@@ -88,7 +88,8 @@ export function program(): Command {
         if (applied.length) log.info({ migrations: applied }, 'migrations applied');
         // Not ready (GET /ready answers 503) until the demo, when asked for, has loaded.
         let loaded = !options.demo || Boolean(options.subgraph);
-        const deps = { config, db: database.db, log, agreement, ready: async () => loaded && (await database.db.query('select 1')).length === 1 };
+        // Requests run on their own pool, bounded by HARBOUR_STATEMENT_TIMEOUT_MS and HARBOUR_LOCK_TIMEOUT_MS.
+        const deps = { config, db: database.requests, log, agreement, ready: async () => loaded && (await database.db.query('select 1')).length === 1 };
         const server = await (options.subgraph ? startSubgraphServer(options.subgraph as 'police', deps, port, host) : startGatewayServer(deps, port, host)).catch((error: unknown) => {
           throw listenError(error, port, host);
         });

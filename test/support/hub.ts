@@ -38,7 +38,7 @@ export interface TestHub {
 export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
   const { database, config } = await createTestDatabase(env);
   const log = rootLogger('silent');
-  const deps = { config, db: database.db, log, ready: async () => true };
+  const deps = { config, db: database.requests, log, ready: async () => true };
   const gateway = await createGateway(deps);
   let running: RunningServer | undefined;
   return {
