@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   await ensureBenchData(pool, database.db, persons, seed, say);
   await warmStore(pool, say);
 
-  const deps = { config, db: database.db, log };
+  const deps = { config, db: database.requests, log };
   const gateway = await startGatewayServer(deps, 0, '127.0.0.1');
   // The same hub with access rules and the audit off: the baseline of what they cost.
   const unguarded = await startGatewayServer({ ...deps, unguarded: true }, 0, '127.0.0.1');

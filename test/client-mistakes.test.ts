@@ -98,6 +98,18 @@ const cases: Record<string, Case> = {
   'unknown operationName': { body: () => ({ query: 'query Mine { me { sub } }', operationName: 'Theirs' }), ...bad(/^operationName: the document has no operation named "Theirs" \(it has Mine\)/) },
   'two operations, no operationName': { body: () => ({ query: 'query A { me { sub } } query B { me { agency } }' }), ...bad(/^operationName: the document has 2 operations \(A, B\); say which/) },
   'a subscription': { body: () => ({ query: 'subscription { me { sub } }' }), ...bad(/^harbour serves no subscriptions: send a query or a mutation/) },
+  'a search example of 38,000 names (issue 22: 23 s of CPU)': {
+    body: () => ({ query: 'query ($e: PersonExample!) { identitySearch(example: $e) { probability } }', variables: { e: { names: Array.from({ length: 38_000 }, (_, i) => ({ full: `Anh ${i}` })) } } }),
+    ...bad(/^Variable "\$e" at "e\.names": at most 10 items, received 38000$/),
+  },
+  'a search example of six phones, written in the query': {
+    body: () => ({ query: '{ identitySearch(example: { phones: ["1", "2", "3", "4", "5", "6"] }) { probability } }' }),
+    ...bad(/^identitySearch\(example\.phones\): at most 5 items, received 6$/),
+  },
+  'any other list in an input, too long': {
+    body: () => ({ query: 'mutation ($i: ConsentInput!) { recordConsent(input: $i) { id } }', variables: { i: { personId, givenBy: 'CHILD', categories: Array.from({ length: 51 }, () => 'HEALTH'), recipients: ['POLICE'] } } }),
+    ...bad(/^Variable "\$i" at "i\.categories": at most 50 items, received 51$/),
+  },
   'variables 10,000 levels deep': {
     as: 'system',
     body: () => `{"query":"mutation ($r: [JSONObject!]!) { submitRecords(feed: POLICE, records: $r) { runId } }","variables":{"r":[{"a":${deep(10_000)}}]}}`,

@@ -77,7 +77,7 @@ async function connectedRoles(): Promise<string[]> {
   const client = new Client({ connectionString: `postgres://harbour:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` });
   await client.connect();
   try {
-    return (await client.query<{ role: string }>(`select distinct usename as role from pg_stat_activity where application_name = 'harbour' and datname = 'harbour'`)).rows.map((r) => r.role);
+    return (await client.query<{ role: string }>(`select distinct usename as role from pg_stat_activity where application_name in ('harbour', 'harbour-requests') and datname = 'harbour'`)).rows.map((r) => r.role);
   } finally {
     await client.end();
   }

@@ -1,4 +1,4 @@
-/** In production: no development issuer, no introspection, no field suggestions, no generated audit key. */
+/** In production: no development issuer, no introspection, no suggestions of names or values, no generated audit key. */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,6 +40,21 @@ test('introspection is off', async () => {
 test('field suggestions do not leak the schema', async () => {
   const response = await hub.execute(token, '{ me { agenc } }');
   expect(response.errors?.[0]?.message).not.toMatch(/Did you mean/);
+});
+
+test('no suggestions of enum values or field names, in the query or in its variables', async () => {
+  const person = '00000000-0000-0000-0000-000000000000';
+  const cases: [string, Record<string, unknown>][] = [
+    [`{ explainAccess(personId: "${person}", category: LOCATOIN) { category } }`, {}],
+    ['query ($c: DataCategory!) { explainAccess(personId: "00000000-0000-0000-0000-000000000000", category: $c) { category } }', { c: 'LOCATOIN' }],
+    ['query ($e: PersonExample!) { identitySearch(example: $e) { probability } }', { e: { names: [{ ful: 'Anh' }] } }],
+    ['{ me { agenc } }', {}],
+  ];
+  for (const [query, variables] of cases) {
+    const response = await hub.execute(token, query, variables);
+    expect(response.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+    expect(response.errors?.[0]?.message).not.toMatch(/Did you mean|LOCATION|"full"|agency|Suggestion/);
+  }
 });
 
 test('the audit key is never generated: without it the hub does not start, naming the variable', async () => {

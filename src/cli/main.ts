@@ -115,7 +115,8 @@ export function program(): Command {
         }
         // Not ready (GET /ready answers 503) until the demo, when asked for, has loaded.
         let loaded = !options.demo || Boolean(options.subgraph);
-        const deps = { config, db: database.db, log, agreement, ready: async () => loaded && (await database.db.query('select 1')).length === 1 };
+        // Requests run on their own pool, bounded by HARBOUR_STATEMENT_TIMEOUT_MS and HARBOUR_LOCK_TIMEOUT_MS.
+        const deps = { config, db: database.requests, log, agreement, ready: async () => loaded && (await database.db.query('select 1')).length === 1 };
         if (!options.subgraph) {
           // Started before the server, so stopped after it: the last checkpoint holds the last request.
           const checkpoints = startCheckpoints(database.db, auditKey(config), config.auditCheckpointFile, config.auditCheckpointSeconds, log);

@@ -20,6 +20,14 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/** Bounds on request work in PostgreSQL (the serve pool only: migrations, sync and match run unbounded). 0 turns one off. */
+export interface RequestTimeouts {
+  /** Longest one statement of a request may run, in ms (`statement_timeout`). @default 15000 */
+  statementMs: number;
+  /** Longest a statement of a request may wait for a lock, in ms (`lock_timeout`). @default 3000 */
+  lockMs: number;
+}
+
 export interface HarbourConfig {
   env: Environment;
   /** Working folder for the embedded database and development keys. @default `<cwd>/.harbour` */
@@ -46,6 +54,7 @@ export interface HarbourConfig {
   /** Private key (PEM file) the gateway signs subgraph tokens with. @default `<home>/keys/gateway.key.pem` */
   gatewayPrivateKeyFile: string;
   limits: QueryLimits;
+  requestTimeouts: RequestTimeouts;
   /** Match grades by probability (FHIR `$match`). @default certain 0.999, probable 0.9, possible 0.5 */
   matchThresholds: { certain: number; probable: number; possible: number };
   /** The sharing agreement (CSV). @default `config/sharing-agreement.csv` in the package */
@@ -138,6 +147,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Harbour
       maxDirectives: integer(env, 'HARBOUR_MAX_DIRECTIVES', 25),
       maxTokens: integer(env, 'HARBOUR_MAX_TOKENS', 3000),
       maxCost: integer(env, 'HARBOUR_MAX_COST', 8000),
+    },
+    requestTimeouts: {
+      statementMs: integer(env, 'HARBOUR_STATEMENT_TIMEOUT_MS', 15_000, 0),
+      lockMs: integer(env, 'HARBOUR_LOCK_TIMEOUT_MS', 3_000, 0),
     },
     matchThresholds: matchThresholds(env),
     agreementFile: env.HARBOUR_AGREEMENT_FILE ? path.resolve(cwd, env.HARBOUR_AGREEMENT_FILE) : undefined,

@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { HarbourConfig } from '../config';
+import { ErrorCode, HarbourError } from '../errors';
 import type { Logger } from '../log';
-import { createDataSource, StatementRecorder } from './data-source';
+import { createDataSource, createRequestPool, StatementRecorder } from './data-source';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 
 export { startEmbedded, freePort, loginRuntimeRole, machineSharedBuffersMb, RUNTIME_ROLE, type EmbeddedServer } from './embedded';
-export { createDataSource, StatementRecorder } from './data-source';
+export { createDataSource, createRequestPool, StatementRecorder } from './data-source';
 
 /** What subgraphs see of the store: parameterised SQL, nothing else. */
 export interface Db {
@@ -23,7 +24,10 @@ export interface Database {
   readonly url: string;
   readonly dataSource: DataSource;
   readonly recorder: StatementRecorder;
+  /** For migrations, sync, match and background work: no time limit. */
   readonly db: Db;
+  /** For request work (the gateway and subgraphs): statements bounded by `requestTimeouts`; opened on first use. */
+  readonly requests: Db;
   readonly embedded: EmbeddedServer | undefined;
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -39,6 +43,10 @@ function statementName(sql: string): string | undefined {
   return name;
 }
 
+/** query_canceled (`statement_timeout`) and lock_not_available (`lock_timeout`). */
+const TIMED_OUT = new Set(['57014', '55P03']);
+export const TIMEOUT_MESSAGE = 'The store did not answer in time: a statement ran, or waited for a lock, longer than allowed. Try again shortly.';
+
 /**
  * Reads and plain writes go straight to the pg pool under TypeORM: one round trip, without a
  * TypeORM query runner per statement (measured: it costs more than the statement itself on a
@@ -49,12 +57,15 @@ function statementName(sql: string): string | undefined {
  * person query's 6–8 ms, paired in-process A/B); it is still planned for each call's values
  * (`plan_cache_mode`, data-source.ts).
  */
-function dbOf(dataSource: DataSource, recorder: StatementRecorder): Db {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+function dbOf(pool: Pool, recorder: StatementRecorder): Db {
   const on = (client: Pool | PoolClient): Db['query'] => async (sql, params) => {
     recorder.logQuery(sql);
-    const result = params?.length ? await client.query({ name: statementName(sql), text: sql, values: params }) : await client.query(sql, params);
-    return result.rows;
+    try {
+      const result = params?.length ? await client.query({ name: statementName(sql), text: sql, values: params }) : await client.query(sql, params);
+      return result.rows;
+    } catch (error) {
+      throw TIMED_OUT.has((error as { code?: string }).code ?? '') ? new HarbourError(ErrorCode.TIMEOUT, TIMEOUT_MESSAGE) : error;
+    }
   };
   return {
     query: on(pool),
@@ -94,11 +105,18 @@ export async function openDatabase(config: HarbourConfig, log: Logger, options: 
     throw error;
   }
   let closed: Promise<void> | undefined;
+  let requestPool: Pool | undefined;
+  let requests: Db | undefined;
   return {
     url,
     dataSource,
     recorder,
-    db: dbOf(dataSource, recorder),
+    db: dbOf((dataSource.driver as unknown as { master: Pool }).master, recorder),
+    get requests() {
+      requestPool ??= createRequestPool(url, config.requestTimeouts, { log, poolSize: options.poolSize });
+      requests ??= dbOf(requestPool, recorder);
+      return requests;
+    },
     embedded,
     async migrate() {
       if (url === ownerUrl) return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
@@ -112,6 +130,7 @@ export async function openDatabase(config: HarbourConfig, log: Logger, options: 
     },
     close() {
       closed ??= (async () => {
+        await requestPool?.end().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'closing the request pool failed'));
         await dataSource.destroy().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'closing the pool failed'));
         await embedded?.stop();
       })();

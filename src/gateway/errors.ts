@@ -50,6 +50,16 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
   return internal(formatted, requestId);
 }
 
+/**
+ * A message without graphql-js's closing "Did you mean …?" sentence (field and argument names,
+ * enum values, types): in production the schema is not introspectable, and suggestions would
+ * spell it out a guess at a time.
+ */
+export function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message.replace(/\s*Did you mean\b[\s\S]*$/, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
+}
+
 function extensionsWithout(formatted: GraphQLFormattedError): Record<string, unknown> {
   const { stacktrace: _s, serviceName: _n, exception: _e, ...rest } = (formatted.extensions ?? {}) as Record<string, unknown>;
   return rest;

@@ -7,18 +7,35 @@
  *   the gateway builds its schema from the supergraph SDL, whose custom scalars accept anything);
  * - the NUL character in any string (PostgreSQL cannot store it);
  * - variables nested deeper than MAX_VARIABLE_DEPTH;
+ * - a list in an input object longer than its limit (`INPUT_LIST_LIMITS`), before the gateway
+ *   coerces a single item of it;
  * - an `operationName` the document does not have, or several operations and no name;
  * - a subscription (harbour serves none).
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
-  getNullableType, GraphQLError, isScalarType, Kind, OperationTypeNode, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValueNode,
+  getNamedType, getNullableType, GraphQLError, isInputObjectType, isListType, isScalarType, Kind, OperationTypeNode, typeFromAST, TypeInfo, visit, visitWithTypeInfo,
+  type ASTVisitor, type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext, type ValueNode,
 } from 'graphql';
 import { ErrorCode } from '../errors';
 import { STRICT_SCALARS } from '../subgraphs/scalars';
 
 export const MAX_VARIABLE_DEPTH = 64;
 const NUL = 'text may not contain the NUL character (U+0000)';
+
+/**
+ * The most items a list in an input object may hold, by `Type.field`: a handful where a searcher
+ * describes one child (each name is a candidate pass and a comparison with every candidate:
+ * 38,000 names took 23 s of CPU and stalled `/health`), DEFAULT_LIST_LIMIT anywhere else. A list
+ * argument itself (`submitRecords(records)`) is bounded by the body limit and its resolver.
+ */
+export const INPUT_LIST_LIMITS: Readonly<Record<string, number>> = {
+  'PersonExample.names': 10, 'PersonExample.identifiers': 10, 'PersonExample.biometrics': 10, 'PersonExample.phones': 5, 'PersonExample.handles': 5,
+};
+/** Categories, agency kinds, agencies at a strategy discussion: dozens at most. */
+export const DEFAULT_LIST_LIMIT = 50;
+const listLimit = (type: string, field: string) => INPUT_LIST_LIMITS[`${type}.${field}`] ?? DEFAULT_LIST_LIMIT;
+const tooLong = (limit: number, length: number) => `at most ${limit} items, received ${length}`;
 const strict = new Map(STRICT_SCALARS.map((s) => [s.name, s]));
 
 /** Give the gateway's (pass-through) `Date` and `DateTime` the subgraphs' strict input parsers. */
@@ -54,7 +71,15 @@ export function clientInputRule(context: ValidationContext): ASTVisitor {
   };
   return {
     Argument: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
-    ObjectField: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+    ObjectField: {
+      enter: (node) => {
+        path.push(node.name.value);
+        const owner = getNamedType(context.getParentInputType());
+        const limit = isInputObjectType(owner) ? listLimit(owner.name, node.name.value) : undefined;
+        if (limit !== undefined && node.value.kind === Kind.LIST && node.value.values.length > limit) context.reportError(badInput(`${where()}: ${tooLong(limit, node.value.values.length)}`, node.value));
+      },
+      leave: () => void path.pop(),
+    },
     VariableDefinition: { enter: (node) => void path.push(`$${node.variable.name.value}`), leave: () => void path.pop() },
     StringValue: checkValue,
     IntValue: checkValue,
@@ -89,6 +114,49 @@ export function variablesProblem(variables: Record<string, unknown> | undefined)
   return undefined;
 }
 
+/**
+ * The first list in the variables longer than its limit, walked along the variables' types. A
+ * variable that is itself the value of an input field (`example: { phones: $phones }`) has that
+ * field's limit (the smallest, if used in several).
+ */
+export function listProblem(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): string | undefined {
+  const fieldLimits = new Map<string, number>();
+  const typeInfo = new TypeInfo(schema);
+  visit(document, visitWithTypeInfo(typeInfo, {
+    ObjectField(node) {
+      const owner = getNamedType(typeInfo.getParentInputType());
+      if (node.value.kind !== Kind.VARIABLE || !isInputObjectType(owner)) return;
+      const name = node.value.name.value;
+      fieldLimits.set(name, Math.min(fieldLimits.get(name) ?? Infinity, listLimit(owner.name, node.name.value)));
+    },
+  }));
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const walk = (type: GraphQLInputType, value: unknown, at: string, limit: number | undefined): string | undefined => {
+      const t = getNullableType(type);
+      if (value === null || value === undefined) return undefined;
+      if (isListType(t)) {
+        if (!Array.isArray(value)) return walk(t.ofType, value, at, limit);
+        if (limit !== undefined && value.length > limit) return `Variable "$${name}" at "${at}": ${tooLong(limit, value.length)}`;
+        for (const [i, item] of value.entries()) {
+          const problem = walk(t.ofType, item, `${at}[${i}]`, limit);
+          if (problem) return problem;
+        }
+      } else if (isInputObjectType(t) && typeof value === 'object') {
+        for (const [key, field] of Object.entries(t.getFields())) {
+          const problem = walk(field.type, (value as Record<string, unknown>)[key], `${at}.${key}`, listLimit(t.name, key));
+          if (problem) return problem;
+        }
+      }
+      return undefined;
+    };
+    const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+    const problem = type && walk(type, variables?.[name], name, fieldLimits.get(name));
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 function operationProblem(document: DocumentNode, operationName: string | null | undefined): string {
   const names = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '(no name)'] : []));
   if (operationName) return `operationName: the document has no operation named "${operationName}" (it has ${names.join(', ') || 'none'})`;
@@ -102,10 +170,10 @@ export function clientInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, document, request }) {
+        async didResolveOperation({ operation, document, request, schema }) {
           if (!operation) throw badInput(operationProblem(document, request.operationName));
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) throw badInput(SUBSCRIPTION_MESSAGE);
-          const problem = variablesProblem(request.variables);
+          const problem = variablesProblem(request.variables) ?? listProblem(schema, document, operation, request.variables);
           if (problem) throw badInput(problem);
         },
       };

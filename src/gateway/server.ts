@@ -19,7 +19,7 @@ import type { Logger } from '../log';
 import { buildOneSubgraph, buildSubgraphs, type SubgraphName } from '../subgraphs';
 import { composeSupergraph, readCommittedSupergraph } from './compose';
 import { ENTITY_PATH_HEADER, entityPathOf, InProcessDataSource, RemoteSubgraphDataSource } from './datasources';
-import { describeForLog, maskError, withRequestId } from './errors';
+import { describeForLog, maskError, withoutSuggestions, withRequestId } from './errors';
 import { clientInputPlugin, clientInputRule, strictScalars } from './input';
 import { PACK_PATH, packRoute } from './pack';
 import { closeGracefully, createHttpServer, listen } from './http';
@@ -97,12 +97,14 @@ function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
   const { limits } = config;
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: limits.maxAliases },
+    // `__typename` counts: armor's default allow-list let 990 of them through.
+    maxAliases: { n: limits.maxAliases, allowList: [] },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
     // Enforced before parsing, in the HTTP layer (armor's own answers HTTP 500).
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: config.env === 'production' },
+    // Suggestions are removed in formatError: armor's mask missed enum values and variables.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
     plugins: [...armor.plugins, clientInputPlugin<RequestContext>(), responsePlugin(db, auditKeyOf(config), log)],
@@ -116,7 +118,8 @@ function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
     includeStacktraceInErrorResponses: false,
     formatError: (formatted: Parameters<typeof maskError>[0], error: unknown) => {
       const masked = maskError(formatted, error, undefined, undefined);
-      return masked.extensions?.code === ErrorCode.UNAUTHENTICATED ? { message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED } } : masked;
+      if (masked.extensions?.code === ErrorCode.UNAUTHENTICATED) return { message: UNAUTHENTICATED_MESSAGE, extensions: { code: ErrorCode.UNAUTHENTICATED } };
+      return config.env === 'production' ? withoutSuggestions(masked) : masked;
     },
   };
 }

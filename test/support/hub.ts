@@ -46,7 +46,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
   const config = testConfig(runtimeUrlOf(url), env);
   const database = await openDatabase(config, log, { poolSize: 5 });
   const owner = await openDatabase(testConfig(url), log, { poolSize: 2 });
-  const deps = { config, db: database.db, log, ready: async () => true };
+  const deps = { config, db: database.requests, log, ready: async () => true };
   const gateway = await createGateway(deps);
   let running: RunningServer | undefined;
   return {

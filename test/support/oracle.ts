@@ -47,14 +47,29 @@ export function owns(viewer: { agency: string; kind: string }, owner: string): b
   return actsAs(viewer, owner);
 }
 
+/** The most permissive rule of the viewer's roles. */
+function best(viewer: Viewer, category: string): string {
+  return viewer.roles.map((r) => rule(viewer.kind, r, category)).sort((a, b) => RANK.indexOf(b) - RANK.indexOf(a))[0]!;
+}
+
 /** Would facts of `category` that `owner` recorded reach `viewer`, with `bases` in force? */
 export function oracle(viewer: Viewer, owner: string, category: string, bases: Bases): boolean {
   if (owns(viewer, owner)) return true;
-  const best = viewer.roles.map((r) => rule(viewer.kind, r, category)).sort((a, b) => RANK.indexOf(b) - RANK.indexOf(a))[0]!;
-  if (best === 'NEVER') return false;
-  if (best === 'ALWAYS' && category !== 'LOCATION') return true;
+  const agreed = best(viewer, category);
+  if (agreed === 'NEVER') return false;
+  if (agreed === 'ALWAYS' && category !== 'LOCATION') return true;
   if (bases.consent?.categories.includes(category) && bases.consent.kinds.includes(viewer.kind)) return true;
   // A justification names agencies: an LA's education service signing with the LA's code is not that LA.
   if (bases.justification?.categories.includes(category) && bases.justification.agencies.some((a) => actsAs(viewer, a))) return true;
   return Boolean(bases.missing) && ['IDENTITY', 'IDENTIFIERS', 'BIOMETRIC_REFS', 'CONTACT', 'MISSING'].includes(category) && ['POLICE', 'CHILDRENS_SERVICES'].includes(viewer.kind);
+}
+
+/**
+ * May `viewer` search by an example value of `category` (identitySearch)? Names, dates of birth
+ * and the like (IDENTITY) always: a candidate whose identity the viewer may not see is no result.
+ * Any other category only when it reaches the viewer for every child, whatever the bases (ALWAYS):
+ * else the value would pick out, or lift, the one child who holds it.
+ */
+export function searchable(viewer: Viewer, category: string): boolean {
+  return category === 'IDENTITY' || (best(viewer, category) === 'ALWAYS' && category !== 'LOCATION');
 }

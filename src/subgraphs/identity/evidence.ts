@@ -1,8 +1,9 @@
 /**
  * Match evidence under the access rules, for search candidates and match alerts alike: a
- * contribution drawn from a category the caller may not see keeps its weight (a ranking is the
- * same for everyone) but loses its level and words, is left out of the reasons, and is reported
- * in `extensions.withheld`. Every decision is recorded for the audit.
+ * contribution drawn from a category the caller may not see keeps its weight (an alert's score is
+ * the same for everyone) but loses its level and words, is left out of the reasons, and is
+ * reported in `extensions.withheld`. Every decision is recorded for the audit. (A search scores
+ * only fields the caller may see for every child, so its evidence is released whole.)
  */
 import { DataCategory } from '../../access';
 import type { RequestContext, ResponsePath } from '../../context';

@@ -4,13 +4,15 @@
  * `harbour sync`; `ingestRun` shows a run, with its rejections, to the agency that ran it, and to
  * nobody else ("not found" and "not allowed" look alike).
  */
-import { claimedAgency, Public, PublicType } from '../../access';
+import { claimedAgency, DataCategory, Public, PublicType, signature } from '../../access';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { DateTimeScalar } from '../scalars';
-import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Field, ID, Info, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { feedAgencyRefusal, FEEDS, pushRecords } from '../../ingest';
+import { purgeRecords as purge } from '../../ingest/purge';
 import { isUuid } from './identity.loader';
 
 export enum Feed { SSDA903 = 'ssda903', LA_PERSON = 'la-person', POLICE = 'police', HOME_OFFICE = 'home-office' }
@@ -87,6 +89,25 @@ async function rejectionsOf(ctx: RequestContext, runId: string, first: number, o
   return rows.map((r) => Object.assign(new IngestRejection(), r, { recordIndex: indexOf ? indexOf(r.file, r.line) : null }));
 }
 
+/**
+ * The agency a SYSTEM token supplies `feed` for, or FORBIDDEN: records are the agency's own, so only
+ * a system of the kind its code stands for, and only for a feed an agency of its kind supplies (an
+ * LA's system cannot push or purge police records).
+ */
+function sourceSystem(ctx: RequestContext, feed: Feed, what: string): string {
+  if (!ctx.principal.roles.includes('SYSTEM')) throw new HarbourError(ErrorCode.FORBIDDEN, `Only an agency system (SYSTEM role) may ${what} records.`);
+  const agency = ctx.access.own;
+  if (agency === undefined) throw new HarbourError(ErrorCode.FORBIDDEN, `Only a ${claimedAgency(ctx.principal)} system of the kind that code stands for may ${what} its records, not ${ctx.principal.agencyKind}.`);
+  const refusal = feedAgencyRefusal(FEEDS[feed]!, agency);
+  if (refusal) throw new HarbourError(ErrorCode.FORBIDDEN, `feed: ${refusal}`, { argument: 'feed' });
+  return agency;
+}
+
+@ObjectType({ description: 'What a purge removed.' })
+export class PurgeSummary {
+  @Public('a count') @Field(() => Int, { description: 'Records (source identities) purged, with everything derived from them.' }) purged!: number;
+}
+
 @Resolver()
 export class IngestResolver {
   @Public('the caller’s own records, from a SYSTEM token', 'Mutation')
@@ -97,16 +118,26 @@ export class IngestResolver {
     @Arg('full', { defaultValue: false, description: 'The records are the agency’s complete current set of this feed.' }) full: boolean,
     @Ctx() ctx: RequestContext,
   ): Promise<IngestSummary> {
-    if (!ctx.principal.roles.includes('SYSTEM')) throw new HarbourError(ErrorCode.FORBIDDEN, 'Only an agency system (SYSTEM role) may submit records.');
-    // Records go in as the agency's own: only a system of the kind its code stands for holds any.
-    const agency = ctx.access.own;
-    if (agency === undefined) throw new HarbourError(ErrorCode.FORBIDDEN, `Only a ${claimedAgency(ctx.principal)} system of the kind that code stands for may submit its records, not ${ctx.principal.agencyKind}.`);
-    // ... and only the feeds an agency of its kind supplies (an LA's system cannot push police records).
-    const refusal = feedAgencyRefusal(FEEDS[feed]!, agency);
-    if (refusal) throw new HarbourError(ErrorCode.FORBIDDEN, `feed: ${refusal}`, { argument: 'feed' });
+    const agency = sourceSystem(ctx, feed, 'submit');
     const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, agency, records, full, ctx.matchThresholds);
     ctx.log.info({ runId: summary.runId, feed, read: summary.read, rejected: summary.rejected }, 'records pushed');
     return Object.assign(new IngestSummary(), summary, { rejections: await rejectionsOf(ctx, summary.runId, 1000, 0, recordIndexOf) });
+  }
+
+  @Public('the caller’s own records, from a SYSTEM token', 'Mutation')
+  @Mutation(() => PurgeSummary, { description: 'Delete records the caller’s agency supplied (a deletion at source), with everything harbour derived from them; the audit keeps its events. Every id must be a record of this feed the agency holds, or nothing is purged.' })
+  async purgeRecords(
+    @Arg('feed', () => Feed) feed: Feed,
+    @Arg('localIds', () => [String]) localIds: string[],
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PurgeSummary> {
+    const agency = sourceSystem(ctx, feed, 'purge');
+    if (localIds.length === 0 || localIds.length > 1000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'localIds: give 1 to 1000 local ids', { argument: 'localIds' });
+    const result = await ctx.db.transaction((tx) => purge(tx, agency, FEEDS[feed]!.feed, localIds, `purged at source by ${signature(ctx.principal)}`));
+    for (const personId of result.personIds) ctx.access.recordChange(personId, DataCategory.IDENTITY, clientPath(info.path, ctx));
+    ctx.log.info({ feed, purged: result.purged }, 'records purged at source');
+    return Object.assign(new PurgeSummary(), { purged: result.purged });
   }
 
   @Public('a run of the caller’s own agency; null for any other', 'Query')

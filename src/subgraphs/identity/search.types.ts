@@ -36,7 +36,11 @@ export class HandleInput {
   @Field() handle!: string;
 }
 
-@InputType({ description: 'Query by example: any of these; every one given is evidence.' })
+@InputType({
+  description: 'Query by example: any of these; every one given is evidence, but for a field whose category the sharing agreement does not release to the caller for every child '
+    + '(identifiers, biometrics, phones or handles, by agency kind): it is not searched on, and `extensions.withheld` says so; an example of nothing else is refused. '
+    + 'At most 10 names, identifiers and biometrics, 5 phones and handles.',
+})
 export class PersonExample {
   @Field(() => [NameInput], { nullable: true }) names?: NameInput[] | null;
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, YYYY-MM or YYYY.' }) dob?: string | null;
@@ -53,7 +57,7 @@ export class PersonExample {
 export class FieldContribution {
   @Public('which field was compared') @Field({ description: 'name, dob, sex, nationality, identifiers, biometrics, contacts, or prior.' }) field!: string;
   @GuardedInResolver('guardEvidence: the category of the field compared') @Field(() => String, { nullable: true, description: 'The comparator level; null when the evidence is withheld from the caller.' }) level!: string | null;
-  @Public('a weight: the ranking is the same for everyone') @Field(() => Float, { description: 'log2(m/u): positive is evidence for, negative against.' }) weight!: number;
+  @Public('a weight: the same for everyone on an alert; a search weighs only what the caller may see') @Field(() => Float, { description: 'log2(m/u): positive is evidence for, negative against.' }) weight!: number;
   @GuardedInResolver('guardEvidence: the category of the field compared') @Field(() => String, { nullable: true, description: 'Plain words; null when the evidence is withheld from the caller.' }) reason!: string | null;
 }
 
