@@ -156,3 +156,21 @@ test('an alert answered "not this child" is DIFFERENT for its pair: rejected wit
   const pair = [alert!.missing_identity_id, alert!.candidate_identity_id].sort();
   expect(await q(`select judgement, sub from identity.judgement where a = $1 and b = $2`, pair)).toEqual([{ judgement: 'NEGATIVE', sub: 'alice' }]);
 });
+
+test('one open alert per missing child and candidate child: a second record of the candidate joins it, named among its records', async () => {
+  await pushRecords(hub.database.db, log, 'police', 'POLICE-KENT', [
+    { type: 'person', person_ref: 'P-0002', names: [{ given: 'Bao', family: 'Tran', kind: 'ASSERTED' }], dob: '2010-06-01', sex: 'F', nationality: 'VNM', updated_at: '2026-04-02T08:00:00Z' },
+    { type: 'missing_report', report_ref: 'MIS-26-0002', person_ref: 'P-0002', reported_at: '2026-04-02T08:00:00Z', last_seen_at: '2026-04-01T21:00:00Z', last_seen_location: 'Dover', missing_from_la: 'LA-886',
+      risk: [{ level: 'HIGH', graded_at: '2026-04-02T08:10:00Z' }], ukmpu_notified_at: null, found_at: null, found_location: null, found_by: null, updated_at: '2026-04-02T08:10:00Z' },
+  ], false);
+  const seen = (ref: string, given: string, at: string) => ({ type: 'person', person_ref: ref, names: [{ given, family: 'Tran', kind: 'ASSERTED' }], dob: '2010-06-01', dob_precision: 'DAY', sex: 'F', nationality: 'VNM',
+    biometrics: [{ modality: 'FINGERPRINT', repository: 'IABS', reference: 'IABS-33310002' }], updated_at: at });
+  await pushRecords(hub.database.db, log, 'home-office', 'HO', [seen('HO-T1', 'Bao', '2026-04-03T09:00:00Z')], false);
+  await pushRecords(hub.database.db, log, 'home-office', 'HO', [seen('HO-T2', 'Bao Ngoc', '2026-04-04T09:00:00Z')], false);
+  const rows = await q<{ n: number; records: number }>(
+    `select count(*)::int as n, max(cardinality(a.candidate_identity_ids))::int as records from identity.match_alert a
+      join identity.source_identity m on m.id = a.missing_identity_id where m.local_id = 'P-0002' and a.status = 'OPEN'`);
+  expect(rows).toEqual([{ n: 1, records: 2 }]);
+  const listed = await hub.execute<{ matchAlerts: { edges: { node: { candidates: { localId: string }[] } }[] } }>(la(), `{ matchAlerts(status: OPEN) { edges { node { candidates { localId } } } } }`);
+  expect(listed.data!.matchAlerts.edges.map((e) => e.node.candidates.map((c) => c.localId).sort())).toContainEqual(['HO-T1', 'HO-T2']);
+});

@@ -185,19 +185,44 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
     if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') alerts.push({ pair, score });
   }
   if (!alerts.length) return [];
+  // One open alert per missing child and candidate child, however the candidate's records are
+  // split: the likeliest pair speaks, and the alert names every record of the candidate it rests on.
+  const personOf = new Map((await db.query<{ id: string; person_id: string }>(
+    `select id, person_id from identity.source_identity where id = any($1::uuid[])`, [[...new Set(alerts.map((x) => x.pair.changed))]])).map((r) => [r.id, r.person_id]));
+  const byChild = new Map<string, { best: (typeof alerts)[number]; ids: Set<string>; mp: string; cp: string }>();
+  for (const x of alerts) {
+    const cp = personOf.get(x.pair.changed)!;
+    const key = `${x.pair.missing.person_id}|${cp}`;
+    const group = byChild.get(key) ?? byChild.set(key, { best: x, ids: new Set(), mp: x.pair.missing.person_id, cp }).get(key)!;
+    group.ids.add(x.pair.changed);
+    if (x.score.probability > group.best.score.probability) group.best = x;
+  }
+  const groups = [...byChild.values()].map((g) => ({ mp: g.mp, cp: g.cp, ids: [...g.ids] }));
+  // A further record of a candidate child already alerted joins that open alert.
+  const joined = new Set((await db.query<{ key: string }>(
+    `with t as (select * from jsonb_to_recordset($1::jsonb) as t(mp uuid, cp uuid, ids uuid[]))
+     update identity.match_alert a set candidate_identity_ids = array(select distinct x from unnest(a.candidate_identity_ids || t.ids) as x)
+       from t, identity.source_identity c
+      where a.status = 'OPEN' and a.missing_person_id = t.mp and c.id = a.candidate_identity_id and c.person_id = t.cp
+     returning t.mp::text || '|' || t.cp::text as key`,
+    [JSON.stringify(groups)],
+  )).map((r) => r.key));
+  const fresh = [...byChild.entries()].filter(([key]) => !joined.has(key)).map(([, g]) => ({ ...g.best, ids: [...g.ids] }));
+  if (!fresh.length) return [];
   // The batch's alerts in one statement, and their deliveries in another: a feed that brings
   // thousands of sightings must not cost two round trips each.
   const raised = await db.query<RaisedAlert>(
-    `insert into identity.match_alert (missing_person_id, missing_identity_id, candidate_identity_id, probability, grade, weight, contributions, agencies, cause)
-     select mp, mi, ci, pr, g, w, c::jsonb, array(select jsonb_array_elements_text(ag::jsonb)), $9
-       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::text[]) with ordinality as t(mp, mi, ci, pr, g, w, c, ag, n)
+    `insert into identity.match_alert (missing_person_id, missing_identity_id, candidate_identity_id, probability, grade, weight, contributions, agencies, cause, candidate_identity_ids)
+     select mp, mi, ci, pr, g, w, c::jsonb, array(select jsonb_array_elements_text(ag::jsonb)), $9, array(select jsonb_array_elements_text(ids::jsonb)::uuid)
+       from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::text[], $10::text[]) with ordinality as t(mp, mi, ci, pr, g, w, c, ag, ids, n)
       -- an alert answered "not this child" (or the pair judged DIFFERENT) is not raised again
       where not exists (select 1 from identity.judgement j where j.judgement = 'NEGATIVE' and j.a = least(mi, ci) and j.b = greatest(mi, ci))
       order by n
      on conflict (missing_identity_id, candidate_identity_id) where status = 'OPEN' do nothing
      returning id, agencies`,
-    [alerts.map((x) => x.pair.missing.person_id), alerts.map((x) => x.pair.missing.id), alerts.map((x) => x.pair.changed), alerts.map((x) => x.score.probability),
-      alerts.map((x) => x.score.grade), alerts.map((x) => x.score.weight), alerts.map((x) => JSON.stringify(x.score.contributions)), alerts.map((x) => JSON.stringify(x.pair.missing.agencies)), cause],
+    [fresh.map((x) => x.pair.missing.person_id), fresh.map((x) => x.pair.missing.id), fresh.map((x) => x.pair.changed), fresh.map((x) => x.score.probability),
+      fresh.map((x) => x.score.grade), fresh.map((x) => x.score.weight), fresh.map((x) => JSON.stringify(x.score.contributions)), fresh.map((x) => JSON.stringify(x.pair.missing.agencies)), cause,
+      fresh.map((x) => JSON.stringify(x.ids))],
   );
   if (raised.length) {
     await db.query(

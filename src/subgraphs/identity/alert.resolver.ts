@@ -14,7 +14,7 @@ import { PageInfo } from '../connection';
 import { withDates, type JsonRow } from '../shared';
 import { guardEvidence } from './evidence';
 import { isUuid } from './identity.loader';
-import { IDENTITY_DATES, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
+import { IDENTITY_DATES, identityJson, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { FieldContribution, MatchGradeEnum } from './search.types';
 
 export enum MatchAlertStatus { OPEN = 'OPEN', ACKNOWLEDGED = 'ACKNOWLEDGED', REJECTED = 'REJECTED' }
@@ -27,6 +27,7 @@ export class MatchAlert {
   @Public('the alert workflow') @Field(() => DateTimeScalar) raisedAt!: Date;
   @Public('a person id; alerts go only to the agencies that must act') @Field(() => Person, { description: 'The child who is missing.' }) missingPerson!: Person;
   @Public('the record; each of its facts is guarded') @Field(() => SourceIdentity, { description: 'The record that arrived and matches; its fields are guarded as everywhere.' }) candidate!: SourceIdentity;
+  @Public('the records; each of their facts is guarded') @Field(() => [SourceIdentity], { description: 'Every record of the candidate child the alert rests on (one alert per missing child and candidate child).' }) candidates!: SourceIdentity[];
   @Public('a score') @Field(() => Float) probability!: number;
   @Public('a grade') @Field(() => MatchGradeEnum) grade!: MatchGradeEnum;
   @Public('a score') @Field(() => Float) matchWeight!: number;
@@ -70,11 +71,12 @@ interface AlertRow {
   rejected_by: string | null;
   rejection_reason: string | null;
   candidate: JsonRow<SourceIdentityRow>;
+  candidates: JsonRow<SourceIdentityRow>[];
 }
 
 const SELECT = `select a.id, a.status, a.raised_at, a.missing_person_id, a.probability, a.grade, a.weight, a.contributions, a.agencies, a.acknowledged_at, a.acknowledged_by, a.rejected_by, a.rejection_reason,
-       json_build_object('id', s.id, 'person_id', s.person_id, 'agency', s.agency, 'feed', s.feed, 'local_id', s.local_id, 'sex', s.sex, 'nationality', s.nationality,
-                         'first_seen', s.first_seen, 'last_seen', s.last_seen, 'retracted_at', s.retracted_at) as candidate
+       ${identityJson('s')} as candidate,
+       (select coalesce(json_agg(${identityJson('o')} order by o.id), '[]') from identity.source_identity o where o.id = any(a.candidate_identity_ids) and o.retracted_at is null) as candidates
   from identity.match_alert a join identity.source_identity s on s.id = a.candidate_identity_id`;
 
 const MAX_FIRST = 100;
@@ -91,7 +93,7 @@ function afterCursor(cursor: string): [string, string] {
 }
 
 async function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): Promise<MatchAlert> {
-  const candidate = SourceIdentity.fromRow(withDates<SourceIdentityRow>(row.candidate, IDENTITY_DATES));
+  const [candidate, ...candidates] = [row.candidate, ...row.candidates].map((r) => SourceIdentity.fromRow(withDates<SourceIdentityRow>(r, IDENTITY_DATES)));
   const { contributions, reasons } = await guardEvidence(ctx, row.missing_person_id, row.contributions, path);
   return Object.assign(new MatchAlert(), {
     id: row.id,
@@ -99,6 +101,7 @@ async function toAlert(ctx: RequestContext, row: AlertRow, path: ResponsePath): 
     raisedAt: row.raised_at,
     missingPerson: Object.assign(new Person(), { id: row.missing_person_id, replacedBy: null }),
     candidate,
+    candidates,
     probability: row.probability,
     grade: row.grade,
     matchWeight: row.weight,

@@ -159,6 +159,10 @@ export interface SourceIdentityRow {
 /** The timestamp columns of a source identity row, made Dates again when it is read as JSON. */
 export const IDENTITY_DATES = ['first_seen', 'last_seen', 'retracted_at'] as const;
 
+/** The SQL of a `SourceIdentityRow` as JSON, for the source identity aliased `s`. */
+export const identityJson = (s: string) => `json_build_object('id', ${s}.id, 'person_id', ${s}.person_id, 'agency', ${s}.agency, 'feed', ${s}.feed, 'local_id', ${s}.local_id,
+  'sex', ${s}.sex, 'nationality', ${s}.nationality, 'first_seen', ${s}.first_seen, 'last_seen', ${s}.last_seen, 'retracted_at', ${s}.retracted_at)`;
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'One child: a stable id for a cluster of source identities.' })
 export class Person {

@@ -21,7 +21,7 @@ import { PageInfo } from '../connection';
 import { withDates, type JsonRow } from '../shared';
 import { guardEvidence } from './evidence';
 import { identityLoaders, isUuid } from './identity.loader';
-import { IDENTITY_DATES, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
+import { IDENTITY_DATES, identityJson, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { FieldContribution, MatchGradeEnum } from './search.types';
 
 export enum SuggestionStatus { OPEN = 'OPEN', SAME = 'SAME', DIFFERENT = 'DIFFERENT', UNSURE = 'UNSURE' }
@@ -68,9 +68,6 @@ interface SuggestionRow {
   record_a: JsonRow<SourceIdentityRow>; record_b: JsonRow<SourceIdentityRow>;
 }
 
-const RECORD = (s: string) => `json_build_object('id', ${s}.id, 'person_id', ${s}.person_id, 'agency', ${s}.agency, 'feed', ${s}.feed, 'local_id', ${s}.local_id,
-  'sex', ${s}.sex, 'nationality', ${s}.nationality, 'first_seen', ${s}.first_seen, 'last_seen', ${s}.last_seen, 'retracted_at', ${s}.retracted_at)`;
-
 /** A child missing now: an open LA episode or police report on any of its records. */
 const MISSING = (person: string) => `exists (select 1 from identity.source_identity x where x.person_id = ${person} and x.retracted_at is null
   and (exists (select 1 from care.missing_episode e where e.source_identity_id = x.id and e.ended_at is null and e.retracted_at is null)
@@ -87,7 +84,7 @@ function queueSql(where: string): string {
   return `select * from (
       select distinct on (${group})
              m.id, m.status, m.a, m.b, sa.person_id as person_a, sb.person_id as person_b, m.probability, m.grade, m.weight, m.contributions, m.reasons,
-             m.decided_at, m.decided_by, m.decision_reason, m.merged, ${RECORD('sa')} as record_a, ${RECORD('sb')} as record_b,
+             m.decided_at, m.decided_by, m.decision_reason, m.merged, ${identityJson('sa')} as record_a, ${identityJson('sb')} as record_b,
              (${MISSING('sa.person_id')} or ${MISSING('sb.person_id')}) as urgent
         from identity.match_suggestion m
         join identity.source_identity sa on sa.id = m.a and sa.retracted_at is null
