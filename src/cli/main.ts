@@ -339,6 +339,29 @@ export function program(): Command {
       });
     });
 
+  cli
+    .command('sar')
+    .description('subject access: everything harbour holds about the child an agency\'s record belongs to, every disclosure of it and every match decision, as sar.json and a printable sar.html')
+    .requiredOption('--agency <code>', 'the agency whose record names the child (its DPO asks)')
+    .requiredOption('--local-id <id>', 'that agency\'s id of the record')
+    .requiredOption('--out <dir>', 'the folder to write sar.json and sar.html into')
+    .action(async (options: { agency: string; localId: string; out: string }) => {
+      const config = loadConfig();
+      agencyOf('sar', options.agency);
+      const { subjectAccess, subjectAccessHtml } = load<typeof import('../ingest/sar')>('../ingest/sar');
+      await withDatabase(config, rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), async (database) => {
+        await database.migrate();
+        const sar = await subjectAccess(database.db, options.agency, options.localId).catch((error: Error) => {
+          throw new UsageError(`harbour sar: ${error.message.replace(/^sar: /, '')}.`);
+        });
+        const dir = path.resolve(options.out);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'sar.json'), `${JSON.stringify(sar, null, 2)}\n`, { mode: 0o600 });
+        fs.writeFileSync(path.join(dir, 'sar.html'), subjectAccessHtml(sar), { mode: 0o600 });
+        console.log(`subject access of child ${sar.personId}: ${sar.records.length} records (${sar.records.filter((r) => r.consultBeforeRelease).length} held by other agencies: consult them), ${sar.disclosures.length} disclosures, ${sar.matchDecisions.length} match decisions; written to ${dir}`);
+      });
+    });
+
   // Their scratch schemas need more than the runtime role may do.
   matchCommands(cli, loadConfig, (config) => rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), (config, log, work) => withDatabase(config, log, work, 'owner'));
 

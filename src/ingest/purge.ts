@@ -20,10 +20,10 @@ export interface PurgeResult {
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-interface ForeignKey { child: string; column: string; parentColumn: string }
+export interface ForeignKey { child: string; column: string; parentColumn: string }
 
 /** The foreign keys that reference `table` (schema-qualified), from the catalog. */
-async function referencing(db: Db, table: string): Promise<ForeignKey[]> {
+export async function referencing(db: Db, table: string): Promise<ForeignKey[]> {
   return db.query<ForeignKey>(
     `select c.conrelid::regclass::text as child, a.attname as column, pa.attname as "parentColumn"
        from pg_constraint c

@@ -18,6 +18,8 @@ import {
   JustificationInput, ReviewOutcome, ReviewStatus, SafeguardingJustification, type StatutoryBasis,
 } from './access.types';
 import { isUuid } from '../../ids';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { subjectAccess } from '../../ingest/sar';
 
 export const MIN_JUSTIFICATION_REASON = 40;
 export const DEFAULT_JUSTIFICATION_HOURS = 72;
@@ -162,6 +164,17 @@ export class AccessGovernanceResolver {
   ): Promise<AuditEventConnection> {
     const own = requireDpo(ctx.principal, 'accessBy');
     return eventPage(ctx, 'accessBy', (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, own], first, after);
+  }
+
+  @GuardedInResolver('DPO only: a child the DPO’s own agency holds a record of; the DPO consults other agencies before release', 'Query')
+  @Query(() => GraphQLJSONObject, { description: 'Subject access (DPO only): everything harbour holds about the child your agency’s record belongs to, every disclosure of it and every match decision; items another agency holds are marked for consultation (as harbour sar).' })
+  async subjectAccess(@Arg('localId') localId: string, @Ctx() ctx: RequestContext): Promise<Record<string, unknown>> {
+    const own = requireDpo(ctx.principal, 'subjectAccess');
+    const sar = await subjectAccess(ctx.db, own, localId);
+    ctx.log.info({ personId: sar.personId }, 'subject access');
+    // Another agency's facts do not reach this browser: the DPO consults that agency (harbour sar, run by the operator, has them).
+    const records = sar.records.map((r) => (r.consultBeforeRelease ? { ...r, facts: {}, factsWithheld: `held by ${r.heldBy}: consult it` } : r));
+    return { ...sar, records };
   }
 
   @GuardedInResolver('DPO only: justifications of the DPO’s agency or about its children', 'Query')
