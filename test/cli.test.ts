@@ -82,3 +82,17 @@ test('serve on a busy port: one sentence with the --port and PORT hint, exit 2',
     busy.close();
   }
 }, 120_000);
+
+test('harbour sar: an unknown record is one sentence, exit 2; a known one writes sar.json and sar.html', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'harbour-sar-'));
+  const unknown = await run(['sar', '--agency', 'LA-886', '--local-id', 'C886-NOSUCH', '--out', out]);
+  expect(unknown.code).toBe(2);
+  expectOneSentence(unknown.stderr, /^harbour sar: LA-886 holds no record "C886-NOSUCH"\.$/);
+  // The child the folder sync above loaded.
+  const known = await run(['sar', '--agency', 'LA-901', '--local-id', 'C901-0001', '--out', out]);
+  expect(known.stderr).toBe('');
+  expect(known.code).toBe(0);
+  const sar = JSON.parse(fs.readFileSync(path.join(out, 'sar.json'), 'utf8')) as { records: { heldBy: string }[] };
+  expect(sar.records.map((r) => r.heldBy)).toEqual(['LA-901']);
+  expect(fs.readFileSync(path.join(out, 'sar.html'), 'utf8')).toContain('Subject access');
+});
