@@ -100,6 +100,9 @@ export function program(): Command {
       const { startAlertDelivery } = load<typeof import('../alerts')>('../alerts');
       // A faulty sharing agreement stops the hub before anything starts, naming file and line.
       const agreement = readAgreement(config.agreementFile);
+      // So does a faulty retention policy.
+      const retention = load<typeof import('../ingest/retention')>('../ingest/retention');
+      const policy = retentionPolicy(retention, config);
       const port = options.port ?? config.port;
       const host = options.host ?? config.host;
       await withDatabase(config, log, async (database, onStop) => {
@@ -130,6 +133,14 @@ export function program(): Command {
           // Match alerts reach subscribed agency systems from the outbox (src/alerts).
           const delivery = startAlertDelivery(database.db, log);
           onStop(() => delivery.stop());
+        }
+        if (!options.subgraph) {
+          // The retention policy, daily; a failed run is logged and tried again the next day.
+          const daily = setInterval(() => {
+            retention.runRetention(database.db, policy).then((counts) => log.info({ policy: policy.version, ...counts }, 'retention run'), (error: Error) => log.error({ err: error.name }, 'retention run failed'));
+          }, 86_400_000);
+          daily.unref();
+          onStop(async () => clearInterval(daily));
         }
         let personId = '';
         if (!loaded) {
@@ -362,10 +373,53 @@ export function program(): Command {
       });
     });
 
+  cli
+    .command('retention')
+    .description('the retention policy (config/retention.csv or HARBOUR_RETENTION_FILE)')
+    .command('run')
+    .description('remove what the retention policy says is due: records their source let go of, closed missing episodes, found reports')
+    .option('--dry-run', 'count what would go, by kind, and remove nothing')
+    .option('--json', 'print one JSON summary on stdout')
+    .action(async (options: { dryRun?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      const retention = load<typeof import('../ingest/retention')>('../ingest/retention');
+      const policy = retentionPolicy(retention, config);
+      const { runRetention } = retention;
+      await withDatabase(config, rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), async (database) => {
+        await database.migrate();
+        const progress = load<typeof import('cli-progress')>('cli-progress');
+        const bar = process.stderr.isTTY && !options.json && !options.dryRun
+          ? new progress.SingleBar({ format: 'retention {kind} {bar} {value}/{total}', stream: process.stderr, hideCursor: true }, progress.Presets.shades_classic)
+          : undefined;
+        let current = '';
+        const counts = await runRetention(database.db, policy, {
+          dryRun: options.dryRun,
+          onProgress: (kind, done, total) => {
+            if (kind !== current) bar?.start(total, 0, { kind });
+            current = kind;
+            bar?.update(done, { kind });
+          },
+        });
+        bar?.stop();
+        if (options.json) console.log(JSON.stringify({ policy: policy.version, dryRun: !!options.dryRun, ...counts }));
+        else console.log(`retention (${policy.version})${options.dryRun ? ', dry run: would remove' : ': removed'} ${Object.entries(counts).map(([k, n]) => `${n} ${k.toLowerCase().replace(/_/g, ' ')}${n === 1 ? '' : 's'}`).join(', ')}`);
+      });
+    });
+
   // Their scratch schemas need more than the runtime role may do.
   matchCommands(cli, loadConfig, (config) => rootLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), (config, log, work) => withDatabase(config, log, work, 'owner'));
 
   return cli;
+}
+
+/** The retention policy, or a usage error naming the file and line. */
+function retentionPolicy(retention: typeof import('../ingest/retention'), config: HarbourConfig) {
+  try {
+    return retention.readRetentionPolicy(config.retentionFile);
+  } catch (error) {
+    if (error instanceof retention.RetentionError) throw new UsageError(`harbour: the retention policy: ${error.message}.`);
+    throw error;
+  }
 }
 
 const DEMO_CHILDREN = 60;

@@ -59,6 +59,8 @@ export interface HarbourConfig {
   matchThresholds: { certain: number; probable: number; possible: number };
   /** The sharing agreement (CSV). @default `config/sharing-agreement.csv` in the package */
   agreementFile: string | undefined;
+  /** The retention policy (CSV). @default `config/retention.csv` in the package */
+  retentionFile: string | undefined;
   /** Longest a safeguarding justification may last, in hours. @default 168 (a week) */
   justificationMaxHours: number;
   /** The audit key (base64, 32 bytes or more): MACs every audit event and signs checkpoints; never in the database. @default `<home>/keys/audit.key` (generated outside production) */
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Harbour
     },
     matchThresholds: matchThresholds(env),
     agreementFile: env.HARBOUR_AGREEMENT_FILE ? path.resolve(cwd, env.HARBOUR_AGREEMENT_FILE) : undefined,
+    retentionFile: env.HARBOUR_RETENTION_FILE ? path.resolve(cwd, env.HARBOUR_RETENTION_FILE) : undefined,
     justificationMaxHours: integer(env, 'HARBOUR_JUSTIFICATION_MAX_HOURS', 168, 1),
     auditKeyFile: path.resolve(cwd, env.HARBOUR_AUDIT_KEY_FILE ?? path.join(home, 'keys', 'audit.key')),
     auditCheckpointFile: path.resolve(cwd, env.HARBOUR_AUDIT_CHECKPOINT_FILE ?? path.join(home, 'audit-checkpoints.jsonl')),

@@ -35,7 +35,7 @@ export async function referencing(db: Db, table: string): Promise<ForeignKey[]> 
 }
 
 /** Delete the rows of `table` whose `column` is in `rows` (a subquery), and first every row that references them. */
-async function deleteWithDependants(db: Db, table: string, column: string, rows: string, params: unknown[]): Promise<void> {
+export async function deleteWithDependants(db: Db, table: string, column: string, rows: string, params: unknown[]): Promise<void> {
   for (const fk of await referencing(db, table)) {
     await deleteWithDependants(db, fk.child, fk.column, `select ${fk.parentColumn} from ${table} where ${column} in (${rows})`, params);
   }
@@ -55,6 +55,13 @@ export async function purgeRecords(db: Db, agency: string, feed: string, localId
   );
   const unknown = ids.find((id) => !found.some((f) => f.local_id === id));
   if (unknown !== undefined) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `localIds: your agency holds no ${feed} record "${unknown.slice(0, 60)}"; nothing was purged`, { argument: 'localIds' });
+  return purgeIdentities(db, agency, feed, found, cause);
+}
+
+/** Purge these source identities of one agency's feed (found by the caller), in the caller's transaction. */
+export async function purgeIdentities(db: Db, agency: string, feed: string, found: readonly { id: string; person_id: string; local_id: string | null }[], cause: string): Promise<PurgeResult> {
+  // An empty id would match every key and every line: a record without one has none to purge.
+  const ids = [...new Set(found.map((f) => f.local_id).filter((x): x is string => !!x))];
   const sourceIds = found.map((f) => f.id);
   const personIds = [...new Set(found.map((f) => f.person_id))];
   // The records' name tokens leave the vocabulary; a token no record holds any more goes.

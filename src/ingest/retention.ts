@@ -1,0 +1,88 @@
+/**
+ * Retention: how long harbour keeps what it holds, from a policy file read and validated at start
+ * like the sharing agreement (`config/retention.csv`, or HARBOUR_RETENTION_FILE). A record is kept
+ * while its source holds it; the policy says how long after the source let go (a retracted record),
+ * and how long a closed missing episode or found report is kept. `harbour retention run [--dry-run]`
+ * applies it; `serve` runs it daily. Each chunk commits on its own, and what is due is chosen afresh
+ * on every run, so a run killed midway is finished by the next with the same result.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../config/root';
+import type { Db } from '../db';
+import { deleteWithDependants, purgeIdentities } from './purge';
+
+export const RETENTION_KINDS = ['RETRACTED_RECORD', 'CLOSED_MISSING_EPISODE', 'FOUND_MISSING_REPORT'] as const;
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+
+export interface RetentionPolicy {
+  readonly version: string;
+  readonly days: ReadonlyMap<RetentionKind, number>;
+}
+
+export class RetentionError extends Error {}
+
+export const defaultRetentionFile = (): string => path.join(projectRoot(), 'config', 'retention.csv');
+
+/** Read and check a policy file: `kind,days,note` rows; a fault names the file and line. */
+export function readRetentionPolicy(file = defaultRetentionFile()): RetentionPolicy {
+  const days = new Map<RetentionKind, number>();
+  let version = '';
+  fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    const where = `${file} line ${i + 1}`;
+    const v = /^#\s*version:\s*(\S+)/.exec(line);
+    if (v) version = v[1]!;
+    if (!line || line.startsWith('#') || /^kind,/.test(line)) return;
+    const [kind, period] = line.split(',').map((x) => x.trim());
+    if (!(RETENTION_KINDS as readonly string[]).includes(kind!)) throw new RetentionError(`${where}: unknown kind "${kind}"; use one of ${RETENTION_KINDS.join(', ')}`);
+    if (!/^\d+$/.test(period ?? '')) throw new RetentionError(`${where}: days must be a whole number of days, 0 or more, not "${period ?? ''}"`);
+    if (days.has(kind as RetentionKind)) throw new RetentionError(`${where}: ${kind} is given twice`);
+    days.set(kind as RetentionKind, Number(period));
+  });
+  if (!version) throw new RetentionError(`${file}: no "# version:" line`);
+  return { version, days };
+}
+
+export type RetentionCounts = Record<RetentionKind, number>;
+
+const CHUNK = 500;
+
+/** The rows each kind would remove now: [table, id column, condition]. */
+const DUE: Record<RetentionKind, [string, string]> = {
+  RETRACTED_RECORD: ['identity.source_identity', `retracted_at < now() - make_interval(days => $1)`],
+  CLOSED_MISSING_EPISODE: ['care.missing_episode', `ended_at < now() - make_interval(days => $1)`],
+  FOUND_MISSING_REPORT: ['police.missing_report', `found_at < now() - make_interval(days => $1)`],
+};
+
+/** Apply the policy (or, with `dryRun`, count what it would remove), by kind. */
+export async function runRetention(db: Db, policy: RetentionPolicy, options: { dryRun?: boolean; onProgress?: (kind: RetentionKind, done: number, total: number) => void } = {}): Promise<RetentionCounts> {
+  const counts = Object.fromEntries(RETENTION_KINDS.map((k) => [k, 0])) as RetentionCounts;
+  for (const [kind, days] of policy.days) {
+    const [table, condition] = DUE[kind];
+    const [{ n }] = (await db.query<{ n: number }>(`select count(*)::int as n from ${table} where ${condition}`, [days])) as [{ n: number }];
+    if (options.dryRun || n === 0) {
+      counts[kind] = n;
+      continue;
+    }
+    for (;;) {
+      const done = await db.transaction(async (tx) => {
+        if (kind !== 'RETRACTED_RECORD') {
+          const rows = await tx.query(`select id from ${table} where ${condition} order by id limit ${CHUNK}`, [days]);
+          if (rows.length) await deleteWithDependants(tx, table, 'id', `select id from ${table} where ${condition} order by id limit ${CHUNK}`, [days]);
+          return rows.length;
+        }
+        const due = await tx.query<{ id: string; person_id: string; local_id: string | null; agency: string; feed: string }>(
+          `select id, person_id, local_id, agency, feed from ${table} where ${condition} order by agency, feed, id limit ${CHUNK}`, [days]);
+        const groups = new Map<string, typeof due>();
+        for (const r of due) (groups.get(`${r.agency}|${r.feed}`) ?? groups.set(`${r.agency}|${r.feed}`, []).get(`${r.agency}|${r.feed}`)!).push(r);
+        for (const rows of groups.values()) await purgeIdentities(tx, rows[0]!.agency, rows[0]!.feed, rows, `retention (${policy.version}): retracted at source more than ${days} days ago`);
+        return due.length;
+      });
+      counts[kind] += done;
+      options.onProgress?.(kind, counts[kind], n);
+      if (done < CHUNK) break;
+    }
+  }
+  return counts;
+}
