@@ -6,8 +6,8 @@
  * graded PROBABLE or better, and the reliability curve (predicted probability against the share
  * of pairs that are one child, in bins).
  */
-import { blockingKeys, prepare, type MatchModel, type PreparedRecord, type Score } from '../src/matching';
-import { recordFrequencies, STORE_DEDUPE_PAIRS } from '../src/matching/candidates';
+import { blockingKeys, MatchModel, prepare, type CandidateSource, type ModelParameters, type PreparedRecord, type Score } from '../src/matching';
+import { MAX_KEY_COUNT, recordFrequencies, STORE_DEDUPE_PAIRS, type StorePairOptions } from '../src/matching/candidates';
 import { population, type Population } from './population';
 
 export interface ScoredPair {
@@ -25,9 +25,19 @@ export interface PopulationRun {
   readonly pairs: readonly ScoredPair[];
 }
 
-/** Candidate pairs as the store's dedupe makes them: records sharing a key of an allowed kind held by at most `maxKeyCount` records. */
-export function dedupePairs(prepared: readonly PreparedRecord[]): [number, number][] {
-  const { maxKeyCount = 100, kinds = [] } = STORE_DEDUPE_PAIRS;
+/**
+ * The pair passes of each candidate source, as far as they can be run in memory: dedupe as the
+ * store's (`STORE_DEDUPE_PAIRS`), link as `harbour match link`'s (every kind of key but birth
+ * years and postcodes, held by at most `MAX_KEY_COUNT` records). Neither runs the trigram pass.
+ */
+const PASSES: Partial<Record<CandidateSource, StorePairOptions>> = {
+  dedupe: STORE_DEDUPE_PAIRS,
+  link: { maxKeyCount: MAX_KEY_COUNT, kinds: ['t', 'v', 's', 'p', 'c', 'd', 'ty', 'vy', 'x', 'a'] },
+};
+
+/** Candidate pairs: records sharing a key of an allowed kind held by at most `maxKeyCount` records. */
+export function candidatePairs(prepared: readonly PreparedRecord[], options: StorePairOptions): [number, number][] {
+  const { maxKeyCount = MAX_KEY_COUNT, kinds = [] } = options;
   const holders = new Map<string, number[]>();
   prepared.forEach((r, i) => {
     for (const key of blockingKeys(r)) {
@@ -51,8 +61,8 @@ export function dedupePairs(prepared: readonly PreparedRecord[]): [number, numbe
   return pairs;
 }
 
-/** Generate, block and score a population of `children` children from `seed`. */
-export function runPopulation(model: MatchModel, children: number, seed: number): PopulationRun {
+/** Generate, block (`source`'s pair passes) and score a population of `children` children from `seed`. */
+export function runPopulation(model: MatchModel, children: number, seed: number, source: CandidateSource = 'dedupe'): PopulationRun {
   const pop = population(children, seed);
   const prepared = pop.records.map((r) => prepare(r.record));
   const freq = recordFrequencies(prepared);
@@ -60,11 +70,11 @@ export function runPopulation(model: MatchModel, children: number, seed: number)
   for (const r of pop.records) perChild.set(r.child, (perChild.get(r.child) ?? 0) + 1);
   let truePairs = 0;
   for (const n of perChild.values()) truePairs += (n * (n - 1)) / 2;
-  const pairs = dedupePairs(prepared).map(([a, b]): ScoredPair => {
+  const pairs = candidatePairs(prepared, PASSES[source]!).map(([a, b]): ScoredPair => {
     const x = pop.records[a]!.child;
     const y = pop.records[b]!.child;
     const kin = x === y ? null : pop.twin.get(x) === y ? 'twins' : pop.family[x] === pop.family[y] ? 'siblings' : null;
-    return { a, b, same: x === y, kin, score: model.score(prepared[a]!, prepared[b]!, freq) };
+    return { a, b, same: x === y, kin, score: model.score(prepared[a]!, prepared[b]!, freq, source) };
   });
   return { population: pop, prepared, truePairs, pairs };
 }
@@ -95,4 +105,59 @@ export function reportPopulation(label: string, run: PopulationRun, say: (line: 
   }
   const falses = predicted.filter((p) => !p.same).sort((x, y) => y.score.probability - x.score.probability).slice(0, 4);
   for (const f of falses) say(`  false e.g. ${run.prepared[f.a]!.source.names.join(' | ')} ~ ${run.prepared[f.b]!.source.names.join(' | ')}${f.kin ? ` (${f.kin})` : ''}: ${f.score.probability.toFixed(5)} ${f.score.reasons.join('; ')}`);
+}
+
+/**
+ * The parameters a generated population gives (`node dist/bench/evaluate.js estimate`, seed 1;
+ * the evaluation row uses seed 23): P(level | one family) from the pairs of brothers, sisters and
+ * twins among the dedupe candidate pairs, and for each candidate source the prior, the share of
+ * its candidate pairs that match, estimated by EM without the labels (as `match train` could in a
+ * store), the labelled share printed beside it.
+ */
+export function estimate(start: ModelParameters, children: number, seed: number, say: (line: string) => void): void {
+  const zero = { ...start, priors: { ...start.priors, dedupe: 0, link: 0 } };
+  const first = runPopulation(new MatchModel(zero, { certain: 1, probable: 1, possible: 1 }), children, seed, 'dedupe');
+  const kin = first.pairs.filter((p) => p.kin);
+  const counts = new Map<string, Map<string, number>>();
+  const count = (field: string, level: string) => {
+    const c = counts.get(field) ?? new Map<string, number>();
+    c.set(level, (c.get(level) ?? 0) + 1);
+    counts.set(field, c);
+  };
+  let allAgree = 0, multiPart = 0;
+  for (const p of kin) {
+    for (const c of p.score.contributions) if (c.field !== 'prior' && c.field !== 'name' && c.field !== 'family') count(c.field, c.level);
+    for (const l of p.score.nameLevels) count('name', l);
+    if (p.score.nameLevels.length > 1) {
+      multiPart++;
+      if (!p.score.nameLevels.includes('DIFFERENT')) allAgree++;
+    }
+  }
+  const nonMatches = first.pairs.filter((p) => !p.same).length;
+  say(`family: share ${(kin.length / nonMatches).toFixed(5)} (${kin.length}/${nonMatches}), allPartsAgree ${(allAgree / multiPart).toFixed(4)} (${allAgree}/${multiPart})`);
+  for (const [field, c] of counts) {
+    const total = [...c.values()].reduce((s, n) => s + n, 0);
+    say(`  ${field}: ${[...c].sort((x, y) => y[1] - x[1]).map(([l, n]) => `${l} ${(n / total).toFixed(4)}`).join(', ')}`);
+  }
+  for (const source of Object.keys(PASSES) as CandidateSource[]) {
+    // The link pass on ~5,000 records (one of the bench's files): on 12,000 it makes millions of pairs.
+    const run = source === 'dedupe' ? first : runPopulation(new MatchModel(zero, { certain: 1, probable: 1, possible: 1 }), Math.min(children, 2500), seed, source);
+    const ratios = run.pairs.map((p) => 2 ** p.score.weight);
+    let share = 0.01;
+    for (let i = 0; i < 200; i++) share = ratios.reduce((s, r) => s + (share * r) / (share * r + 1 - share), 0) / ratios.length;
+    const labelled = run.pairs.filter((p) => p.same).length / run.pairs.length;
+    // The prior that makes the scores calibrated on the labels: the intercept of a logistic fit
+    // with the model's weight as the only feature, its coefficient held at 1 (Newton's method).
+    let prior = 0;
+    for (let i = 0; i < 50; i++) {
+      let gradient = 0, curvature = 0;
+      for (const p of run.pairs) {
+        const q = 1 / (1 + 2 ** -(p.score.weight + prior));
+        gradient += (p.same ? 1 : 0) - q;
+        curvature += q * (1 - q) * Math.LN2;
+      }
+      prior += gradient / Math.max(curvature, 1e-9);
+    }
+    say(`prior ${source} (${run.prepared.length} records): EM share ${share.toFixed(5)} → ${Math.log2(share / (1 - share)).toFixed(2)} bits; labelled share ${labelled.toFixed(5)} → ${Math.log2(labelled / (1 - labelled)).toFixed(2)} bits; calibrated ${prior.toFixed(2)} bits (${run.pairs.length} pairs)`);
+  }
 }

@@ -12,13 +12,13 @@ export type TokenLevel = (typeof TOKEN_LEVELS)[number];
 export const DOB_LEVELS = ['EXACT', 'SWAP', 'TYPO', 'MONTH', 'YEAR', 'NEAR_YEAR', 'DIFFERENT', 'FAR'] as const;
 export type DobLevel = (typeof DOB_LEVELS)[number];
 
-export const ID_LEVELS = ['VERIFIED_EQUAL', 'EQUAL', 'SHARED', 'NEAR', 'DIFFERENT'] as const;
+export const ID_LEVELS = ['VERIFIED_EQUAL', 'EQUAL', 'SHARED', 'NEAR', 'DIFFERENT', 'VERIFIED_DIFFERENT'] as const;
 export type IdLevel = (typeof ID_LEVELS)[number];
 
 export const BIOMETRIC_LEVELS = ['EQUAL', 'SHARED', 'DIFFERENT'] as const;
 export type BiometricLevel = (typeof BIOMETRIC_LEVELS)[number];
 
-export const CONTACT_LEVELS = ['EQUAL', 'SHARED'] as const;
+export const CONTACT_LEVELS = ['EQUAL', 'SHARED', 'DIFFERENT'] as const;
 export type ContactLevel = (typeof CONTACT_LEVELS)[number];
 
 export const AGREE_LEVELS = ['AGREE', 'DISAGREE'] as const;
@@ -278,7 +278,7 @@ export function compareIdentifiers(a: PreparedRecord, b: PreparedRecord, freq?: 
       if (x.value === y.value) {
         if (shared(freq, valueKey.identifier(x.scheme, x.value))) consider('SHARED', x.scheme);
         else consider(x.verified && y.verified ? 'VERIFIED_EQUAL' : 'EQUAL', x.scheme);
-      } else consider(withinOneEdit(x.value, y.value) ? 'NEAR' : 'DIFFERENT', x.scheme);
+      } else consider(withinOneEdit(x.value, y.value) ? 'NEAR' : x.verified && y.verified ? 'VERIFIED_DIFFERENT' : 'DIFFERENT', x.scheme);
     }
   }
   return best;
@@ -296,9 +296,10 @@ export function compareBiometrics(a: PreparedRecord, b: PreparedRecord, freq?: F
   return best;
 }
 
+/** Contacts in common; DIFFERENT when both records hold contacts and share none. */
 export function compareContacts(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): KeyedComparison<ContactLevel> | null {
   const right = new Set(b.source.contacts ?? []);
-  let best: KeyedComparison<ContactLevel> | null = null;
+  let best: KeyedComparison<ContactLevel> | null = a.source.contacts?.length && right.size ? { level: 'DIFFERENT', what: 'contact' } : null;
   for (const value of a.source.contacts ?? []) {
     if (!right.has(value)) continue;
     if (!shared(freq, valueKey.contact(value))) return { level: 'EQUAL', what: value.startsWith('+') ? 'phone' : 'contact' };

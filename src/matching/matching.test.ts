@@ -168,7 +168,7 @@ describe('the model', () => {
       { names: ['Nguyen Van Anh'], dobs: [{ value: '2009-03-15' }], sex: 'M', biometrics: [{ repository: 'IABS', reference: 'IABS-1', modality: 'FINGERPRINT' }] },
     );
     expect(s.contributions.reduce((sum, c) => sum + c.weight, 0)).toBeCloseTo(s.weight, 9);
-    expect(s.contributions[0]).toMatchObject({ field: 'prior', weight: DEFAULT_PARAMETERS.prior });
+    expect(s.contributions[0]).toMatchObject({ field: 'prior', weight: DEFAULT_PARAMETERS.priors.pair });
     expect(s.reasons[0]).toBe('same IABS fingerprint reference');
     expect(s.reasons).toContain('born the same year; day and month are a placeholder');
     expect(s.grade).toBe('CERTAIN');
@@ -270,7 +270,7 @@ describe('training', () => {
     const result = train(DEFAULT_PARAMETERS, { random, candidates, positives: [] }, { version: 'test-1' });
     expect(result.method).toBe('EM');
     expect(result.parameters.version).toBe('test-1');
-    expect(result.parameters.prior).toBe(DEFAULT_PARAMETERS.prior);
+    expect(result.parameters.priors).toEqual(DEFAULT_PARAMETERS.priors);
     expect(result.matchShare).toBeGreaterThan(0.2);
     expect(result.matchShare).toBeLessThan(0.4);
     expect(result.parameters.fields.dob.EXACT!.u).toBeCloseTo(0.02, 2);

@@ -22,7 +22,7 @@ export interface ComparisonVector {
 
 export function vectorOf(score: Score): ComparisonVector {
   const levels: Partial<Record<Field, string>> = {};
-  for (const c of score.contributions) if (c.field !== 'prior' && c.field !== 'name') levels[c.field] = c.level;
+  for (const c of score.contributions) if (c.field !== 'prior' && c.field !== 'name' && c.field !== 'family') levels[c.field] = c.level;
   return { levels, nameLevels: score.nameLevels };
 }
 

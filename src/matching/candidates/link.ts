@@ -177,7 +177,7 @@ function scratchLinkage(db: Db, space: PairSpace): ScratchLinkage {
             const rights = await load(tx, right, [...new Set(rows.map((r) => r.b))]);
             await lookUp(tx, rights.values(), counts);
             for (const { a, b } of rows) {
-              const { weight, probability, grade, reasons } = model.score(lefts.get(a)!, rights.get(b)!, freq);
+              const { weight, probability, grade, reasons } = model.score(lefts.get(a)!, rights.get(b)!, freq, 'link');
               if (grade !== 'CERTAINLY_NOT') kept.push({ left: a, right: b, score: { weight, probability, grade, reasons } });
             }
             progress.candidates += rows.length;

@@ -182,8 +182,12 @@ export function frequencies(values: ReadonlyMap<string, number>, tokens: Readonl
   };
 }
 
-/** The model in use: the latest trained parameters stored, else the defaults shipped with the code. */
+/**
+ * The model in use: the latest trained parameters stored, else the defaults shipped with the code.
+ * Parameters trained before the model had a prior per candidate source and a family term are
+ * stale (their m were not probabilities): the defaults serve until `match train` runs again.
+ */
 export async function currentModel(db: Db, thresholds: GradeThresholds): Promise<MatchModel> {
   const [row] = await db.query<{ parameters: ModelParameters }>(`select parameters from identity.match_model order by trained_at desc limit 1`);
-  return new MatchModel(row?.parameters ?? DEFAULT_PARAMETERS, thresholds);
+  return new MatchModel(row?.parameters.priors && row.parameters.family ? row.parameters : DEFAULT_PARAMETERS, thresholds);
 }
