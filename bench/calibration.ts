@@ -110,9 +110,11 @@ export function reportPopulation(label: string, run: PopulationRun, say: (line: 
 /**
  * The parameters a generated population gives (`node dist/bench/evaluate.js estimate`, seed 1;
  * the evaluation row uses seed 23): P(level | one family) from the pairs of brothers, sisters and
- * twins among the dedupe candidate pairs, and for each candidate source the prior, the share of
- * its candidate pairs that match, estimated by EM without the labels (as `match train` could in a
- * store), the labelled share printed beside it.
+ * twins among the dedupe candidate pairs, the family's share of all non-matching pairs, and for
+ * each candidate source the prior: the log2 odds of a match among all the pairs it considers (u
+ * comes from random pairs, so the keys that made a candidate pair are counted in the fields, not
+ * in the prior). Printed beside it: the intercept that calibrates the scores on the labels, and
+ * the odds among candidate pairs, labelled and by EM (what `match train` sees in a store).
  */
 export function estimate(start: ModelParameters, children: number, seed: number, say: (line: string) => void): void {
   const zero = { ...start, priors: { ...start.priors, dedupe: 0, link: 0 } };
@@ -133,8 +135,12 @@ export function estimate(start: ModelParameters, children: number, seed: number,
       if (!p.score.nameLevels.includes('DIFFERENT')) allAgree++;
     }
   }
-  const nonMatches = first.pairs.filter((p) => !p.same).length;
-  say(`family: share ${(kin.length / nonMatches).toFixed(5)} (${kin.length}/${nonMatches}), allPartsAgree ${(allAgree / multiPart).toFixed(4)} (${allAgree}/${multiPart})`);
+  const all = (n: number) => (n * (n - 1)) / 2;
+  const nonMatches = all(first.prepared.length) - first.truePairs;
+  const families = new Map<number, number>();
+  for (const r of first.population.records) families.set(first.population.family[r.child]!, (families.get(first.population.family[r.child]!) ?? 0) + 1);
+  const familyPairs = [...families.values()].reduce((s, n) => s + all(n), 0) - first.truePairs;
+  say(`family: share ${(familyPairs / nonMatches).toExponential(3)} (${familyPairs} of ${nonMatches} non-matching pairs; ${kin.length} among the candidates), allPartsAgree ${(allAgree / multiPart).toFixed(4)} (${allAgree}/${multiPart})`);
   for (const [field, c] of counts) {
     const total = [...c.values()].reduce((s, n) => s + n, 0);
     say(`  ${field}: ${[...c].sort((x, y) => y[1] - x[1]).map(([l, n]) => `${l} ${(n / total).toFixed(4)}`).join(', ')}`);
@@ -158,6 +164,7 @@ export function estimate(start: ModelParameters, children: number, seed: number,
       }
       prior += gradient / Math.max(curvature, 1e-9);
     }
-    say(`prior ${source} (${run.prepared.length} records): EM share ${share.toFixed(5)} → ${Math.log2(share / (1 - share)).toFixed(2)} bits; labelled share ${labelled.toFixed(5)} → ${Math.log2(labelled / (1 - labelled)).toFixed(2)} bits; calibrated ${prior.toFixed(2)} bits (${run.pairs.length} pairs)`);
+    const odds = Math.log2(run.truePairs / (all(run.prepared.length) - run.truePairs));
+    say(`prior ${source} (${run.prepared.length} records): among all pairs ${odds.toFixed(2)} bits; calibrating intercept ${prior.toFixed(2)} bits; among candidate pairs ${Math.log2(labelled / (1 - labelled)).toFixed(2)} bits (${run.pairs.length} pairs), by EM ${Math.log2(share / (1 - share)).toFixed(2)}`);
   }
 }

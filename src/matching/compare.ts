@@ -36,6 +36,8 @@ export interface Frequencies {
   valueCount?(key: string): number;
   /** Relative frequency (0..1) of a name token among all name tokens. */
   tokenFrequency?(token: string): number | undefined;
+  /** Records (identities) in the data matched against: the more there are, the lower the prior odds of any one pair. */
+  readonly records?: number;
 }
 
 /** A value held by more identities than this is no longer strong evidence. */
@@ -146,7 +148,12 @@ export interface TokenMatch {
 export interface NameAlignment {
   readonly matches: readonly TokenMatch[];
   readonly weight: number;
+  /** Parts of the longer of the two names aligned: each part of the other was looked for among that many. */
+  readonly parts: number;
 }
+
+/** A name part pair's weight; `parts`: how many parts it was looked for among (`NameAlignment.parts`). */
+export type PartWeight = (level: TokenLevel, a: PreparedToken, b: PreparedToken, parts: number) => number;
 
 /**
  * Order-free alignment of two names' tokens ("Nguyen Van Anh" / "Anh Nguyen", an Eritrean
@@ -155,7 +162,7 @@ export interface NameAlignment {
  * extra tokens of the longer name (a middle name one agency did not record) count nothing.
  * The best pair of names across both records' names wins.
  */
-export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: (level: TokenLevel, a: PreparedToken, b: PreparedToken) => number): NameAlignment | null {
+export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: PartWeight): NameAlignment | null {
   let best: NameAlignment | null = null;
   for (const na of a.names) {
     for (const nb of b.names) {
@@ -166,12 +173,13 @@ export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: (l
   return best;
 }
 
-function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[], tokenWeight: (level: TokenLevel, a: PreparedToken, b: PreparedToken) => number): NameAlignment {
+function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[], tokenWeight: PartWeight): NameAlignment {
+  const parts = Math.max(na.length, nb.length);
   const pairs: { i: number; j: number; level: TokenLevel; weight: number }[] = [];
   for (let i = 0; i < na.length; i++) {
     for (let j = 0; j < nb.length; j++) {
       const level = compareTokens(na[i]!, nb[j]!);
-      if (level !== 'DIFFERENT') pairs.push({ i, j, level, weight: tokenWeight(level, na[i]!, nb[j]!) });
+      if (level !== 'DIFFERENT') pairs.push({ i, j, level, weight: tokenWeight(level, na[i]!, nb[j]!, parts) });
     }
   }
   pairs.sort((x, y) => y.weight - x.weight || x.i - y.i || x.j - y.j);
@@ -192,9 +200,9 @@ function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[],
   const leftB = nb.filter((_, j) => !usedB.has(j));
   for (let k = 0; k < Math.min(leftA.length, leftB.length); k++) {
     matches.push({ a: leftA[k]!.text, b: leftB[k]!.text, level: 'DIFFERENT' });
-    weight += tokenWeight('DIFFERENT', leftA[k]!, leftB[k]!);
+    weight += tokenWeight('DIFFERENT', leftA[k]!, leftB[k]!, parts);
   }
-  return { matches, weight };
+  return { matches, weight, parts };
 }
 
 /** Whether two full dates of birth are a digit apart, the year's included (2009-03-15, 2008-03-15). */

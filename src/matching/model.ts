@@ -14,7 +14,7 @@
  */
 import {
   alignNames, compareAddress, compareAgree, compareBiometrics, compareContacts, compareDobs, compareIdentifiers, comparePostcode,
-  TOKEN_LEVELS, type DobLevel, type Frequencies, type TokenLevel, type TokenMatch,
+  TOKEN_LEVELS, type DobLevel, type Frequencies, type NameAlignment, type TokenLevel, type TokenMatch,
 } from './compare';
 import type { PreparedRecord, PreparedToken } from './record';
 
@@ -48,8 +48,14 @@ export interface FamilyParameters {
 export interface ModelParameters {
   /** Bumped whenever the parameters change; stored with every training run. */
   readonly version: string;
-  /** log2 odds that a pair from each candidate source is a match, before any evidence. */
+  /** log2 odds that a pair from each candidate source is a match, before any evidence, among `priorRecords` records. */
   readonly priors: Readonly<Record<CandidateSource, number>>;
+  /**
+   * Records in the data the priors were estimated on. Among n records the odds of any one pair
+   * are priorRecords / n times theirs (a store twice the size holds twice the strangers for each
+   * child); a chosen pair's prior does not move.
+   */
+  readonly priorRecords: number;
   /** m and u of each field's levels: each sums to 1 over the field's levels. */
   readonly fields: { readonly [F in Field]: Readonly<Record<string, Probabilities>> };
   readonly family: FamilyParameters;
@@ -122,25 +128,46 @@ export class MatchModel {
   }
 
   /** A name part pair's weight; an exact or variant agreement on a common token weighs less. */
-  tokenWeight(level: TokenLevel, a: PreparedToken, _b: PreparedToken, freq?: Frequencies): number {
-    return this.partWeight(level, a.text, this.level('name', level).m, freq);
+  tokenWeight(level: TokenLevel, a: PreparedToken, _b: PreparedToken, freq?: Frequencies, parts = 1): number {
+    return this.partWeight(level, a.text, this.level('name', level).m, parts, freq);
   }
 
   /**
    * log2(p / u) for a name part pair at `level`, where p is its probability for a match or for one
    * family: a part written alike (or a variant) is as telling as its token is rare among strangers.
+   * A part that agrees was looked for among all `parts` of the other name (the alignment is
+   * order-free), so among strangers it agrees `parts` times as often as one comparison would.
    */
-  private partWeight(level: TokenLevel, text: string, p: number, freq?: Frequencies): number {
+  private partWeight(level: TokenLevel, text: string, p: number, parts: number, freq?: Frequencies): number {
+    const tries = level === 'DIFFERENT' ? 1 : parts;
     if ((level === 'EXACT' || level === 'VARIANT') && freq?.tokenFrequency) {
       const f = freq.tokenFrequency(text);
-      if (f !== undefined) return log2(p / Math.max(f, this.parameters.minTokenFrequency));
+      if (f !== undefined) return log2(p / Math.min(1, Math.max(f, this.parameters.minTokenFrequency) * tries));
     }
-    return log2(p / this.level('name', level).u);
+    return log2(p / Math.min(1, this.level('name', level).u * tries));
+  }
+
+  /**
+   * log2 P(names | one family) / P(names | strangers). A family shares one name, its family name,
+   * and not its given names: the strongest agreeing part counts at its family probability, any
+   * other part that agrees as among strangers (a coincidence), each part that differs at its own,
+   * and names with no part that differs at `allPartsAgree`. Telling a family name from a given
+   * name takes names of two parts or more on both sides: a name of one part tells nothing here.
+   */
+  private familyNames({ matches, parts }: NameAlignment, freq?: Frequencies): number {
+    if (matches.length < 2) return 0;
+    const f = this.parameters.family;
+    const agreeing = matches.filter((m) => m.level !== 'DIFFERENT');
+    let ratio = agreeing.length === matches.length ? log2(f.allPartsAgree) : 0;
+    for (const m of matches) if (m.level === 'DIFFERENT') ratio += log2((f.fields.name?.DIFFERENT ?? 1) / this.level('name', 'DIFFERENT').u);
+    if (agreeing.length) ratio += Math.max(...agreeing.map((m) => this.partWeight(m.level, m.a, f.fields.name?.[m.level] ?? this.level('name', m.level).u, parts, freq)));
+    return ratio;
   }
 
   /** `source`: what made the pair (its prior). */
   score(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies, source: CandidateSource = 'pair'): Score {
-    const contributions: Contribution[] = [{ field: 'prior', level: 'PRIOR', weight: this.parameters.priors[source], reason: `prior odds of a ${source === 'pair' ? 'chosen' : source} pair` }];
+    const scale = source !== 'pair' && freq?.records ? log2(this.parameters.priorRecords / Math.max(freq.records, 2)) : 0;
+    const contributions: Contribution[] = [{ field: 'prior', level: 'PRIOR', weight: this.parameters.priors[source] + scale, reason: `prior odds of a ${source === 'pair' ? 'chosen' : source} pair` }];
     const family = this.parameters.family;
     // log2 P(x | one family) / P(x | strangers), field by field.
     let familyRatio = 0;
@@ -151,7 +178,7 @@ export class MatchModel {
       familyRatio += log2((family.fields[field]?.[level] ?? p.u) / p.u);
     };
 
-    const names = alignNames(a, b, (level, x, y) => this.tokenWeight(level, x, y, freq));
+    const names = alignNames(a, b, (level, x, y, parts) => this.tokenWeight(level, x, y, freq, parts));
     if (names && names.matches.length) {
       // Names with no part in common disagree as a whole, however few parts one of them has: a
       // one-word name ("Ryan") that agrees with no part of "Adam Guymer" is as different as two
@@ -160,12 +187,7 @@ export class MatchModel {
       const parts = Math.min(NAMES_DIFFER_PARTS, Math.max(...a.names.map((n) => n.length), ...b.names.map((n) => n.length)));
       const weight = disagree ? Math.min(names.weight, parts * weightOf(this.level('name', 'DIFFERENT'))) : names.weight;
       contributions.push({ field: 'name', level: strongest(names.matches), weight, reason: nameReason(names.matches) });
-      // A family shares its family name, not its given names: telling one from the other takes
-      // names of two parts or more on both sides (a name of one part is as likely a given name).
-      if (names.matches.length > 1) {
-        for (const m of names.matches) familyRatio += this.partWeight(m.level, m.a, family.fields.name?.[m.level] ?? this.level('name', m.level).u, freq);
-        if (!names.matches.some((m) => m.level === 'DIFFERENT')) familyRatio += log2(family.allPartsAgree);
-      }
+      familyRatio += this.familyNames(names, freq);
     }
 
     const dob = compareDobs(a, b);

@@ -13,14 +13,16 @@ import type { GradeThresholds, ModelParameters } from './model';
 
 export const DEFAULT_PARAMETERS: ModelParameters = {
   version: 'default-2026-12-03',
-  // u is estimated over random pairs, not candidate pairs: the prior is therefore the odds of a
-  // match among all the pairs a source considers (the keys that made a candidate pair are evidence
-  // counted once, in the fields). dedupe and link: the intercept that calibrates the scores on a
-  // generated population's labels (`estimate`: 12,600 records; link 5,200), which is the log2
-  // odds of a match among all its pairs (−13.0, −11.8). It falls by a bit each time the store
-  // doubles. search and arrival look one record up among the store's: dedupe's value. A chosen
-  // pair (`match compare`): one in nine, as the development sets' name rows have always scored.
-  priors: { pair: -3, search: -13.2, arrival: -13.2, dedupe: -13.2, link: -12.1 },
+  // u comes from random pairs, not candidate pairs: the prior is the odds of a match among all
+  // the pairs a source considers (the keys that made a candidate pair are evidence, counted once,
+  // in the fields). dedupe and link: the intercept that calibrates the scores on a generated
+  // population's labels (`estimate`: 12,600 records, where the odds among all pairs are −13.0
+  // bits; link on 5,200, −11.7, −13.7 there: −15 among 12,600), a couple of bits below those odds
+  // for what independence still over-counts. search and arrival look one
+  // record up among the store's: dedupe's value. A chosen pair (`match compare`): one in nine,
+  // as the development sets' name rows have always been scored.
+  priors: { pair: -3, search: -15.3, arrival: -15.3, dedupe: -15.3, link: -15 },
+  priorRecords: 12600,
   minTokenFrequency: 0.001,
   fields: {
     // Per name part: an aligned pair of parts counts at its level; parts of the shorter name left unpaired count as DIFFERENT.
@@ -66,7 +68,7 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
     postcode: { EXACT: { m: 0.85, u: 0.005 }, NEAR: { m: 0.08, u: 0.02 }, DIFFERENT: { m: 0.07, u: 0.975 } },
   },
   family: {
-    share: 0.0126,
+    share: 0.0002,
     allPartsAgree: 0.016,
     fields: {
       name: { EXACT: 0.454, VARIANT: 0.039, SCRIPT_SKELETON: 0.013, DIFFERENT: 0.481 },
