@@ -96,6 +96,9 @@ export interface Score {
 
 const log2 = Math.log2;
 
+/** Name part levels that say only that two names look alike, or differ: brothers' and sisters' given names do. */
+const LOOK_ALIKE: ReadonlySet<TokenLevel> = new Set(['SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT']);
+
 /** Names with no part in common weigh at least this many differing name parts against a match. */
 const NAMES_DIFFER_PARTS = 2;
 
@@ -150,17 +153,18 @@ export class MatchModel {
   /**
    * log2 P(names | one family) / P(names | strangers). A family shares one name, its family name,
    * and not its given names: the strongest agreeing part counts at its family probability, any
-   * other part that agrees as among strangers (a coincidence), each part that differs at its own,
-   * and names with no part that differs at `allPartsAgree`. Telling a family name from a given
+   * other part that agrees as among strangers (a coincidence), each part that differs or only
+   * looks alike at its own, and names with no such part at `allPartsAgree`. Telling a family name from a given
    * name takes names of two parts or more on both sides: a name of one part tells nothing here.
    */
   private familyNames({ matches, parts }: NameAlignment, freq?: Frequencies): number {
     if (matches.length < 2) return 0;
     const f = this.parameters.family;
-    const agreeing = matches.filter((m) => m.level !== 'DIFFERENT');
+    const agreeing = matches.filter((m) => !LOOK_ALIKE.has(m.level));
     let ratio = agreeing.length === matches.length ? log2(f.allPartsAgree) : 0;
-    for (const m of matches) if (m.level === 'DIFFERENT') ratio += log2((f.fields.name?.DIFFERENT ?? 1) / this.level('name', 'DIFFERENT').u);
-    if (agreeing.length) ratio += Math.max(...agreeing.map((m) => this.partWeight(m.level, m.a, f.fields.name?.[m.level] ?? this.level('name', m.level).u, parts, freq)));
+    const own = (m: TokenMatch) => this.partWeight(m.level, m.a, f.fields.name?.[m.level] ?? this.level('name', m.level).u, parts, freq);
+    for (const m of matches) if (LOOK_ALIKE.has(m.level)) ratio += own(m);
+    if (agreeing.length) ratio += Math.max(...agreeing.map(own));
     return ratio;
   }
 
@@ -230,7 +234,7 @@ const FAMILY_NAMED_BELOW = -1;
 
 function familyLevel(weight: number, names: readonly TokenMatch[], dob: DobLevel | undefined): FamilyLevel {
   if (weight > FAMILY_NAMED_BELOW) return 'NONE';
-  const partly = names.some((m) => m.level !== 'DIFFERENT') && names.some((m) => m.level === 'DIFFERENT');
+  const partly = names.some((m) => !LOOK_ALIKE.has(m.level)) && names.some((m) => LOOK_ALIKE.has(m.level));
   if (partly && dob === 'EXACT') return 'TWINS';
   if (partly && (dob === 'FAR' || dob === 'DIFFERENT')) return 'SIBLINGS';
   return 'FAMILY';
