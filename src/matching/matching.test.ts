@@ -295,6 +295,12 @@ describe('training', () => {
     expect(result.parameters.fields.biometrics.EQUAL!.u).toBeGreaterThan(0);
   });
 
+  test('parameters that are not probabilities are refused, not rescaled', () => {
+    const dob = { ...DEFAULT_PARAMETERS.fields.dob, MONTH: { m: 0.8, u: 0.0045 } };
+    const bad = { ...DEFAULT_PARAMETERS, fields: { ...DEFAULT_PARAMETERS.fields, dob } };
+    expect(() => train(bad, { random, candidates: [], positives: [] }, { version: 'test-3' })).toThrow(/the m of dob sum to 1\.79\d*, not 1/);
+  });
+
   test('enough POSITIVE judgements give m directly', () => {
     const result = train(DEFAULT_PARAMETERS, { random, candidates: [], positives: Array.from({ length: 60 }, () => matchVector) }, { version: 'test-2' });
     expect(result.method).toBe('JUDGEMENTS');
