@@ -206,8 +206,11 @@ export class MatchModel {
     add('contacts', contact?.level, (l) => ({ EQUAL: `same ${contact!.what}`, SHARED: `same ${contact!.what}, but many identities share it`, DIFFERENT: 'no phone or contact in common' })[l] ?? l);
     const address = compareAddress(a, b);
     add('address', address, (l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l);
-    // The postcode is part of the address: where the addresses agree it tells nothing more.
-    if (address !== 'EXACT' && address !== 'HIGH') add('postcode', comparePostcode(a, b), (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
+    // The postcode is part of the address: it counts where there is no address to compare, and
+    // otherwise only when it agrees where the addresses do not (a different postcode at a
+    // different address tells nothing more).
+    const postcode = comparePostcode(a, b);
+    if (!address || (address !== 'EXACT' && address !== 'HIGH' && postcode !== 'DIFFERENT')) add('postcode', postcode, (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
 
     const kin = -log2(1 - family.share + family.share * 2 ** familyRatio);
     if (kin !== 0) {

@@ -64,7 +64,8 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
     },
     biometrics: { EQUAL: { m: 0.97, u: 1e-8 }, SHARED: { m: 0.02, u: 0.0001 }, DIFFERENT: { m: 0.01, u: 0.99989999 } },
     contacts: { EQUAL: { m: 0.3, u: 0.0005 }, SHARED: { m: 0.02, u: 0.01 }, DIFFERENT: { m: 0.68, u: 0.9895 } },
-    address: { EXACT: { m: 0.7, u: 0.0005 }, HIGH: { m: 0.15, u: 0.002 }, PARTIAL: { m: 0.1, u: 0.05 }, DIFFERENT: { m: 0.05, u: 0.9475 } },
+    // A child's records are often at different addresses: placements, where the police found the child, a hotel.
+    address: { EXACT: { m: 0.5, u: 0.0005 }, HIGH: { m: 0.1, u: 0.002 }, PARTIAL: { m: 0.1, u: 0.05 }, DIFFERENT: { m: 0.3, u: 0.9475 } },
     postcode: { EXACT: { m: 0.85, u: 0.005 }, NEAR: { m: 0.08, u: 0.02 }, DIFFERENT: { m: 0.07, u: 0.975 } },
   },
   family: {
