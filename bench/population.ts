@@ -206,15 +206,21 @@ export function population(children: number, seed: number): Population {
     const home = alone ? (chance(0.5) ? { text: hotel.text, postcode: hotel.postcode } : address()) : address();
     const carer = alone ? (chance(0.5) ? hotel.phone : null) : chance(0.7) ? mobile() : null;
     const twins = size >= 2 && chance(0.08);
-    let year = int(2008, 2016);
+    let year = int(2008, 2014);
     let previous: Child | null = null;
+    // Names the family's children go by, given or alias: brothers and sisters are not named alike.
     const taken = new Set<string>();
+    const fresh = (pool: readonly Name[]): Name | null => {
+      for (let tries = 0; tries < 20; tries++) {
+        const name = pick(pool);
+        if (!taken.has(name[0])) return taken.add(name[0]) && name;
+      }
+      return null;
+    };
     for (let k = 0; k < size; k++) {
       const sex: 'M' | 'F' = chance(alone ? 0.85 : 0.5) ? 'M' : 'F';
       const pool = sex === 'M' ? community.boys : community.girls;
-      let given = pick(pool);
-      while (taken.has(given[0])) given = pick(pool);
-      taken.add(given[0]);
+      const given = fresh(pool) ?? pick(pool);
       const isTwin = twins && k === 1 && previous !== null;
       const dob = isTwin ? previous!.dob : { y: year, m: int(1, 12), d: int(1, 28) };
       const migrant = community.key !== 'british';
@@ -222,7 +228,7 @@ export function population(children: number, seed: number): Population {
         id: kids.length, family: f, community, sex, given, surnames,
         middle: community.middles ? pick(community.middles[sex]) : null,
         dob,
-        alias: chance(0.08) ? pick(pool) : migrant && chance(0.05) ? pick(COMMUNITIES[0]!.boys) : null,
+        alias: chance(0.08) ? fresh(pool) : migrant && chance(0.05) ? fresh(COMMUNITIES[0]!.boys) : null,
         address: home,
         phones: [...(carer ? [carer] : []), ...(chance(0.3) ? [mobile()] : [])],
         homeOffice: migrant ? `${letters(1)}${digits(7)}` : null,
@@ -236,7 +242,7 @@ export function population(children: number, seed: number): Population {
       kids.push(child);
       family.push(f);
       previous = child;
-      if (!isTwin) year = Math.min(2017, year + int(1, 4));
+      if (!isTwin) year += int(1, 4);
     }
   }
 
