@@ -13,9 +13,8 @@ import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, personReco
 
 const DATA = path.resolve(__dirname, '..', '..', 'data');
 const model = new MatchModel(DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS);
-/** Name pairs are chosen pairs; a FEBRL set is deduplicated over all its pairs, among `records` records. */
-const predicted = (a: PreparedRecord, b: PreparedRecord, records?: number) => {
-  const g = (records ? model.score(a, b, { records }, 'dedupe') : model.score(a, b)).grade;
+const predicted = (a: PreparedRecord, b: PreparedRecord) => {
+  const g = model.score(a, b).grade;
   return g === 'CERTAIN' || g === 'PROBABLE';
 };
 
@@ -116,7 +115,7 @@ function evaluateFebrl(file: string) {
   const fns: string[] = [];
   for (let i = 0; i < recs.length; i++) for (let j = i + 1; j < recs.length; j++) {
     const same = entity(recs[i]!.source.id) === entity(recs[j]!.source.id);
-    const p = predicted(recs[i]!, recs[j]!, recs.length);
+    const p = predicted(recs[i]!, recs[j]!);
     if (p && same) tp++;
     else if (p) { fp++; if (fps.length < 5) fps.push(`${recs[i]!.source.id}~${recs[j]!.source.id}`); }
     else if (same && fns.length < 8) fns.push(`${recs[i]!.source.id}~${recs[j]!.source.id}`);
