@@ -1,12 +1,14 @@
 /**
  * Quality on the development sets (`npm run evaluate`): FEBRL deduplication, Latin
- * transliteration variants (Wikidata Cyrillic/Hebrew groups) and Arabic script against Latin.
+ * transliteration variants (Wikidata Cyrillic/Hebrew groups), Arabic script against Latin, and a
+ * generated population of ~6,000 children deduplicated (bench/calibration.ts, held out: seed 23).
  * Pairs graded CERTAIN or PROBABLE count as predicted matches.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { seeded } from './stats';
+import { estimate, reportPopulation, runPopulation } from './calibration';
 import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, personRecord, type PreparedRecord } from '../src/matching';
 
 const DATA = path.resolve(__dirname, '..', '..', 'data');
@@ -135,6 +137,8 @@ if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
     // so that the figures above stay comparable with earlier runs).
     evaluateVariants('hebrew variants, name groups only', hebrew, seeded(7), HEBREW_WORDS);
   }
+  if (which === 'estimate') estimate(DEFAULT_PARAMETERS, 6000, 1, console.log);
+  if (which === 'all' || which === 'population') reportPopulation('population (6,000 children, seed 23)', runPopulation(model, 6000, 23), console.log);
   if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(DATA, 'febrl', f));
 }
 

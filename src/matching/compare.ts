@@ -12,13 +12,13 @@ export type TokenLevel = (typeof TOKEN_LEVELS)[number];
 export const DOB_LEVELS = ['EXACT', 'SWAP', 'TYPO', 'MONTH', 'YEAR', 'NEAR_YEAR', 'DIFFERENT', 'FAR'] as const;
 export type DobLevel = (typeof DOB_LEVELS)[number];
 
-export const ID_LEVELS = ['VERIFIED_EQUAL', 'EQUAL', 'SHARED', 'NEAR', 'DIFFERENT'] as const;
+export const ID_LEVELS = ['VERIFIED_EQUAL', 'EQUAL', 'SHARED', 'NEAR', 'DIFFERENT', 'VERIFIED_DIFFERENT'] as const;
 export type IdLevel = (typeof ID_LEVELS)[number];
 
 export const BIOMETRIC_LEVELS = ['EQUAL', 'SHARED', 'DIFFERENT'] as const;
 export type BiometricLevel = (typeof BIOMETRIC_LEVELS)[number];
 
-export const CONTACT_LEVELS = ['EQUAL', 'SHARED'] as const;
+export const CONTACT_LEVELS = ['EQUAL', 'SHARED', 'DIFFERENT'] as const;
 export type ContactLevel = (typeof CONTACT_LEVELS)[number];
 
 export const AGREE_LEVELS = ['AGREE', 'DISAGREE'] as const;
@@ -36,6 +36,8 @@ export interface Frequencies {
   valueCount?(key: string): number;
   /** Relative frequency (0..1) of a name token among all name tokens. */
   tokenFrequency?(token: string): number | undefined;
+  /** Records (identities) in the data matched against: the more there are, the lower the prior odds of any one pair. */
+  readonly records?: number;
 }
 
 /** A value held by more identities than this is no longer strong evidence. */
@@ -146,7 +148,12 @@ export interface TokenMatch {
 export interface NameAlignment {
   readonly matches: readonly TokenMatch[];
   readonly weight: number;
+  /** Parts of the longer of the two names aligned: each part of the other was looked for among that many. */
+  readonly parts: number;
 }
+
+/** A name part pair's weight; `parts`: how many parts it was looked for among (`NameAlignment.parts`). */
+export type PartWeight = (level: TokenLevel, a: PreparedToken, b: PreparedToken, parts: number) => number;
 
 /**
  * Order-free alignment of two names' tokens ("Nguyen Van Anh" / "Anh Nguyen", an Eritrean
@@ -155,7 +162,7 @@ export interface NameAlignment {
  * extra tokens of the longer name (a middle name one agency did not record) count nothing.
  * The best pair of names across both records' names wins.
  */
-export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: (level: TokenLevel, a: PreparedToken, b: PreparedToken) => number): NameAlignment | null {
+export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: PartWeight): NameAlignment | null {
   let best: NameAlignment | null = null;
   for (const na of a.names) {
     for (const nb of b.names) {
@@ -166,12 +173,13 @@ export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: (l
   return best;
 }
 
-function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[], tokenWeight: (level: TokenLevel, a: PreparedToken, b: PreparedToken) => number): NameAlignment {
+function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[], tokenWeight: PartWeight): NameAlignment {
+  const parts = Math.max(na.length, nb.length);
   const pairs: { i: number; j: number; level: TokenLevel; weight: number }[] = [];
   for (let i = 0; i < na.length; i++) {
     for (let j = 0; j < nb.length; j++) {
       const level = compareTokens(na[i]!, nb[j]!);
-      if (level !== 'DIFFERENT') pairs.push({ i, j, level, weight: tokenWeight(level, na[i]!, nb[j]!) });
+      if (level !== 'DIFFERENT') pairs.push({ i, j, level, weight: tokenWeight(level, na[i]!, nb[j]!, parts) });
     }
   }
   pairs.sort((x, y) => y.weight - x.weight || x.i - y.i || x.j - y.j);
@@ -192,9 +200,9 @@ function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[],
   const leftB = nb.filter((_, j) => !usedB.has(j));
   for (let k = 0; k < Math.min(leftA.length, leftB.length); k++) {
     matches.push({ a: leftA[k]!.text, b: leftB[k]!.text, level: 'DIFFERENT' });
-    weight += tokenWeight('DIFFERENT', leftA[k]!, leftB[k]!);
+    weight += tokenWeight('DIFFERENT', leftA[k]!, leftB[k]!, parts);
   }
-  return { matches, weight };
+  return { matches, weight, parts };
 }
 
 /** Whether two full dates of birth are a digit apart, the year's included (2009-03-15, 2008-03-15). */
@@ -278,7 +286,7 @@ export function compareIdentifiers(a: PreparedRecord, b: PreparedRecord, freq?: 
       if (x.value === y.value) {
         if (shared(freq, valueKey.identifier(x.scheme, x.value))) consider('SHARED', x.scheme);
         else consider(x.verified && y.verified ? 'VERIFIED_EQUAL' : 'EQUAL', x.scheme);
-      } else consider(withinOneEdit(x.value, y.value) ? 'NEAR' : 'DIFFERENT', x.scheme);
+      } else consider(withinOneEdit(x.value, y.value) ? 'NEAR' : x.verified && y.verified ? 'VERIFIED_DIFFERENT' : 'DIFFERENT', x.scheme);
     }
   }
   return best;
@@ -296,9 +304,10 @@ export function compareBiometrics(a: PreparedRecord, b: PreparedRecord, freq?: F
   return best;
 }
 
+/** Contacts in common; DIFFERENT when both records hold contacts and share none. */
 export function compareContacts(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): KeyedComparison<ContactLevel> | null {
   const right = new Set(b.source.contacts ?? []);
-  let best: KeyedComparison<ContactLevel> | null = null;
+  let best: KeyedComparison<ContactLevel> | null = a.source.contacts?.length && right.size ? { level: 'DIFFERENT', what: 'contact' } : null;
   for (const value of a.source.contacts ?? []) {
     if (!right.has(value)) continue;
     if (!shared(freq, valueKey.contact(value))) return { level: 'EQUAL', what: value.startsWith('+') ? 'phone' : 'contact' };

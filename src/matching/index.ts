@@ -3,7 +3,7 @@ export { foldText, nameTokens, variantKey, skeleton, phoneticKeys, soundForm } f
 export { jaroWinkler, withinOneEdit, transliterationDistance } from './strings';
 export { prepare, prepareDob, type MatchRecord, type PreparedRecord, type MatchDob, type Precision } from './record';
 export * from './compare';
-export { MatchModel, FIELDS, reasonsOf, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type ModelParameters, type Probabilities, type Score } from './model';
+export { MatchModel, FIELDS, CANDIDATE_SOURCES, reasonsOf, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type CandidateSource, type FamilyParameters, type ModelParameters, type Probabilities, type Score } from './model';
 export { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS } from './parameters';
 export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
 export { blockingKeys, valueKey, valueKeys, KEYS_VERSION, type KeyOptions } from './keys';

@@ -1,11 +1,20 @@
 /**
  * The Fellegi–Sunter model: match weight = prior + Σ log2(m/u) over the fields both records
- * hold, each field at the level its comparator found. Every score carries its per-field
- * contributions (they sum to the weight, prior included) and the top reasons in plain words.
+ * hold, each field at the level its comparator found, + a family term. Every score carries its
+ * per-field contributions (they sum to the weight, prior included) and the top reasons in plain
+ * words. The grade follows the probability, and nothing else.
+ *
+ * Non-matches are of two kinds: strangers, whose levels are independent (u), and two children of
+ * one family — brothers, sisters, twins — who share a family name, a home, a carer's phone and,
+ * for twins, a date of birth, all together. Independence over-counts exactly that agreement, so
+ * the non-match side is a mixture: P(x | not) = (1 − s)·P(x | strangers) + s·P(x | family), with
+ * P(level | family) = f where a family differs from strangers. The family contribution is
+ * log2(P(x | strangers) / P(x | not)): close to 0 for a pair that looks nothing like siblings,
+ * strongly negative for twins and siblings, so that the sum is still log2 P(x | match) / P(x | not).
  */
 import {
   alignNames, compareAddress, compareAgree, compareBiometrics, compareContacts, compareDobs, compareIdentifiers, comparePostcode,
-  TOKEN_LEVELS, type DobLevel, type Frequencies, type TokenLevel, type TokenMatch,
+  TOKEN_LEVELS, type DobLevel, type Frequencies, type NameAlignment, type TokenLevel, type TokenMatch,
 } from './compare';
 import type { PreparedRecord, PreparedToken } from './record';
 
@@ -19,12 +28,37 @@ export interface Probabilities {
   readonly u: number;
 }
 
+/**
+ * What made the pair scored: each candidate generator lets through its own share of matches.
+ * `pair` is a pair a person or a file chose to compare (`harbour match compare`, a held-back link).
+ */
+export const CANDIDATE_SOURCES = ['pair', 'search', 'arrival', 'dedupe', 'link'] as const;
+export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
+
+/** The second kind of non-match: two children of one family (see the module comment). */
+export interface FamilyParameters {
+  /** Share of the non-matching candidate pairs that are two children of one family. */
+  readonly share: number;
+  /** P(no aligned name part differs | one family): brothers and sisters are given their own names. */
+  readonly allPartsAgree: number;
+  /** P(level | one family) where it differs from strangers' u; a level not listed is as likely as among strangers. */
+  readonly fields: { readonly [F in Field]?: Readonly<Record<string, number>> };
+}
+
 export interface ModelParameters {
   /** Bumped whenever the parameters change; stored with every training run. */
   readonly version: string;
-  /** log2 odds that a candidate pair is a match, before any evidence. */
-  readonly prior: number;
+  /** log2 odds that a pair from each candidate source is a match, before any evidence, among `priorRecords` records. */
+  readonly priors: Readonly<Record<CandidateSource, number>>;
+  /**
+   * Records in the data the priors were estimated on. Among n records the odds of any one pair
+   * are priorRecords / n times theirs (a store twice the size holds twice the strangers for each
+   * child); a chosen pair's prior does not move.
+   */
+  readonly priorRecords: number;
+  /** m and u of each field's levels: each sums to 1 over the field's levels. */
   readonly fields: { readonly [F in Field]: Readonly<Record<string, Probabilities>> };
+  readonly family: FamilyParameters;
   /** Floor for a name token's term frequency, so one odd token cannot dominate. */
   readonly minTokenFrequency: number;
 }
@@ -39,7 +73,8 @@ export interface GradeThresholds {
 }
 
 export interface Contribution {
-  readonly field: Field | 'prior';
+  /** A field, the prior, or `family`: the evidence that the pair are brothers, sisters or twins rather than one child. */
+  readonly field: Field | 'prior' | 'family';
   /** The comparator level, e.g. `VARIANT`; for names the strongest token level. */
   readonly level: string;
   /** log2(m/u): positive is evidence for, negative against. */
@@ -61,14 +96,8 @@ export interface Score {
 
 const log2 = Math.log2;
 
-/** Name part levels that say the part is the same name (written alike, a variant, or sounding alike). */
-const STRONG_NAME_LEVELS: ReadonlySet<TokenLevel> = new Set(['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH']);
-
-/** Name part levels that say the part is the same name as written, a variant or in another script. */
-const SAME_NAME_LEVELS: ReadonlySet<TokenLevel> = new Set(['EXACT', 'VARIANT', 'SCRIPT_SKELETON']);
-
-/** Fields whose agreement is evidence beyond a date of birth, sex and nationality. */
-const OTHER_EVIDENCE: ReadonlySet<Contribution['field']> = new Set(['identifiers', 'biometrics', 'contacts', 'address', 'postcode']);
+/** Name part levels that say only that two names look alike, or differ: brothers' and sisters' given names do. */
+const LOOK_ALIKE: ReadonlySet<TokenLevel> = new Set(['SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT']);
 
 /** Names with no part in common weigh at least this many differing name parts against a match. */
 const NAMES_DIFFER_PARTS = 2;
@@ -101,24 +130,59 @@ export class MatchModel {
     return p;
   }
 
-  /** A name token pair's weight; an exact or variant agreement on a common token weighs less. */
-  tokenWeight(level: TokenLevel, a: PreparedToken, _b: PreparedToken, freq?: Frequencies): number {
-    const p = this.level('name', level);
-    if ((level === 'EXACT' || level === 'VARIANT') && freq?.tokenFrequency) {
-      const f = freq.tokenFrequency(a.text);
-      if (f !== undefined) return log2(p.m / Math.max(f, this.parameters.minTokenFrequency));
-    }
-    return weightOf(p);
+  /** A name part pair's weight; an exact or variant agreement on a common token weighs less. */
+  tokenWeight(level: TokenLevel, a: PreparedToken, _b: PreparedToken, freq?: Frequencies, parts = 1): number {
+    return this.partWeight(level, a.text, this.level('name', level).m, parts, freq);
   }
 
-  score(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): Score {
-    const contributions: Contribution[] = [{ field: 'prior', level: 'PRIOR', weight: this.parameters.prior, reason: 'prior odds of a candidate pair' }];
+  /**
+   * log2(p / u) for a name part pair at `level`, where p is its probability for a match or for one
+   * family: a part written alike (or a variant) is as telling as its token is rare among strangers.
+   * A part that agrees was looked for among all `parts` of the other name (the alignment is
+   * order-free), so among strangers it agrees `parts` times as often as one comparison would.
+   */
+  private partWeight(level: TokenLevel, text: string, p: number, parts: number, freq?: Frequencies): number {
+    const tries = level === 'DIFFERENT' ? 1 : parts;
+    if ((level === 'EXACT' || level === 'VARIANT') && freq?.tokenFrequency) {
+      const f = freq.tokenFrequency(text);
+      if (f !== undefined) return log2(p / Math.min(1, Math.max(f, this.parameters.minTokenFrequency) * tries));
+    }
+    return log2(p / Math.min(1, this.level('name', level).u * tries));
+  }
+
+  /**
+   * log2 P(names | one family) / P(names | strangers). A family shares one name, its family name,
+   * and not its given names: the strongest agreeing part counts at its family probability, any
+   * other part that agrees as among strangers (a coincidence), each part that differs or only
+   * looks alike at its own, and names with no such part at `allPartsAgree`. Telling a family name from a given
+   * name takes names of two parts or more on both sides: a name of one part tells nothing here.
+   */
+  private familyNames({ matches, parts }: NameAlignment, freq?: Frequencies): number {
+    if (matches.length < 2) return 0;
+    const f = this.parameters.family;
+    const agreeing = matches.filter((m) => !LOOK_ALIKE.has(m.level));
+    let ratio = agreeing.length === matches.length ? log2(f.allPartsAgree) : 0;
+    const own = (m: TokenMatch) => this.partWeight(m.level, m.a, f.fields.name?.[m.level] ?? this.level('name', m.level).u, parts, freq);
+    for (const m of matches) if (LOOK_ALIKE.has(m.level)) ratio += own(m);
+    if (agreeing.length) ratio += Math.max(...agreeing.map(own));
+    return ratio;
+  }
+
+  /** `source`: what made the pair (its prior). */
+  score(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies, source: CandidateSource = 'pair'): Score {
+    const scale = source !== 'pair' && freq?.records ? log2(this.parameters.priorRecords / Math.max(freq.records, 2)) : 0;
+    const contributions: Contribution[] = [{ field: 'prior', level: 'PRIOR', weight: this.parameters.priors[source] + scale, reason: `prior odds of a ${source === 'pair' ? 'chosen' : source} pair` }];
+    const family = this.parameters.family;
+    // log2 P(x | one family) / P(x | strangers), field by field.
+    let familyRatio = 0;
     const add = (field: Field, level: string | null | undefined, reason: (level: string) => string) => {
       if (!level) return;
-      contributions.push({ field, level, weight: weightOf(this.level(field, level)), reason: reason(level) });
+      const p = this.level(field, level);
+      contributions.push({ field, level, weight: weightOf(p), reason: reason(level) });
+      familyRatio += log2((family.fields[field]?.[level] ?? p.u) / p.u);
     };
 
-    const names = alignNames(a, b, (level, x, y) => this.tokenWeight(level, x, y, freq));
+    const names = alignNames(a, b, (level, x, y, parts) => this.tokenWeight(level, x, y, freq, parts));
     if (names && names.matches.length) {
       // Names with no part in common disagree as a whole, however few parts one of them has: a
       // one-word name ("Ryan") that agrees with no part of "Adam Guymer" is as different as two
@@ -127,6 +191,7 @@ export class MatchModel {
       const parts = Math.min(NAMES_DIFFER_PARTS, Math.max(...a.names.map((n) => n.length), ...b.names.map((n) => n.length)));
       const weight = disagree ? Math.min(names.weight, parts * weightOf(this.level('name', 'DIFFERENT'))) : names.weight;
       contributions.push({ field: 'name', level: strongest(names.matches), weight, reason: nameReason(names.matches) });
+      familyRatio += this.familyNames(names, freq);
     }
 
     const dob = compareDobs(a, b);
@@ -138,61 +203,44 @@ export class MatchModel {
     const bio = compareBiometrics(a, b, freq);
     add('biometrics', bio?.level, (l) => biometricReason(l, bio?.what ?? '', a, b));
     const contact = compareContacts(a, b, freq);
-    add('contacts', contact?.level, (l) => (l === 'EQUAL' ? `same ${contact!.what}` : `same ${contact!.what}, but many identities share it`));
-    add('address', compareAddress(a, b), (l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l);
-    add('postcode', comparePostcode(a, b), (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
+    add('contacts', contact?.level, (l) => ({ EQUAL: `same ${contact!.what}`, SHARED: `same ${contact!.what}, but many identities share it`, DIFFERENT: 'no phone or contact in common' })[l] ?? l);
+    const address = compareAddress(a, b);
+    add('address', address, (l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l);
+    // The postcode is part of the address: it counts where there is no address to compare, and
+    // otherwise only when it agrees where the addresses do not (a different postcode at a
+    // different address tells nothing more).
+    const postcode = comparePostcode(a, b);
+    if (!address || (address !== 'EXACT' && address !== 'HIGH' && postcode !== 'DIFFERENT')) add('postcode', postcode, (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
 
+    const kin = -log2(1 - family.share + family.share * 2 ** familyRatio);
+    if (kin !== 0) {
+      const level = familyLevel(kin, names?.matches ?? [], dob?.level);
+      contributions.push({ field: 'family', level, weight: kin, reason: FAMILY_REASONS[level] });
+    }
     const weight = contributions.reduce((s, c) => s + c.weight, 0);
     const probability = 1 / (1 + 2 ** -weight);
-    // Fellegi–Sunter's independence fails where names are shared: twins and siblings (family name,
-    // birthday, address agree together) and namesakes in one community. CERTAIN therefore needs an
-    // identifier, biometric reference or contact in common, or every aligned name part agreeing
-    // (as written or as a variant) with the same full date of birth —
-    const strongEvidence = (ids && (ids.level === 'VERIFIED_EQUAL' || ids.level === 'EQUAL')) || bio?.level === 'EQUAL' || contact?.level === 'EQUAL';
-    const namesAgree = names !== null && names.matches.every((m) => SAME_NAME_LEVELS.has(m.level));
-    let grade = gradeOf(probability, this.thresholds);
-    // And never while an identifier or biometric reference of one scheme disagrees.
-    const contradicted = ids?.level === 'DIFFERENT' || bio?.level === 'DIFFERENT';
-    if (grade === 'CERTAIN' && (contradicted || (!strongEvidence && !(namesAgree && dob?.level === 'EXACT')))) grade = 'PROBABLE';
-    // Fellegi–Sunter's independence fails again among children of one community born within a
-    // few years, whose names collide: PROBABLE (a suggestion to judge, an alert) from names and a
-    // date of birth alone must pass `namesAndDateSuffice`; evidence of another kind (an
-    // identifier, even one character off, a biometric reference, a contact, an address) lifts it.
-    const otherEvidence = contributions.some((c) => OTHER_EVIDENCE.has(c.field) && c.weight > 0);
-    const nameLevels = names?.matches.map((m) => m.level) ?? [];
-    if ((grade === 'CERTAIN' || grade === 'PROBABLE') && !otherEvidence && !namesAndDateSuffice(names && nameLevels, dob?.level)) grade = 'POSSIBLE';
-    return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels };
+    return { weight, probability, grade: gradeOf(probability, this.thresholds), contributions, reasons: reasonsOf(contributions), nameLevels: names?.matches.map((m) => m.level) ?? [] };
   }
 }
 
-/**
- * Whether names and a date of birth alone can make a lead:
- * - the full date (or its day and month swapped), or no date: a name part in common (as written,
- *   a variant, sounding or spelled alike) or no part that differs — a shared date of birth, one
- *   child in a few thousand, with names that share nothing or only a skeleton, is no lead;
- * - a date that is only near (a digit off, the same month or year, a year either side, an age):
- *   no name part that differs, or one written alike — whose weight already says how common the
- *   name is ("Anh" among Vietnamese children). A variant or sound-alike of one part, with
- *   another that differs, is what children of one community born within a few years share;
- * - two different full dates within a year: every name part agreeing as written or as a variant;
- * - two real full dates years apart: never (siblings and cousins, far more often than one child;
- *   an age dispute gives an estimated or placeholder date, which is never FAR).
- */
-function namesAndDateSuffice(names: readonly TokenLevel[] | null, dob: DobLevel | undefined): boolean {
-  if (!names) return false;
-  const differs = names.includes('DIFFERENT');
-  switch (dob) {
-    case undefined:
-    case 'EXACT':
-    case 'SWAP':
-      return !differs || names.some((l) => STRONG_NAME_LEVELS.has(l));
-    case 'FAR':
-      return false;
-    case 'DIFFERENT':
-      return names.every((l) => SAME_NAME_LEVELS.has(l));
-    default:
-      return !differs || names.includes('EXACT');
-  }
+type FamilyLevel = 'TWINS' | 'SIBLINGS' | 'FAMILY' | 'NONE';
+
+const FAMILY_REASONS: Record<FamilyLevel, string> = {
+  TWINS: 'twins: same date, different given names',
+  SIBLINGS: 'siblings: a name in common, different given names, born years apart',
+  FAMILY: 'could be brothers or sisters',
+  NONE: 'nothing suggests brothers or sisters',
+};
+
+/** Against a match by at least this many bits, the family evidence is named in the reasons. */
+const FAMILY_NAMED_BELOW = -1;
+
+function familyLevel(weight: number, names: readonly TokenMatch[], dob: DobLevel | undefined): FamilyLevel {
+  if (weight > FAMILY_NAMED_BELOW) return 'NONE';
+  const partly = names.some((m) => !LOOK_ALIKE.has(m.level)) && names.some((m) => LOOK_ALIKE.has(m.level));
+  if (partly && dob === 'EXACT') return 'TWINS';
+  if (partly && (dob === 'FAR' || dob === 'DIFFERENT')) return 'SIBLINGS';
+  return 'FAMILY';
 }
 
 /** The strongest contributions' reasons, for and against (at most four, prior left out). */
@@ -251,6 +299,7 @@ function identifierReason(level: string, scheme: string): string {
     case 'SHARED': return `same ${scheme}, but many identities share it`;
     case 'NEAR': return `${scheme} differs by one character`;
     case 'DIFFERENT': return `different ${scheme}`;
+    case 'VERIFIED_DIFFERENT': return `different ${scheme} (both check characters valid)`;
     default: return level;
   }
 }

@@ -8,8 +8,10 @@
  *   have judged enough pairs.
  *
  * Names count per aligned pair of name parts, as the model scores them. Estimates are smoothed
- * toward the starting parameters, so that no level's probability is ever 0. The prior stays as
- * declared: it describes what the candidate passes let through, not the data.
+ * toward the starting parameters, so that no level's probability is ever 0: they must be
+ * probabilities (each field's m and u summing to 1), or training would rescale them unseen, and
+ * it refuses. The priors and the family term stay as declared: they describe what the candidate
+ * passes let through and who is related, estimated on labelled data (bench `estimate`).
  */
 import { FIELDS, type Field, type ModelParameters, type Probabilities, type Score } from './model';
 
@@ -22,7 +24,7 @@ export interface ComparisonVector {
 
 export function vectorOf(score: Score): ComparisonVector {
   const levels: Partial<Record<Field, string>> = {};
-  for (const c of score.contributions) if (c.field !== 'prior' && c.field !== 'name') levels[c.field] = c.level;
+  for (const c of score.contributions) if (c.field !== 'prior' && c.field !== 'name' && c.field !== 'family') levels[c.field] = c.level;
   return { levels, nameLevels: score.nameLevels };
 }
 
@@ -52,14 +54,17 @@ function probabilities(counts: Counts, start: Record<Field, Record<string, numbe
   return Object.fromEntries(
     FIELDS.map((f) => {
       const levels = Object.entries(counts[f]);
-      const startTotal = levels.reduce((s, [l]) => s + (start[f][l] ?? 0), 0) || 1;
       const total = levels.reduce((s, [, n]) => s + n, 0) + beta;
-      return [f, Object.fromEntries(levels.map(([l, n]) => [l, (n + (beta * (start[f][l] ?? 0)) / startTotal) / total]))];
+      return [f, Object.fromEntries(levels.map(([l, n]) => [l, (n + beta * (start[f][l] ?? 0)) / total]))];
     }),
   ) as Record<Field, Record<string, number>>;
 }
 
 function startingProbabilities(parameters: ModelParameters, which: 'm' | 'u'): Record<Field, Record<string, number>> {
+  for (const f of FIELDS) {
+    const sum = Object.values(parameters.fields[f]).reduce((s, p) => s + p[which], 0);
+    if (Math.abs(sum - 1) > 1e-6) throw new Error(`model ${parameters.version}: the ${which} of ${f} sum to ${sum}, not 1; they must be probabilities to train from`);
+  }
   return Object.fromEntries(FIELDS.map((f) => [f, Object.fromEntries(Object.entries(parameters.fields[f]).map(([l, p]) => [l, p[which]]))])) as Record<Field, Record<string, number>>;
 }
 

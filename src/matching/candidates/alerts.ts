@@ -181,7 +181,7 @@ export async function raiseAlerts(db: Db, model: MatchModel, changed: readonly s
   const freq = await storeFrequencies(db, [...involved]);
   const alerts: { pair: Pair; score: ReturnType<MatchModel['score']> }[] = [];
   for (const pair of pairs) {
-    const score = model.score(prepared.get(pair.changed)!, missing.record(pair.missing.id)!, freq);
+    const score = model.score(prepared.get(pair.changed)!, missing.record(pair.missing.id)!, freq, 'arrival');
     if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') alerts.push({ pair, score });
   }
   if (!alerts.length) return [];

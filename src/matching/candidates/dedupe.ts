@@ -66,7 +66,7 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
         const x = records.get(a);
         const y = records.get(b);
         if (!x || !y || x.personId === y.personId) continue;
-        const score = model.score(prepared.get(a)!, prepared.get(b)!, freq);
+        const score = model.score(prepared.get(a)!, prepared.get(b)!, freq, 'dedupe');
         if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') suggestions.push({ a, b, score });
       }
       progress.suggestions += await writeSuggestions(db, suggestions, model.parameters.version);

@@ -71,7 +71,7 @@ export function recordFrequencies(records: readonly PreparedRecord[]) {
       total++;
     }
   }
-  return frequencies(values, tokens, total);
+  return frequencies(values, tokens, total, records.length);
 }
 
 /** What a record adds to the counts the frequencies are made of: `v:` an exact value, `t:` a name token, once per occurrence. */
@@ -152,8 +152,8 @@ function scratchLinkage(db: Db, space: PairSpace): ScratchLinkage {
       await indexPairSpace(db, s);
       await db.query(`analyze ${s}.match_record`);
       await db.query(`analyze ${s}.match_count`);
-      const [sums] = await db.query<{ tokens: number; total: number }>(
-        `select (select coalesce(sum(n), 0)::int from ${s}.match_count where key like 't:%') as tokens, (select count(*)::int from ${s}.match_record where side = 'L') as total`,
+      const [sums] = await db.query<{ tokens: number; total: number; records: number }>(
+        `select (select coalesce(sum(n), 0)::int from ${s}.match_count where key like 't:%') as tokens, (select count(*)::int from ${s}.match_record where side = 'L') as total, (select count(*)::int from ${s}.match_record) as records`,
       );
       const progress = { done: 0, total: sums!.total, candidates: 0, pairs: 0 };
       const right = space.mode === 'link' ? 'R' : 'L';
@@ -163,7 +163,7 @@ function scratchLinkage(db: Db, space: PairSpace): ScratchLinkage {
         if (!ids.length) return progress;
         after = ids[ids.length - 1]!;
         const counts = { values: new Map<string, number>(), tokens: new Map<string, number>() };
-        const freq = frequencies(counts.values, counts.tokens, sums!.tokens);
+        const freq = frequencies(counts.values, counts.tokens, sums!.tokens, sums!.records);
         const kept: LinkedPair[] = [];
         await db.transaction(async (tx) => {
           const lefts = await load(tx, 'L', ids);
@@ -177,7 +177,7 @@ function scratchLinkage(db: Db, space: PairSpace): ScratchLinkage {
             const rights = await load(tx, right, [...new Set(rows.map((r) => r.b))]);
             await lookUp(tx, rights.values(), counts);
             for (const { a, b } of rows) {
-              const { weight, probability, grade, reasons } = model.score(lefts.get(a)!, rights.get(b)!, freq);
+              const { weight, probability, grade, reasons } = model.score(lefts.get(a)!, rights.get(b)!, freq, 'link');
               if (grade !== 'CERTAINLY_NOT') kept.push({ left: a, right: b, score: { weight, probability, grade, reasons } });
             }
             progress.candidates += rows.length;

@@ -167,12 +167,17 @@ export async function storeFrequencies(db: Db, records: readonly PreparedRecord[
     : [];
   const vocab = tokens.length ? await db.query<{ token: string; n: number }>(`select token, n from identity.match_vocabulary where token = any($1::text[])`, [tokens]) : [];
   const [total] = await db.query<{ n: number }>(`select coalesce(sum(n), 0)::int as n from identity.match_vocabulary`);
-  return frequencies(new Map(counts.map((c) => [c.key.slice(2), c.n])), new Map(vocab.map((v) => [v.token, v.n])), total?.n ?? 0);
+  // The planner's row estimate where there is one (no scan at 1M identities); a count where not yet.
+  const [identities] = await db.query<{ n: number }>(
+    `select case when c.reltuples > 0 then c.reltuples::int else (select count(*)::int from identity.source_identity) end as n from pg_class c where c.oid = 'identity.source_identity'::regclass`,
+  );
+  return frequencies(new Map(counts.map((c) => [c.key.slice(2), c.n])), new Map(vocab.map((v) => [v.token, v.n])), total?.n ?? 0, identities?.n);
 }
 
-/** Frequencies from value counts (`kind:value` → identities) and token counts. */
-export function frequencies(values: ReadonlyMap<string, number>, tokens: ReadonlyMap<string, number>, totalTokens: number): Frequencies {
+/** Frequencies from value counts (`kind:value` → identities), token counts and the number of records. */
+export function frequencies(values: ReadonlyMap<string, number>, tokens: ReadonlyMap<string, number>, totalTokens: number, records?: number): Frequencies {
   return {
+    records,
     valueCount: (key) => values.get(key) ?? 0,
     tokenFrequency: (token) => {
       const n = tokens.get(token);
@@ -182,8 +187,12 @@ export function frequencies(values: ReadonlyMap<string, number>, tokens: Readonl
   };
 }
 
-/** The model in use: the latest trained parameters stored, else the defaults shipped with the code. */
+/**
+ * The model in use: the latest trained parameters stored, else the defaults shipped with the code.
+ * Parameters trained before the model had a prior per candidate source and a family term are
+ * stale (their m were not probabilities): the defaults serve until `match train` runs again.
+ */
 export async function currentModel(db: Db, thresholds: GradeThresholds): Promise<MatchModel> {
   const [row] = await db.query<{ parameters: ModelParameters }>(`select parameters from identity.match_model order by trained_at desc limit 1`);
-  return new MatchModel(row?.parameters ?? DEFAULT_PARAMETERS, thresholds);
+  return new MatchModel(row?.parameters.priors && row.parameters.family ? row.parameters : DEFAULT_PARAMETERS, thresholds);
 }

@@ -71,7 +71,8 @@ export async function suggestOnArrival(db: Db, model: MatchModel, changed: reado
     const key = a < b ? `${a}|${b}` : `${b}|${a}`;
     if (!x || !y || x.personId === y.personId || seen.has(key)) continue;
     seen.add(key);
-    const score = model.score(records.get(a)!, records.get(b)!, freq);
+    // The same key passes as the store's deduplication: its prior.
+    const score = model.score(records.get(a)!, records.get(b)!, freq, 'dedupe');
     if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') suggestions.push({ a, b, score });
   }
   return writeSuggestions(db, suggestions, model.parameters.version);

@@ -10,8 +10,10 @@ import type { RequestContext, ResponsePath } from '../../context';
 import { reasonsOf, type Contribution, type Field as MatchField } from '../../matching';
 import { FieldContribution } from './search.types';
 
-const CATEGORY: Record<MatchField, DataCategory> = {
+const CATEGORY: Record<MatchField | 'family', DataCategory> = {
   name: DataCategory.IDENTITY,
+  // Twins or siblings: what names and dates of birth say (its reasons name no address).
+  family: DataCategory.IDENTITY,
   dob: DataCategory.IDENTITY,
   sex: DataCategory.IDENTITY,
   nationality: DataCategory.IDENTITY,

@@ -115,7 +115,7 @@ export class SearchResolver {
     ]);
     const best = new Map<string, { personId: string; score: ReturnType<typeof model.score> }>();
     for (const record of records.values()) {
-      const score = model.score(prepared, prepare(record), freq);
+      const score = model.score(prepared, prepare(record), freq, 'search');
       const current = best.get(record.personId);
       if (!current || score.weight > current.score.weight) best.set(record.personId, { personId: record.personId, score });
     }

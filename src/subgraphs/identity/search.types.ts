@@ -55,7 +55,7 @@ export class PersonExample {
 
 @ObjectType({ description: 'One field’s part in a match weight; the contributions of a candidate sum to its weight.' })
 export class FieldContribution {
-  @Public('which field was compared') @Field({ description: 'name, dob, sex, nationality, identifiers, biometrics, contacts, or prior.' }) field!: string;
+  @Public('which field was compared') @Field({ description: 'name, dob, sex, nationality, identifiers, biometrics, contacts, address, postcode, family (brothers, sisters or twins rather than one child), or prior.' }) field!: string;
   @GuardedInResolver('guardEvidence: the category of the field compared') @Field(() => String, { nullable: true, description: 'The comparator level; null when the evidence is withheld from the caller.' }) level!: string | null;
   @Public('a weight: the same for everyone on an alert; a search weighs only what the caller may see') @Field(() => Float, { description: 'log2(m/u): positive is evidence for, negative against.' }) weight!: number;
   @GuardedInResolver('guardEvidence: the category of the field compared') @Field(() => String, { nullable: true, description: 'Plain words; null when the evidence is withheld from the caller.' }) reason!: string | null;
