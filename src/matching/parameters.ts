@@ -53,19 +53,21 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
     sex: { AGREE: { m: 0.98, u: 0.5 }, DISAGREE: { m: 0.02, u: 0.5 } },
     nationality: { AGREE: { m: 0.9, u: 0.25 }, DISAGREE: { m: 0.1, u: 0.75 } },
     identifiers: {
-      VERIFIED_EQUAL: { m: 0.45, u: 1e-7 },
-      EQUAL: { m: 0.4, u: 1e-5 },
+      VERIFIED_EQUAL: { m: 0.5, u: 1e-7 },
+      EQUAL: { m: 0.408, u: 1e-5 },
       SHARED: { m: 0.03, u: 0.001 },
       NEAR: { m: 0.03, u: 0.0005 },
+      // Two in five pairs of one scheme are of identifiers with a check character (u and m split alike).
       // A second reference issued to one child, a typo of more than one character.
-      DIFFERENT: { m: 0.085, u: 0.6 },
+      DIFFERENT: { m: 0.03, u: 0.6 },
       // Both check characters valid: two real identifiers.
-      VERIFIED_DIFFERENT: { m: 0.005, u: 0.3984899 },
+      VERIFIED_DIFFERENT: { m: 0.002, u: 0.3984899 },
     },
     biometrics: { EQUAL: { m: 0.97, u: 1e-8 }, SHARED: { m: 0.02, u: 0.0001 }, DIFFERENT: { m: 0.01, u: 0.99989999 } },
     contacts: { EQUAL: { m: 0.3, u: 0.0005 }, SHARED: { m: 0.02, u: 0.01 }, DIFFERENT: { m: 0.68, u: 0.9895 } },
-    // A child's records are often at different addresses: placements, where the police found the child, a hotel.
-    address: { EXACT: { m: 0.5, u: 0.0005 }, HIGH: { m: 0.1, u: 0.002 }, PARTIAL: { m: 0.1, u: 0.05 }, DIFFERENT: { m: 0.3, u: 0.9475 } },
+    // A child's records are often at different addresses (placements, where the police found the child, a
+    // hotel); an adult's in FEBRL rarely: DIFFERENT 0.18 keeps the FEBRL rows near what they were.
+    address: { EXACT: { m: 0.6, u: 0.0005 }, HIGH: { m: 0.12, u: 0.002 }, PARTIAL: { m: 0.1, u: 0.05 }, DIFFERENT: { m: 0.18, u: 0.9475 } },
     postcode: { EXACT: { m: 0.85, u: 0.005 }, NEAR: { m: 0.08, u: 0.02 }, DIFFERENT: { m: 0.07, u: 0.975 } },
   },
   family: {
