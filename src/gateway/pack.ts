@@ -12,6 +12,7 @@ import { ErrorCode, UNAUTHENTICATED_MESSAGE } from '../errors';
 import type { Logger } from '../log';
 import { codedError, sendJson } from './http';
 import { claimedAgency } from '../access';
+import { escapeHtml as escape } from '../html';
 
 export const PACK_PATH = '/strategy-pack/';
 
@@ -42,8 +43,6 @@ interface PackData {
   } | null;
 }
 
-const escape = (value: unknown): string =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const WITHHELD = '<span class="withheld">withheld</span>';
 const cell = (value: unknown, withheld = value === null) => (withheld ? WITHHELD : escape(value));
 const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');

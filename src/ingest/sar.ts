@@ -7,6 +7,7 @@
  * under DPA 2018 Part 3 exemptions); harbour never decides an exemption itself.
  */
 import type { Db } from '../db';
+import { escapeHtml as escape } from '../html';
 import { ErrorCode, HarbourError } from '../errors';
 import { referencing } from './purge';
 
@@ -69,7 +70,6 @@ export async function subjectAccess(db: Db, agency: string, localId: string): Pr
   };
 }
 
-const escape = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The printable document: the same content as the JSON, for the DPO to read and redact. */
 export function subjectAccessHtml(sar: SubjectAccess): string {
