@@ -34,12 +34,12 @@ export async function referencing(db: Db, table: string): Promise<ForeignKey[]> 
   );
 }
 
-/** Delete the rows of `table` whose `column` is in `rows` (a subquery), and first every row that references them. */
-export async function deleteWithDependants(db: Db, table: string, column: string, rows: string, params: unknown[]): Promise<void> {
+/** Delete the rows of `table` whose `column` is in `rows` (a subquery), and first every row that references them; returns how many of `table`'s. */
+export async function deleteWithDependants(db: Db, table: string, column: string, rows: string, params: unknown[]): Promise<number> {
   for (const fk of await referencing(db, table)) {
     await deleteWithDependants(db, fk.child, fk.column, `select ${fk.parentColumn} from ${table} where ${column} in (${rows})`, params);
   }
-  await db.query(`delete from ${table} where ${column} in (${rows})`, params);
+  return (await db.query(`delete from ${table} where ${column} in (${rows}) returning 1`, params)).length;
 }
 
 /**

@@ -67,11 +67,7 @@ export async function runRetention(db: Db, policy: RetentionPolicy, options: { d
     }
     for (;;) {
       const done = await db.transaction(async (tx) => {
-        if (kind !== 'RETRACTED_RECORD') {
-          const rows = await tx.query(`select id from ${table} where ${condition} order by id limit ${CHUNK}`, [days]);
-          if (rows.length) await deleteWithDependants(tx, table, 'id', `select id from ${table} where ${condition} order by id limit ${CHUNK}`, [days]);
-          return rows.length;
-        }
+        if (kind !== 'RETRACTED_RECORD') return deleteWithDependants(tx, table, 'id', `select id from ${table} where ${condition} order by id limit ${CHUNK}`, [days]);
         const due = await tx.query<{ id: string; person_id: string; local_id: string | null; agency: string; feed: string }>(
           `select id, person_id, local_id, agency, feed from ${table} where ${condition} order by agency, feed, id limit ${CHUNK}`, [days]);
         const groups = new Map<string, typeof due>();
