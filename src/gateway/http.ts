@@ -22,6 +22,8 @@ export interface HttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Further GET routes by path prefix (the strategy pack); they answer the request themselves. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => Promise<void>>;
+  /** Static pages (the console): answers true when it has answered the request. */
+  pages?: (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => boolean;
 }
 
 /** True when `query` has more than `max` lexical tokens (stops counting at max + 1). */
@@ -75,6 +77,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       const ready = await options.ready().catch(() => false);
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }, requestId);
     }
+    if (options.pages?.(req, res, url, requestId)) return;
     const route = Object.entries(options.routes ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
     if (route && req.method === 'GET') return route[1](req, res, url, requestId);
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
