@@ -173,4 +173,144 @@ describeIf('the console', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  test('a police officer: the LA’s placements are withheld and say what would release them; break glass with a reason; the DPO of the force reviews it', async () => {
+    const { context, page, problems } = await open();
+    await signIn(page, OFFICER);
+    const child = await personOf('LA-886', 'C886-0013');
+    await page.goto(`${base}/#/child/${child}`);
+    await page.waitForSelector('#placements .withheld');
+    await page.click('#withheld button:has-text("What would release it?") >> nth=0');
+    await page.waitForSelector('#withheld .explanation');
+    await check(page, 'police-child-withheld');
+
+    await page.click('button:has-text("Break glass")');
+    await page.waitForSelector('.break-glass');
+    // Too short a reason is refused in the form, before anything is sent.
+    await page.getByLabel('care plan').check();
+    await page.getByLabel('location').check();
+    await page.selectOption('#bg-basis', 'CHILDREN_ACT_1989_S47');
+    await page.fill('#bg-reason', 'Found in Bradford.');
+    await page.click('button:has-text("Declare and release")');
+    await page.waitForSelector('#bg-reason-error');
+    await check(page, 'police-break-glass');
+    await page.fill('#bg-reason', 'Found in Bradford at 02:00 with an adult not known to us; we need the placement to return the child safely tonight.');
+    await page.click('button:has-text("Declare and release")');
+    await page.waitForSelector('.notice:has-text("Recorded.")');
+    await page.waitForSelector('#placements table');
+    expect(await page.locator('#placements .withheld').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+
+    const dpo = await open();
+    await signIn(dpo.page, POLICE_DPO);
+    await dpo.page.waitForSelector('#reviews .item');
+    await check(dpo.page, 'dpo-reviews');
+    const item = dpo.page.locator('#reviews .item', { hasText: 'Found in Bradford at 02:00' });
+    await item.locator('textarea').fill('Proportionate: a child found at night with an unknown adult.');
+    await item.getByRole('button', { name: 'Justified', exact: true }).click();
+    await dpo.page.waitForSelector('.notice:has-text("Reviewed: justified")');
+    const reviewed = await hub.execute<{ breakGlassReviews: { reviewOutcome: string; reviewNote: string }[] }>(tokenFor(POLICE_DPO), '{ breakGlassReviews(status: REVIEWED) { reviewOutcome reviewNote } }');
+    expect(reviewed.data!.breakGlassReviews).toEqual([{ reviewOutcome: 'JUSTIFIED', reviewNote: 'Proportionate: a child found at night with an unknown adult.' }]);
+    // The disclosures of the child, as CSV.
+    await dpo.page.fill('#d-subject', child);
+    await dpo.page.click('button:has-text("Show disclosures")');
+    await dpo.page.waitForSelector('table.audit tbody tr');
+    await check(dpo.page, 'dpo-disclosures');
+    const download = dpo.page.waitForEvent('download');
+    await dpo.page.click('a:has-text("Download as CSV")');
+    const csv = fs.readFileSync(await (await download).path(), 'utf8');
+    expect(csv.split('\n')[0]).toBe('seq,at,sub,agency,roles,personId,category,outcome,basis,basisId');
+    expect(csv).toContain('missing.officer');
+    expect(dpo.problems).toEqual([]);
+    await dpo.context.close();
+  });
+
+  test('a health user sees what health may see: the page shows what the API released, and nothing withheld reaches the browser', async () => {
+    const child = await personOf('LA-886', 'C886-0013');
+    const PERSON = `query ($id: ID!) { person(id: $id) { identities { names { given family full } contacts { value } } care { placements { postcode } } } }`;
+    type View = { person: { identities: { names: { given: string | null; family: string | null; full: string | null }[] | null; contacts: { value: string }[] | null }[]; care: { placements: { postcode: string | null }[] | null } | null } };
+    const la = await hub.execute<View>(tokenFor(MASH), PERSON, { id: child });
+    const health = await hub.execute<View>(tokenFor(HEALTH), PERSON, { id: child });
+    const secrets = [...la.data!.person.identities.flatMap((i) => (i.contacts ?? []).map((c) => c.value)), ...(la.data!.person.care?.placements ?? []).map((p) => p.postcode).filter((p): p is string => !!p)];
+    expect(secrets.length).toBeGreaterThan(0);
+    expect(health.data!.person.identities.every((i) => i.contacts === null)).toBe(true);
+
+    const { context, page, received, problems } = await open();
+    await signIn(page, HEALTH);
+    await page.goto(`${base}/#/child/${child}`);
+    await page.waitForSelector('table.identities');
+    await check(page, 'health-child');
+    const text = await page.locator('main').innerText();
+    for (const n of health.data!.person.identities.flatMap((i) => i.names ?? [])) expect(text).toContain(n.full ?? [n.given, n.family].filter(Boolean).join(' '));
+    expect(await page.locator('table.identities .withheld').count()).toBeGreaterThan(0);
+    for (const secret of secrets) expect(received.filter((body) => body.includes(secret))).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('an officer searches keyboard-only: a future date and a reversed age range are caught as typed; results are banded with why', async () => {
+    const { context, page, problems } = await open();
+    await signIn(page, OFFICER);
+    await tabTo(page, 'nav a[href="#/search"]');
+    await page.keyboard.press('Enter');
+    await tabTo(page, '#s-dob');
+    await page.keyboard.type('14/03/2099');
+    await page.keyboard.press('Tab');
+    await page.waitForSelector('#s-dob-error:has-text("future")');
+    await tabTo(page, '#s-ageMin');
+    await page.keyboard.type('17');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('14');
+    await page.keyboard.press('Tab');
+    await page.waitForSelector('#s-ageMax-error:has-text("reversed")');
+    await check(page, 'search-invalid');
+    // Mend both, by keyboard: a UK date, day first.
+    await tabTo(page, '#s-dob');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('24/01/2011');
+    for (const field of ['#s-ageMin', '#s-ageMax']) {
+      await tabTo(page, field);
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
+    }
+    await tabTo(page, '#s-given');
+    await page.keyboard.type('Helen');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.results .candidate');
+    expect(await page.locator('.band h3').first().innerText()).toMatch(/certain|probable|possible/i);
+    await tabTo(page, '.candidate summary');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.candidate details[open] table.contributions');
+    await check(page, 'search-results');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('a MASH coordinator reviews the queue keyboard-only; a session that ends mid-sentence keeps what was typed', async () => {
+    const { context, page, problems } = await open();
+    await context.clock.install();
+    await signIn(page, MASH);
+    await tabTo(page, 'nav a[href="#/review"]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.suggestion');
+    await check(page, 'review-queue');
+    await tabTo(page, '.suggestion textarea');
+    await page.keyboard.type('Different dates of birth two years apart and different mothers: not the same child.');
+    // The token expires while the reason is being typed.
+    await page.clock.fastForward('01:00:00');
+    await tabTo(page, '.suggestion button.secondary');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[role=dialog] h1:has-text("sign in again")');
+    await check(page, 'session-ended');
+    await page.click('[role=dialog] form.devform button[type=submit]');
+    await page.waitForSelector('.notice:has-text("different children")');
+    const decided = await hub.execute<{ matchSuggestions: { edges: { node: { decisionReason: string } }[] } }>(tokenFor(MASH), '{ matchSuggestions(status: DIFFERENT) { edges { node { decisionReason } } } }');
+    expect(decided.data!.matchSuggestions.edges.map((e) => e.node.decisionReason)).toContain('Different dates of birth two years apart and different mothers: not the same child.');
+    // Sign out: the next page asks who you are.
+    await page.click('button:has-text("Sign out")');
+    await page.waitForSelector('form.devform');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -44,7 +44,7 @@ export function Child({ id }: { id: string }) {
       <Risk p={p} />
       <Identities p={p} withheld={child.withheld} />
       <PossibleMatches p={p} onDecided={child.reload} />
-      <Withholding personId={p.id} categories={p.safeguarding?.withheldCategories ?? []} withheld={child.withheld} />
+      <Withholding personId={p.id} categories={p.safeguarding?.withheldCategories ?? []} withheld={child.withheld} onReleased={child.reload} />
       <Missing p={p} />
       <Placements p={p} withheld={child.withheld} />
       <Chronology p={p} />

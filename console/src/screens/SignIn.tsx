@@ -11,8 +11,24 @@ import { words } from '../format';
 import { ME } from '../queries';
 import { session } from '../session';
 
+/**
+ * How long a token lasts by this browser's clock: its lifetime (exp − iat) from now, so a clock
+ * that is wrong does not end a session early or keep a dead one. The issuer's `expiresAt` when
+ * the token says nothing.
+ */
+function localExpiry(token: string, expiresAt: number): number {
+  try {
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number; iat?: number };
+    if (typeof claims.exp === 'number' && typeof claims.iat === 'number') return Date.now() + (claims.exp - claims.iat) * 1000;
+  } catch {
+    // not a JWT we can read: trust the issuer's word
+  }
+  return expiresAt;
+}
+
 /** After a token is issued: ask the hub who it takes us to be, then carry on as them. */
-export async function adopt(token: string, expiresAt: number, endSession?: () => void): Promise<void> {
+export async function adopt(token: string, issuedExpiry: number, endSession?: () => void): Promise<void> {
+  const expiresAt = localExpiry(token, issuedExpiry);
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

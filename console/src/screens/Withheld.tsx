@@ -17,7 +17,7 @@ const BASES = [
 const MIN_REASON = 40;
 const PRACTITIONER = ['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR'];
 
-export function Withholding({ personId, categories, withheld }: { personId: string; categories: string[]; withheld: Withheld[] }) {
+export function Withholding({ personId, categories, withheld, onReleased }: { personId: string; categories: string[]; withheld: Withheld[]; onReleased: () => void }) {
   const all = [...new Set([...categories, ...withheld.map((w) => w.category)])];
   const [explained, setExplained] = useState<Record<string, ResultOf<typeof EXPLAIN>['explainAccess']>>({});
   const [glass, setGlass] = useState(false);
@@ -39,12 +39,12 @@ export function Withholding({ personId, categories, withheld }: { personId: stri
           </li>
         ))}
       </ul>
-      {mayBreakGlass ? (glass ? <BreakGlass personId={personId} categories={all} onClose={() => setGlass(false)} /> : <button type="button" class="button warning" onClick={() => setGlass(true)}>Break glass…</button>) : null}
+      {mayBreakGlass ? (glass ? <BreakGlass personId={personId} categories={all} onClose={() => setGlass(false)} onReleased={onReleased} /> : <button type="button" class="button warning" onClick={() => setGlass(true)}>Break glass…</button>) : null}
     </Section>
   );
 }
 
-function BreakGlass({ personId, categories, onClose }: { personId: string; categories: string[]; onClose: () => void }) {
+function BreakGlass({ personId, categories, onClose, onReleased }: { personId: string; categories: string[]; onClose: () => void; onReleased: () => void }) {
   const [reason, setReason] = useState('');
   const [basis, setBasis] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
@@ -66,12 +66,13 @@ function BreakGlass({ personId, categories, onClose }: { personId: string; categ
     }
     try {
       const r = await request(BREAK_GLASS, { input: { personId, categories: chosen as never[], statutoryBasis: basis as never, reason: reason.trim(), expiresInHours: h } });
-      setDone(`Recorded. ${r.data.declareSafeguardingJustification.categories.map(words).join(', ')} released to your agency until ${when(r.data.declareSafeguardingJustification.expiresAt)}. Reload the child to see it.`);
+      setDone(`Recorded. ${r.data.declareSafeguardingJustification.categories.map(words).join(', ')} released to your agency until ${when(r.data.declareSafeguardingJustification.expiresAt)}.`);
+      onReleased();
     } catch (err) {
       setErrors({ form: (err as ApiError).message });
     }
   };
-  if (done) return <p class="notice" role="status">{done} <a href={`#/child/${personId}`} onClick={() => location.reload()}>Reload</a></p>;
+  if (done) return <p class="notice" role="status">{done}</p>;
   const err = (k: string) => (errors[k] ? <span class="field-error" id={`bg-${k}-error`} role="alert">{errors[k]}</span> : null);
   return (
     <form class="break-glass" onSubmit={submit} aria-labelledby="bg-title" noValidate>
