@@ -349,12 +349,16 @@ describe('the issuers file\'s "oidc"', () => {
 });
 
 /** The browser's globals the module uses, stood in for: a page at `href` on the hub's origin. */
-function browser(href: string) {
+function browser(href: string, opener: { postMessage(data: unknown, origin: string): void } | null = null) {
   const storage = new Map<string, string>();
   const page = {
     href,
     assigned: [] as string[],
     replaced: [] as string[],
+    /** Windows this page opened, and its message listeners. */
+    popups: [] as { location: { href: string }; closed: boolean }[],
+    listeners: [] as ((event: { origin: string; source: unknown; data: unknown }) => void)[],
+    closed: false,
   };
   const location = {
     get origin() { return new URL(page.href).origin; },
@@ -366,7 +370,18 @@ function browser(href: string) {
     location,
     sessionStorage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, String(v)), removeItem: (k: string) => void storage.delete(k) },
     history: { state: null, replaceState: (_s: unknown, _t: string, url: string) => { page.replaced.push(url); page.href = new URL(url, page.href).toString(); } },
-    window: { name: '', opener: null },
+    window: {
+      name: '',
+      opener,
+      open: () => {
+        const popup = { location: { href: 'about:blank' }, closed: false };
+        page.popups.push(popup);
+        return popup;
+      },
+      close: () => void (page.closed = true),
+      addEventListener: (type: string, listener: (typeof page.listeners)[number]) => void (type === 'message' && page.listeners.push(listener)),
+      removeEventListener: (_type: string, listener: (typeof page.listeners)[number]) => void page.listeners.splice(page.listeners.indexOf(listener), 1),
+    },
     fetch: (input: string | URL, init?: RequestInit) => fetch(new URL(input, page.href), init),
     crypto: webcrypto,
   };
@@ -387,6 +402,8 @@ interface AuthModule {
   fetchSignInOptions(): Promise<{ providers: Provider[] }>;
   beginOidcSignIn(provider: Provider): Promise<void>;
   completeOidcSignIn(options?: { providers: Provider[] }): Promise<SignedIn | null>;
+  oidcSignInPopup(provider: Provider): Promise<SignedIn>;
+  inSignInPopup(): boolean;
   devSignIn(choice: { sub: string; agency: string; agencyKind: string; roles: string[] }): Promise<SignedIn>;
   session: { readonly token: string | null; readonly expiresAt: number | null; onExpired: (() => void) | null; start(s: SignedIn): void; expire(): void; signOut(): void };
 }
@@ -447,6 +464,35 @@ describe('console/src/auth.ts against the provider and the hub', () => {
     await expect(returned.auth.completeOidcSignIn(options)).rejects.toMatchObject({ code: 'STATE_MISMATCH' });
     expect(returned.auth.session.token).toBeNull();
     expect(returned.page.href).toBe(`${origin}/`);
+  });
+
+  test('signing in again in a popup: the page stays, the popup hands its answer over and closes', async () => {
+    const { auth, page } = browser(`${origin}/`);
+    const options = await auth.fetchSignInOptions();
+    const signingIn = auth.oidcSignInPopup(options.providers[0]!);
+    // (The browser would load the popup; let the module set its address first.)
+    while (page.popups[0]?.location.href.startsWith('about:') !== false) await new Promise((resolve) => setImmediate(resolve));
+    const popup = page.popups[0]!;
+    expect(page.assigned).toEqual([]);
+    const back = await signInAtProvider(popup.location.href, 'mash.lead', 'correct horse');
+    // The console loads in the popup at origin + "/", sees it is the popup, and completes there.
+    const inPopup = browser(back.toString(), {
+      postMessage: (data, targetOrigin) => {
+        expect(targetOrigin).toBe(origin);
+        for (const listener of [...page.listeners]) listener({ origin, source: {}, data: { type: 'harbour-sign-in', search: 'state=forged&code=x' } });
+        for (const listener of [...page.listeners]) listener({ origin, source: popup, data });
+      },
+    });
+    expect(inPopup.auth.inSignInPopup()).toBe(true);
+    expect(await inPopup.auth.completeOidcSignIn()).toBeNull();
+    expect(inPopup.page.closed).toBe(true);
+    expect(inPopup.page.href).toBe(`${origin}/`);
+    expect(inPopup.auth.session.token).toBeNull();
+    const signedIn = await signingIn;
+    expect(auth.session.token).toBe(signedIn.token);
+    expect(page.listeners).toEqual([]);
+    expect((await me(signedIn.token)).body.data).toMatchObject({ me: { sub: 'mash.lead' } });
+    auth.session.expire();
   });
 
   test('development sign-in; a mismatch names the field; expiry calls onExpired once and forgets the token', async () => {
