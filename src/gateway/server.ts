@@ -21,7 +21,7 @@ import { composeSupergraph, readCommittedSupergraph } from './compose';
 import { ENTITY_PATH_HEADER, entityPathOf, InProcessDataSource, RemoteSubgraphDataSource } from './datasources';
 import { describeForLog, maskError, withoutSuggestions, withRequestId } from './errors';
 import { clientInputPlugin, clientInputRule, strictScalars } from './input';
-import { consoleRoutes } from './console';
+import { consoleRoutes } from './sign-in';
 import { PACK_PATH, packRoute } from './pack';
 import { closeGracefully, createHttpServer, listen } from './http';
 
