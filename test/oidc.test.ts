@@ -214,7 +214,7 @@ describe('GET /console/sign-in-options', () => {
     const response = await fetch(`${origin}/console/sign-in-options`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const body = (await response.json()) as { providers: unknown[]; development: { agencies: { code: string; kinds: string[] }[]; kinds: string[]; roles: string[]; tokenSeconds: number } };
+    const body = (await response.json()) as { providers: unknown[]; development: { agencies: string[]; kindsOf: Record<string, string[]>; kinds: string[]; roles: string[]; tokenSeconds: number } };
     expect(body.providers).toEqual([{
       id: trusted.issuer,
       label: 'LA 213 staff sign-in',
@@ -225,12 +225,19 @@ describe('GET /console/sign-in-options', () => {
       scope: 'openid harbour',
       resource: RESOURCE,
     }]);
-    expect(body.development.agencies).toContainEqual({ code: 'LA-213', kinds: ['CHILDRENS_SERVICES', 'EDUCATION'] });
-    expect(body.development.agencies).toContainEqual({ code: 'POLICE-MPS', kinds: ['POLICE'] });
+    expect(body.development.agencies).toEqual(expect.arrayContaining(['LA-213', 'LA-886', 'POLICE-MPS', 'HO']));
+    expect(body.development.kindsOf).toMatchObject({ 'LA-213': ['CHILDRENS_SERVICES', 'EDUCATION'], 'POLICE-MPS': ['POLICE'], HO: ['IMMIGRATION'] });
     expect(body.development.kinds).toContain('IMMIGRATION');
     expect(body.development.roles).toContain('MASH_COORDINATOR');
     expect(body.development.tokenSeconds).toBe(1800);
   });
+});
+
+test("the console's page may call the provider's token endpoint (connect-src), and the sign-in routes are not shadowed by its files", async () => {
+  const page = await fetch(`${origin}/`, { headers: { accept: 'text/html' } });
+  const connect = (page.headers.get('content-security-policy') ?? '').split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'));
+  expect(connect).toBe(`connect-src 'self' ${new URL(trusted.discovery.token_endpoint).origin}`);
+  expect((await fetch(`${origin}/console/sign-in-options`)).headers.get('content-type')).toMatch(/^application\/json/);
 });
 
 const devToken = (body: unknown, contentType = 'application/json') =>
@@ -397,7 +404,7 @@ function browser(href: string, opener: { postMessage(data: unknown, origin: stri
  * console/tsconfig.json; importing its types here would bring them into the node program).
  */
 interface Provider { id: string; endSessionEndpoint: string | null }
-interface SignedIn { token: string; expiresAt: number }
+interface SignedIn { token: string; expiresAt: number; endSession?: () => void }
 interface AuthModule {
   fetchSignInOptions(): Promise<{ providers: Provider[] }>;
   beginOidcSignIn(provider: Provider): Promise<void>;
@@ -440,8 +447,11 @@ describe('console/src/auth.ts against the provider and the hub', () => {
     const replayed = browser(back.toString());
     await expect(replayed.auth.completeOidcSignIn(options)).rejects.toMatchObject({ code: 'NO_SIGN_IN_STARTED' });
 
+    signedIn!.endSession!();
+    expect(returned.page.assigned).toHaveLength(1);
     returned.auth.session.signOut();
     expect(returned.auth.session.token).toBeNull();
+    expect(returned.page.assigned[1]).toBe(returned.page.assigned[0]);
     const end = new URL(returned.page.assigned[0]!);
     expect(`${end.origin}${end.pathname}`).toBe(trusted.discovery.end_session_endpoint);
     expect(end.searchParams.get('client_id')).toBe(CLIENT_ID);

@@ -27,10 +27,15 @@ export interface SignInProvider {
   resource: string | null;
 }
 
+/** The console's name for a provider. */
+export type Provider = SignInProvider;
+
 /** The development form's choices (absent in production). */
 export interface DevelopmentChoices {
-  /** Agencies the demo data holds, each with the kinds that may claim its code. */
-  agencies: { code: string; kinds: string[] }[];
+  /** Agency codes the demo data holds; any other code may be typed. */
+  agencies: string[];
+  /** For each of those, the kinds that may claim it (an LA's code: children's services or education). */
+  kindsOf: Record<string, string[]>;
   kinds: string[];
   roles: string[];
   tokenSeconds: number;
@@ -58,6 +63,8 @@ export interface SignedIn {
   provider?: SignInProvider;
   /** The provider's ID token, kept in memory for `id_token_hint` at sign-out. */
   idToken?: string;
+  /** After an OIDC sign-in with an end-session endpoint: leave for it, ending the provider's session (returns to origin + "/"). */
+  endSession?: () => void;
 }
 
 /** A sign-in that did not work. `code`: the hub's (BAD_USER_INPUT, …) or the provider's (access_denied, …) or ours (STATE_MISMATCH, …); `field`: the dev form's field at fault. */
@@ -200,7 +207,17 @@ async function exchange(provider: SignInProvider, code: string, pending: Pending
   if (body.id_token !== undefined && claimsOf(body.id_token)?.nonce !== pending.nonce) throw new SignInError('The provider answered another sign-in: start again.', 'NONCE_MISMATCH');
   const exp = claimsOf(body.access_token)?.exp;
   const expiresAt = typeof exp === 'number' ? exp * 1000 : Date.now() + (typeof body.expires_in === 'number' ? body.expires_in : 300) * 1000;
-  return { token: body.access_token, expiresAt, provider, ...(body.id_token !== undefined ? { idToken: body.id_token } : {}) };
+  const idToken = body.id_token;
+  const endSession = provider.endSessionEndpoint ? () => location.assign(endSessionUrl(provider, idToken)) : undefined;
+  return { token: body.access_token, expiresAt, provider, ...(idToken !== undefined ? { idToken } : {}), ...(endSession ? { endSession } : {}) };
+}
+
+function endSessionUrl(provider: SignInProvider, idToken: string | undefined): string {
+  const url = new URL(provider.endSessionEndpoint!);
+  url.searchParams.set('client_id', provider.clientId);
+  url.searchParams.set('post_logout_redirect_uri', redirectUri());
+  if (idToken) url.searchParams.set('id_token_hint', idToken);
+  return url.toString();
 }
 
 function returnParams(): URLSearchParams | undefined {
@@ -255,6 +272,12 @@ export async function completeOidcSignIn(options?: SignInOptions): Promise<Signe
  * expired: nothing typed is lost). Call it from a click handler, or the browser blocks the popup
  * (then it rejects with POPUP_BLOCKED). The popup loads the console at origin + "/", which must
  * call `completeOidcSignIn` when `inSignInPopup()`.
+ *
+ * It needs the opener link to survive the trip through the provider: a console page sent with
+ * `Cross-Origin-Opener-Policy: same-origin` (as src/gateway/console.ts sends it now) cuts it when
+ * the popup leaves for the provider, and this rejects with POPUP_CLOSED. It works with
+ * `same-origin-allow-popups` on the console and no COOP on the page the popup returns to (a popup's
+ * return has a state starting "p.").
  */
 export async function oidcSignInPopup(provider: SignInProvider): Promise<SignedIn> {
   const popup = window.open('about:blank', POPUP_NAME, 'popup,width=520,height=640');
@@ -337,12 +360,7 @@ class Session {
     const provider = signedIn?.provider ?? this.provider;
     this.#signedIn = null;
     this.provider = null;
-    if (!provider?.endSessionEndpoint) return;
-    const url = new URL(provider.endSessionEndpoint);
-    url.searchParams.set('client_id', provider.clientId);
-    url.searchParams.set('post_logout_redirect_uri', redirectUri());
-    if (signedIn?.idToken) url.searchParams.set('id_token_hint', signedIn.idToken);
-    location.assign(url.toString());
+    if (provider?.endSessionEndpoint) location.assign(endSessionUrl(provider, signedIn?.idToken));
   }
 }
 

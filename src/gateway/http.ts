@@ -24,8 +24,11 @@ export interface HttpOptions<TContext extends BaseContext> {
    * Further routes by path prefix (the strategy pack, the console's sign-in); they answer the
    * request themselves. A bare handler serves GET; `{ GET, POST }` names the methods. Another method
    * on a route's path is 405. A POST handler gets the body (read under the same size limit).
+   * Routes come before `pages`.
    */
   routes?: Record<string, RouteHandler | Route>;
+  /** Static pages (the console): answers true when it has answered the request. */
+  pages?: (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => boolean;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => Promise<void>;
@@ -101,6 +104,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       const ready = await options.ready().catch(() => false);
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }, requestId);
     }
+    // Routes first: the console's pages answer every GET under /console/, the sign-in routes among them.
     const found = Object.entries(options.routes ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
     if (found) {
       const route: Route = typeof found[1] === 'function' ? { GET: found[1] } : found[1];
@@ -113,6 +117,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       res.setHeader('allow', methods.join(', '));
       return sendJson(res, 405, codedError(ErrorCode.BAD_USER_INPUT, `This path takes ${methods.join(' or ')} only.`, requestId), requestId);
     }
+    if (options.pages?.(req, res, url, requestId)) return;
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       return sendJson(res, 404, codedError(ErrorCode.NOT_FOUND, 'Not found: GraphQL is served at /graphql.', requestId), requestId);
     }

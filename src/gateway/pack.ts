@@ -43,6 +43,16 @@ interface PackData {
   } | null;
 }
 
+/** The pack's one stylesheet; the console's policy allows it by its hash. */
+export const PACK_STYLE = `
+  body { font: 11pt/1.4 system-ui, sans-serif; margin: 2em; color: #111 }
+  h1 { font-size: 16pt } h2 { font-size: 13pt; border-bottom: 1px solid #999; margin-top: 1.5em } h3 { font-size: 11pt }
+  table { border-collapse: collapse; width: 100%; margin: .5em 0 } th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top }
+  .withheld, .status.WITHHELD { background: #eee; border: 1px dashed #666; padding: 0 4px; font-style: italic }
+  .status.MISSING, .overdue { color: #a00; font-weight: bold } .none { color: #555 } small { color: #555 }
+  @media print { body { margin: 0 } section { break-inside: avoid } }
+`;
+
 const WITHHELD = '<span class="withheld">withheld</span>';
 const cell = (value: unknown, withheld = value === null) => (withheld ? WITHHELD : escape(value));
 const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
@@ -74,14 +84,7 @@ export function renderPack(data: NonNullable<PackData['person']>, viewer: { agen
   const withheld = view?.withheldCategories ?? [];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Strategy pack</title>
-<style>
-  body { font: 11pt/1.4 system-ui, sans-serif; margin: 2em; color: #111 }
-  h1 { font-size: 16pt } h2 { font-size: 13pt; border-bottom: 1px solid #999; margin-top: 1.5em } h3 { font-size: 11pt }
-  table { border-collapse: collapse; width: 100%; margin: .5em 0 } th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top }
-  .withheld, .status.WITHHELD { background: #eee; border: 1px dashed #666; padding: 0 4px; font-style: italic }
-  .status.MISSING, .overdue { color: #a00; font-weight: bold } .none { color: #555 } small { color: #555 }
-  @media print { body { margin: 0 } section { break-inside: avoid } }
-</style></head><body>
+<style>${PACK_STYLE}</style></head><body>
 <h1>Strategy pack</h1>
 <p>Child <code>${escape(data.id)}</code> · for ${escape(viewer.sub)} (${escape(viewer.agency)}) · ${escape(generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC.
 Only what your agency may see is shown; every disclosure is audited.${withheld.length ? ` Withheld from you for this child: ${escape(withheld.map(words).join(', '))}.` : ''}</p>

@@ -6,7 +6,7 @@
 import 'reflect-metadata'; // before any type-graphql class: the CLI loads this module on demand
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { IncomingMessage } from 'node:http';
 import type http from 'node:http';
@@ -23,6 +23,7 @@ import { describeForLog, maskError, withoutSuggestions, withRequestId } from './
 import { clientInputPlugin, clientInputRule, strictScalars } from './input';
 import { consoleRoutes } from './sign-in';
 import { PACK_PATH, packRoute } from './pack';
+import { consoleHandler } from './console';
 import { closeGracefully, createHttpServer, listen } from './http';
 
 export interface HubDependencies {
@@ -108,7 +109,8 @@ function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: [...armor.plugins, clientInputPlugin<RequestContext>(), responsePlugin(db, auditKeyOf(config), log)],
+    // Apollo's landing page pulls its sandbox and fonts from Apollo's hosts: the console is harbour's page.
+    plugins: [...armor.plugins, clientInputPlugin<RequestContext>(), responsePlugin(db, auditKeyOf(config), log), ApolloServerPluginLandingPageDisabled()],
     validationRules: [...armor.validationRules, clientInputRule],
     allowBatchedHttpRequests: false as const,
     csrfPrevention: true,
@@ -176,6 +178,8 @@ export async function startGatewayServer(deps: HubDependencies, port = deps.conf
     log: deps.log,
     maxTokens: deps.config.limits.maxTokens,
     routes: { [PACK_PATH]: packRoute(apollo, contextFor, deps.log), ...consoleRoutes(deps.config, issuers, deps.log) },
+    // The console's page may call the providers' token endpoints (the code exchange), and nothing else off the hub.
+    pages: consoleHandler({ connectOrigins: [...new Set(issuers.flatMap((i) => (i.oidc ? [new URL(i.oidc.tokenEndpoint).origin] : [])))] }),
   });
   return serve(server, apollo, port, host);
 }
@@ -206,7 +210,7 @@ export async function startSubgraphServer(name: SubgraphName, deps: HubDependenc
   const apollo = new ApolloServer<RequestContext>({
     schema: built.schema,
     // Apollo's federated tracing is for Apollo's cloud; harbour sends nothing there.
-    plugins: [responsePlugin(deps.db, auditKeyOf(config), log), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [responsePlugin(deps.db, auditKeyOf(config), log), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     stopOnTerminationSignals: options.stopOnTerminationSignals,

@@ -45,8 +45,10 @@ export interface SignInOptions {
   providers: SignInProvider[];
   /** Absent in production. */
   development?: {
-    /** Each agency with the kinds that may claim its code (an LA's code: children's services or education). */
-    agencies: { code: string; kinds: string[] }[];
+    /** Agency codes the demo data holds. */
+    agencies: string[];
+    /** For each of those, the kinds that may claim it (an LA's code: children's services or education). */
+    kindsOf: Record<string, string[]>;
     kinds: string[];
     roles: string[];
     /** How long a development token lasts. */
@@ -69,7 +71,8 @@ export function signInOptions(config: HarbourConfig, issuers: readonly TrustedIs
   return {
     providers,
     development: {
-      agencies: DEMO_AGENCIES.map((code) => ({ code, kinds: AGENCY_KINDS.filter((kind) => kindAgreesWithCode(kind, code)) })),
+      agencies: [...DEMO_AGENCIES],
+      kindsOf: Object.fromEntries(DEMO_AGENCIES.map((code) => [code, AGENCY_KINDS.filter((kind) => kindAgreesWithCode(kind, code))])),
       kinds: [...AGENCY_KINDS],
       roles: [...ROLES],
       tokenSeconds: devTokenSeconds(config),

@@ -1,0 +1,64 @@
+/** Today: what needs my agency now — open alerts, suggestions to review, children missing, actions due. */
+import { useState } from 'preact/hooks';
+import { ApiError, request } from '../api';
+import { firstName, nameOf, when } from '../format';
+import { ACKNOWLEDGE, TODAY } from '../queries';
+import { Grade, Section, Status, useQuery } from '../ui';
+
+export function Today() {
+  const today = useQuery(TODAY, {}, 'today');
+  const [message, setMessage] = useState<string>();
+  const alerts = today.data?.matchAlerts.edges.map((e) => e.node) ?? [];
+  const suggestions = today.data?.matchSuggestions;
+
+  const acknowledge = async (id: string) => {
+    try {
+      await request(ACKNOWLEDGE, { id });
+      setMessage('Alert acknowledged: your agency is recorded as acting on it.');
+      today.reload();
+    } catch (e) {
+      setMessage((e as ApiError).message);
+    }
+  };
+
+  return (
+    <>
+      <h1>Today</h1>
+      <Status loading={today.loading && !today.data} error={today.error} />
+      {message ? <p class="notice" role="status">{message}</p> : null}
+      <Section title={`Match alerts (${today.data?.matchAlerts.totalCount ?? 0} open)`} id="alerts">
+        {alerts.length === 0 ? <p class="none">No open alerts for your agency.</p> : (
+          <ul class="items">
+            {alerts.map((a) => (
+              <li key={a.id} class="item">
+                <p>
+                  <strong>A record that may be a missing child:</strong>{' '}
+                  <a href={`#/child/${a.missingPerson.id}`}>{nameOf(a.missingPerson.identities[0]?.names?.[0]) || 'the missing child'}</a>{' '}
+                  — {a.candidate.agency} record {a.candidate.localId ?? ''} ({firstName(a.candidate.names)}), <Grade grade={a.grade} probability={a.probability} />
+                </p>
+                <p class="meta">Raised {when(a.raisedAt)} for {a.agencies.join(', ')}. {a.reasons.slice(0, 2).join('; ')}</p>
+                <button type="button" class="button" onClick={() => acknowledge(a.id)}>Acknowledge</button>{' '}
+                <a class="button secondary" href={`#/child/${a.missingPerson.id}`}>Open the child</a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Section title={`Possible same child (${suggestions?.openCount ?? 0} to review)`} id="suggestions">
+        {!suggestions?.edges.length ? <p class="none">Nothing waiting for review.</p> : (
+          <ul class="items">
+            {suggestions.edges.map(({ node: s }) => (
+              <li key={s.id} class="item">
+                {s.records.map((r, i) => (
+                  <span key={r.id}>{i ? ' and ' : ''}<a href={`#/child/${s.persons[i]?.id ?? s.persons[0]!.id}`}>{r.agency} {r.localId} ({firstName(r.names)})</a></span>
+                ))}{' '}
+                <Grade grade={s.grade} probability={s.probability} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <p><a href="#/review">Review all suggestions</a></p>
+      </Section>
+    </>
+  );
+}

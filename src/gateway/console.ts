@@ -1,0 +1,87 @@
+/**
+ * The console: harbour's browser client, built into dist/console by `npm run build`, served at `/`
+ * on the same origin as `/graphql`. Static files only: the console decides nothing, it calls the
+ * public API with the user's token. Every page goes out under a strict Content-Security-Policy (no
+ * inline script, nothing from another host, no framing) and sends no referrer.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { projectRoot } from '../config/root';
+import { PACK_STYLE } from './pack';
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
+
+export interface ConsoleOptions {
+  /** Origins the browser may call besides the hub: the identity providers' token endpoints. */
+  connectOrigins?: string[];
+  /** The built console; the packaged dist/console by default. */
+  dir?: string;
+}
+
+/** The Content-Security-Policy of every console page. The pack's one stylesheet is allowed by its hash (it is shown in a frame). */
+export function consolePolicy(connectOrigins: string[] = []): string {
+  const packStyle = `'sha256-${createHash('sha256').update(PACK_STYLE).digest('base64')}'`;
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self' ${packStyle}`,
+    "img-src 'self' data: blob:",
+    `connect-src 'self'${connectOrigins.map((o) => ` ${o}`).join('')}`,
+    "frame-src 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+} as const;
+
+/**
+ * A handler for GET `/` and `/console/*`; answers false for anything else. Files are read once,
+ * at start, so a request never touches the disk.
+ */
+export function consoleHandler(options: ConsoleOptions = {}): (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => boolean {
+  const dir = options.dir ?? path.join(projectRoot(), 'dist', 'console');
+  const files = new Map<string, { body: Buffer; type: string; etag: string }>();
+  if (fs.existsSync(dir)) {
+    for (const name of fs.readdirSync(dir)) {
+      const body = fs.readFileSync(path.join(dir, name));
+      files.set(name, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+    }
+  }
+  const policy = consolePolicy(options.connectOrigins);
+  return (req, res, url, requestId) => {
+    const name = url.pathname === '/' ? 'index.html' : url.pathname.startsWith('/console/') ? url.pathname.slice('/console/'.length) : undefined;
+    if (name === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    // A plain GET of `/` by a GraphQL client (no HTML wanted) still reaches the API.
+    if (url.pathname === '/' && (url.searchParams.has('query') || !(req.headers.accept ?? '').includes('text/html'))) return false;
+    const file = files.get(name);
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-security-policy': policy, 'x-request-id': requestId };
+    if (!file) {
+      res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
+      res.end(files.size ? 'Not found.' : 'The console is not built: run npm run build.');
+      return true;
+    }
+    // The page is small and names the current build's files; assets are revalidated by ETag.
+    headers['cache-control'] = name === 'index.html' ? 'no-store' : 'no-cache';
+    headers.etag = file.etag;
+    if (req.headers['if-none-match'] === file.etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return true;
+    }
+    res.writeHead(200, { ...headers, 'content-type': file.type, 'content-length': String(file.body.length) });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+    return true;
+  };
+}
