@@ -12,6 +12,8 @@ export function dateAt(value: string, precision: string = 'DAY'): string {
 
 /** A date-time as a UK reader expects it, in the browser's time zone. */
 export function when(value: string): string {
+  // A date the source gave without a time arrives as midnight UTC: say the date only.
+  if (/T00:00:00(\.0+)?Z$/.test(value)) return dateAt(value.slice(0, 10));
   const t = new Date(value);
   return `${dateAt(`${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`)}, ${String(t.getHours()).padStart(2, '0')}:${String(t.getMinutes()).padStart(2, '0')}`;
 }

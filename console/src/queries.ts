@@ -40,11 +40,6 @@ export const CHILD = graphql(`query Child($id: ID!) {
   person(id: $id) {
     id replacedBy
     identities { ...Identity }
-    possibleMatches(first: 10) { openCount edges { node {
-      id status grade probability reasons
-      contributions { ...Contribution }
-      records { ...Identity }
-    } } }
     care { agency missingEpisodes { id agency kind startedAt endedAt open riskLevel lastSeenLocation foundLocation } placements { id agency placementType startedOn endedOn postcode } }
     police { missingReports { id agency reportedAt open riskLevel lastSeenLocation foundLocation ukmpuNotifiedAt } custody { id agency arrestedAt offence location } }
     safeguarding {
@@ -55,6 +50,14 @@ export const CHILD = graphql(`query Child($id: ID!) {
       discussions { id convenedBy heldOn agencies ownershipAgency ownershipNote decisions actions { id description ownerAgency dueOn status overdue } }
     }
   }
+}`, [IDENTITY]);
+
+export const POSSIBLE = graphql(`query Possible($id: ID!) {
+  person(id: $id) { id possibleMatches(first: 5) { openCount edges { node {
+    id status grade probability reasons
+    contributions { ...Contribution }
+    records { ...Identity }
+  } } } }
 }`, [IDENTITY, CONTRIBUTION]);
 
 export const DECIDE = graphql(`mutation Decide($id: ID!, $decision: SuggestionDecision!, $reason: String!) {

@@ -51,9 +51,10 @@ export function WithheldMark({ item }: { item?: Withheld }) {
 }
 
 export function Section({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
+  const key = id ?? slug(title);
   return (
-    <section aria-labelledby={id ?? slug(title)} class="card">
-      <h2 id={id ?? slug(title)}>{title}</h2>
+    <section id={key} aria-labelledby={`${key}-title`} class="card">
+      <h2 id={`${key}-title`}>{title}</h2>
       {children}
     </section>
   );

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { ResultOf } from '../graphql';
 import { ApiError, isWithheld, request, type Withheld } from '../api';
 import { age, dateAt, firstName, isoToday, nameOf, when, words } from '../format';
-import { CHILD, CONVENE, DECIDE, RECORD_ACTION } from '../queries';
+import { CHILD, CONVENE, DECIDE, POSSIBLE, RECORD_ACTION } from '../queries';
 import { session } from '../session';
 import { Evidence, Grade, Section, Status, useQuery, WithheldMark } from '../ui';
 import { Withholding } from './Withheld';
@@ -43,9 +43,10 @@ export function Child({ id }: { id: string }) {
       <Status error={child.error} />
       <Risk p={p} />
       <Identities p={p} withheld={child.withheld} />
-      <PossibleMatches p={p} reload={child.reload} />
+      <PossibleMatches p={p} onDecided={child.reload} />
       <Withholding personId={p.id} categories={p.safeguarding?.withheldCategories ?? []} withheld={child.withheld} />
       <Missing p={p} />
+      <Placements p={p} withheld={child.withheld} />
       <Chronology p={p} />
       <Plan p={p} />
       <Discussions p={p} reload={child.reload} />
@@ -133,13 +134,20 @@ export function Decision({ id, onDone, label }: { id: string; onDone: (message: 
   );
 }
 
-function PossibleMatches({ p, reload }: { p: Person; reload: () => void }) {
+function PossibleMatches({ p, onDecided }: { p: Person; onDecided: () => void }) {
   const [message, setMessage] = useState<string>();
-  const edges = p.possibleMatches.edges;
+  const possible = useQuery(POSSIBLE, { id: p.id }, p.id + p.identities.length);
+  const matches = possible.data?.person?.possibleMatches;
+  const edges = matches?.edges ?? [];
+  const reload = () => {
+    possible.reload();
+    onDecided();
+  };
   return (
-    <Section title={`Possible other records (${p.possibleMatches.openCount})`} id="possible">
+    <Section title={`Possible other records (${matches ? edges.length : "…"})`} id="possible">
       {message ? <p class="notice" role="status">{message}</p> : null}
-      {!edges.length ? <p class="none">None waiting for a decision.</p> : (
+      <Status loading={possible.loading && !possible.data} error={possible.error} />
+      {matches && !edges.length ? <p class="none">None waiting for a decision.</p> : (
         <ul class="items">
           {edges.map(({ node: s }) => {
             const other = s.records.filter((r) => !p.identities.some((i) => i.id === r.id));
@@ -164,6 +172,23 @@ function Missing({ p }: { p: Person }) {
     ...reports.filter((r) => r.open).map((r) => `reported missing to ${r.agency} ${when(r.reportedAt)}${r.riskLevel ? `, risk ${r.riskLevel}` : ''}${r.lastSeenLocation ? `, last seen ${r.lastSeenLocation}` : ''}${r.ukmpuNotifiedAt ? '' : '; UKMPU not notified'}`)];
   if (!open.length) return null;
   return <Section title="Missing now"><ul class="alerts">{open.map((o) => <li key={o}>{o}</li>)}</ul></Section>;
+}
+
+function Placements({ p, withheld }: { p: Person; withheld: Withheld[] }) {
+  const placements = p.care?.placements;
+  const hidden = isWithheld(withheld, ['person', 'care', 'placements']);
+  if (hidden && !placements) return <Section title="Placements"><p>Placements: <WithheldMark item={hidden} /></p></Section>;
+  if (!placements?.length) return null;
+  return (
+    <Section title="Placements">
+      <table class="placements"><thead><tr><th scope="col">Agency</th><th scope="col">Type</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Postcode</th></tr></thead>
+        <tbody>{placements.map((x, n) => (
+          <tr key={x.id}><td>{x.agency}</td><td>{x.placementType ?? ''}</td><td>{x.startedOn ? dateAt(x.startedOn) : ''}</td><td>{x.endedOn ? dateAt(x.endedOn) : 'now'}</td>
+            <td>{value(withheld, ['person', 'care', 'placements', n, 'postcode'], x.postcode, () => x.postcode)}</td></tr>
+        ))}</tbody>
+      </table>
+    </Section>
+  );
 }
 
 const KIND_SENTENCE: Record<string, string> = {

@@ -1,16 +1,17 @@
 /**
  * The strategy pack, opened in the same session: the hub's own pack (GET /strategy-pack/:id with
- * the bearer token, so the same rules and audit apply) shown in a sandboxed frame and printed
- * from the browser.
+ * the bearer token, so the same rules decide and the same audit records) set into the page and
+ * printed from the browser. The pack is the hub's escaped HTML, parsed inert; its one stylesheet
+ * is allowed by the console's policy by its hash, and nothing in it can run.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api';
 import { session } from '../session';
 import { Status } from '../ui';
-import { ApiError } from '../api';
 
 export function Pack({ id }: { id: string }) {
-  const frame = useRef<HTMLIFrameElement>(null);
-  const [html, setHtml] = useState<string>();
+  const holder = useRef<HTMLDivElement>(null);
+  const [ready, setReady] = useState(false);
   const [error, setError] = useState<ApiError>();
   useEffect(() => {
     let live = true;
@@ -20,7 +21,19 @@ export function Pack({ id }: { id: string }) {
       if (!live) return;
       if (response.status === 401) return session.expired();
       if (!response.ok) return setError(new ApiError(response.status === 404 ? 'No child with this id, or none your agency may see.' : 'The pack could not be made. Try again shortly.', 'ERROR'));
-      setHtml(await response.text());
+      const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
+      const target = holder.current;
+      if (!target) return;
+      const style = doc.querySelector('style');
+      target.replaceChildren(...(style ? [document.adoptNode(style)] : []), ...Array.from(doc.body.childNodes).map((n) => document.adoptNode(n)));
+      // The pack's headings start at h1; on this page the screen's own h1 comes first.
+      for (const h of Array.from(target.querySelectorAll('h1'))) {
+        const h2 = document.createElement('h2');
+        h2.className = 'pack-title';
+        h2.replaceChildren(...Array.from(h.childNodes));
+        h.replaceWith(h2);
+      }
+      setReady(true);
     })();
     return () => {
       live = false;
@@ -28,13 +41,15 @@ export function Pack({ id }: { id: string }) {
   }, [id]);
   return (
     <>
-      <h1 class="no-print">Strategy pack</h1>
-      <p class="no-print">
-        <a href={`#/child/${id}`}>Back to the child</a>{' '}
-        <button type="button" class="button" disabled={!html} onClick={() => frame.current?.contentWindow?.print()}>Print</button>
-      </p>
-      <Status loading={!html && !error} error={error} />
-      {html ? <iframe ref={frame} class="pack-frame" title="Strategy pack" sandbox="allow-same-origin allow-modals" srcdoc={html} /> : null}
+      <div class="no-print">
+        <h1>Strategy pack</h1>
+        <p>
+          <a href={`#/child/${id}`}>Back to the child</a>{' '}
+          <button type="button" class="button" disabled={!ready} onClick={() => print()}>Print</button>
+        </p>
+        <Status loading={!ready && !error} error={error} />
+      </div>
+      <div class="pack card" ref={holder} />
     </>
   );
 }
