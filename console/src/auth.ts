@@ -119,8 +119,9 @@ export async function devSignIn(choice: DevChoice): Promise<SignedIn> {
     body: JSON.stringify(choice),
   });
   if (!response.ok) throw await hubError(response);
-  const body = (await response.json()) as { token: string; expiresAt: string };
-  const signedIn: SignedIn = { token: body.token, expiresAt: Date.parse(body.expiresAt) };
+  const body = (await response.json()) as { token: string; expiresAt: string | number };
+  // The hub answers ISO 8601; ms since the epoch is taken too (a stand-in route in a test may send it).
+  const signedIn: SignedIn = { token: body.token, expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : Date.parse(body.expiresAt) };
   session.start(signedIn);
   return signedIn;
 }
