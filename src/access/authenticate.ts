@@ -30,6 +30,25 @@ export interface TrustedIssuer {
   /** The agency kinds this issuer may assert; a token claiming another is refused. */
   kinds: readonly AgencyKind[];
   keys: VerificationKey[];
+  /** Where the console signs people in with this issuer (OpenID Connect code flow with PKCE), if it does. */
+  oidc?: OidcClientSettings;
+}
+
+/**
+ * The console's sign-in with an agency's identity provider: a public client (no secret) using the
+ * authorization code flow with PKCE. Endpoints are https, or http on a loopback host (tests).
+ */
+export interface OidcClientSettings {
+  /** What the sign-in page calls the provider ("Kent County Council"). */
+  label: string;
+  clientId: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  endSessionEndpoint?: string;
+  /** @default "openid" */
+  scope: string;
+  /** RFC 8707 resource indicator sent with the authorization and token requests, when the provider needs one to issue an access token for harbour. */
+  resource?: string;
 }
 
 interface IssuerFileEntry {
@@ -38,6 +57,55 @@ interface IssuerFileEntry {
   kinds?: unknown;
   publicKeyFile?: unknown;
   jwksFile?: unknown;
+  oidc?: unknown;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function endpoint(value: unknown, where: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) || url.hash || url.username || url.password) {
+    throw new Error(`${where}: "oidc.${name}" must be an https:// URL (http:// only on a loopback host), without a fragment`);
+  }
+  return url.toString();
+}
+
+function oidcSettings(value: unknown, where: string): OidcClientSettings | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: "oidc" must be an object (label, clientId, authorizationEndpoint, tokenEndpoint)`);
+  const o = value as Record<string, unknown>;
+  const known = ['label', 'clientId', 'authorizationEndpoint', 'tokenEndpoint', 'endSessionEndpoint', 'scope', 'resource'];
+  const unknown = Object.keys(o).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new Error(`${where}: "oidc.${unknown.slice(0, 40)}" is not a setting (${known.join(', ')})`);
+  for (const name of ['label', 'clientId'] as const) {
+    if (typeof o[name] !== 'string' || !(o[name] as string).trim() || (o[name] as string).length > 200) throw new Error(`${where}: "oidc.${name}" must be a non-empty string`);
+  }
+  if (o.scope !== undefined && (typeof o.scope !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(o.scope))) {
+    throw new Error(`${where}: "oidc.scope" must be space-separated scope names ("openid profile")`);
+  }
+  let resource: string | undefined;
+  if (o.resource !== undefined) {
+    try {
+      resource = typeof o.resource === 'string' && !o.resource.includes('#') ? new URL(o.resource).toString() : undefined;
+    } catch {
+      resource = undefined;
+    }
+    if (resource === undefined) throw new Error(`${where}: "oidc.resource" must be an absolute URI without a fragment (RFC 8707), e.g. "urn:harbour"`);
+  }
+  return {
+    label: o.label as string,
+    clientId: o.clientId as string,
+    authorizationEndpoint: endpoint(o.authorizationEndpoint, where, 'authorizationEndpoint'),
+    tokenEndpoint: endpoint(o.tokenEndpoint, where, 'tokenEndpoint'),
+    ...(o.endSessionEndpoint !== undefined ? { endSessionEndpoint: endpoint(o.endSessionEndpoint, where, 'endSessionEndpoint') } : {}),
+    scope: (o.scope as string | undefined) ?? 'openid',
+    ...(resource !== undefined ? { resource } : {}),
+  };
 }
 
 function algorithmFor(key: KeyObject, where: string): Algorithm {
@@ -74,7 +142,12 @@ export function readIssuersFile(file: string): TrustedIssuer[] {
       }
     }
     if (keys.length === 0) throw new Error(`${where}: give "publicKeyFile" or "jwksFile"`);
-    return { issuer: entry.issuer, agencies: entry.agencies as string[], kinds: entry.kinds as AgencyKind[], keys };
+    const oidc = oidcSettings(entry.oidc, where);
+    // The console names a provider by its issuer: two sign-ins for one issuer could not be told apart.
+    if (oidc && parsed.issuers!.slice(0, i).some((e) => e.issuer === entry.issuer && e.oidc !== undefined)) {
+      throw new Error(`${where}: an earlier entry for this issuer already has "oidc"`);
+    }
+    return { issuer: entry.issuer, agencies: entry.agencies as string[], kinds: entry.kinds as AgencyKind[], keys, ...(oidc ? { oidc } : {}) };
   });
 }
 
@@ -99,7 +172,7 @@ export interface VerifyOptions {
 }
 
 /** Verify a compact JWS against the issuers; return the claims or throw UnauthenticatedError. */
-export function verifyToken(token: string, issuers: TrustedIssuer[], options: VerifyOptions): JwtPayload {
+export function verifyToken(token: string, issuers: readonly TrustedIssuer[], options: VerifyOptions): JwtPayload {
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload !== 'object') throw new UnauthenticatedError('malformed token');
   const { header, payload } = decoded;
@@ -160,7 +233,8 @@ export class Authenticator {
   private readonly verified = new Map<string, { principal: Principal; expiresAt: number }>();
 
   constructor(
-    private readonly issuers: TrustedIssuer[],
+    /** Also what the console's sign-in page offers (`oidc`). */
+    readonly issuers: readonly TrustedIssuer[],
     private readonly options: VerifyOptions,
   ) {}
 

@@ -1,5 +1,5 @@
 export { Authenticator, AUDIENCE, signDevToken, verifyToken, principalFromClaims, readIssuersFile, trustedIssuers } from './authenticate';
-export type { TrustedIssuer, VerificationKey } from './authenticate';
+export type { OidcClientSettings, TrustedIssuer, VerificationKey } from './authenticate';
 export { DataCategory, ReleaseBasis, SEALED } from './categories';
 export { AgreementError, AGREEMENT_RULES, defaultAgreementFile, parseAgreement, readAgreement, ruleFor, type SharingAgreement, type AgreementRule } from './agreement';
 export { appendAudit, appendCheckpoint, readCheckpoints, startCheckpoints, takeCheckpoint, verifyAudit, type Checkpoint, type FiledCheckpoint, type VerifyResult } from './audit';

@@ -20,10 +20,22 @@ export interface HttpOptions<TContext extends BaseContext> {
   maxTokens: number;
   /** Request body limit in bytes. @default 1 MiB */
   maxBodyBytes?: number;
-  /** Further GET routes by path prefix (the strategy pack); they answer the request themselves. */
-  routes?: Record<string, (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => Promise<void>>;
+  /**
+   * Further routes by path prefix (the strategy pack, the console's sign-in); they answer the
+   * request themselves. A bare handler serves GET; `{ GET, POST }` names the methods. Another method
+   * on a route's path is 405. A POST handler gets the body (read under the same size limit).
+   * Routes come before `pages`.
+   */
+  routes?: Record<string, RouteHandler | Route>;
   /** Static pages (the console): answers true when it has answered the request. */
   pages?: (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => boolean;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => Promise<void>;
+export type PostHandler = (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, body: string) => Promise<void>;
+export interface Route {
+  GET?: RouteHandler;
+  POST?: PostHandler;
 }
 
 /** True when `query` has more than `max` lexical tokens (stops counting at max + 1). */
@@ -70,6 +82,21 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
     });
   });
 
+  /** The body, or undefined when it was too large and 413 has been answered. */
+  async function readBodyOrRefuse(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<string | undefined> {
+    try {
+      return await readBody(req, maxBody);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        // The rest of the body is never read: the connection cannot carry another request.
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, codedError(ErrorCode.BAD_USER_INPUT, `Request body exceeds ${maxBody} bytes.`, requestId), requestId);
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://harbour.invalid');
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' }, requestId);
@@ -77,26 +104,28 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       const ready = await options.ready().catch(() => false);
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' }, requestId);
     }
+    // Routes first: the console's pages answer every GET under /console/, the sign-in routes among them.
+    const found = Object.entries(options.routes ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
+    if (found) {
+      const route: Route = typeof found[1] === 'function' ? { GET: found[1] } : found[1];
+      if (req.method === 'GET' && route.GET) return route.GET(req, res, url, requestId);
+      if (req.method === 'POST' && route.POST) {
+        const text = await readBodyOrRefuse(req, res, requestId);
+        return text === undefined ? undefined : route.POST(req, res, url, requestId, text);
+      }
+      const methods = (['GET', 'POST'] as const).filter((m) => route[m]);
+      res.setHeader('allow', methods.join(', '));
+      return sendJson(res, 405, codedError(ErrorCode.BAD_USER_INPUT, `This path takes ${methods.join(' or ')} only.`, requestId), requestId);
+    }
     if (options.pages?.(req, res, url, requestId)) return;
-    const route = Object.entries(options.routes ?? {}).find(([prefix]) => url.pathname.startsWith(prefix));
-    if (route && req.method === 'GET') return route[1](req, res, url, requestId);
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       return sendJson(res, 404, codedError(ErrorCode.NOT_FOUND, 'Not found: GraphQL is served at /graphql.', requestId), requestId);
     }
 
     let body: unknown = undefined;
     if (req.method === 'POST') {
-      let text: string;
-      try {
-        text = await readBody(req, maxBody);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          // The rest of the body is never read: the connection cannot carry another request.
-          res.setHeader('connection', 'close');
-          return sendJson(res, 413, codedError(ErrorCode.BAD_USER_INPUT, `Request body exceeds ${maxBody} bytes.`, requestId), requestId);
-        }
-        throw error;
-      }
+      const text = await readBodyOrRefuse(req, res, requestId);
+      if (text === undefined) return;
       const type = req.headers['content-type'] ?? '';
       if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) {
         try {

@@ -10,7 +10,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { IncomingMessage } from 'node:http';
 import type http from 'node:http';
-import { AccessDecisions, appendAudit, Authenticator, claimedAgency, loadAuditKey, loadKeyPair, loadPublicKey, readAgreement, verifySubgraphToken, type SharingAgreement } from '../access';
+import { AccessDecisions, appendAudit, Authenticator, claimedAgency, loadAuditKey, loadKeyPair, loadPublicKey, readAgreement, verifySubgraphToken, type SharingAgreement, type TrustedIssuer } from '../access';
 import type { HarbourConfig } from '../config';
 import { createRequestContext, type RequestContext } from '../context';
 import type { Db } from '../db';
@@ -21,6 +21,7 @@ import { composeSupergraph, readCommittedSupergraph } from './compose';
 import { ENTITY_PATH_HEADER, entityPathOf, InProcessDataSource, RemoteSubgraphDataSource } from './datasources';
 import { describeForLog, maskError, withoutSuggestions, withRequestId } from './errors';
 import { clientInputPlugin, clientInputRule, strictScalars } from './input';
+import { consoleRoutes } from './sign-in';
 import { PACK_PATH, packRoute } from './pack';
 import { consoleHandler } from './console';
 import { closeGracefully, createHttpServer, listen } from './http';
@@ -127,7 +128,12 @@ function apolloOptions(config: HarbourConfig, log: Logger, db: Db) {
 }
 
 /** Build the gateway's ApolloServer (not listening): every subgraph in-process unless a URL is configured for it. */
-export async function createGateway(deps: HubDependencies): Promise<{ apollo: ApolloServer<RequestContext>; contextFor: (authorization: string | undefined, requestId: string) => Promise<RequestContext> }> {
+export async function createGateway(deps: HubDependencies): Promise<{
+  apollo: ApolloServer<RequestContext>;
+  contextFor: (authorization: string | undefined, requestId: string) => Promise<RequestContext>;
+  /** The trusted issuers, read once at start (the console's sign-in offers their `oidc`). */
+  issuers: readonly TrustedIssuer[];
+}> {
   const { config, log } = deps;
   const subgraphs = await buildSubgraphs();
   const remote = Object.keys(config.subgraphUrls).length > 0;
@@ -160,19 +166,20 @@ export async function createGateway(deps: HubDependencies): Promise<{ apollo: Ap
     const requestLog = log.child({ requestId, sub: principal.sub, agency: claimedAgency(principal) });
     return createRequestContext({ requestId, principal, log: requestLog, db: deps.db, access: new AccessDecisions(principal, agreement, deps.db, { unguarded: deps.unguarded }), matchThresholds: config.matchThresholds, justificationMaxHours: config.justificationMaxHours });
   };
-  return { apollo, contextFor };
+  return { apollo, contextFor, issuers: authenticator.issuers };
 }
 
 export async function startGatewayServer(deps: HubDependencies, port = deps.config.port, host = deps.config.host): Promise<RunningServer> {
-  const { apollo, contextFor } = await createGateway(deps);
+  const { apollo, contextFor, issuers } = await createGateway(deps);
   const server = createHttpServer<RequestContext>({
     apollo,
     context: (req: IncomingMessage, requestId: string) => contextFor(req.headers.authorization, requestId),
     ready: async () => (deps.ready ? deps.ready() : true),
     log: deps.log,
     maxTokens: deps.config.limits.maxTokens,
-    routes: { [PACK_PATH]: packRoute(apollo, contextFor, deps.log) },
-    pages: consoleHandler(),
+    routes: { [PACK_PATH]: packRoute(apollo, contextFor, deps.log), ...consoleRoutes(deps.config, issuers, deps.log) },
+    // The console's page may call the providers' token endpoints (the code exchange), and nothing else off the hub.
+    pages: consoleHandler({ connectOrigins: [...new Set(issuers.flatMap((i) => (i.oidc ? [new URL(i.oidc.tokenEndpoint).origin] : [])))] }),
   });
   return serve(server, apollo, port, host);
 }
