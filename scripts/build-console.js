@@ -30,7 +30,7 @@ async function main() {
     loader: { '.css': 'css' },
   });
   fs.copyFileSync(path.join(root, 'console', 'src', 'app.css'), path.join(out, 'app.css'));
-  fs.copyFileSync(path.join(root, 'console', 'index.html'), path.join(out, 'index.html'));
+  for (const file of ['index.html', 'icon.svg']) fs.copyFileSync(path.join(root, 'console', file), path.join(out, file));
   return result;
 }
 

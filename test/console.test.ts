@@ -56,15 +56,13 @@ afterAll(async () => {
 /** A fresh browser context (no state shared between users), collecting every response body. */
 async function open(): Promise<{ context: BrowserContext; page: Page; received: string[]; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  // TEMP: until the oidc branch's routes land.
-  await context.route('**/console/sign-in-options', (r) => r.fulfill({ json: { providers: [], development: { agencies: ['LA-886', 'POLICE-KENT', 'NHS-RVV'], kinds: ['CHILDRENS_SERVICES', 'POLICE', 'IMMIGRATION', 'NCA', 'HEALTH', 'EDUCATION'], roles: ['CASEWORKER', 'OFFICER', 'ANALYST', 'MASH_COORDINATOR', 'DPO'] } } }));
-  await context.route('**/console/dev-token', (r) => { const b = JSON.parse(r.request().postData()!); return r.fulfill({ json: { token: hub.token({ agency: b.agency, kind: b.agencyKind, roles: b.roles, sub: b.sub }), expiresAt: Date.now() + 600_000 } }); });
   const page = await context.newPage();
   const received: string[] = [];
   const problems: string[] = [];
   page.on('response', (r) => void r.text().then((t) => received.push(t), () => undefined));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`); });
   return { context, page, received, problems };
 }
 
@@ -212,8 +210,9 @@ describeIf('the console', () => {
     await dpo.page.waitForSelector('.notice:has-text("Reviewed: justified")');
     const reviewed = await hub.execute<{ breakGlassReviews: { reviewOutcome: string; reviewNote: string }[] }>(tokenFor(POLICE_DPO), '{ breakGlassReviews(status: REVIEWED) { reviewOutcome reviewNote } }');
     expect(reviewed.data!.breakGlassReviews).toEqual([{ reviewOutcome: 'JUSTIFIED', reviewNote: 'Proportionate: a child found at night with an unknown adult.' }]);
-    // The disclosures of the child, as CSV.
-    await dpo.page.fill('#d-subject', child);
+    // What the officer saw, as CSV.
+    await dpo.page.check('#m-user');
+    await dpo.page.fill('#d-subject', OFFICER.sub);
     await dpo.page.click('button:has-text("Show disclosures")');
     await dpo.page.waitForSelector('table.audit tbody tr');
     await check(dpo.page, 'dpo-disclosures');

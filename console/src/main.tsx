@@ -13,6 +13,7 @@ import { Review } from './screens/Review';
 import { Dpo } from './screens/Dpo';
 import { Pack } from './screens/Pack';
 import { completeSignIn } from './signin-return';
+import { completeOidcSignIn, inSignInPopup } from './auth';
 import { words } from './format';
 
 export function navigate(to: string): void {
@@ -94,7 +95,9 @@ function App() {
   );
 }
 
-void completeSignIn().finally(() => {
+// In the sign-in popup, back from the provider: hand the answer to the page that opened it, and close.
+if (inSignInPopup()) void completeOidcSignIn();
+else void completeSignIn().finally(() => {
   const root = document.getElementById('app')!;
   root.textContent = '';
   render(<App />, root);

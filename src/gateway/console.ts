@@ -11,7 +11,7 @@ import path from 'node:path';
 import { projectRoot } from '../config/root';
 import { PACK_STYLE } from './pack';
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
+const TYPES: Record<string, string> = { '.svg': 'image/svg+xml', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
 
 export interface ConsoleOptions {
   /** Origins the browser may call besides the hub: the identity providers' token endpoints. */
@@ -41,7 +41,9 @@ export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
+  // Not `same-origin`: signing in again in a popup keeps the page (and what was typed) only if the
+  // popup can hand its answer back to this page after its trip through the identity provider.
+  'cross-origin-opener-policy': 'same-origin-allow-popups',
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 } as const;
@@ -67,6 +69,9 @@ export function consoleHandler(options: ConsoleOptions = {}): (req: IncomingMess
     if (url.pathname === '/' && (url.searchParams.has('query') || !(req.headers.accept ?? '').includes('text/html'))) return false;
     const file = files.get(name);
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-security-policy': policy, 'x-request-id': requestId };
+    // The sign-in popup's return from the provider (its state starts "p."): no opener policy, or the
+    // browser would cut the popup from the page that opened it.
+    if (url.pathname === '/' && url.searchParams.get('state')?.startsWith('p.')) delete headers['cross-origin-opener-policy'];
     if (!file) {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end(files.size ? 'Not found.' : 'The console is not built: run npm run build.');

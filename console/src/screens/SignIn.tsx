@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { print } from '@0no-co/graphql.web';
 import type { ResultOf } from '../graphql';
-import { beginOidcSignIn, devSignIn, fetchSignInOptions, type Provider, type SignInOptions } from '../auth';
+import { beginOidcSignIn, devSignIn, fetchSignInOptions, oidcSignInPopup, type Provider, type SignInOptions } from '../auth';
 import { words } from '../format';
 import { ME } from '../queries';
 import { session } from '../session';
@@ -89,9 +89,20 @@ export function SignIn({ dialog }: { dialog?: boolean }) {
     }
   };
 
+  // Signing in again: in a popup, so this page and what was typed on it stay as they are.
+  const popup = async (p: Provider) => {
+    setError(undefined);
+    try {
+      const issued = await oidcSignInPopup(p);
+      await adopt(issued.token, issued.expiresAt, issued.endSession);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
   const provider = (p: Provider) => (
     <li key={p.id}>
-      <button type="button" class="button" onClick={() => beginOidcSignIn(p)}>Sign in with {p.label}</button>
+      <button type="button" class="button" onClick={() => (dialog ? popup(p) : void beginOidcSignIn(p))}>Sign in with {p.label}</button>
     </li>
   );
 
