@@ -15,7 +15,6 @@ import { Contained, DataCategory, GuardedInResolver, OWN_AGENCY, Public, require
 import { clientPath, type RequestContext, type ResponsePath } from '../../context';
 import type { Db } from '../../db';
 import { ErrorCode, HarbourError } from '../../errors';
-import { personReference, type SubgraphModule } from '../federation';
 import '../enums';
 import { listLoader, perRequestLoaders, survivorOf } from '../shared';
 import { loadFacts, planReadiness, riskSignals, PLAN_ITEM_KINDS, RISK_SIGNAL_KINDS, type Evidence, type Facts } from './facts';
@@ -74,6 +73,9 @@ export class StrategyAction {
   @Field(() => DateScalar) dueOn!: string;
   @Field(() => ActionStatus) status!: ActionStatus;
   @Field({ description: 'Open and past its due date.' }) overdue!: boolean;
+  @Field(() => String, { nullable: true, description: 'The note given with the latest status change (updateAction).' }) note!: string | null;
+  @Field({ description: 'Who last recorded or changed it: `sub (agency)`.' }) updatedBy!: string;
+  @Field(() => DateTimeScalar) updatedAt!: Date;
 }
 
 @Contained()
@@ -96,20 +98,22 @@ export class StrategyDiscussion implements Owned {
   }
 }
 
-interface DiscussionRow {
+export interface DiscussionRow {
   person_id: string; id: string; convened_by: string; held_on: string; agencies: string[]; created_at: Date;
   ownership_agency: string | null; ownership_note: string | null; decisions: string[];
 }
-interface ActionRow { discussion_id: string; id: string; description: string; owner_agency: string; due_on: string; status: ActionStatus; overdue: boolean }
+export interface ActionRow { discussion_id: string; id: string; description: string; owner_agency: string; due_on: string; status: ActionStatus; overdue: boolean; note: string | null; recorded_by: string; updated_at: Date }
 interface EventRow { person_id: string; agency: string; kind: string; category: DataCategory; at: Date; record_table: string; record_id: string }
 
-const DISCUSSION_COLUMNS = `t.person_id, t.id, t.convened_by, to_char(t.held_on, 'YYYY-MM-DD') as held_on, t.agencies, t.created_at, t.ownership_agency, t.ownership_note, t.decisions`;
-const discussionOf = (r: DiscussionRow) => Object.assign(new StrategyDiscussion(), {
+export const DISCUSSION_COLUMNS = `t.person_id, t.id, t.convened_by, to_char(t.held_on, 'YYYY-MM-DD') as held_on, t.agencies, t.created_at, t.ownership_agency, t.ownership_note, t.decisions`;
+export const discussionOf = (r: DiscussionRow) => Object.assign(new StrategyDiscussion(), {
   id: r.id, convenedBy: r.convened_by, heldOn: r.held_on, agencies: r.agencies, createdAt: r.created_at, ownershipAgency: r.ownership_agency,
   ownershipNote: r.ownership_note, decisions: r.decisions, personId: r.person_id, ownerAgency: r.convened_by,
 });
-const ACTION_COLUMNS = `a.discussion_id, a.id, a.description, a.owner_agency, to_char(a.due_on, 'YYYY-MM-DD') as due_on, a.status, (a.status = 'OPEN' and a.due_on < current_date) as overdue`;
-const actionOf = (r: ActionRow) => Object.assign(new StrategyAction(), { id: r.id, description: r.description, ownerAgency: r.owner_agency, dueOn: r.due_on, status: r.status, overdue: r.overdue });
+export const ACTION_COLUMNS = `a.discussion_id, a.id, a.description, a.owner_agency, to_char(a.due_on, 'YYYY-MM-DD') as due_on, a.status, (a.status = 'OPEN' and a.due_on < current_date) as overdue, a.note, a.recorded_by, a.updated_at`;
+export const actionOf = (r: ActionRow) => Object.assign(new StrategyAction(), {
+  id: r.id, description: r.description, ownerAgency: r.owner_agency, dueOn: r.due_on, status: r.status, overdue: r.overdue, note: r.note, updatedBy: r.recorded_by, updatedAt: r.updated_at,
+});
 
 function createLoaders(db: Db) {
   return {
@@ -327,9 +331,3 @@ export class SafeguardingResolver {
   }
 }
 
-export const safeguarding: SubgraphModule = {
-  name: 'safeguarding',
-  resolvers: [SafeguardingResolver],
-  orphanedTypes: [SafeguardingPerson],
-  referenceResolvers: personReference(SafeguardingPerson),
-};
