@@ -6,6 +6,10 @@
 import { DataCategory } from '../../access';
 import type { Db } from '../../db';
 
+/**
+ * `at`: the date the source gave for the fact (a plan item's recorded_at, a contact's, an
+ * encounter's), never when harbour imported it; null when the source gave none (a biometric reference).
+ */
 interface Dated { agency: string; at: string | null }
 export interface Facts {
   plan: (Dated & { item: string; status: 'DONE' | 'NOT_DONE' | 'DECLINED' | 'NOT_APPLICABLE' })[];
@@ -32,8 +36,8 @@ export async function loadFacts(db: Db, personIds: readonly string[]): Promise<F
   const rows = await db.query<Facts & { person_id: string }>(
     `select p.person_id,
        ${list('plan', `'agency', t.agency, 'at', t.recorded_at, 'item', t.item, 'status', t.status`, 'care.plan_item')},
-       ${list('biometrics', `'agency', si.agency, 'at', si.first_seen, 'modality', t.modality`, 'identity.biometric_reference', OF_PERSON)},
-       ${list('contacts', `'agency', si.agency, 'at', coalesce(t.recorded_at, si.first_seen), 'kind', t.kind`, 'identity.contact_point', OF_PERSON)},
+       ${list('biometrics', `'agency', si.agency, 'at', null, 'modality', t.modality`, 'identity.biometric_reference', OF_PERSON)},
+       ${list('contacts', `'agency', si.agency, 'at', t.recorded_at, 'kind', t.kind`, 'identity.contact_point', OF_PERSON)},
        ${list('dobs', `'agency', si.agency, 'at', si.first_seen, 'dob', t.value, 'precision', t.precision`, 'identity.birth_date', OF_PERSON)},
        ${list('placements', `'agency', t.agency, 'at', t.started_on, 'ended', t.ended_on`, 'care.placement')},
        ${list('laMissing', `'agency', t.agency, 'at', t.started_at, 'ended', t.ended_at, 'risk', t.risk_level`, 'care.missing_episode')},

@@ -19,6 +19,7 @@ import '../enums';
 import { listLoader, perRequestLoaders, survivorOf } from '../shared';
 import { loadFacts, planReadiness, riskSignals, PLAN_ITEM_KINDS, RISK_SIGNAL_KINDS, type Evidence, type Facts } from './facts';
 import { isUuid } from '../../ids';
+import { detailsLoader, PLACE_OF, sentence } from './summary';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 export const PlanItemKindEnum = enumOf(PLAN_ITEM_KINDS);
@@ -43,7 +44,7 @@ export class PlanItem {
   @Field(() => PlanItemKindEnum) kind!: string;
   @Field(() => PlanItemStatus) status!: PlanItemStatus;
   @Field(() => String, { nullable: true, description: 'The agency whose record shows it (null when withheld or missing).' }) agency!: string | null;
-  @Field(() => DateTimeScalar, { nullable: true }) recordedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'The date the source record gives for it (never when harbour imported it); null when withheld, missing, or the source gave none.' }) recordedAt!: Date | null;
 }
 
 @Contained()
@@ -62,6 +63,19 @@ export class TimelineEvent {
   @Field() agency!: string;
   @Field(() => DataCategory) category!: DataCategory;
   @Field({ description: 'The record: `schema.table:id`.' }) record!: string;
+  @Field({ description: 'Dated in the future (a planned review, a discussion to be held): due, not yet happened.' }) due!: boolean;
+  personId!: string;
+  recordTable!: string;
+  recordId!: string;
+
+  @GuardedInResolver('released with its event; a place in it (LOCATION) only when LOCATION is released, else left out and reported withheld at this path')
+  @Field(() => String, { nullable: true, description: 'The event as a plain sentence, from the values you may see ("Reported missing to Kent Police; last seen Ashford; risk MEDIUM"); a place you may not see is left out (and listed in extensions.withheld).' })
+  async summary(@Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<string | null> {
+    const details = await safeguardingLoaders(ctx).details.load(`${this.recordTable}:${this.recordId}`);
+    // Decided whether or not the record holds a place: "none" and "not allowed" look alike.
+    const place = PLACE_OF[this.kind] !== undefined && (await ctx.access.check(this.personId, this.agency, DataCategory.LOCATION, clientPath(info.path, ctx)));
+    return sentence(this.kind, this.agency, details, place);
+  }
 }
 
 @Contained()
@@ -130,6 +144,7 @@ function createLoaders(db: Db) {
       (r: EventRow) => r,
     ),
     facts: new DataLoader<string, Facts>((ids) => loadFacts(db, ids)),
+    details: detailsLoader(db),
   };
 }
 
@@ -187,10 +202,16 @@ export class SafeguardingView implements Owned {
       .filter((e) => (!kinds?.length || kinds.includes(e.kind)) && (!from || e.at >= from) && (!to || e.at <= to));
     const decisions = await Promise.all(events.map((e) => ctx.access.decide(this.personId, e.agency, e.category)));
     const out: TimelineEvent[] = [];
+    const now = Date.now();
     events.forEach((e, k) => {
       const decision = decisions[k]!;
       ctx.access.record(this.personId, e.category, decision.kind === 'RELEASED' ? [...path, out.length] : path, decision, false);
-      if (decision.kind === 'RELEASED') out.push(Object.assign(new TimelineEvent(), { at: e.at, kind: e.kind, agency: e.agency, category: e.category, record: `${e.record_table}:${e.record_id}` }));
+      if (decision.kind === 'RELEASED') {
+        out.push(Object.assign(new TimelineEvent(), {
+          at: e.at, kind: e.kind, agency: e.agency, category: e.category, record: `${e.record_table}:${e.record_id}`, due: e.at.getTime() > now,
+          personId: this.personId, recordTable: e.record_table, recordId: e.record_id,
+        }));
+      }
     });
     return out;
   }
