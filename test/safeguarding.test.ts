@@ -210,6 +210,47 @@ describe('the strategy pack', () => {
     expect(forLa.text).toContain('<strong class="overdue">overdue</strong>');
   });
 
+  test('names the child, not an id; marks every page OFFICIAL-SENSITIVE; says who printed it; the chronology in sentences', async () => {
+    const page = (await get(`/strategy-pack/${personId}`, la())).text;
+    const heading = page.slice(page.indexOf('<h1>'), page.indexOf('</h1>'));
+    expect(heading).toMatch(/^<h1>Strategy pack: (Dawit|David) Tesfay$/);
+    expect(heading).not.toContain(personId);
+    expect(page).toMatch(/Also known as: (David|Dawit) Tesfay/);
+    // Born 18 years less 30 days ago, to the day (claimed).
+    expect(page).toContain('Age 17 <small>(date of birth ');
+    // The head and foot of the table the page is: repeated at the top and bottom of every printed page (the PDF test prints it).
+    expect(page.match(/class="marking (top|bottom)">OFFICIAL-SENSITIVE</g)).toHaveLength(2);
+    expect(page).toMatch(/<table class="page"><thead><tr><th class="marking top">OFFICIAL-SENSITIVE<\/th><\/tr><\/thead>\s*<tfoot><tr><td class="marking bottom">OFFICIAL-SENSITIVE<\/td><\/tr><\/tfoot>/);
+    expect(page.indexOf('marking top')).toBeLessThan(page.indexOf('<h1>'));
+    expect(page).toMatch(/Printed by test-user \(LA-213\) at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    const chronology = page.slice(page.indexOf('<h2>Chronology</h2>'), page.indexOf('<h2>Strategy discussions'));
+    expect(chronology).toContain('Reported missing to Kent Police; risk MEDIUM <span class="withheld">place withheld</span>');
+    expect(chronology).toContain('Kent Police <small>(POLICE-KENT)</small>');
+    expect(chronology).toMatch(/<strong class="due">Due \d{4}-/);
+    expect(chronology).not.toContain('care.plan_item:');
+  });
+
+  test('tells a value withheld from the viewer from one no record holds', async () => {
+    // The LA never recorded a nationality: its own record shows "not recorded", not "withheld".
+    await hub.database.db.query(`update identity.source_identity set nationality = null where person_id = $1 and agency = 'LA-213'`, [personId]);
+    const rowOf = (page: string, code: string) => {
+      const identities = page.slice(page.indexOf('<h2>Identities and aliases</h2>'), page.indexOf('<h2>Possible other records'));
+      return identities.split('<tr>').find((r) => r.includes(`(${code})</small>`))!;
+    };
+    const forLa = (await get(`/strategy-pack/${personId}`, la())).text;
+    expect(rowOf(forLa, 'LA-213')).toMatch(/<td><span class="absent">not recorded<\/span><\/td><\/tr>$/);
+    expect(rowOf(forLa, 'LA-213')).not.toContain('withheld');
+    // Health may not see another agency's local ids (IDENTIFIERS needs a basis): withheld, named by the API's path.
+    const forHealth = (await get(`/strategy-pack/${personId}`, health())).text;
+    expect(rowOf(forHealth, 'POLICE-KENT')).toContain('<td>test</td><td><span class="withheld">withheld</span></td>');
+    // A fingerprint reference whose source gave no date: recorded "not recorded", never the import time.
+    const plan = forLa.slice(forLa.indexOf('<h2>Plan readiness</h2>'), forLa.indexOf('<h2>Chronology</h2>'));
+    expect(plan.split('<tr>').find((r) => r.startsWith('<td>fingerprints</td>'))).toContain('<span class="absent">not recorded</span>');
+    const json = JSON.parse((await get(`/strategy-pack/${personId}?format=json`, la())).text) as { marking: string; child: { name: string; age: string; aliases: string[] } };
+    expect(json.marking).toBe('OFFICIAL-SENSITIVE');
+    expect(json.child).toMatchObject({ name: expect.stringMatching(/Tesfay$/), age: '17', aliases: [expect.stringMatching(/Tesfay$/)] });
+  });
+
   test('answers JSON with the withheld paths, 401 without a token, 404 for an unknown child', async () => {
     const json = await get(`/strategy-pack/${personId}?format=json`, police());
     expect(json.status).toBe(200);
@@ -232,6 +273,13 @@ describe('the strategy pack', () => {
     // Table cells wrap: words of a phrase may be split across lines.
     const phrase = (words: string) => new RegExp(words.split(' ').join('\\s+'));
     expect(forLa).toMatch(phrase('went missing 48 hours after first being accommodated'));
+    // Every printed page (pdftotext ends each with a form feed) carries the marking twice, its first line the marking.
+    const pages = forLa.split('\f').filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThan(1);
+    for (const p of pages) {
+      expect(p.trim().split('\n')[0]).toBe('OFFICIAL-SENSITIVE');
+      expect(p.match(/OFFICIAL-SENSITIVE/g)).toHaveLength(2);
+    }
     const forHealth = await renderToPdfText(healthPage);
     expect(forHealth).toMatch(phrase('present — withheld from you'));
     for (const secret of ['cannabis', 'Maidstone', 'CT16 1AA']) expect(forHealth).not.toContain(secret);

@@ -6,6 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Db } from '../../db';
+import { agencyName } from '../../agencies';
 import { isUuid } from '../../ids';
 
 /** The values of one record a sentence may use. */
@@ -56,17 +57,6 @@ export function detailsLoader(db: Db): DataLoader<string, Details | null> {
 export const PLACE_OF: Readonly<Record<string, string>> = {
   PLACEMENT_STARTED: 'postcode', WENT_MISSING: 'lastSeen', RETURNED: 'found', MISSING_REPORTED: 'lastSeen', FOUND: 'found', CUSTODY: 'location', ENCOUNTER: 'location',
 };
-
-const AGENCY_NAMES: Readonly<Record<string, string>> = {
-  HO: 'the Home Office', NCA: 'the National Crime Agency', 'POLICE-MPS': 'the Metropolitan Police', 'POLICE-KENT': 'Kent Police', 'POLICE-WYP': 'West Yorkshire Police',
-  'POLICE-NYP': 'North Yorkshire Police', 'POLICE-WMP': 'West Midlands Police', 'POLICE-ESX': 'Essex Police', 'POLICE-GMP': 'Greater Manchester Police',
-  'LA-213': 'Westminster', 'LA-886': 'Kent County Council', 'LA-202': 'Camden', 'LA-885': 'Worcestershire',
-};
-
-/** An agency as a sentence names it: a known name, else its code. */
-export function agencyName(code: string): string {
-  return AGENCY_NAMES[code] ?? code;
-}
 
 /** SSDA903 placement types (PLACE), as a sentence says them. */
 const PLACEMENT: Readonly<Record<string, string>> = {
