@@ -238,3 +238,33 @@ describe('actionsDue and updateAction', () => {
     expect((await due(token('POLICE-KENT', 'POLICE', ['OFFICER']))).data!.actionsDue).toEqual([]);
   });
 });
+
+describe('the DPO’s audit lists by period', () => {
+  interface Page { totalCount: number; edges: { node: { at: string; sub: string } }[] }
+  const TRAIL = `query ($id: ID!, $from: DateTime, $to: DateTime) { auditTrail(personId: $id, first: 200, from: $from, to: $to) { totalCount edges { node { at sub } } } }`;
+  const BY = `query ($from: DateTime, $to: DateTime) { accessBy(sub: "sw-213", first: 200, from: $from, to: $to) { totalCount edges { node { at sub } } } }`;
+
+  test('auditTrail and accessBy take from and to; a range ending before it starts is BAD_USER_INPUT naming to', async () => {
+    const dpo = la213(['DPO']);
+    const all = await hub.execute<{ auditTrail: Page }>(dpo, TRAIL, { id: child.A });
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.auditTrail.totalCount).toBeGreaterThan(0);
+    const mark = new Date();
+    await new Promise((r) => setTimeout(r, 20));
+    await missing(la213());
+    const since = await hub.execute<{ auditTrail: Page }>(dpo, TRAIL, { id: child.A, from: mark.toISOString() });
+    expect(since.data!.auditTrail.totalCount).toBeGreaterThan(0);
+    expect(since.data!.auditTrail.edges.every((e) => new Date(e.node.at).getTime() >= mark.getTime())).toBe(true);
+    const before = await hub.execute<{ auditTrail: Page }>(dpo, TRAIL, { id: child.A, to: mark.toISOString() });
+    expect(before.data!.auditTrail.totalCount).toBe(all.data!.auditTrail.totalCount);
+    const by = await hub.execute<{ accessBy: Page }>(dpo, BY, { from: mark.toISOString() });
+    expect(by.errors).toBeUndefined();
+    expect(by.data!.accessBy.totalCount).toBeGreaterThan(0);
+    expect(by.data!.accessBy.edges.every((e) => e.node.sub === 'sw-213' && new Date(e.node.at).getTime() >= mark.getTime())).toBe(true);
+    expect((await hub.execute<{ accessBy: Page }>(dpo, BY, { to: new Date(0).toISOString() })).data!.accessBy.totalCount).toBe(0);
+    for (const [q, vars] of [[TRAIL, { id: child.A }], [BY, {}]] as const) {
+      const reversed = await hub.execute(dpo, q, { ...vars, from: mark.toISOString(), to: new Date(mark.getTime() - 1000).toISOString() });
+      expect(reversed.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^(auditTrail|accessBy)\(to\): /), extensions: { code: 'BAD_USER_INPUT', argument: 'to' } });
+    }
+  });
+});
