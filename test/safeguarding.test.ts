@@ -46,7 +46,7 @@ const VIEW = `query ($id: ID!) { person(id: $id) { safeguarding {
 
 interface View {
   person: { safeguarding: {
-    planReadiness: { kind: string; status: string; agency: string | null }[];
+    planReadiness: { kind: string; status: string; agency: string | null; recordedAt: string | null }[];
     riskSignals: { kind: string; detail: string }[];
     chronology: { kind: string; agency: string; category: string; record: string }[];
     discussions: { id: string; agencies: string[]; ownershipAgency: string | null; decisions: string[]; actions: { description: string; status: string; overdue: boolean }[] }[];
@@ -83,6 +83,11 @@ test('plan readiness draws on every agency’s records, and shows what is missin
   expect(item(v, 'NRM_REFERRAL')).toMatchObject({ status: 'MISSING', agency: null });
   expect(item(v, 'NCA_INFORMED')).toMatchObject({ status: 'MISSING' });
   expect(item(v, 'AGE_ASSESSMENT')).toMatchObject({ status: 'MISSING' });
+  // The source's date, never when harbour imported the record: the LA recorded it 8 days ago; the
+  // Home Office gave no date for its fingerprint reference.
+  expect(Date.now() - Date.parse(item(v, 'ROLES_EXPLAINED').recordedAt!)).toBeGreaterThan(7.9 * 86_400_000);
+  expect(item(v, 'FINGERPRINTS').recordedAt).toBeNull();
+  expect(item(v, 'UKVI_INFORMED').recordedAt).not.toBeNull();
 });
 
 test('an item the viewer may not see is present-but-withheld, never missing', async () => {
@@ -117,6 +122,42 @@ test('the chronology is one time-ordered list across agencies, guarded per event
   expect(forLa.find((e) => e.kind === 'ENCOUNTER')!.record).toMatch(/^immigration\.encounter:[0-9a-f-]{36}$/);
   const filtered = await hub.execute<{ person: { safeguarding: { chronology: { kind: string }[] } } }>(la(), `query ($id: ID!) { person(id: $id) { safeguarding { chronology(kinds: [WENT_MISSING, ENCOUNTER]) { kind } } } }`, { id: personId });
   expect(filtered.data!.person.safeguarding.chronology.map((e) => e.kind)).toEqual(['ENCOUNTER', 'WENT_MISSING']);
+});
+
+test('each chronology entry reads as a sentence of what the viewer may see; a place the viewer may not see is left out and reported withheld', async () => {
+  const db = hub.database.db;
+  const [kent] = await db.query<{ id: string }>(`select id from identity.source_identity where person_id = $1 and agency = 'POLICE-KENT'`, [personId]);
+  const [lar] = await db.query<{ id: string }>(`select id from identity.source_identity where person_id = $1 and agency = 'LA-213'`, [personId]);
+  const [r] = await db.query<{ id: string }>(`insert into police.missing_report (source_identity_id, agency, report_ref, reported_at, last_seen_at, last_seen_location, found_at, found_location)
+    values ($1, 'POLICE-KENT', 'MR-1', now() - interval '3 days', now() - interval '3 days 2 hours', 'Ashford', now() - interval '2 days', 'Maidstone') returning id`, [kent!.id]);
+  await db.query(`insert into police.risk_grading (missing_report_id, level, graded_at) values ($1, 'MEDIUM', now() - interval '3 days')`, [r!.id]);
+  // A review the LA has planned: dated in the future, due rather than happened.
+  await db.query(`insert into care.plan_item (source_identity_id, agency, local_key, item, status, recorded_at) values ($1, 'LA-213', 'i3', 'RETURN_SAFETY_PLAN', 'NOT_DONE', now() + interval '5 days')`, [lar!.id]);
+  const Q = `query ($id: ID!) { person(id: $id) { safeguarding { chronology { kind agency summary due } } } }`;
+  type Entry = { kind: string; agency: string; summary: string | null; due: boolean };
+  const chronology = async (t: string) => {
+    const res = await hub.execute<{ person: { safeguarding: { chronology: Entry[] } } }>(t, Q, { id: personId });
+    expect(res.errors).toBeUndefined();
+    return { entries: res.data!.person.safeguarding.chronology, withheld: res.extensions?.withheld ?? [] };
+  };
+  const forPolice = await chronology(police());
+  const of = (entries: Entry[], kind: string) => entries.find((e) => e.kind === kind)!;
+  expect(of(forPolice.entries, 'MISSING_REPORTED').summary).toBe('Reported missing to Kent Police; last seen Ashford; risk MEDIUM');
+  expect(of(forPolice.entries, 'FOUND').summary).toBe('Found (reported by Kent Police); found Maidstone');
+  expect(of(forPolice.entries, 'CUSTODY').summary).toBe('Custody (Kent Police): arrested for cultivation of cannabis in Maidstone');
+  expect(of(forPolice.entries, 'WENT_MISSING').summary).toBe('Missing from care (recorded by Westminster)');
+  // The LA's own placement names its district; another agency's places are withheld from the LA.
+  const forLa = await chronology(la());
+  expect(of(forLa.entries, 'PLACEMENT_STARTED').summary).toBe('Placed with a relative or friend (foster care) by Westminster (CT16)');
+  expect(of(forLa.entries, 'MISSING_REPORTED').summary).toBe('Reported missing to Kent Police; risk MEDIUM');
+  expect(of(forLa.entries, 'ENCOUNTER').summary).toBe('The Home Office: port arrival, unaccompanied');
+  expect(of(forLa.entries, 'ASYLUM_DECIDED').summary).toBe('Asylum decision: refused (the Home Office)');
+  const i = forLa.entries.findIndex((e) => e.kind === 'MISSING_REPORTED');
+  expect(forLa.withheld).toContainEqual({ path: ['person', 'safeguarding', 'chronology', i, 'summary'], category: 'LOCATION', releasableWith: ['CONSENT', 'JUSTIFICATION'] });
+  for (const secret of ['Ashford', 'Maidstone', 'Dover']) expect(JSON.stringify(forLa.entries)).not.toContain(secret);
+  // Dated in the future: due, and last.
+  expect(forLa.entries.at(-1)).toEqual({ kind: 'PLAN_ITEM_RECORDED', agency: 'LA-213', summary: 'Plan: return safety plan — not done (recorded by Westminster)', due: true });
+  expect(forLa.entries.filter((e) => e.due)).toHaveLength(1);
 });
 
 test('a strategy discussion records the ownership agreement, decisions and actions; an overdue action is a signal; participants see it', async () => {
@@ -169,6 +210,47 @@ describe('the strategy pack', () => {
     expect(forLa.text).toContain('<strong class="overdue">overdue</strong>');
   });
 
+  test('names the child, not an id; marks every page OFFICIAL-SENSITIVE; says who printed it; the chronology in sentences', async () => {
+    const page = (await get(`/strategy-pack/${personId}`, la())).text;
+    const heading = page.slice(page.indexOf('<h1>'), page.indexOf('</h1>'));
+    expect(heading).toMatch(/^<h1>Strategy pack: (Dawit|David) Tesfay$/);
+    expect(heading).not.toContain(personId);
+    expect(page).toMatch(/Also known as: (David|Dawit) Tesfay/);
+    // Born 18 years less 30 days ago, to the day (claimed).
+    expect(page).toContain('Age 17 <small>(date of birth ');
+    // The head and foot of the table the page is: repeated at the top and bottom of every printed page (the PDF test prints it).
+    expect(page.match(/class="marking (top|bottom)">OFFICIAL-SENSITIVE</g)).toHaveLength(2);
+    expect(page).toMatch(/<table class="page"><thead><tr><th class="marking top">OFFICIAL-SENSITIVE<\/th><\/tr><\/thead>\s*<tfoot><tr><td class="marking bottom">OFFICIAL-SENSITIVE<\/td><\/tr><\/tfoot>/);
+    expect(page.indexOf('marking top')).toBeLessThan(page.indexOf('<h1>'));
+    expect(page).toMatch(/Printed by test-user \(LA-213\) at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    const chronology = page.slice(page.indexOf('<h2>Chronology</h2>'), page.indexOf('<h2>Strategy discussions'));
+    expect(chronology).toContain('Reported missing to Kent Police; risk MEDIUM <span class="withheld">place withheld</span>');
+    expect(chronology).toContain('Kent Police <small>(POLICE-KENT)</small>');
+    expect(chronology).toMatch(/<strong class="due">Due \d{4}-/);
+    expect(chronology).not.toContain('care.plan_item:');
+  });
+
+  test('tells a value withheld from the viewer from one no record holds', async () => {
+    // The LA never recorded a nationality: its own record shows "not recorded", not "withheld".
+    await hub.database.db.query(`update identity.source_identity set nationality = null where person_id = $1 and agency = 'LA-213'`, [personId]);
+    const rowOf = (page: string, code: string) => {
+      const identities = page.slice(page.indexOf('<h2>Identities and aliases</h2>'), page.indexOf('<h2>Possible other records'));
+      return identities.split('<tr>').find((r) => r.includes(`(${code})</small>`))!;
+    };
+    const forLa = (await get(`/strategy-pack/${personId}`, la())).text;
+    expect(rowOf(forLa, 'LA-213')).toMatch(/<td><span class="absent">not recorded<\/span><\/td><\/tr>$/);
+    expect(rowOf(forLa, 'LA-213')).not.toContain('withheld');
+    // Health may not see another agency's local ids (IDENTIFIERS needs a basis): withheld, named by the API's path.
+    const forHealth = (await get(`/strategy-pack/${personId}`, health())).text;
+    expect(rowOf(forHealth, 'POLICE-KENT')).toContain('<td>test</td><td><span class="withheld">withheld</span></td>');
+    // A fingerprint reference whose source gave no date: recorded "not recorded", never the import time.
+    const plan = forLa.slice(forLa.indexOf('<h2>Plan readiness</h2>'), forLa.indexOf('<h2>Chronology</h2>'));
+    expect(plan.split('<tr>').find((r) => r.startsWith('<td>fingerprints</td>'))).toContain('<span class="absent">not recorded</span>');
+    const json = JSON.parse((await get(`/strategy-pack/${personId}?format=json`, la())).text) as { marking: string; child: { name: string; age: string; aliases: string[] } };
+    expect(json.marking).toBe('OFFICIAL-SENSITIVE');
+    expect(json.child).toMatchObject({ name: expect.stringMatching(/Tesfay$/), age: '17', aliases: [expect.stringMatching(/Tesfay$/)] });
+  });
+
   test('answers JSON with the withheld paths, 401 without a token, 404 for an unknown child', async () => {
     const json = await get(`/strategy-pack/${personId}?format=json`, police());
     expect(json.status).toBe(200);
@@ -191,6 +273,13 @@ describe('the strategy pack', () => {
     // Table cells wrap: words of a phrase may be split across lines.
     const phrase = (words: string) => new RegExp(words.split(' ').join('\\s+'));
     expect(forLa).toMatch(phrase('went missing 48 hours after first being accommodated'));
+    // Every printed page (pdftotext ends each with a form feed) carries the marking twice, its first line the marking.
+    const pages = forLa.split('\f').filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThan(1);
+    for (const p of pages) {
+      expect(p.trim().split('\n')[0]).toBe('OFFICIAL-SENSITIVE');
+      expect(p.match(/OFFICIAL-SENSITIVE/g)).toHaveLength(2);
+    }
     const forHealth = await renderToPdfText(healthPage);
     expect(forHealth).toMatch(phrase('present — withheld from you'));
     for (const secret of ['cannabis', 'Maidstone', 'CT16 1AA']) expect(forHealth).not.toContain(secret);

@@ -116,10 +116,11 @@ test('the pack of each viewer shows only what that viewer may see', async () => 
   const [la, police, ho] = await Promise.all([pack('la'), pack('police'), pack('ho')]);
   expect(la).toContain('went missing 48 hours after first being accommodated');
   expect(la).not.toContain('cannabis');
-  expect(police).toContain('<td>custody</td>');
-  expect(police).not.toContain('<td>encounter</td>');
-  expect(ho).toContain('<td>encounter</td>');
-  expect(ho).not.toContain('<td>went missing</td>');
+  // The chronology in sentences (each the viewer's to see).
+  expect(police).toContain('<td>Custody (Kent Police): arrested for cannabis cultivation in Maidstone</td>');
+  expect(police).not.toContain('<td>The Home Office: ');
+  expect(ho).toContain('<td>The Home Office: ');
+  expect(ho).not.toContain('Missing from care');
   for (const page of [la, police, ho]) expect(page).not.toContain('CT16 1QX'); // the placement postcode is sealed
 });
 

@@ -25,6 +25,14 @@ export const TODAY = graphql(`query Today {
   } } }
 }`);
 
+export const MISSING_NOW = graphql(`query MissingNow {
+  missingNow(first: 50) { totalCount edges { node {
+    startedAt agency agencies riskLevel ownRecord
+    person { id identities { id agency names { given family full } birthDates { value precision basis } } }
+  } } }
+  actionsDue(withinDays: 14, first: 50) { personId action { id description ownerAgency dueOn status overdue } discussion { id heldOn convenedBy } person { id identities { id names { given family full } } } }
+}`);
+
 export const ACKNOWLEDGE = graphql(`mutation Acknowledge($id: ID!) { acknowledgeMatchAlert(id: $id) { id status acknowledgedAt acknowledgedBy } }`);
 export const REJECT_ALERT = graphql(`mutation RejectAlert($id: ID!, $reason: String!) { rejectMatchAlert(id: $id, reason: $reason) { id status rejectedBy rejectionReason } }`);
 
@@ -45,9 +53,9 @@ export const CHILD = graphql(`query Child($id: ID!) {
     safeguarding {
       planReadiness { kind status agency recordedAt }
       riskSignals { kind since detail }
-      chronology { at kind agency category record }
+      chronology { at kind agency category record summary due }
       withheldCategories
-      discussions { id convenedBy heldOn agencies ownershipAgency ownershipNote decisions actions { id description ownerAgency dueOn status overdue } }
+      discussions { id convenedBy heldOn agencies ownershipAgency ownershipNote decisions actions { id description ownerAgency dueOn status overdue note } }
     }
   }
 }`, [IDENTITY]);
@@ -89,6 +97,10 @@ export const RECORD_ACTION = graphql(`mutation RecordAction($discussionId: ID!, 
   recordAction(discussionId: $discussionId, input: $input) { id status overdue }
 }`);
 
+export const UPDATE_ACTION = graphql(`mutation UpdateAction($id: ID!, $status: ActionStatus!, $note: String) {
+  updateAction(id: $id, status: $status, note: $note) { id status overdue note }
+}`);
+
 export const REVIEWS = graphql(`query Reviews($status: ReviewStatus) {
   breakGlassReviews(status: $status) { id personId declaredBy agency statutoryBasis reason categories recipients declaredAt expiresAt active uses reviewStatus reviewOutcome reviewedBy reviewedAt reviewNote }
 }`);
@@ -99,10 +111,10 @@ export const REVIEW = graphql(`mutation Review($id: ID!, $outcome: ReviewOutcome
 
 export const AUDIT_EVENT = graphql(`fragment AuditRow on AuditEvent { seq at sub agency roles personId category outcome basis basisId }`);
 
-export const TRAIL = graphql(`query Trail($personId: ID!, $first: Int!, $after: String) {
-  auditTrail(personId: $personId, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...AuditRow } } }
+export const TRAIL = graphql(`query Trail($personId: ID!, $first: Int!, $after: String, $from: DateTime, $to: DateTime) {
+  auditTrail(personId: $personId, first: $first, after: $after, from: $from, to: $to) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...AuditRow } } }
 }`, [AUDIT_EVENT]);
 
-export const ACCESS_BY = graphql(`query AccessBy($sub: String!, $first: Int!, $after: String) {
-  accessBy(sub: $sub, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...AuditRow } } }
+export const ACCESS_BY = graphql(`query AccessBy($sub: String!, $first: Int!, $after: String, $from: DateTime, $to: DateTime) {
+  accessBy(sub: $sub, first: $first, after: $after, from: $from, to: $to) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...AuditRow } } }
 }`, [AUDIT_EVENT]);

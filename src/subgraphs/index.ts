@@ -5,7 +5,7 @@ import { buildSubgraph, type BuiltSubgraph, type SubgraphModule, type SubgraphNa
 import { identity } from './identity';
 import { immigration } from './immigration';
 import { police } from './police';
-import { safeguarding } from './safeguarding';
+import { safeguarding } from './safeguarding/module';
 
 export { SUBGRAPH_NAMES, isSubgraphName, type BuiltSubgraph, type SubgraphName } from './federation';
 

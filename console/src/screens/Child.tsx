@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { ResultOf } from '../graphql';
 import { ApiError, isWithheld, request, type Withheld } from '../api';
 import { age, dateAt, firstName, isoToday, nameOf, when, words } from '../format';
-import { CHILD, CONVENE, DECIDE, POSSIBLE, RECORD_ACTION } from '../queries';
+import { CHILD, CONVENE, DECIDE, POSSIBLE, RECORD_ACTION, UPDATE_ACTION } from '../queries';
 import { session } from '../session';
 import { Evidence, Grade, Section, Status, useQuery, WithheldMark } from '../ui';
 import { Withholding } from './Withheld';
@@ -212,7 +212,6 @@ function Chronology({ p }: { p: Person }) {
   const [kind, setKind] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const now = new Date().toISOString();
   const shown = events.filter((e) => (!kind || e.kind === kind) && (!from || e.at.slice(0, 10) >= from) && (!to || e.at.slice(0, 10) <= to));
   return (
     <Section title="Chronology">
@@ -227,7 +226,7 @@ function Chronology({ p }: { p: Person }) {
       {!shown.length ? <p class="none">Nothing recorded that you may see{kind || from || to ? ' in this filter' : ''}.</p> : (
         <ol class="timeline">
           {shown.map((e, n) => {
-            const due = e.at > now;
+            const due = e.due;
             return (
               <li key={`${e.record}-${n}`} class={due ? 'due' : undefined}>
                 <span class="when">{due ? 'Due ' : ''}{when(e.at)}</span> <span class="what">{sentence(e)}</span> <small class="agency">{e.agency}</small>
@@ -267,8 +266,8 @@ function Discussions({ p, reload }: { p: Person; reload: () => void }) {
             <thead><tr><th scope="col">Action</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
             <tbody>{d.actions.map((a) => (
               <tr key={a.id} class={a.overdue ? 'overdue' : undefined}>
-                <td>{a.description}</td><td>{a.ownerAgency}</td><td>{dateAt(a.dueOn)}{a.overdue ? <strong class="overdue-mark"> overdue</strong> : null}</td>
-                <td>{isPractitioner() && a.status === 'OPEN' ? <ActionStatus discussionId={d.id} action={a} onDone={(m) => { setMessage(m); reload(); }} /> : words(a.status)}</td>
+                <td>{a.description}{a.note ? <><br /><small>{a.note}</small></> : null}</td><td>{a.ownerAgency}</td><td>{dateAt(a.dueOn)}{a.overdue ? <strong class="overdue-mark"> overdue</strong> : null}</td>
+                <td>{isPractitioner() && a.status === 'OPEN' ? <ActionStatus action={a} onDone={(m) => { setMessage(m); reload(); }} /> : words(a.status)}</td>
               </tr>
             ))}</tbody>
           </table>
@@ -280,11 +279,11 @@ function Discussions({ p, reload }: { p: Person; reload: () => void }) {
   );
 }
 
-function ActionStatus({ discussionId, action, onDone }: { discussionId: string; action: { id: string; description: string; ownerAgency: string; dueOn: string }; onDone: (m: string) => void }) {
+function ActionStatus({ action, onDone }: { action: { id: string }; onDone: (m: string) => void }) {
   const [error, setError] = useState<string>();
   const set = async (status: 'DONE' | 'CANCELLED') => {
     try {
-      await request(RECORD_ACTION, { discussionId, input: { id: action.id, description: action.description, ownerAgency: action.ownerAgency, dueOn: action.dueOn, status } });
+      await request(UPDATE_ACTION, { id: action.id, status, note: null });
       onDone(`Action marked ${words(status)}.`);
     } catch (e) {
       setError((e as ApiError).message);

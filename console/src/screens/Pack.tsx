@@ -26,13 +26,17 @@ export function Pack({ id }: { id: string }) {
       if (!target) return;
       const style = doc.querySelector('style');
       target.replaceChildren(...(style ? [document.adoptNode(style)] : []), ...Array.from(doc.body.childNodes).map((n) => document.adoptNode(n)));
-      // The pack's headings start at h1; on this page the screen's own h1 comes first.
-      for (const h of Array.from(target.querySelectorAll('h1'))) {
-        const h2 = document.createElement('h2');
-        h2.className = 'pack-title';
-        h2.replaceChildren(...Array.from(h.childNodes));
-        h.replaceWith(h2);
-      }
+      // On this page the screen's own h1 and main come first: the pack's become an h2 and a div.
+      const rename = (from: string, to: string, className: string) => {
+        for (const old of Array.from(target.querySelectorAll(from))) {
+          const replacement = document.createElement(to);
+          replacement.className = className;
+          replacement.replaceChildren(...Array.from(old.childNodes));
+          old.replaceWith(replacement);
+        }
+      };
+      rename('h1', 'h2', 'pack-title');
+      rename('main', 'div', 'pack-body');
       setReady(true);
     })();
     return () => {

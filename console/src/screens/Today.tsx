@@ -1,12 +1,15 @@
 /** Today: what needs my agency now — open alerts, suggestions to review, children missing, actions due. */
 import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api';
-import { firstName, nameOf, when } from '../format';
-import { ACKNOWLEDGE, TODAY } from '../queries';
+import { age, dateAt, firstName, nameOf, when, words } from '../format';
+import { ACKNOWLEDGE, MISSING_NOW, TODAY } from '../queries';
 import { Grade, Section, Status, useQuery } from '../ui';
 
 export function Today() {
   const today = useQuery(TODAY, {}, 'today');
+  const missing = useQuery(MISSING_NOW, {}, 'missing');
+  const children = missing.data?.missingNow.edges.map((e) => e.node) ?? [];
+  const due = missing.data?.actionsDue ?? [];
   const [message, setMessage] = useState<string>();
   const alerts = today.data?.matchAlerts.edges.map((e) => e.node) ?? [];
   const suggestions = today.data?.matchSuggestions;
@@ -39,6 +42,36 @@ export function Today() {
                 <p class="meta">Raised {when(a.raisedAt)} for {a.agencies.join(', ')}. {a.reasons.slice(0, 2).join('; ')}</p>
                 <button type="button" class="button" onClick={() => acknowledge(a.id)}>Acknowledge</button>{' '}
                 <a class="button secondary" href={`#/child/${a.missingPerson.id}`}>Open the child</a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Section title={`Missing now (${missing.data?.missingNow.totalCount ?? '…'})`} id="missing">
+        <Status loading={missing.loading && !missing.data} error={missing.error} />
+        {missing.data && !children.length ? <p class="none">No child you may see is missing now.</p> : (
+          <ul class="items">
+            {children.map((m) => {
+              const dob = m.person.identities.flatMap((i) => i.birthDates ?? [])[0];
+              return (
+                <li key={m.person.id} class="item">
+                  <a href={`#/child/${m.person.id}`}>{nameOf(m.person.identities.flatMap((i) => i.names ?? [])[0]) || 'Name withheld'}</a>
+                  {dob ? `, age ${age(dob.value, dob.precision)}` : ''}{' '}
+                  {m.riskLevel ? <strong class={`risk risk-${m.riskLevel.toLowerCase()}`}>risk {words(m.riskLevel)}</strong> : null}
+                  <p class="meta">Missing since {when(m.startedAt)} · reported by {m.agencies.join(', ')}{m.ownRecord ? ' · your record' : ' · national picture (missing-child rule)'}</p>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Section>
+      <Section title={`Actions due for your agency (${due.length})`} id="actions-due">
+        {missing.data && !due.length ? <p class="none">No open action due in the next 14 days.</p> : (
+          <ul class="items">
+            {due.map((d) => (
+              <li key={d.action.id} class={`item${d.action.overdue ? ' overdue' : ''}`}>
+                {d.action.overdue ? <strong class="overdue-mark">Overdue: </strong> : null}{d.action.description} — due {dateAt(d.action.dueOn)}, for{' '}
+                <a href={`#/child/${d.personId}`}>{nameOf(d.person.identities.flatMap((i) => i.names ?? [])[0]) || 'the child'}</a>
               </li>
             ))}
           </ul>

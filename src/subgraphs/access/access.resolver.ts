@@ -13,6 +13,7 @@ import type { RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { decodeCursor, encodeCursor, PageInfo } from '../connection';
 import { survivorOf } from '../shared';
+import { DateTimeScalar } from '../scalars';
 import {
   AccessBasis, AccessExplanation, AgreementRuleEnum, AuditEvent, AuditEventConnection, AuditEventEdge, AuditOutcome,
   JustificationInput, ReviewOutcome, ReviewStatus, SafeguardingJustification, type StatutoryBasis,
@@ -112,6 +113,18 @@ async function eventPage(ctx: RequestContext, field: string, where: (n: number) 
   });
 }
 
+/**
+ * `where` narrowed to events at or after `from` and at or before `to` (either may be null); a
+ * range that ends before it starts is the client's mistake, named by `to`.
+ */
+function inPeriod(field: string, where: (n: number) => string, params: unknown[], from: Date | null, to: Date | null): [(n: number) => string, unknown[]] {
+  if (from && to && to.getTime() < from.getTime()) {
+    throw new HarbourError(ErrorCode.BAD_USER_INPUT, `${field}(to): ${to.toISOString()} is before from (${from.toISOString()}); give to on or after from`, { argument: 'to' });
+  }
+  const k = params.length;
+  return [(n) => `${where(n)} and ($${n + k}::timestamptz is null or e.at >= $${n + k}) and ($${n + k + 1}::timestamptz is null or e.at <= $${n + k + 1})`, [...params, from, to]];
+}
+
 const EMPTY = (): AuditEventConnection =>
   Object.assign(new AuditEventConnection(), { edges: [], pageInfo: Object.assign(new PageInfo(), { hasNextPage: false, endCursor: null }), totalCount: 0 });
 
@@ -145,13 +158,16 @@ export class AccessGovernanceResolver {
     @Arg('personId', () => ID) personId: string,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('from', () => DateTimeScalar, { nullable: true, description: 'Only events at or after this time.' }) from: Date | null,
+    @Arg('to', () => DateTimeScalar, { nullable: true, description: 'Only events at or before this time.' }) to: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AuditEventConnection> {
     requireDpo(ctx.principal, 'auditTrail');
+    // The person and every person merged into it.
+    const [where, params] = inPeriod('auditTrail', (n) => `e.person_id in (select p.id from identity.person p where p.id = $${n} or p.replaced_by = $${n})`, [personId], from ?? null, to ?? null);
     const id = await survivorOf(ctx.db, personId);
     if (!id || !(await agencyHolds(ctx, id))) return EMPTY();
-    // The person and every person merged into it.
-    return eventPage(ctx, 'auditTrail', (n) => `e.person_id in (select p.id from identity.person p where p.id = $${n} or p.replaced_by = $${n})`, [id], first, after);
+    return eventPage(ctx, 'auditTrail', where, [id, ...params.slice(1)], first, after);
   }
 
   @GuardedInResolver('DPO only: users of the DPO’s own agency', 'Query')
@@ -160,10 +176,13 @@ export class AccessGovernanceResolver {
     @Arg('sub') sub: string,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('from', () => DateTimeScalar, { nullable: true, description: 'Only events at or after this time.' }) from: Date | null,
+    @Arg('to', () => DateTimeScalar, { nullable: true, description: 'Only events at or before this time.' }) to: Date | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AuditEventConnection> {
     const own = requireDpo(ctx.principal, 'accessBy');
-    return eventPage(ctx, 'accessBy', (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, own], first, after);
+    const [where, params] = inPeriod('accessBy', (n) => `e.sub = $${n} and e.agency = $${n + 1}`, [sub, own], from ?? null, to ?? null);
+    return eventPage(ctx, 'accessBy', where, params, first, after);
   }
 
   @GuardedInResolver('DPO only: a child the DPO’s own agency holds a record of; the DPO consults other agencies before release', 'Query')

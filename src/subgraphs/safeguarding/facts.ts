@@ -6,7 +6,11 @@
 import { DataCategory } from '../../access';
 import type { Db } from '../../db';
 
-interface Dated { agency: string; at: string | null }
+/**
+ * `at`: the date the source gave for the fact (a plan item's recorded_at, a contact's, an
+ * encounter's), never when harbour imported it; null when the source gave none (a biometric reference).
+ */
+interface Dated { agency: string; at: string | null; /** When harbour first saw the record: orders facts the source gave no date for, never shown. */ seen?: string | null }
 export interface Facts {
   plan: (Dated & { item: string; status: 'DONE' | 'NOT_DONE' | 'DECLINED' | 'NOT_APPLICABLE' })[];
   biometrics: (Dated & { modality: string })[];
@@ -32,8 +36,8 @@ export async function loadFacts(db: Db, personIds: readonly string[]): Promise<F
   const rows = await db.query<Facts & { person_id: string }>(
     `select p.person_id,
        ${list('plan', `'agency', t.agency, 'at', t.recorded_at, 'item', t.item, 'status', t.status`, 'care.plan_item')},
-       ${list('biometrics', `'agency', si.agency, 'at', si.first_seen, 'modality', t.modality`, 'identity.biometric_reference', OF_PERSON)},
-       ${list('contacts', `'agency', si.agency, 'at', coalesce(t.recorded_at, si.first_seen), 'kind', t.kind`, 'identity.contact_point', OF_PERSON)},
+       ${list('biometrics', `'agency', si.agency, 'at', null, 'seen', si.first_seen, 'modality', t.modality`, 'identity.biometric_reference', OF_PERSON)},
+       ${list('contacts', `'agency', si.agency, 'at', t.recorded_at, 'seen', si.first_seen, 'kind', t.kind`, 'identity.contact_point', OF_PERSON)},
        ${list('dobs', `'agency', si.agency, 'at', si.first_seen, 'dob', t.value, 'precision', t.precision`, 'identity.birth_date', OF_PERSON)},
        ${list('placements', `'agency', t.agency, 'at', t.started_on, 'ended', t.ended_on`, 'care.placement')},
        ${list('laMissing', `'agency', t.agency, 'at', t.started_at, 'ended', t.ended_at, 'risk', t.risk_level`, 'care.missing_episode')},
@@ -60,6 +64,8 @@ export interface Evidence {
   agency: string;
   category: DataCategory;
   at: Date | null;
+  /** For "newest first" only: `at`, or when harbour first saw a record the source gave no date for. */
+  order?: Date | null;
 }
 
 export type PlanStatus = 'PRESENT' | 'MISSING' | 'DECLINED' | 'NOT_APPLICABLE';
@@ -90,7 +96,7 @@ const C = DataCategory;
 export function planReadiness(f: Facts): PlanFinding[] {
   return PLAN_ITEM_KINDS.map((kind) => {
     const present: Evidence[] = [];
-    const add = (items: Dated[], category: DataCategory) => present.push(...items.map((x) => ({ agency: x.agency, category, at: date(x.at) })));
+    const add = (items: Dated[], category: DataCategory) => present.push(...items.map((x) => ({ agency: x.agency, category, at: date(x.at), order: date(x.at ?? x.seen) })));
     const planned = f.plan.filter((p) => p.item === kind);
     add(planned.filter((p) => p.status === 'DONE'), C.CARE_PLAN);
     switch (kind) {
@@ -110,7 +116,7 @@ export function planReadiness(f: Facts): PlanFinding[] {
       case 'NRM_REFERRAL': add(f.nrm, C.EXPLOITATION); break;
       default: break;
     }
-    present.sort((a, b) => (b.at?.getTime() ?? 0) - (a.at?.getTime() ?? 0));
+    present.sort((a, b) => (b.order?.getTime() ?? 0) - (a.order?.getTime() ?? 0));
     if (present.length) return { kind, status: 'PRESENT', evidence: present };
     const declared = planned.find((p) => p.status === 'DECLINED' || p.status === 'NOT_APPLICABLE');
     if (declared) return { kind, status: declared.status as PlanStatus, evidence: [{ agency: declared.agency, category: C.CARE_PLAN, at: date(declared.at) }] };

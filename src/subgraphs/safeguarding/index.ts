@@ -15,11 +15,11 @@ import { Contained, DataCategory, GuardedInResolver, OWN_AGENCY, Public, require
 import { clientPath, type RequestContext, type ResponsePath } from '../../context';
 import type { Db } from '../../db';
 import { ErrorCode, HarbourError } from '../../errors';
-import { personReference, type SubgraphModule } from '../federation';
 import '../enums';
 import { listLoader, perRequestLoaders, survivorOf } from '../shared';
 import { loadFacts, planReadiness, riskSignals, PLAN_ITEM_KINDS, RISK_SIGNAL_KINDS, type Evidence, type Facts } from './facts';
 import { isUuid } from '../../ids';
+import { detailsLoader, PLACE_OF, sentence } from './summary';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 export const PlanItemKindEnum = enumOf(PLAN_ITEM_KINDS);
@@ -44,7 +44,7 @@ export class PlanItem {
   @Field(() => PlanItemKindEnum) kind!: string;
   @Field(() => PlanItemStatus) status!: PlanItemStatus;
   @Field(() => String, { nullable: true, description: 'The agency whose record shows it (null when withheld or missing).' }) agency!: string | null;
-  @Field(() => DateTimeScalar, { nullable: true }) recordedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'The date the source record gives for it (never when harbour imported it); null when withheld, missing, or the source gave none.' }) recordedAt!: Date | null;
 }
 
 @Contained()
@@ -63,6 +63,19 @@ export class TimelineEvent {
   @Field() agency!: string;
   @Field(() => DataCategory) category!: DataCategory;
   @Field({ description: 'The record: `schema.table:id`.' }) record!: string;
+  @Field({ description: 'Dated in the future (a planned review, a discussion to be held): due, not yet happened.' }) due!: boolean;
+  personId!: string;
+  recordTable!: string;
+  recordId!: string;
+
+  @GuardedInResolver('released with its event; a place in it (LOCATION) only when LOCATION is released, else left out and reported withheld at this path')
+  @Field(() => String, { nullable: true, description: 'The event as a plain sentence, from the values you may see ("Reported missing to Kent Police; last seen Ashford; risk MEDIUM"); a place you may not see is left out (and listed in extensions.withheld).' })
+  async summary(@Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<string | null> {
+    const details = await safeguardingLoaders(ctx).details.load(`${this.recordTable}:${this.recordId}`);
+    // Decided whether or not the record holds a place: "none" and "not allowed" look alike.
+    const place = PLACE_OF[this.kind] !== undefined && (await ctx.access.check(this.personId, this.agency, DataCategory.LOCATION, clientPath(info.path, ctx)));
+    return sentence(this.kind, this.agency, details, place);
+  }
 }
 
 @Contained()
@@ -74,6 +87,9 @@ export class StrategyAction {
   @Field(() => DateScalar) dueOn!: string;
   @Field(() => ActionStatus) status!: ActionStatus;
   @Field({ description: 'Open and past its due date.' }) overdue!: boolean;
+  @Field(() => String, { nullable: true, description: 'The note given with the latest status change (updateAction).' }) note!: string | null;
+  @Field({ description: 'Who last recorded or changed it: `sub (agency)`.' }) updatedBy!: string;
+  @Field(() => DateTimeScalar) updatedAt!: Date;
 }
 
 @Contained()
@@ -96,20 +112,22 @@ export class StrategyDiscussion implements Owned {
   }
 }
 
-interface DiscussionRow {
+export interface DiscussionRow {
   person_id: string; id: string; convened_by: string; held_on: string; agencies: string[]; created_at: Date;
   ownership_agency: string | null; ownership_note: string | null; decisions: string[];
 }
-interface ActionRow { discussion_id: string; id: string; description: string; owner_agency: string; due_on: string; status: ActionStatus; overdue: boolean }
+export interface ActionRow { discussion_id: string; id: string; description: string; owner_agency: string; due_on: string; status: ActionStatus; overdue: boolean; note: string | null; recorded_by: string; updated_at: Date }
 interface EventRow { person_id: string; agency: string; kind: string; category: DataCategory; at: Date; record_table: string; record_id: string }
 
-const DISCUSSION_COLUMNS = `t.person_id, t.id, t.convened_by, to_char(t.held_on, 'YYYY-MM-DD') as held_on, t.agencies, t.created_at, t.ownership_agency, t.ownership_note, t.decisions`;
-const discussionOf = (r: DiscussionRow) => Object.assign(new StrategyDiscussion(), {
+export const DISCUSSION_COLUMNS = `t.person_id, t.id, t.convened_by, to_char(t.held_on, 'YYYY-MM-DD') as held_on, t.agencies, t.created_at, t.ownership_agency, t.ownership_note, t.decisions`;
+export const discussionOf = (r: DiscussionRow) => Object.assign(new StrategyDiscussion(), {
   id: r.id, convenedBy: r.convened_by, heldOn: r.held_on, agencies: r.agencies, createdAt: r.created_at, ownershipAgency: r.ownership_agency,
   ownershipNote: r.ownership_note, decisions: r.decisions, personId: r.person_id, ownerAgency: r.convened_by,
 });
-const ACTION_COLUMNS = `a.discussion_id, a.id, a.description, a.owner_agency, to_char(a.due_on, 'YYYY-MM-DD') as due_on, a.status, (a.status = 'OPEN' and a.due_on < current_date) as overdue`;
-const actionOf = (r: ActionRow) => Object.assign(new StrategyAction(), { id: r.id, description: r.description, ownerAgency: r.owner_agency, dueOn: r.due_on, status: r.status, overdue: r.overdue });
+export const ACTION_COLUMNS = `a.discussion_id, a.id, a.description, a.owner_agency, to_char(a.due_on, 'YYYY-MM-DD') as due_on, a.status, (a.status = 'OPEN' and a.due_on < current_date) as overdue, a.note, a.recorded_by, a.updated_at`;
+export const actionOf = (r: ActionRow) => Object.assign(new StrategyAction(), {
+  id: r.id, description: r.description, ownerAgency: r.owner_agency, dueOn: r.due_on, status: r.status, overdue: r.overdue, note: r.note, updatedBy: r.recorded_by, updatedAt: r.updated_at,
+});
 
 function createLoaders(db: Db) {
   return {
@@ -126,6 +144,7 @@ function createLoaders(db: Db) {
       (r: EventRow) => r,
     ),
     facts: new DataLoader<string, Facts>((ids) => loadFacts(db, ids)),
+    details: detailsLoader(db),
   };
 }
 
@@ -183,10 +202,16 @@ export class SafeguardingView implements Owned {
       .filter((e) => (!kinds?.length || kinds.includes(e.kind)) && (!from || e.at >= from) && (!to || e.at <= to));
     const decisions = await Promise.all(events.map((e) => ctx.access.decide(this.personId, e.agency, e.category)));
     const out: TimelineEvent[] = [];
+    const now = Date.now();
     events.forEach((e, k) => {
       const decision = decisions[k]!;
       ctx.access.record(this.personId, e.category, decision.kind === 'RELEASED' ? [...path, out.length] : path, decision, false);
-      if (decision.kind === 'RELEASED') out.push(Object.assign(new TimelineEvent(), { at: e.at, kind: e.kind, agency: e.agency, category: e.category, record: `${e.record_table}:${e.record_id}` }));
+      if (decision.kind === 'RELEASED') {
+        out.push(Object.assign(new TimelineEvent(), {
+          at: e.at, kind: e.kind, agency: e.agency, category: e.category, record: `${e.record_table}:${e.record_id}`, due: e.at.getTime() > now,
+          personId: this.personId, recordTable: e.record_table, recordId: e.record_id,
+        }));
+      }
     });
     return out;
   }
@@ -327,9 +352,3 @@ export class SafeguardingResolver {
   }
 }
 
-export const safeguarding: SubgraphModule = {
-  name: 'safeguarding',
-  resolvers: [SafeguardingResolver],
-  orphanedTypes: [SafeguardingPerson],
-  referenceResolvers: personReference(SafeguardingPerson),
-};
