@@ -26,10 +26,13 @@ export const TODAY = graphql(`query Today {
 }`);
 
 export const MISSING_NOW = graphql(`query MissingNow {
-  missingNow(first: 50) { totalCount edges { node {
+  missingNow(first: 25) { totalCount edges { node {
     startedAt agency agencies riskLevel ownRecord
     person { id identities { id agency names { given family full } birthDates { value precision basis } } }
   } } }
+}`);
+
+export const ACTIONS_DUE = graphql(`query ActionsDue {
   actionsDue(withinDays: 14, first: 50) { personId action { id description ownerAgency dueOn status overdue } discussion { id heldOn convenedBy } person { id identities { id names { given family full } } } }
 }`);
 

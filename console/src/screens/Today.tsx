@@ -2,14 +2,15 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api';
 import { age, dateAt, firstName, nameOf, when, words } from '../format';
-import { ACKNOWLEDGE, MISSING_NOW, TODAY } from '../queries';
+import { ACKNOWLEDGE, ACTIONS_DUE, MISSING_NOW, TODAY } from '../queries';
 import { Grade, Section, Status, useQuery } from '../ui';
 
 export function Today() {
   const today = useQuery(TODAY, {}, 'today');
   const missing = useQuery(MISSING_NOW, {}, 'missing');
   const children = missing.data?.missingNow.edges.map((e) => e.node) ?? [];
-  const due = missing.data?.actionsDue ?? [];
+  const actions = useQuery(ACTIONS_DUE, {}, 'actions');
+  const due = actions.data?.actionsDue ?? [];
   const [message, setMessage] = useState<string>();
   const alerts = today.data?.matchAlerts.edges.map((e) => e.node) ?? [];
   const suggestions = today.data?.matchSuggestions;
@@ -66,7 +67,8 @@ export function Today() {
         )}
       </Section>
       <Section title={`Actions due for your agency (${due.length})`} id="actions-due">
-        {missing.data && !due.length ? <p class="none">No open action due in the next 14 days.</p> : (
+        <Status loading={actions.loading && !actions.data} error={actions.error} />
+        {actions.data && !due.length ? <p class="none">No open action due in the next 14 days.</p> : (
           <ul class="items">
             {due.map((d) => (
               <li key={d.action.id} class={`item${d.action.overdue ? ' overdue' : ''}`}>
