@@ -429,6 +429,10 @@ function printDemoHelp(url: string, personId: string): void {
   console.log(`
 Demo data: ${DEMO_CHILDREN} synthetic children seen by several agencies under different names.
 
+Open the console in a browser and sign in as a development user (an LA MASH coordinator, a police
+officer, a DPO, …):
+  ${url.replace(/\/graphql$/, '/')}
+
 Get a token (another terminal, from this folder):
   TOKEN=$(npx harbour token --agency LA-886 --kind CHILDRENS_SERVICES --role CASEWORKER --sub alice)
 
