@@ -436,6 +436,8 @@ officer, a DPO, …):
 Get a token (another terminal, from this folder):
   TOKEN=$(npx harbour token --agency LA-886 --kind CHILDRENS_SERVICES --role CASEWORKER --sub alice)
 
+Or open ${url} in a browser: GraphiQL (development only); paste the token in its field.
+
 Ask for a child:
   curl -s ${url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"query":"{ person(id: \\"${personId}\\") { id identities { agency feed names { kind given family } birthDates { value precision } } care { placements { startedOn postcode } missingEpisodes { open startedAt } } } }"}'

@@ -3,6 +3,10 @@
  * on the same origin as `/graphql`. Static files only: the console decides nothing, it calls the
  * public API with the user's token. Every page goes out under a strict Content-Security-Policy (no
  * inline script, nothing from another host, no framing) and sends no referrer.
+ *
+ * Outside production a browser's GET of `/graphql` (HTML wanted, no `query`) is GraphiQL, built
+ * from console/graphiql into the same folder; in production there is no IDE: the graphiql files are
+ * not even read, and that GET gets a short plain answer.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +22,8 @@ export interface ConsoleOptions {
   connectOrigins?: string[];
   /** The built console; the packaged dist/console by default. */
   dir?: string;
+  /** Serve GraphiQL to a browser's GET of /graphql: outside production only. @default false */
+  ide?: boolean;
 }
 
 /** The Content-Security-Policy of every console page. The pack's one stylesheet is allowed by its hash (it is shown in a frame). */
@@ -37,6 +43,35 @@ export function consolePolicy(connectOrigins: string[] = []): string {
   ].join('; ');
 }
 
+/**
+ * The IDE page's policy: the console's, less what the IDE does not need (frames, the pack's style,
+ * the identity providers), plus `font-src data:` — GraphiQL's stylesheet carries its fonts inline
+ * as data: URLs. Still no inline script and nothing from another host; GraphiQL 4 edits with
+ * CodeMirror 5, so no web workers (no worker-src) and no eval.
+ */
+export function idePolicy(): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "font-src 'self' data:",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/** A browser's visit to /graphql (HTML wanted, not a GraphQL client's GET with a query). */
+function browserAtGraphql(req: IncomingMessage, url: URL): boolean {
+  return url.pathname === '/graphql' && (req.method === 'GET' || req.method === 'HEAD') && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+}
+
+const NO_IDE = "This is harbour's GraphQL API: send operations with POST, content-type application/json, and a bearer token. There is no IDE in production.\n";
+
 export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -49,26 +84,36 @@ export const SECURITY_HEADERS = {
 } as const;
 
 /**
- * A handler for GET `/` and `/console/*`; answers false for anything else. Files are read once,
- * at start, so a request never touches the disk.
+ * A handler for GET `/`, `/console/*` and a browser's GET of `/graphql`; answers false for anything
+ * else. Files are read once, at start, so a request never touches the disk.
  */
 export function consoleHandler(options: ConsoleOptions = {}): (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => boolean {
   const dir = options.dir ?? path.join(projectRoot(), 'dist', 'console');
   const files = new Map<string, { body: Buffer; type: string; etag: string }>();
   if (fs.existsSync(dir)) {
     for (const name of fs.readdirSync(dir)) {
+      if (!options.ide && name.startsWith('graphiql')) continue;
       const body = fs.readFileSync(path.join(dir, name));
       files.set(name, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
     }
   }
   const policy = consolePolicy(options.connectOrigins);
+  const ide = idePolicy();
   return (req, res, url, requestId) => {
-    const name = url.pathname === '/' ? 'index.html' : url.pathname.startsWith('/console/') ? url.pathname.slice('/console/'.length) : undefined;
+    if (browserAtGraphql(req, url) && !options.ide) {
+      res.writeHead(400, { ...SECURITY_HEADERS, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'x-request-id': requestId, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : NO_IDE);
+      return true;
+    }
+    // No IDE built (dist from before it): the API answers, as it would in production without this.
+    const atIde = browserAtGraphql(req, url) && files.has('graphiql.html');
+    if (url.pathname === '/graphql' && !atIde) return false;
+    const name = atIde ? 'graphiql.html' : url.pathname === '/' ? 'index.html' : url.pathname.startsWith('/console/') ? url.pathname.slice('/console/'.length) : undefined;
     if (name === undefined || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     // A plain GET of `/` by a GraphQL client (no HTML wanted) still reaches the API.
     if (url.pathname === '/' && (url.searchParams.has('query') || !(req.headers.accept ?? '').includes('text/html'))) return false;
     const file = files.get(name);
-    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-security-policy': policy, 'x-request-id': requestId };
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-security-policy': atIde ? ide : policy, 'x-request-id': requestId };
     // The sign-in popup's return from the provider (its state starts "p."): no opener policy, or the
     // browser would cut the popup from the page that opened it.
     if (url.pathname === '/' && url.searchParams.get('state')?.startsWith('p.')) delete headers['cross-origin-opener-policy'];
@@ -78,7 +123,7 @@ export function consoleHandler(options: ConsoleOptions = {}): (req: IncomingMess
       return true;
     }
     // The page is small and names the current build's files; assets are revalidated by ETag.
-    headers['cache-control'] = name === 'index.html' ? 'no-store' : 'no-cache';
+    headers['cache-control'] = name.endsWith('.html') ? 'no-store' : 'no-cache';
     headers.etag = file.etag;
     if (req.headers['if-none-match'] === file.etag) {
       res.writeHead(304, headers);

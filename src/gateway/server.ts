@@ -179,7 +179,8 @@ export async function startGatewayServer(deps: HubDependencies, port = deps.conf
     maxTokens: deps.config.limits.maxTokens,
     routes: { [PACK_PATH]: packRoute(apollo, contextFor, deps.log), ...consoleRoutes(deps.config, issuers, deps.log) },
     // The console's page may call the providers' token endpoints (the code exchange), and nothing else off the hub.
-    pages: consoleHandler({ connectOrigins: [...new Set(issuers.flatMap((i) => (i.oidc ? [new URL(i.oidc.tokenEndpoint).origin] : [])))] }),
+    // GraphiQL at /graphql for a browser outside production only.
+    pages: consoleHandler({ connectOrigins: [...new Set(issuers.flatMap((i) => (i.oidc ? [new URL(i.oidc.tokenEndpoint).origin] : [])))], ide: deps.config.env !== 'production' }),
   });
   return serve(server, apollo, port, host);
 }
