@@ -3,7 +3,7 @@
  * lists the alerts naming the caller's agency; `acknowledgeMatchAlert` records who saw one. An
  * alert of another agency is "not found". Evidence is guarded like search results.
  */
-import { claimedAgency, Public, PublicType, GuardedInResolver, requirePractitioner, signature } from '../../access';
+import { Public, PublicType, GuardedInResolver, requirePractitioner, signature } from '../../access';
 import type { GraphQLResolveInfo } from 'graphql';
 import { DateTimeScalar, readDateTime } from '../scalars';
 import { Arg, Ctx, Field, Float, ID, Info, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
@@ -14,6 +14,7 @@ import { PageInfo } from '../connection';
 import { withDates, type JsonRow } from '../shared';
 import { guardEvidence } from './evidence';
 import { isUuid } from './identity.loader';
+import { insertJudgement, personsOf, settleJudgement } from './judgements';
 import { IDENTITY_DATES, identityJson, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { FieldContribution, MatchGradeEnum } from './search.types';
 
@@ -181,7 +182,8 @@ export class AlertResolver {
       );
       if (!alert) throw notFound();
       const [a, b] = alert.m < alert.c ? [alert.m, alert.c] : [alert.c, alert.m];
-      await tx.query(`insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, 'NEGATIVE', $3, $4, $5)`, [a, b, reason.trim(), principal.sub, claimedAgency(principal)]);
+      const persons = await personsOf(tx, [a, b]);
+      await settleJudgement(tx, await insertJudgement(tx, a, b, 'NEGATIVE', reason, principal), persons.length > 1 ? 'KEPT_APART' : 'NO_CHANGE', persons);
     });
     const [row] = await ctx.db.query<AlertRow>(`${SELECT} where a.id = $1`, [id]);
     return toAlert(ctx, row!, clientPath(info.path, ctx));

@@ -7,11 +7,12 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Mutation, Resolver, registerEnumType } from 'type-graphql';
-import { claimedAgency, DataCategory, GuardedInResolver, signature } from '../../access';
+import { DataCategory, GuardedInResolver, signature } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
-import { linkIfAllowed, rebuildPersons, unlink } from '../../matching/candidates';
+import { linkIfAllowed, rebuildPersons, unlink, type PersonChange } from '../../matching/candidates';
 import { identityLoaders, isUuid } from './identity.loader';
+import { effectOf, insertJudgement, personsOf, settleJudgement } from './judgements';
 import { Person } from './identity.types';
 
 export enum Judgement { POSITIVE = 'POSITIVE', NEGATIVE = 'NEGATIVE', UNSURE = 'UNSURE' }
@@ -48,22 +49,26 @@ export class JudgementResolver {
     const [x, y] = a < b ? [a, b] : [b, a];
     const cause = `${judgement} judgement by ${signature(principal)}`;
     await ctx.db.transaction(async (tx) => {
-      await tx.query(`insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, $3, $4, $5, $6)`, [x, y, judgement, reason.trim(), principal.sub, claimedAgency(principal)]);
+      const before = await personsOf(tx, [x, y]);
+      const id = await insertJudgement(tx, x, y, judgement, reason, principal);
+      let changes: PersonChange[] = [];
       switch (judgement) {
         case Judgement.POSITIVE:
           if (!(await linkIfAllowed(tx, x, y, 'JUDGEMENT', `POSITIVE judgement by ${principal.sub}`))) {
             throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'recordJudgement: a NEGATIVE judgement stands between identities of these two persons; record a POSITIVE judgement on that pair first');
           }
-          await rebuildPersons(tx, [x, y], cause);
+          changes = await rebuildPersons(tx, [x, y], cause);
           break;
         case Judgement.NEGATIVE: {
           const others = await unlink(tx, b);
-          await rebuildPersons(tx, [a, b, ...others], cause);
+          changes = await rebuildPersons(tx, [a, b, ...others], cause);
           break;
         }
         case Judgement.UNSURE:
           break;
       }
+      const { effect, persons } = effectOf(judgement, changes, before);
+      await settleJudgement(tx, id, effect, persons);
     });
     const [after] = await ctx.db.query<{ person_id: string }>(`select person_id from identity.source_identity where id = $1`, [a]);
     return after ? identityLoaders(ctx).person.load(after.person_id) : null;

@@ -10,7 +10,7 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Field, Float, ID, Info, Int, Mutation, ObjectType, Query, registerEnumType, Resolver, Root, FieldResolver } from 'type-graphql';
-import { claimedAgency, DataCategory, GuardedInResolver, Public, PublicType, requirePractitioner, signature } from '../../access';
+import { DataCategory, GuardedInResolver, Public, PublicType, requirePractitioner, signature } from '../../access';
 import { clientPath, type RequestContext, type ResponsePath } from '../../context';
 import type { Db } from '../../db';
 import { ErrorCode, HarbourError } from '../../errors';
@@ -21,13 +21,14 @@ import { PageInfo } from '../connection';
 import { withDates, type JsonRow } from '../shared';
 import { guardEvidence } from './evidence';
 import { identityLoaders, isUuid } from './identity.loader';
+import { insertJudgement, settleJudgement } from './judgements';
 import { IDENTITY_DATES, identityJson, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { FieldContribution, MatchGradeEnum } from './search.types';
 
 export enum SuggestionStatus { OPEN = 'OPEN', SAME = 'SAME', DIFFERENT = 'DIFFERENT', UNSURE = 'UNSURE' }
 export enum SuggestionDecision { SAME = 'SAME', DIFFERENT = 'DIFFERENT', UNSURE = 'UNSURE' }
 registerEnumType(SuggestionStatus, { name: 'SuggestionStatus', description: 'OPEN until a person decides; UNSURE stays in the queue.' });
-registerEnumType(SuggestionDecision, { name: 'SuggestionDecision' });
+registerEnumType(SuggestionDecision, { name: 'SuggestionDecision', description: 'Whether two records are one child: SAME, DIFFERENT or UNSURE.' });
 
 @ObjectType({ description: 'Two records the matcher believes are one child, for a person to decide.' })
 export class MatchSuggestion {
@@ -203,8 +204,8 @@ export class SuggestionResolver {
         if (!undo) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `decideSuggestion: already decided ${row.status}${row.status === SuggestionStatus.SAME ? '; DIFFERENT undoes it' : ''}`);
       }
       if (!undo && row.person_a === row.person_b) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'decideSuggestion: these records are one child already');
-      const judgement = { SAME: 'POSITIVE', DIFFERENT: 'NEGATIVE', UNSURE: 'UNSURE' }[decision];
-      await tx.query(`insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, $3, $4, $5, $6)`, [row.a, row.b, judgement, reason.trim(), principal.sub, claimedAgency(principal)]);
+      const judgement = ({ SAME: 'POSITIVE', DIFFERENT: 'NEGATIVE', UNSURE: 'UNSURE' } as const)[decision];
+      const judgementId = await insertJudgement(tx, row.a, row.b, judgement, reason, principal);
       let merged: SuggestionRow['merged'] = row.merged;
       if (decision === SuggestionDecision.SAME) {
         const before = { [row.person_a]: await membersOf(tx, row.person_a), [row.person_b]: await membersOf(tx, row.person_b) };
@@ -219,6 +220,11 @@ export class SuggestionResolver {
         await restore(tx, row, cause);
         merged = null;
       }
+      // What the decision did, and to which children: the DPO's `matchDecisions` lists it.
+      const persons = [...new Set([row.person_a, row.person_b])];
+      if (decision === SuggestionDecision.SAME) await settleJudgement(tx, judgementId, 'MERGED', [merged!.survivor, merged!.absorbed]);
+      else if (undo) await settleJudgement(tx, judgementId, 'UNDONE', [row.merged!.survivor, row.merged!.absorbed]);
+      else await settleJudgement(tx, judgementId, decision === SuggestionDecision.DIFFERENT && persons.length > 1 ? 'KEPT_APART' : 'NO_CHANGE', persons);
       // Every waiting suggestion between these two children is decided with it.
       await tx.query(
         `update identity.match_suggestion m set status = $3, decided_by = $4, decided_at = now(), decision_reason = $5, merged = case when m.id = $6 then $7::jsonb else m.merged end
