@@ -221,6 +221,9 @@ describeIf('the console', () => {
     const csv = fs.readFileSync(await (await download).path(), 'utf8');
     expect(csv.split('\n')[0]).toBe('seq,at,sub,agency,roles,personId,category,outcome,basis,basisId');
     expect(csv).toContain('missing.officer');
+    // The merge the MASH coordinator made of the force's record, with its reason.
+    await dpo.page.waitForSelector('#decisions td:has-text("police confirmed at the strategy meeting")');
+    expect(await dpo.page.locator('#decisions tr', { hasText: 'mash.coordinator' }).first().innerText()).toMatch(/same: merged two children/i);
     expect(dpo.problems).toEqual([]);
     await dpo.context.close();
   });

@@ -121,3 +121,10 @@ export const TRAIL = graphql(`query Trail($personId: ID!, $first: Int!, $after: 
 export const ACCESS_BY = graphql(`query AccessBy($sub: String!, $first: Int!, $after: String, $from: DateTime, $to: DateTime) {
   accessBy(sub: $sub, first: $first, after: $after, from: $from, to: $to) { totalCount pageInfo { hasNextPage endCursor } edges { node { ...AuditRow } } }
 }`, [AUDIT_EVENT]);
+
+export const DECISIONS = graphql(`query Decisions($personId: ID, $sub: String, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {
+  matchDecisions(personId: $personId, sub: $sub, from: $from, to: $to, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id at sub agency decision effect reason records { id agency localId } } }
+  }
+}`);

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { ResultOf } from '../graphql';
 import { ApiError, request } from '../api';
 import { when, words } from '../format';
-import { ACCESS_BY, REVIEW, REVIEWS, TRAIL } from '../queries';
+import { ACCESS_BY, DECISIONS, REVIEW, REVIEWS, TRAIL } from '../queries';
 import { Section, Status, useQuery } from '../ui';
 
 type Row = ResultOf<typeof TRAIL>['auditTrail']['edges'][number]['node'];
@@ -14,6 +14,7 @@ export function Dpo() {
       <h1>Data protection</h1>
       <Reviews />
       <Disclosures />
+      <Decisions />
     </>
   );
 }
@@ -131,6 +132,47 @@ function Disclosures() {
             </table>
           </div>
         </>
+      ) : null}
+    </Section>
+  );
+}
+
+const EFFECT: Record<string, string> = { MERGED: 'merged two children', SPLIT: 'split a record off', UNDONE: 'undid a merge', KEPT_APART: 'kept apart', NO_CHANGE: 'no change' };
+
+/** Merges and splits, and every other match decision, with who made them and why. */
+function Decisions() {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [applied, setApplied] = useState({ from: '', to: '' });
+  const range = { from: applied.from ? new Date(`${applied.from}T00:00:00`).toISOString() : null, to: applied.to ? new Date(`${applied.to}T23:59:59.999`).toISOString() : null };
+  const decisions = useQuery(DECISIONS, { personId: null, sub: null, ...range, first: 100, after: null }, `${applied.from}|${applied.to}`);
+  const [error, setError] = useState<string>();
+  const apply = (e: Event) => {
+    e.preventDefault();
+    if (from && to && from > to) return setError('The date range is reversed: “from” is after “to”.');
+    setError(undefined);
+    setApplied({ from, to });
+  };
+  const rows = decisions.data?.matchDecisions.edges.map((e) => e.node) ?? [];
+  return (
+    <Section title="Merges, splits and other match decisions" id="decisions">
+      <form class="inline-form row" onSubmit={apply}>
+        <div class="field"><label for="md-from">From</label><input id="md-from" type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} /></div>
+        <div class="field"><label for="md-to">To</label><input id="md-to" type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} /></div>
+        <div class="field"><span class="label-space" aria-hidden="true">&nbsp;</span><button type="submit" class="button secondary">Show</button></div>
+      </form>
+      {error ? <p class="field-error" role="alert">{error}</p> : null}
+      <Status loading={decisions.loading && !decisions.data} error={decisions.error} />
+      {decisions.data && !rows.length ? <p class="none">No match decisions in this range.</p> : null}
+      {rows.length ? (
+        <div class="scroll" tabIndex={0} role="region" aria-label="Match decisions table">
+          <table class="audit"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Decision</th><th scope="col">Records</th><th scope="col">Reason</th></tr></thead>
+            <tbody>{rows.map((d) => (
+              <tr key={d.id}><td>{when(d.at)}</td><td>{d.sub} ({d.agency})</td><td>{words(d.decision)}: {EFFECT[d.effect] ?? words(d.effect)}</td>
+                <td>{d.records.map((r) => `${r.agency} ${r.localId ?? '(id withheld)'}`).join(' and ')}</td><td>{d.reason}</td></tr>
+            ))}</tbody>
+          </table>
+        </div>
       ) : null}
     </Section>
   );
