@@ -26,7 +26,7 @@
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
  * --match-records N (20000; 100000 x 100000 is measured in the README),
- * --only read|ingest|access|search|match (access: only the access scenarios; search: only the
+ * --only read|ingest|access|search|match|console (console: bench/console.ts on its own demo database; access: only the access scenarios; search: only the
  *   identitySearch scenario; match: only match/link-peak-rss).
  * The read scenarios start with the store read into PostgreSQL's buffer cache as far as it fits,
  * the rest into the OS cache (`warmStore`).
@@ -49,6 +49,7 @@ import { searchScenario, type SearchResult } from './search';
 import { strategyScenario, type StrategyResult } from './strategy';
 import { matchScenario, type MatchResult } from './match';
 import { alternate, latencies, type Compared } from './stats';
+import { consoleResultRows, consoleScenario, reportConsole } from './console';
 
 function textOption(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -113,6 +114,13 @@ async function main(): Promise<void> {
   }
   const config = { ...base, databaseUrl };
   const adminUrl = Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString();
+  if (only === 'console') {
+    const result = await consoleScenario(config, adminUrl, log, option('console-rounds', 15), say);
+    reportConsole(result);
+    writeResults(consoleResultRows(result));
+    await embedded?.stop();
+    return;
+  }
   let ingestResults: IngestResult[] = [];
   if (!only || only === 'ingest') ingestResults = await ingestScenarios(config, adminUrl, log, ingestRows, say, textOption('feeds')?.split(','));
   let matchResult: MatchResult | undefined;
@@ -224,6 +232,11 @@ async function main(): Promise<void> {
   const strategyResult = only === 'access' || only === 'search' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
 
   report(results, ingestResults, searchResult, auditResult, strategyResult, matchResult);
+  if (!only) {
+    const consoleResult = await consoleScenario(config, adminUrl, log, option('console-rounds', 15), say);
+    reportConsole(consoleResult);
+    writeResults([...readResults(), ...consoleResultRows(consoleResult)]);
+  }
 
   await unguarded.stop();
   await identity.stop();
@@ -275,9 +288,18 @@ function report(results: ReadResult[], ingestResults: IngestResult[], searchResu
     console.log(`\n${'scenario'.padEnd(30)}${'per file'.padStart(10)}${'candidates'.padStart(12)}${'pairs'.padStart(10)}${'wall s'.padStart(9)}${'peak RSS'.padStart(10)}  target`);
     console.log(`${r.scenario.padEnd(30)}${String(r.records_per_file).padStart(10)}${String(r.candidate_pairs).padStart(12)}${String(r.pairs).padStart(10)}${r.wall_s.toFixed(1).padStart(9)}${`${r.peak_rss_mb ?? '?'} MB`.padStart(10)}  < ${r.target_peak_rss_mb} MB ${ok}`);
   }
-  const out = path.join(projectRoot(), 'bench', 'results');
-  fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...(matchResult ? [matchResult] : []), ...ingestResults], null, 2)}\n`);
+  writeResults([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...(matchResult ? [matchResult] : []), ...ingestResults]);
+}
+
+const RESULTS = () => path.join(projectRoot(), 'bench', 'results', 'latest.json');
+
+function readResults(): unknown[] {
+  return fs.existsSync(RESULTS()) ? (JSON.parse(fs.readFileSync(RESULTS(), 'utf8')) as unknown[]) : [];
+}
+
+function writeResults(rows: unknown[]): void {
+  fs.mkdirSync(path.dirname(RESULTS()), { recursive: true });
+  fs.writeFileSync(RESULTS(), `${JSON.stringify(rows, null, 2)}\n`);
   console.log(`\nwritten: bench/results/latest.json`);
 }
 
