@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * console/*: the console in Debian's Chromium against the real hub on loopback, on the demo that
  * `npm start` loads (its own database, harbour_console_bench, made afresh each run).
@@ -167,6 +168,7 @@ async function lighthouseScores(executablePath: string, base: string, childId: s
     await page.click('form.devform button[type=submit]');
     await page.waitForFunction(() => document.querySelector('#alerts') && !document.querySelector('.loading'));
     const toToday = await timespan.endTimespan();
+    if (process.env.HARBOUR_BENCH_DEBUG) for (const [id, a] of Object.entries(toToday?.lhr.audits ?? {})) if (a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative') say(`lighthouse timespan: ${id} ${a.score} ${a.displayValue ?? ''}`);
     scores.push({ scenario: 'console/lighthouse', page: 'sign-in → Today', mode: 'timespan', performance: score(toToday?.lhr, 'performance'), accessibility: null });
     for (const [name, hash, ready] of [['Today', '#/today', '#alerts'], ['Search', '#/search', 'form.search'], ['the child', `#/child/${childId}`, 'table.identities']] as const) {
       await page.evaluate((h) => { location.hash = h; }, hash);

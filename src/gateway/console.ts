@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { projectRoot } from '../config/root';
 import { PACK_STYLE } from './pack';
 
@@ -89,12 +90,13 @@ export const SECURITY_HEADERS = {
  */
 export function consoleHandler(options: ConsoleOptions = {}): (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => boolean {
   const dir = options.dir ?? path.join(projectRoot(), 'dist', 'console');
-  const files = new Map<string, { body: Buffer; type: string; etag: string }>();
+  const files = new Map<string, { body: Buffer; gzipped: Buffer; type: string; etag: string }>();
   if (fs.existsSync(dir)) {
     for (const name of fs.readdirSync(dir)) {
       if (!options.ide && name.startsWith('graphiql')) continue;
       const body = fs.readFileSync(path.join(dir, name));
-      files.set(name, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+      // Compressed once, at start: GraphiQL's bundle is 1.4 MB, the console's 86 kB.
+      files.set(name, { body, gzipped: gzipSync(body, { level: 9 }), type: TYPES[path.extname(name)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
     }
   }
   const policy = consolePolicy(options.connectOrigins);
@@ -130,8 +132,11 @@ export function consoleHandler(options: ConsoleOptions = {}): (req: IncomingMess
       res.end();
       return true;
     }
-    res.writeHead(200, { ...headers, 'content-type': file.type, 'content-length': String(file.body.length) });
-    res.end(req.method === 'HEAD' ? undefined : file.body);
+    headers.vary = 'accept-encoding';
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && file.gzipped.length < file.body.length;
+    const body = gzip ? file.gzipped : file.body;
+    res.writeHead(200, { ...headers, 'content-type': file.type, 'content-length': String(body.length), ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+    res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };
 }

@@ -25,10 +25,12 @@ export function Today() {
     }
   };
 
+  // Drawn once all three answers are in, so nothing moves under the reader's eye (or pointer).
+  if ([today, missing, actions].some((q) => q.loading && !q.data && !q.error)) return <><h1>Today</h1><Status loading /></>;
   return (
     <>
       <h1>Today</h1>
-      <Status loading={today.loading && !today.data} error={today.error} />
+      <Status error={today.error} />
       {message ? <p class="notice" role="status">{message}</p> : null}
       <Section title={`Match alerts (${today.data?.matchAlerts.totalCount ?? 0} open)`} id="alerts">
         {alerts.length === 0 ? <p class="none">No open alerts for your agency.</p> : (
@@ -49,7 +51,7 @@ export function Today() {
         )}
       </Section>
       <Section title={`Missing now (${missing.data?.missingNow.totalCount ?? '…'})`} id="missing">
-        <Status loading={missing.loading && !missing.data} error={missing.error} />
+        <Status error={missing.error} />
         {missing.data && !children.length ? <p class="none">No child you may see is missing now.</p> : (
           <ul class="items">
             {children.map((m) => {
@@ -67,7 +69,7 @@ export function Today() {
         )}
       </Section>
       <Section title={`Actions due for your agency (${due.length})`} id="actions-due">
-        <Status loading={actions.loading && !actions.data} error={actions.error} />
+        <Status error={actions.error} />
         {actions.data && !due.length ? <p class="none">No open action due in the next 14 days.</p> : (
           <ul class="items">
             {due.map((d) => (
