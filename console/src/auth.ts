@@ -10,7 +10,7 @@
  *   leaving the page (what the user was typing stays), `oidcSignInPopup` runs the same flow in a
  *   popup, which must be opened from a click.
  *
- * Tokens are kept in memory only (`session`): never in localStorage, sessionStorage, a cookie or a
+ * The token it returns is kept in memory only (console/src/session.ts): never in localStorage, sessionStorage, a cookie or a
  * URL. sessionStorage holds only the round trip's state, nonce, PKCE verifier and provider id,
  * and only until the provider sends the user back.
  */
@@ -110,7 +110,7 @@ export async function fetchSignInOptions(): Promise<SignInOptions> {
   return (await response.json()) as SignInOptions;
 }
 
-/** Development only: a token from the hub's development issuer. Starts `session` with it. */
+/** Development only: a token from the hub's development issuer. */
 export async function devSignIn(choice: DevChoice): Promise<SignedIn> {
   const response = await fetch('/console/dev-token', {
     method: 'POST',
@@ -122,7 +122,6 @@ export async function devSignIn(choice: DevChoice): Promise<SignedIn> {
   const body = (await response.json()) as { token: string; expiresAt: string | number };
   // The hub answers ISO 8601; ms since the epoch is taken too (a stand-in route in a test may send it).
   const signedIn: SignedIn = { token: body.token, expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : Date.parse(body.expiresAt) };
-  session.start(signedIn);
   return signedIn;
 }
 
@@ -243,7 +242,7 @@ export function inSignInPopup(): boolean {
 
 /**
  * On the page the provider returned to: check the state, exchange the code (with the PKCE
- * verifier), clear code and state from the URL, start `session`. Null when this page load is no
+ * verifier), clear code and state from the URL. Null when this page load is no
  * return from a provider; null too in the sign-in popup, which hands the answer to its opener and
  * closes. `options`: the sign-in options if already fetched.
  */
@@ -264,7 +263,6 @@ export async function completeOidcSignIn(options?: SignInOptions): Promise<Signe
   const provider = (options ?? (await fetchSignInOptions())).providers.find((p) => p.id === pending.providerId);
   if (!provider) throw new SignInError('That identity provider is no longer offered.', 'UNKNOWN_PROVIDER');
   const signedIn = await exchange(provider, codeFrom(params, pending, provider), pending);
-  session.start(signedIn);
   return signedIn;
 }
 
@@ -304,66 +302,6 @@ export async function oidcSignInPopup(provider: SignInProvider): Promise<SignedI
     window.addEventListener('message', onMessage);
   });
   const signedIn = await exchange(provider, codeFrom(new URLSearchParams(search), pending, provider), pending);
-  session.start(signedIn);
   return signedIn;
 }
 
-/** Treat a token as expired this long before its `exp`: a request sent just before it arrives just after. */
-const EXPIRY_MARGIN_MS = 30_000;
-
-/**
- * The signed-in user's token, in memory. `onExpired` is called once when the token runs out (a
- * timer, or `token` read after it) or when the console reports the hub refused it (`expire()`, on
- * an UNAUTHENTICATED answer): show the sign-in over the page, keep the page (and what was typed),
- * and resend once signed in again.
- */
-class Session {
-  #signedIn: SignedIn | null = null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  onExpired: (() => void) | null = null;
-
-  /** The bearer token, or null when signed out or expired. */
-  get token(): string | null {
-    if (this.#signedIn && Date.now() >= this.#signedIn.expiresAt - EXPIRY_MARGIN_MS) this.expire();
-    return this.#signedIn?.token ?? null;
-  }
-
-  get expiresAt(): number | null {
-    return this.#signedIn?.expiresAt ?? null;
-  }
-
-  /** The provider of the current (or just expired) sign-in, to sign in again with the same one; null for development. */
-  provider: SignInProvider | null = null;
-
-  start(signedIn: SignedIn): void {
-    clearTimeout(this.#timer);
-    this.#signedIn = signedIn;
-    this.provider = signedIn.provider ?? null;
-    this.#timer = setTimeout(() => this.expire(), Math.max(0, signedIn.expiresAt - EXPIRY_MARGIN_MS - Date.now()));
-  }
-
-  /** Forget the token and tell `onExpired` (once). */
-  expire(): void {
-    clearTimeout(this.#timer);
-    const had = this.#signedIn !== null;
-    this.#signedIn = null;
-    if (had) this.onExpired?.();
-  }
-
-  /**
-   * Forget the token (`onExpired` is not called). After an OIDC sign-in with an end-session
-   * endpoint, leave for it (the provider ends its session and returns to origin + "/"); otherwise
-   * stay, and the console shows its sign-in.
-   */
-  signOut(): void {
-    clearTimeout(this.#timer);
-    const signedIn = this.#signedIn;
-    const provider = signedIn?.provider ?? this.provider;
-    this.#signedIn = null;
-    this.provider = null;
-    if (provider?.endSessionEndpoint) location.assign(endSessionUrl(provider, signedIn?.idToken));
-  }
-}
-
-export type { Session };
-export const session = new Session();
