@@ -53,6 +53,11 @@ export function percent(p: number): string {
   return p >= 0.9995 ? '>99.9%' : `${(p * 100).toFixed(1)}%`;
 }
 
+/** A from/to pair of YYYY-MM-DD days as the whole days they span in the browser's time zone (null for none). */
+export function dayRange(from: string, to: string): { from: string | null; to: string | null } {
+  return { from: from ? new Date(`${from}T00:00:00`).toISOString() : null, to: to ? new Date(`${to}T23:59:59.999`).toISOString() : null };
+}
+
 /** Today as YYYY-MM-DD in the browser's time zone. */
 export function isoToday(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;

@@ -74,3 +74,7 @@ class Session {
 }
 
 export const session = new Session();
+
+/** The roles of the people who act on a child's case (the hub's PRACTITIONER_ROLES): decide, convene, break glass. */
+const PRACTITIONER = ['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR'];
+export const isPractitioner = (): boolean => (session.user?.roles ?? []).some((r) => PRACTITIONER.includes(r));

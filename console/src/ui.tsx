@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { TadaDocumentNode } from 'gql.tada';
 import { ApiError, request, type Withheld } from './api';
-import { words } from './format';
+import { percent, words } from './format';
 
 export interface Loaded<R> {
   data?: R;
@@ -66,7 +66,7 @@ export function Grade({ grade, probability }: { grade: string; probability?: num
   return (
     <span class={`grade grade-${grade.toLowerCase().replace(/_/g, '-')}`}>
       {words(grade)}
-      {probability !== undefined ? <span class="probability"> {probability >= 0.9995 ? '>99.9%' : `${(probability * 100).toFixed(1)}%`}</span> : null}
+      {probability !== undefined ? <span class="probability"> {percent(probability)}</span> : null}
     </span>
   );
 }

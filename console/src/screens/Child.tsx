@@ -8,15 +8,13 @@ import type { ResultOf } from '../graphql';
 import { ApiError, isWithheld, request, type Withheld } from '../api';
 import { age, dateAt, firstName, isoToday, nameOf, when, words } from '../format';
 import { CHILD, CONVENE, DECIDE, POSSIBLE, RECORD_ACTION, UPDATE_ACTION } from '../queries';
-import { session } from '../session';
+import { isPractitioner, session } from '../session';
 import { Evidence, Grade, Section, Status, useQuery, WithheldMark } from '../ui';
 import { Withholding } from './Withheld';
 
 type Person = NonNullable<ResultOf<typeof CHILD>['person']>;
 type Identity = Person['identities'][number];
 
-const PRACTITIONER = ['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR'];
-export const isPractitioner = () => (session.user?.roles ?? []).some((r) => PRACTITIONER.includes(r));
 
 /** The best-known date of birth: documented over assessed over claimed, finer precision first. */
 function bestBirthDate(identities: Identity[]) {

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { ResultOf } from '../graphql';
 import { ApiError, request } from '../api';
-import { when, words } from '../format';
+import { dayRange, when, words } from '../format';
 import { ACCESS_BY, DECISIONS, REVIEW, REVIEWS, TRAIL } from '../queries';
 import { Section, Status, useQuery } from '../ui';
 
@@ -92,8 +92,7 @@ function Disclosures() {
       const all: Row[] = [];
       let after: string | null = null;
       for (let page = 0; page < 20; page++) {
-        // The range is whole days in the DPO's time zone.
-        const range = { from: from ? new Date(`${from}T00:00:00`).toISOString() : null, to: to ? new Date(`${to}T23:59:59.999`).toISOString() : null };
+        const range = dayRange(from, to);
         const conn: ResultOf<typeof TRAIL>['auditTrail'] = mode === 'child'
           ? (await request(TRAIL, { personId: subject.trim(), first: 200, after, ...range })).data.auditTrail
           : (await request(ACCESS_BY, { sub: subject.trim(), first: 200, after, ...range })).data.accessBy;
@@ -144,7 +143,7 @@ function Decisions() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [applied, setApplied] = useState({ from: '', to: '' });
-  const range = { from: applied.from ? new Date(`${applied.from}T00:00:00`).toISOString() : null, to: applied.to ? new Date(`${applied.to}T23:59:59.999`).toISOString() : null };
+  const range = dayRange(applied.from, applied.to);
   const decisions = useQuery(DECISIONS, { personId: null, sub: null, ...range, first: 100, after: null }, `${applied.from}|${applied.to}`);
   const [error, setError] = useState<string>();
   const apply = (e: Event) => {

@@ -3,7 +3,8 @@ import { useState } from 'preact/hooks';
 import { dateAt, nameOf, words } from '../format';
 import { QUEUE } from '../queries';
 import { Evidence, Grade, Status, useQuery } from '../ui';
-import { Decision, isPractitioner } from './Child';
+import { isPractitioner } from '../session';
+import { Decision } from './Child';
 
 const STATUSES = ['OPEN', 'UNSURE', 'SAME', 'DIFFERENT'] as const;
 

@@ -148,7 +148,7 @@ export function Search() {
             return inBand.length ? (
               <div key={band} class="band">
                 <h3>{words(band)}</h3>
-                <ol class="items">{inBand.map((c, i) => <CandidateItem key={c.person.id} c={c} withheld={results.withheld} index={results.candidates.indexOf(c)} n={i} />)}</ol>
+                <ol class="items">{inBand.map((c) => <CandidateItem key={c.person.id} c={c} withheld={results.withheld} index={results.candidates.indexOf(c)} />)}</ol>
               </div>
             ) : null;
           })}
@@ -159,7 +159,7 @@ export function Search() {
   );
 }
 
-function CandidateItem({ c, withheld, index }: { c: Candidate; withheld: Withheld[]; index: number; n: number }) {
+function CandidateItem({ c, withheld, index }: { c: Candidate; withheld: Withheld[]; index: number }) {
   const first = c.person.identities[0];
   const names = c.person.identities.flatMap((i) => i.names ?? []);
   const dob = c.person.identities.flatMap((i) => i.birthDates ?? [])[0];

@@ -4,7 +4,7 @@ import type { ResultOf } from '../graphql';
 import { ApiError, request, type Withheld } from '../api';
 import { when, words } from '../format';
 import { BREAK_GLASS, EXPLAIN } from '../queries';
-import { session } from '../session';
+import { isPractitioner } from '../session';
 import { Section } from '../ui';
 
 const BASES = [
@@ -15,7 +15,6 @@ const BASES = [
   ['MODERN_SLAVERY_ACT_2015_S52', 'Modern Slavery Act 2015 s52 (duty to notify)'],
 ] as const;
 const MIN_REASON = 40;
-const PRACTITIONER = ['CASEWORKER', 'OFFICER', 'MASH_COORDINATOR'];
 
 export function Withholding({ personId, categories, withheld, onReleased }: { personId: string; categories: string[]; withheld: Withheld[]; onReleased: () => void }) {
   const all = [...new Set([...categories, ...withheld.map((w) => w.category)])];
@@ -26,7 +25,7 @@ export function Withholding({ personId, categories, withheld, onReleased }: { pe
     const r = await request(EXPLAIN, { personId, category: category as never });
     setExplained((x) => ({ ...x, [category]: r.data.explainAccess }));
   };
-  const mayBreakGlass = (session.user?.roles ?? []).some((r) => PRACTITIONER.includes(r));
+  const mayBreakGlass = isPractitioner();
   return (
     <Section title="Withheld from you" id="withheld">
       <p>Other agencies hold information of these kinds about this child that your agency may not see now.</p>
