@@ -10,11 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { generateDemo } from '../src/demo/generate';
-import { loadGenerated } from '../src/demo/load';
-import { rootLogger } from '../src/log';
 import { ensureRenderTools } from './support/chromium';
-import { startTestHub, type TestHub } from './support/hub';
+import { loadDemo, startTestHub, type TestHub } from './support/hub';
 
 const tools = ensureRenderTools();
 const describeIf = tools.ok ? describe : describe.skip;
@@ -40,9 +37,7 @@ const personOf = async (agency: string, localId: string) =>
 beforeAll(async () => {
   if (!tools.ok) return;
   hub = await startTestHub();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-'));
-  generateDemo({ children: 60, seed: 2026, out: dir });
-  await loadGenerated(hub.database.db, rootLogger('silent'), dir);
+  await loadDemo(hub);
   base = (await hub.server()).url.replace(/\/graphql$/, '');
   browser = await chromium.launch({ executablePath: execFileSync('sh', ['-c', 'command -v chromium']).toString().trim(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   fs.mkdirSync(SHOTS, { recursive: true });

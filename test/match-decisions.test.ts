@@ -4,21 +4,13 @@
  * records, children and effect; the police force's DPO reads those about children it holds; nobody
  * else may ask. All values synthetic (the demo generator).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { BACKFILL } from '../migrations/1765500000000-judgement-effect';
-import { generateDemo } from '../src/demo/generate';
-import { loadGenerated } from '../src/demo/load';
-import { rootLogger } from '../src/log';
-import { startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
+import { loadDemo, startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
 
 let hub: TestHub;
 beforeAll(async () => {
   hub = await startTestHub();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-'));
-  generateDemo({ children: 60, seed: 2026, out: dir });
-  await loadGenerated(hub.database.db, rootLogger('silent'), dir);
+  await loadDemo(hub);
 }, 120_000);
 afterAll(() => hub.close());
 

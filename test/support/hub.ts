@@ -6,9 +6,14 @@
  * may not do.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { signDevToken } from '../../src/access';
 import type { HarbourConfig } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db';
+import { generateDemo } from '../../src/demo/generate';
+import { loadGenerated } from '../../src/demo/load';
 import { createGateway, startGatewayServer, type RunningServer } from '../../src/gateway/server';
 import { rootLogger } from '../../src/log';
 import { createTestDatabaseUrl, runtimeUrlOf, testConfig } from './db';
@@ -77,4 +82,11 @@ export async function postGraphQL(url: string, body: unknown, headers: Record<st
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, body: JSON.parse(text) as GraphQLResponse, headers: response.headers };
+}
+
+/** Load the demo `npm start` loads (60 synthetic children, seed 2026) through the real connectors. */
+export async function loadDemo(hub: TestHub): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-'));
+  generateDemo({ children: 60, seed: 2026, out: dir });
+  await loadGenerated(hub.database.db, rootLogger('silent'), dir);
 }
