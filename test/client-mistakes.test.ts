@@ -95,6 +95,7 @@ const cases: Record<string, Case> = {
   'cursor: year 0000': { body: () => ({ query: `{ matchAlerts(after: "${b64('0000-01-01T00:00:00.000Z|00000000-0000-0000-0000-000000000000')}") { totalCount } }` }), ...badField(/matchAlerts: after is not a cursor/) },
   'cursor: year 275760': { body: () => ({ query: `{ matchAlerts(after: "${b64('+275760-09-13T00:00:00.000Z|00000000-0000-0000-0000-000000000000')}") { totalCount } }` }), ...badField(/matchAlerts: after is not a cursor/) },
   'Int out of range (variable)': { body: () => ({ query: 'query ($f: Int!) { matchAlerts(first: $f) { totalCount } }', variables: { f: 99999999999 } }), ...bad(/"\$f".*Int cannot represent non 32-bit signed integer/) },
+  'Int out of range (literal)': { body: () => ({ query: '{ matchAlerts(first: 99999999999) { totalCount } }' }), ...bad(/first.*Int cannot represent non 32-bit signed integer/) },
   'unknown operationName': { body: () => ({ query: 'query Mine { me { sub } }', operationName: 'Theirs' }), ...bad(/^operationName: the document has no operation named "Theirs" \(it has Mine\)/) },
   'two operations, no operationName': { body: () => ({ query: 'query A { me { sub } } query B { me { agency } }' }), ...bad(/^operationName: the document has 2 operations \(A, B\); say which/) },
   'a subscription': { body: () => ({ query: 'subscription { me { sub } }' }), ...bad(/^harbour serves no subscriptions: send a query or a mutation/) },

@@ -6,6 +6,7 @@
  *   gateway's own variable coercion, once `strictScalars` has given its schema the real parsers;
  *   the gateway builds its schema from the supergraph SDL, whose custom scalars accept anything);
  * - the NUL character in any string (PostgreSQL cannot store it);
+ * - an `Int` literal outside 32 bits, named by its argument (and said before the cost it inflates);
  * - variables nested deeper than MAX_VARIABLE_DEPTH;
  * - a list in an input object longer than its limit (`INPUT_LIST_LIMITS`), before the gateway
  *   coerces a single item of it;
@@ -14,8 +15,8 @@
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
-  getNamedType, getNullableType, GraphQLError, isInputObjectType, isListType, isScalarType, Kind, OperationTypeNode, typeFromAST, TypeInfo, visit, visitWithTypeInfo,
-  type ASTVisitor, type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext, type ValueNode,
+  getNamedType, getNullableType, GraphQLError, GraphQLInt, isInputObjectType, isListType, isScalarType, Kind, OperationTypeNode, typeFromAST, TypeInfo, visit, visitWithTypeInfo,
+  type ASTVisitor, type DocumentNode, type GraphQLFormattedError, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext, type ValueNode,
 } from 'graphql';
 import { ErrorCode } from '../errors';
 import { STRICT_SCALARS } from '../subgraphs/scalars';
@@ -61,6 +62,9 @@ export function clientInputRule(context: ValidationContext): ASTVisitor {
   const checkValue = (node: ValueNode) => {
     if (node.kind === Kind.STRING && node.value.includes('\0')) return context.reportError(badInput(`${where()}: ${NUL}`, node));
     const type = getNullableType(context.getInputType());
+    if (node.kind === Kind.INT && type === GraphQLInt && !(Number(node.value) <= 2 ** 31 - 1 && Number(node.value) >= -(2 ** 31))) {
+      return context.reportError(badInput(`${where()}: Int cannot represent non 32-bit signed integer value: ${node.value}`, node));
+    }
     const scalar = type && isScalarType(type) ? strict.get(type.name) : undefined;
     if (!scalar) return;
     try {
@@ -170,6 +174,14 @@ export function clientInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T
   return {
     async requestDidStart() {
       return {
+        // A document with a bad value and a cost computed from it (`first: 99999999999`) says the
+        // value first, named by its argument: the mistake to mend is the argument, not the size.
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const rank = (e: GraphQLFormattedError) => (e.extensions?.code === ErrorCode.BAD_USER_INPUT ? 0 : e.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX ? 2 : 1);
+          if (result.errors && result.errors.length > 1) result.errors = [...result.errors].sort((a, b) => rank(a) - rank(b));
+        },
         async didResolveOperation({ operation, document, request, schema }) {
           if (!operation) throw badInput(operationProblem(document, request.operationName));
           if (operation.operation === OperationTypeNode.SUBSCRIPTION) throw badInput(SUBSCRIPTION_MESSAGE);
