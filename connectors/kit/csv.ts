@@ -124,11 +124,20 @@ export async function* readCsv(filePath: string): AsyncGenerator<CsvItem> {
   );
   // pipe() does not forward a read error (a missing file): without this the parser waits forever.
   input.on('error', (error) => parser.destroy(error));
+  // csv-parse counts every CR as a line of its own, besides the CR of a record's CRLF line end: a
+  // quoted field holding a CRLF put every later line number one out. Lines are counted by LF here
+  // (as editors and RecordLimit count them): each record takes its stray CRs off the count.
+  let strayCrs = 0;
+  const lineOf = (lines: number | undefined, raw: string): number | undefined => {
+    strayCrs += (raw.match(/\r/g)?.length ?? 0) - (/\r\n?$/.test(raw) ? 1 : 0);
+    return lines === undefined ? undefined : lines - strayCrs;
+  };
   const skipped: Rejection[] = [];
   parser.on('skip', (error: CsvError & { lines?: number; record?: string[]; raw?: string }) => {
+    const line = lineOf(error.lines, error.raw ?? '');
     const raw = (error.raw ?? '').slice(0, MAX_RAW_CHARS);
-    if (error.code === 'CSV_QUOTE_NOT_CLOSED') skipped.push({ file, line: error.lines, code: 'TRUNCATED', reason: 'the file ends inside a quoted field: it looks cut off', raw });
-    else skipped.push({ file, line: error.lines, code: 'MALFORMED_LINE', reason: error.message, raw });
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') skipped.push({ file, line, code: 'TRUNCATED', reason: 'the file ends inside a quoted field: it looks cut off', raw });
+    else skipped.push({ file, line, code: 'MALFORMED_LINE', reason: error.message, raw });
   });
   let columns: string[] | undefined;
   let duplicate: string | undefined;
@@ -148,7 +157,7 @@ export async function* readCsv(filePath: string): AsyncGenerator<CsvItem> {
       // csv-parse keeps the CR of a CRLF line end in `raw`, and drops the LF.
       const unterminated = !/[\r\n]$/.test(raw);
       const text = raw.replace(/\r?\n$|\r$/, '').slice(0, MAX_RAW_CHARS);
-      const line = info.lines;
+      const line = lineOf(info.lines, raw)!;
       if (!columns) {
         columns = record.map((c) => c.trim());
         duplicate = columns.find((c, i) => c !== '' && columns!.indexOf(c) !== i);
