@@ -135,3 +135,29 @@ test('dedupe over a generated store: certain suggestions are right, no person mi
     await database.close();
   }
 }, 120000);
+
+test('a match link killed in the middle leaves its scratch schema; the next match command on the machine removes it', async () => {
+  const { spawn } = await import('node:child_process');
+  const { Client } = await import('pg');
+  writePersonFiles({ records: 3000, seed: 9, left: path.join(dir, 'kill-left.csv'), right: path.join(dir, 'kill-right.csv'), truth: path.join(dir, 'kill-truth.csv') });
+  writePersonFiles({ records: 50, seed: 10, left: path.join(dir, 'next-left.csv'), right: path.join(dir, 'next-right.csv'), truth: path.join(dir, 'next-truth.csv') });
+  const url = await createTestDatabaseUrl();
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const scratch = async () => (await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like 'match\\_scratch\\_%'`)).rows.map((r) => r.nspname);
+  try {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/harbour.js'), 'match', 'link', 'kill-left.csv', 'kill-right.csv', '--out', 'kill-out.csv'], {
+      cwd: dir, env: { ...process.env, DATABASE_URL: url, HARBOUR_ENV: 'test' }, stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    while ((await scratch()).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGKILL');
+    await exited;
+    const left = await scratch();
+    expect(left).toHaveLength(1);
+    await harbour(['match', 'link', 'next-left.csv', 'next-right.csv', '--out', 'next-out.csv'], url);
+    expect(await scratch()).toEqual([]);
+  } finally {
+    await client.end();
+  }
+});

@@ -15,6 +15,7 @@
  * The scratch schema is dropped afterwards, whatever happens.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db } from '../../db';
 import { blockingKeys, valueKeys } from '../keys';
 import type { MatchModel, Score } from '../model';
@@ -79,11 +80,41 @@ function countedKeys(r: PreparedRecord): string[] {
   return [...valueKeys(r.source).map((v) => `v:${v}`), ...r.names.flatMap((n) => n.map((t) => `t:${t.text}`))];
 }
 
+/** Who made a scratch schema: this machine and process, written as the schema's comment. */
+const scratchOwner = () => `${hostname()}:${process.pid}`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Drop the scratch schemas of linkages whose process is gone (a Ctrl-C or a kill in the middle
+ * of `match link` leaves its schema behind): those made on this machine by a process that no
+ * longer runs. Another machine's, or one without an owner, are left alone: nothing here can tell
+ * whether they are still in use.
+ */
+async function sweepScratch(db: Db): Promise<void> {
+  const rows = await db.query<{ name: string; owner: string | null }>(
+    `select nspname as name, obj_description(oid, 'pg_namespace') as owner from pg_namespace where nspname like 'match\\_scratch\\_%'`,
+  );
+  for (const { name, owner } of rows) {
+    const [host, pid] = (owner ?? '').split(':');
+    if (host === hostname() && Number(pid) > 0 && Number(pid) !== process.pid && !alive(Number(pid))) await db.query(`drop schema if exists ${name} cascade`);
+  }
+}
+
 /** A scratch schema for one linkage (or deduplication), dropped when `work` is done. */
 export async function withScratchLinkage<T>(db: Db, mode: PairSpace['mode'], work: (linkage: ScratchLinkage) => Promise<T>): Promise<T> {
+  await sweepScratch(db);
   const schema = `match_scratch_${randomBytes(6).toString('hex')}`;
   await db.query(`create schema ${schema}`);
   try {
+    await db.query(`comment on schema ${schema} is '${scratchOwner().replace(/'/g, "''")}'`);
     await createPairSpace(db, schema);
     await db.query(`create unlogged table ${schema}.match_record (side char(1) not null, record_id text collate "C" not null, record text not null, primary key (side, record_id))`);
     await db.query(`create unlogged table ${schema}.match_count (key text primary key, n integer not null)`);
