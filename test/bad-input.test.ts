@@ -141,6 +141,19 @@ test('a run interrupted by an unexpected error ends FAILED with a coded reason; 
   expect(await runOf(runId)).toEqual({ phase: 'COMPLETED', failure: null });
 });
 
+test('a run left unfinished is not resumed once a later run of the feed has completed: its input starts again from the first row', async () => {
+  const file = tmp('missing.csv', `${MISSING}7101,12/03/2010,M,01/02/2019,\n7102,12/03/2010,M,01/02/2019,\n`);
+  const failed = ingest(db(), log, FEEDS.ssda903!, { agency: 'LA-407', files: [file], onStart: () => fs.renameSync(file, `${file}.away`) });
+  const runId = String((await failed.then(() => undefined, (e: unknown) => e as Error & { extensions?: Record<string, unknown> }))?.extensions?.runId);
+  // A newer return of the same feed is loaded and completes.
+  await ingest(db(), log, FEEDS.ssda903!, { agency: 'LA-407', files: [tmp('missing.csv', `${MISSING}7101,12/03/2010,M,01/03/2019,\n`)] });
+  fs.renameSync(`${file}.away`, file);
+  const again = await ingest(db(), log, FEEDS.ssda903!, { agency: 'LA-407', files: [file] });
+  expect(again).toMatchObject({ resumed: false, read: 2 });
+  expect(again.runId).not.toBe(runId);
+  expect(await runOf(runId)).toEqual({ phase: 'FAILED', failure: 'READ_FAILED' });
+});
+
 describe('a feed is loaded only under an agency of the kind it comes from', () => {
   const police = () => tmp('police.jsonl', jsonl([person('P-1')]));
   const nothingFor = async (agency: string) => {

@@ -82,11 +82,18 @@ async function inputDigest(feed: string, agency: string, full: boolean, files: s
 
 const contentHash = (record: unknown) => createHash('sha256').update(JSON.stringify(record)).digest('base64url');
 
-/** A run of the same input that did not complete (killed, or FAILED) is resumed from its checkpoint. */
+/**
+ * A run of the same input that did not complete (killed, or FAILED) is resumed from its checkpoint,
+ * unless a later run of the feed for the agency has completed since: its rows would then land on
+ * newer ones with the rows before the checkpoint skipped, so the input starts again instead.
+ */
 async function startOrResume(db: Db, feed: string, agency: string, full: boolean, digest: string) {
   const running = await db.query<{ id: string; checkpoint: number } & Counts>(
     `update ingest.run set phase = 'RUNNING', failure = null, finished_at = null
-      where id = (select id from ingest.run where feed = $1 and agency = $2 and input_digest = $3 and phase <> 'COMPLETED' order by started_at desc limit 1)
+      where id = (select r.id from ingest.run r where r.feed = $1 and r.agency = $2 and r.input_digest = $3 and r.phase <> 'COMPLETED'
+                     and not exists (select 1 from ingest.run later where later.feed = r.feed and later.agency = r.agency
+                                        and later.phase = 'COMPLETED' and later.started_at > r.started_at)
+                   order by r.started_at desc limit 1)
       returning id, checkpoint, read, inserted, updated, unchanged, rejected, warnings`,
     [feed, agency, digest],
   );
