@@ -19,6 +19,7 @@ import { CATEGORIES } from './support/oracle';
 import { Client } from 'pg';
 import { migrations } from '../migrations';
 import { AuditKeyed1765186400000 } from '../migrations/1765186400000-audit-keyed';
+import { AuditCanonicalFast1765900000000 } from '../migrations/1765900000000-audit-canonical-fast';
 import { createDataSource, openDatabase } from '../src/db';
 import { rootLogger } from '../src/log';
 import { adminUrl, createTestDatabase, testConfig } from './support/db';
@@ -364,7 +365,9 @@ test('events written before the keyed rule still verify under the old one, but o
   await admin.query(`create database ${name}`).finally(() => admin.end());
   const url = Object.assign(new URL(adminUrl()), { pathname: `/${name}` }).toString();
   const { dataSource } = createDataSource(url);
-  dataSource.setOptions({ migrations: migrations.filter((m) => m !== AuditKeyed1765186400000) });
+  // The keyed rule, and what rewrites its functions, come afterwards.
+  const keyed = [AuditKeyed1765186400000, AuditCanonicalFast1765900000000];
+  dataSource.setOptions({ migrations: migrations.filter((m) => !keyed.includes(m)) });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   for (const request of ['old-1', 'old-2']) {
@@ -373,7 +376,7 @@ test('events written before the keyed rule still verify under the old one, but o
   await dataSource.destroy();
   const store = await openDatabase(testConfig(url), rootLogger('silent'), { poolSize: 2 });
   try {
-    expect(await store.migrate()).toEqual(['AuditKeyed1765186400000']);
+    expect(await store.migrate()).toEqual(['AuditKeyed1765186400000', 'AuditCanonicalFast1765900000000']);
     expect(await verifyAudit(store.db, key())).toEqual({ rows: 2, unkeyed: 2, checkpoints: 0 });
     await appendAudit(store.db, key(), 'new-1', officer, [{ personId, category: 'IDENTITY' as DataCategory, path: ['person'], decision: { kind: 'RELEASED', basis: 'AGREEMENT' } }]);
     expect(await verifyAudit(store.db, key())).toEqual({ rows: 3, unkeyed: 2, checkpoints: 0 });
