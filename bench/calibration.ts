@@ -32,7 +32,7 @@ export interface PopulationRun {
  */
 const PASSES: Partial<Record<CandidateSource, StorePairOptions>> = {
   dedupe: STORE_DEDUPE_PAIRS,
-  link: { maxKeyCount: MAX_KEY_COUNT, kinds: ['t', 'v', 's', 'p', 'c', 'd', 'ty', 'vy', 'x', 'a'] },
+  link: { maxKeyCount: MAX_KEY_COUNT, kinds: ['t', 'k', 'e', 'd', 'ty', 'ky', 'x', 'a'] },
 };
 
 /** Candidate pairs: records sharing a key of an allowed kind held by at most `maxKeyCount` records. */

@@ -1,6 +1,8 @@
 /** The matching library: pure TypeScript, no GraphQL, no database. */
-export { foldText, nameTokens, variantKey, skeleton, phoneticKeys, soundForm } from './normalise';
-export { jaroWinkler, withinOneEdit, transliterationDistance } from './strings';
+export { foldText, nameTokens } from './normalise';
+export { jaroWinkler, withinOneEdit } from './strings';
+export { editDistance, perLetter, soundKey, EDIT_COSTS, LATIN_COSTS, SCRIPT_COSTS } from './edit-costs';
+export { EQUIVALENCES_VERSION } from './equivalences';
 export { prepare, prepareDob, type MatchRecord, type PreparedRecord, type MatchDob, type Precision } from './record';
 export * from './compare';
 export { MatchModel, FIELDS, CANDIDATE_SOURCES, reasonsOf, fhirGrade, gradeOf, weightOf, type Contribution, type Field, type GradeThresholds, type MatchGrade, type CandidateSource, type FamilyParameters, type ModelParameters, type Probabilities, type Score } from './model';

@@ -29,11 +29,13 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
     name: {
       // u of the fuzzy levels: random pairs of distinct name tokens (Wikidata name sets), ~0.02–0.1 %.
       EXACT: { m: 0.754716, u: 0.00471698 },
-      SCRIPT_SKELETON: { m: 0.04717, u: 0.00009434 },
-      VARIANT: { m: 0.075472, u: 0.0009434 },
-      PHONETIC: { m: 0.037736, u: 0.00037736 },
+      // Corpus equivalences were part of VARIANT: its m and u split between the two.
+      EQUIVALENT: { m: 0.02, u: 0.0002 },
+      SCRIPT: { m: 0.04717, u: 0.00009434 },
+      VARIANT: { m: 0.055472, u: 0.0007434 },
+      SIMILAR: { m: 0.037736, u: 0.00037736 },
       JW_HIGH: { m: 0.037736, u: 0.00023585 },
-      SKELETON: { m: 0.009434, u: 0.00141509 },
+      ALIKE: { m: 0.009434, u: 0.00141509 },
       JW_MID: { m: 0.014151, u: 0.0009434 },
       INITIAL: { m: 0.004717, u: 0.00188679 },
       DIFFERENT: { m: 0.018868, u: 0.98938679 },
@@ -74,7 +76,7 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
     share: 0.0002,
     allPartsAgree: 0.0155,
     fields: {
-      name: { EXACT: 0.4617, VARIANT: 0.0297, SCRIPT_SKELETON: 0.016, DIFFERENT: 0.4789 },
+      name: { EXACT: 0.4617, VARIANT: 0.0297, SCRIPT: 0.016, DIFFERENT: 0.4789 },
       dob: { EXACT: 0.0478, SWAP: 0.0004, TYPO: 0.0043, MONTH: 0.0016, YEAR: 0.0319, NEAR_YEAR: 0.0939, DIFFERENT: 0.4367, FAR: 0.3834 },
       nationality: { AGREE: 0.981, DISAGREE: 0.019 },
       contacts: { EQUAL: 0.7482, SHARED: 0.1448, DIFFERENT: 0.107 },

@@ -40,7 +40,7 @@ export async function writeSuggestions(db: Db, suggestions: readonly Suggestion[
 }
 
 /** Key kinds that make a pair on arrival, and how many records may hold a key for it to count. */
-const ARRIVAL_KINDS = '^(x|d|ty|vy|a):';
+const ARRIVAL_KINDS = '^(x|d|ty|ky|a):';
 const ARRIVAL_MAX_HOLDERS = 100;
 
 /**
