@@ -104,10 +104,12 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   if (a.text === b.text || intersects(a.forms, b.forms)) return 'EXACT';
   if (a.text.length === 1 || b.text.length === 1) return a.text[0] === b.text[0] ? 'INITIAL' : 'DIFFERENT';
   if (support(a, b) > 0) return 'EQUIVALENT';
+  // Arabic or Hebrew script against Latin: the script table, from the script's letters to Latin.
+  // A spelling it does not place (Kurdish and Persian letters any-ascii folds to Latin vowels,
+  // "کەریم" → "kerim") is compared as Latin.
   if (a.abjad !== b.abjad) {
-    // Arabic or Hebrew script against Latin: the script table, from the script's letters to Latin.
     const [script, latin] = a.abjad ? [a, b] : [b, a];
-    return closest(script.forms, latin.forms, SCRIPT_COSTS) <= LINES.script.SCRIPT ? 'SCRIPT' : 'DIFFERENT';
+    if (closest(script.forms, latin.forms, SCRIPT_COSTS) <= LINES.script.SCRIPT) return 'SCRIPT';
   }
   const jw = jaroWinkler(a.text, b.text);
   const distance = closest(a.forms, b.forms, LATIN_COSTS);

@@ -12,7 +12,7 @@
 import type { GradeThresholds, ModelParameters } from './model';
 
 export const DEFAULT_PARAMETERS: ModelParameters = {
-  version: 'default-2026-12-03',
+  version: 'default-2026-12-03-names',
   // u comes from random pairs, not candidate pairs: the prior is the odds of a match among all
   // the pairs a source considers (the keys that made a candidate pair are evidence, counted once,
   // in the fields). dedupe and link: the intercept that calibrates the scores on a generated
@@ -27,18 +27,24 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
   fields: {
     // Per name part: an aligned pair of parts counts at its level; parts of the shorter name left unpaired count as DIFFERENT.
     name: {
-      // u of the fuzzy levels: random pairs of distinct name tokens (Wikidata name sets), ~0.02–0.1 %.
+      // The levels that kept their meaning keep their weights (VARIANT; SCRIPT, the consonant
+      // skeleton across scripts before; the Jaro–Winkler levels): their lines let through as many
+      // strangers as before. u of SIMILAR and ALIKE is the share of random pairs of different
+      // Wikidata names between their lines (VARIANT's 0.06 %, SIMILAR's 0.5 %, ALIKE's 2 %;
+      // `npm run train:names`); their m is what the training population (seed 1) shows: a pair
+      // only that close is about as often two children as one.
+      // EQUIVALENT (a spelling pair the corpus attests) is rarer among strangers than VARIANT, and
+      // keeps only `supportShare` of its m.
       EXACT: { m: 0.754716, u: 0.00471698 },
-      // Corpus equivalences were part of VARIANT: its m and u split between the two.
-      EQUIVALENT: { m: 0.02, u: 0.0002 },
+      EQUIVALENT: { m: 0.03, u: 0.0001 },
       SCRIPT: { m: 0.04717, u: 0.00009434 },
-      VARIANT: { m: 0.055472, u: 0.0007434 },
-      SIMILAR: { m: 0.037736, u: 0.00037736 },
+      VARIANT: { m: 0.075472, u: 0.0009434 },
+      SIMILAR: { m: 0.02, u: 0.004 },
       JW_HIGH: { m: 0.037736, u: 0.00023585 },
-      ALIKE: { m: 0.009434, u: 0.00141509 },
+      ALIKE: { m: 0.005, u: 0.015 },
       JW_MID: { m: 0.014151, u: 0.0009434 },
       INITIAL: { m: 0.004717, u: 0.00188679 },
-      DIFFERENT: { m: 0.018868, u: 0.98938679 },
+      DIFFERENT: { m: 0.011038, u: 0.97207924 },
     },
     dob: {
       // u: two children born within ~18 years, one in five dates a placeholder or a year.
