@@ -12,10 +12,12 @@ import { equivalenceSupport } from './equivalences';
  * Levels of a pair of name parts, strongest first, one mechanism each: the same spelling;
  * spellings of one name by the equivalence corpus (`equivalences.ts`); Arabic or Hebrew script
  * against Latin within the script table's line; Latin spellings within the learned distance's
- * VARIANT, SIMILAR and ALIKE lines (`edit-costs.ts`); a typo by Jaro–Winkler (JW_HIGH: ≥ 0.92
- * and one edit apart; JW_MID: ≥ 0.85); an initial; different.
+ * VARIANT line (`edit-costs.ts`); a typo (Jaro–Winkler ≥ 0.92 and one edit apart: JW_HIGH);
+ * within the distance's SIMILAR line; Jaro–Winkler ≥ 0.85 (JW_MID); within the ALIKE line; an
+ * initial; different. A typo is a different process from transliteration, so it has levels of
+ * its own, and it is stronger evidence than a spelling only SIMILAR.
  */
-export const TOKEN_LEVELS = ['EXACT', 'EQUIVALENT', 'SCRIPT', 'VARIANT', 'SIMILAR', 'JW_HIGH', 'ALIKE', 'JW_MID', 'INITIAL', 'DIFFERENT'] as const;
+export const TOKEN_LEVELS = ['EXACT', 'EQUIVALENT', 'SCRIPT', 'VARIANT', 'JW_HIGH', 'SIMILAR', 'JW_MID', 'ALIKE', 'INITIAL', 'DIFFERENT'] as const;
 export type TokenLevel = (typeof TOKEN_LEVELS)[number];
 
 export const DOB_LEVELS = ['EXACT', 'SWAP', 'TYPO', 'MONTH', 'YEAR', 'NEAR_YEAR', 'DIFFERENT', 'FAR'] as const;
@@ -115,11 +117,11 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   const distance = closest(a.forms, b.forms, LATIN_COSTS);
   if (!endingAdded(a.text, b.text)) {
     if (distance <= LINES.latin.VARIANT) return 'VARIANT';
-    if (distance <= LINES.latin.SIMILAR) return 'SIMILAR';
     if (jw >= 0.92 && withinOneEdit(a.text, b.text)) return 'JW_HIGH';
+    if (distance <= LINES.latin.SIMILAR) return 'SIMILAR';
   }
-  if (distance <= LINES.latin.ALIKE) return 'ALIKE';
   if (jw >= 0.85) return 'JW_MID';
+  if (distance <= LINES.latin.ALIKE) return 'ALIKE';
   return 'DIFFERENT';
 }
 
