@@ -7,7 +7,7 @@
  * of pairs that are one child, in bins).
  */
 import { blockingKeys, MatchModel, prepare, type CandidateSource, type ModelParameters, type PreparedRecord, type Score } from '../src/matching';
-import { MAX_KEY_COUNT, recordFrequencies, STORE_DEDUPE_PAIRS, type StorePairOptions } from '../src/matching/candidates';
+import { MAX_KEY_COUNT, recordFrequencies, STORE_DEDUPE_PAIRS, type StorePairOptions } from '../src/resolution';
 import { population, type Population } from './population';
 
 export interface ScoredPair {

@@ -10,7 +10,8 @@ import { parse } from 'csv-parse/sync';
 import { seeded } from './stats';
 import { estimate, reportPopulation, runPopulation } from './calibration';
 import { arabicPairs, HEBREW, HEBREW_WORDS, RUSSIAN, variantGroups, type Part } from './name-sets';
-import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, personRecord, type PreparedRecord } from '../src/matching';
+import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, type PreparedRecord } from '../src/matching';
+import { personRecord } from '../src/resolution/person-csv';
 
 const DATA = path.resolve(__dirname, '..', '..', 'data');
 const model = new MatchModel(DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS);

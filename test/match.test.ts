@@ -13,8 +13,9 @@ import { writePersonFiles } from '../bench/persons';
 import { generateDemo } from '../src/demo/generate';
 import { loadGenerated } from '../src/demo/load';
 import { rootLogger } from '../src/log';
-import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, fhirGrade, MatchModel, personRecord, prepare } from '../src/matching';
-import { dedupeStore, recordFrequencies } from '../src/matching/candidates';
+import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, fhirGrade, MatchModel, prepare } from '../src/matching';
+import { personRecord } from '../src/resolution';
+import { dedupeStore, recordFrequencies } from '../src/resolution';
 import { createTestDatabase, createTestDatabaseUrl, testConfig } from './support/db';
 import { assertBuilt } from './support/processes';
 

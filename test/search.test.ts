@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pushRecords } from '../src/ingest';
 import { prepare } from '../src/matching';
-import { searchCandidates } from '../src/matching/candidates';
+import { searchCandidates } from '../src/resolution';
 import { rootLogger } from '../src/log';
 import { startTestHub, type TestHub } from './support/hub';
 import { searchable, type Viewer } from './support/oracle';

@@ -1,6 +1,6 @@
 /** The matching library: each comparator level, the explanation sums, grades and the CSV record. */
 import { withinOneEdit } from './strings';
-import { compareTokens, editDistance, EDIT_COSTS, soundKey, train, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, gradeOf, MatchModel, nameTokens, personRecord, prepare, type MatchRecord } from '.';
+import { compareTokens, editDistance, EDIT_COSTS, soundKey, train, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, foldText, gradeOf, MatchModel, nameTokens, prepare, type MatchRecord } from '.';
 import { compareDobs } from './compare';
 
 const token = (name: string) => prepare({ id: 'x', names: [name] }).names[0]![0]!;
@@ -194,17 +194,6 @@ describe('the model', () => {
     const shared = model.score(a, b, { valueCount: () => 40 });
     expect(shared.contributions.find((c) => c.field === 'identifiers')!.level).toBe('SHARED');
     expect(shared.weight).toBeLessThan(alone.weight);
-  });
-});
-
-describe('person-record CSV', () => {
-  test('a bad value is left out and reported, the row kept', () => {
-    const problems: string[] = [];
-    const record = personRecord({ record_id: 'r1', given_name: 'Anh', family_name: 'Nguyen', dob: '2009-02-31', sex: 'M', identifiers: 'PNC_ID:2019/0123456E;junk' }, '', undefined, problems);
-    expect(record.names).toEqual(['Anh Nguyen']);
-    expect(record.dobs).toEqual([]);
-    expect(record.identifiers).toEqual([{ scheme: 'PNC_ID', value: '2019/0123456E', verified: true }]);
-    expect(problems).toEqual(['dob: expected a date as YYYY-MM-DD, YYYY-MM or YYYY', 'identifiers: expected scheme:value']);
   });
 });
 

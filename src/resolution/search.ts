@@ -19,10 +19,10 @@
  * the shortlist, and made up half the rows to aggregate. Only a query of nothing but common keys
  * is answered from samples.
  */
-import type { Db } from '../../db';
-import { birthYears, blockingKeys, tokenKeys } from '../keys';
-import { foldText } from '../normalise';
-import type { PreparedRecord, PreparedToken } from '../record';
+import type { Db } from '../db';
+import { birthYears, blockingKeys, tokenKeys } from '../matching';
+import { foldText } from '../matching';
+import type { PreparedRecord, PreparedToken } from '../matching';
 
 const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, ty: 3.5, t: 3, ky: 2.5, e: 2, k: 1.5, pc: 1, a: 1 };
 

@@ -5,9 +5,9 @@
  * persons a person judged DIFFERENT is never suggested again; a pair suggested again is updated
  * while it waits (OPEN or UNSURE), and a decided one is left as it was decided.
  */
-import type { Db } from '../../db';
-import type { MatchModel, Score } from '../model';
-import { prepare, type PreparedRecord } from '../record';
+import type { Db } from '../db';
+import type { MatchModel, Score } from '../matching';
+import { prepare, type PreparedRecord } from '../matching';
 import { loadRecords, storeFrequencies } from './store';
 
 export interface Suggestion {

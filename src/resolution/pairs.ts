@@ -9,7 +9,7 @@
  * `preparePairSpace` computes the usable keys and similar tokens once; `candidatePairs` can then be
  * asked for the pairs of a chunk of left records at a time.
  */
-import type { Db } from '../../db';
+import type { Db } from '../db';
 
 export interface PairSpace {
   readonly schema: string;

@@ -3,12 +3,12 @@
  * step with their facts (`identity.match_dirty`, filled by triggers, drained here), and the
  * frequencies that demote shared values and common name tokens.
  */
-import type { Db } from '../../db';
-import { blockingKeys, valueKeys } from '../keys';
-import { prepare, type MatchRecord, type PreparedRecord } from '../record';
-import { TOKEN_LEVELS, type Frequencies } from '../compare';
-import { MatchModel, type GradeThresholds, type ModelParameters } from '../model';
-import { DEFAULT_PARAMETERS } from '../parameters';
+import type { Db } from '../db';
+import { blockingKeys, valueKeys } from '../matching';
+import { prepare, type MatchRecord, type PreparedRecord } from '../matching';
+import { TOKEN_LEVELS, type Frequencies } from '../matching';
+import { MatchModel, type GradeThresholds, type ModelParameters } from '../matching';
+import { DEFAULT_PARAMETERS } from '../matching';
 
 const SEX: Record<string, 'M' | 'F' | null> = { MALE: 'M', FEMALE: 'F', OTHER: null, UNKNOWN: null };
 

@@ -15,10 +15,10 @@
  * The scratch schema is dropped afterwards, whatever happens.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db';
-import { blockingKeys, valueKeys } from '../keys';
-import type { MatchModel, Score } from '../model';
-import { prepare, type MatchRecord, type PreparedRecord } from '../record';
+import type { Db } from '../db';
+import { blockingKeys, valueKeys } from '../matching';
+import type { MatchModel, Score } from '../matching';
+import { prepare, type MatchRecord, type PreparedRecord } from '../matching';
 import { candidatePairsQuery, createPairSpace, indexPairSpace, type PairSpace } from './pairs';
 import { frequencies } from './store';
 
