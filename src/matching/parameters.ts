@@ -33,10 +33,10 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
       // Wikidata names between their lines (VARIANT's 0.06 %, SIMILAR's 0.5 %, ALIKE's 2 %;
       // `npm run train:names`); their m is what the training population (seed 1) shows: a pair
       // only that close is about as often two children as one.
-      // EQUIVALENT (a spelling pair the corpus attests) is rarer among strangers than VARIANT, and
-      // keeps only `supportShare` of its m.
+      // EQUIVALENT (a spelling pair the corpus attests): u as the training population shows it
+      // (7 bits for a corpus pair), and a pair keeps only `supportShare` of its m.
       EXACT: { m: 0.754716, u: 0.00471698 },
-      EQUIVALENT: { m: 0.03, u: 0.0001 },
+      EQUIVALENT: { m: 0.03, u: 0.0002 },
       SCRIPT: { m: 0.04717, u: 0.00009434 },
       VARIANT: { m: 0.075472, u: 0.0009434 },
       SIMILAR: { m: 0.02, u: 0.004 },
@@ -44,7 +44,7 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
       ALIKE: { m: 0.005, u: 0.015 },
       JW_MID: { m: 0.014151, u: 0.0009434 },
       INITIAL: { m: 0.004717, u: 0.00188679 },
-      DIFFERENT: { m: 0.011038, u: 0.97207924 },
+      DIFFERENT: { m: 0.011038, u: 0.97197924 },
     },
     dob: {
       // u: two children born within ~18 years, one in five dates a placeholder or a year.
