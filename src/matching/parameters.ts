@@ -27,24 +27,25 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
   fields: {
     // Per name part: an aligned pair of parts counts at its level; parts of the shorter name left unpaired count as DIFFERENT.
     name: {
-      // The levels that kept their meaning keep their weights (VARIANT; SCRIPT, the consonant
-      // skeleton across scripts before; the Jaro–Winkler levels): their lines let through as many
-      // strangers as before. u of SIMILAR and ALIKE is the share of random pairs of different
-      // Wikidata names between their lines (VARIANT's 0.06 %, SIMILAR's 0.5 %, ALIKE's 2 %;
-      // `npm run train:names`); their m is what the training population (seed 1) shows: a pair
-      // only that close is about as often two children as one.
+      // SCRIPT (the consonant skeleton across scripts before), the Jaro–Winkler levels, EXACT,
+      // INITIAL and DIFFERENT keep their m and u. u of VARIANT, SIMILAR and ALIKE is the share of
+      // random pairs of different Wikidata names between their lines (VARIANT's 0.06 %, SIMILAR's
+      // 0.5 %, ALIKE's 2 %; `npm run train:names`); VARIANT keeps the m of the variants it still
+      // holds (corpus pairs are EQUIVALENT now, the levels that merely sounded alike are gone),
+      // SIMILAR's and ALIKE's m are what the training population (seed 1) shows: a pair only that
+      // close is about as often two children as one.
       // EQUIVALENT (a spelling pair the corpus attests): u as the training population shows it
       // (7 bits for a corpus pair), and a pair keeps only `supportShare` of its m.
       EXACT: { m: 0.754716, u: 0.00471698 },
       EQUIVALENT: { m: 0.03, u: 0.0002 },
       SCRIPT: { m: 0.04717, u: 0.00009434 },
-      VARIANT: { m: 0.075472, u: 0.0009434 },
+      VARIANT: { m: 0.067642, u: 0.0006 },
       SIMILAR: { m: 0.02, u: 0.004 },
       JW_HIGH: { m: 0.037736, u: 0.00023585 },
       ALIKE: { m: 0.005, u: 0.015 },
       JW_MID: { m: 0.014151, u: 0.0009434 },
       INITIAL: { m: 0.004717, u: 0.00188679 },
-      DIFFERENT: { m: 0.011038, u: 0.97197924 },
+      DIFFERENT: { m: 0.018868, u: 0.97232264 },
     },
     dob: {
       // u: two children born within ~18 years, one in five dates a placeholder or a year.
