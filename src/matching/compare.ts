@@ -111,10 +111,10 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   // "کەریم" → "kerim") is compared as Latin.
   if (a.abjad !== b.abjad) {
     const [script, latin] = a.abjad ? [a, b] : [b, a];
-    if (closest(script.forms, latin.forms, SCRIPT_COSTS) <= LINES.script.SCRIPT) return 'SCRIPT';
+    if (closest(script.forms, latin.forms, SCRIPT_COSTS, LINES.script.SCRIPT) <= LINES.script.SCRIPT) return 'SCRIPT';
   }
   const jw = jaroWinkler(a.text, b.text);
-  const distance = closest(a.forms, b.forms, LATIN_COSTS);
+  const distance = closest(a.forms, b.forms, LATIN_COSTS, LINES.latin.ALIKE);
   if (!endingAdded(a.text, b.text)) {
     if (distance <= LINES.latin.VARIANT) return 'VARIANT';
     if (jw >= 0.92 && withinOneEdit(a.text, b.text)) return 'JW_HIGH';
@@ -125,10 +125,13 @@ function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   return 'DIFFERENT';
 }
 
-/** The least distance (bits per letter) between any form of one and any form of the other. */
-function closest(xs: readonly string[], ys: readonly string[], costs: EditCosts): number {
+/**
+ * The least distance (bits per letter) between any form of one and any form of the other, or
+ * Infinity where none is within `line` bits per letter (the widest line the caller asks about).
+ */
+function closest(xs: readonly string[], ys: readonly string[], costs: EditCosts, line: number): number {
   let best = Infinity;
-  for (const x of xs) for (const y of ys) best = Math.min(best, perLetter(editDistance(x, y, costs), x, y));
+  for (const x of xs) for (const y of ys) best = Math.min(best, perLetter(editDistance(x, y, costs, line * (x.length + y.length)), x, y));
   return best;
 }
 

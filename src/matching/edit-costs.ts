@@ -47,7 +47,10 @@ export class EditCosts {
   readonly size: number;
   readonly empty: number;
   private readonly ids = new Map<string, number>();
-  private readonly cost: Float64Array;
+  /** The dense cost matrix, row `from`, column `to` (`at`). */
+  readonly cost: Float64Array;
+  /** Unit ids of spellings met (`units`), by spelling; dropped whole when full. */
+  private readonly unitCache = new Map<string, { one: Int16Array; two: Int16Array }>();
   /** Letter pair → id, by the pair's two char codes (a–z): −1 where the pair is no unit. */
   private readonly pairIds = new Int16Array(26 * 26).fill(-1);
 
@@ -83,6 +86,15 @@ export class EditCosts {
 
   /** Unit ids of a folded spelling (a–z only): for each position, the letter's id and the id of the pair starting there (or −1). */
   units(s: string): { one: Int16Array; two: Int16Array } {
+    let cached = this.unitCache.get(s);
+    if (!cached) {
+      if (this.unitCache.size >= 100_000) this.unitCache.clear();
+      this.unitCache.set(s, (cached = this.computeUnits(s)));
+    }
+    return cached;
+  }
+
+  private computeUnits(s: string): { one: Int16Array; two: Int16Array } {
     const one = new Int16Array(s.length);
     const two = new Int16Array(s.length).fill(-1);
     for (let i = 0; i < s.length; i++) {
@@ -105,10 +117,11 @@ let cells = new Float64Array(64);
 /**
  * The distance in bits (≥ 0; 0 for one spelling) between two folded spellings under a table: the
  * cheapest sequence of edits, each taking zero, one or two letters of `a` to zero, one or two of
- * `b` (not two to two). Plain loops: batch dedupe asks it millions of times (levels are cached
- * per token pair).
+ * `b` (not two to two). Infinity as soon as it must exceed `limit` (what a caller that only asks
+ * "within this line?" passes). Plain loops: batch dedupe asks it millions of times (levels are
+ * cached per token pair).
  */
-export function editDistance(a: string, b: string, costs: EditCosts = LATIN_COSTS): number {
+export function editDistance(a: string, b: string, costs: EditCosts = LATIN_COSTS, limit = Infinity): number {
   if (a === b) return 0;
   const ua = costs.units(a);
   const ub = costs.units(b);
@@ -117,32 +130,43 @@ export function editDistance(a: string, b: string, costs: EditCosts = LATIN_COST
   const w = m + 1;
   if (cells.length < (n + 1) * w) cells = new Float64Array((n + 1) * w * 2);
   const e = costs.empty;
+  const size = costs.size;
+  const cost = costs.cost;
+  const c = cells;
+  let previousMin = Infinity;
   for (let i = 0; i <= n; i++) {
+    const x1 = i >= 1 ? ua.one[i - 1]! : -1;
+    const x2 = i >= 2 ? ua.two[i - 2]! : -1;
+    let rowMin = Infinity;
     for (let j = 0; j <= m; j++) {
       if (i === 0 && j === 0) {
-        cells[0] = 0;
+        c[0] = 0;
+        rowMin = 0;
         continue;
       }
       let best = Infinity;
-      const x1 = i >= 1 ? ua.one[i - 1]! : -1;
-      const x2 = i >= 2 ? ua.two[i - 2]! : -1;
       const y1 = j >= 1 ? ub.one[j - 1]! : -1;
       const y2 = j >= 2 ? ub.two[j - 2]! : -1;
       if (x1 >= 0) {
-        best = Math.min(best, cells[(i - 1) * w + j]! + costs.at(x1, e));
-        if (y1 >= 0) best = Math.min(best, cells[(i - 1) * w + j - 1]! + costs.at(x1, y1));
-        if (y2 >= 0) best = Math.min(best, cells[(i - 1) * w + j - 2]! + costs.at(x1, y2));
+        const row = x1 * size;
+        best = c[(i - 1) * w + j]! + cost[row + e]!;
+        if (y1 >= 0) best = Math.min(best, c[(i - 1) * w + j - 1]! + cost[row + y1]!);
+        if (y2 >= 0) best = Math.min(best, c[(i - 1) * w + j - 2]! + cost[row + y2]!);
       }
-      if (y1 >= 0) best = Math.min(best, cells[i * w + j - 1]! + costs.at(e, y1));
+      if (y1 >= 0) best = Math.min(best, c[i * w + j - 1]! + cost[e * size + y1]!);
       if (x2 >= 0) {
-        best = Math.min(best, cells[(i - 2) * w + j]! + costs.at(x2, e));
-        if (y1 >= 0) best = Math.min(best, cells[(i - 2) * w + j - 1]! + costs.at(x2, y1));
+        best = Math.min(best, c[(i - 2) * w + j]! + cost[x2 * size + e]!);
+        if (y1 >= 0) best = Math.min(best, c[(i - 2) * w + j - 1]! + cost[x2 * size + y1]!);
       }
-      if (y2 >= 0) best = Math.min(best, cells[i * w + j - 2]! + costs.at(e, y2));
-      cells[i * w + j] = best;
+      if (y2 >= 0) best = Math.min(best, c[i * w + j - 2]! + cost[e * size + y2]!);
+      c[i * w + j] = best;
+      if (best < rowMin) rowMin = best;
     }
+    // Every path to the end passes through this row or, by a two-letter edit, the one before.
+    if (rowMin > limit && previousMin > limit) return Infinity;
+    previousMin = rowMin;
   }
-  return cells[n * w + m]!;
+  return c[n * w + m]!;
 }
 
 /** A distance per letter of both spellings: what the level lines are drawn on (a long name has more letters to spell differently). */
