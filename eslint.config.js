@@ -39,6 +39,17 @@ module.exports = tseslint.config(
   })),
   { files: ['src/db/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
+    // The matching library is pure: names, comparisons, the model and explanations; the store's
+    // side of matching is src/resolution.
+    files: ['src/matching/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noTypeorm],
+        patterns: [{ regex: '^\\.\\./(db|resolution|subgraphs|ingest|gateway|access|cli)(/|$)|connectors/', message: 'src/matching is the pure library: no database, store, subgraph or connector.' }],
+      }],
+    },
+  },
+  {
     files: ['connectors/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

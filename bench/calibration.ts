@@ -7,7 +7,7 @@
  * of pairs that are one child, in bins).
  */
 import { blockingKeys, MatchModel, prepare, type CandidateSource, type ModelParameters, type PreparedRecord, type Score } from '../src/matching';
-import { MAX_KEY_COUNT, recordFrequencies, STORE_DEDUPE_PAIRS, type StorePairOptions } from '../src/matching/candidates';
+import { MAX_KEY_COUNT, recordFrequencies, STORE_DEDUPE_PAIRS, type StorePairOptions } from '../src/resolution';
 import { population, type Population } from './population';
 
 export interface ScoredPair {
@@ -32,7 +32,7 @@ export interface PopulationRun {
  */
 const PASSES: Partial<Record<CandidateSource, StorePairOptions>> = {
   dedupe: STORE_DEDUPE_PAIRS,
-  link: { maxKeyCount: MAX_KEY_COUNT, kinds: ['t', 'v', 's', 'p', 'c', 'd', 'ty', 'vy', 'x', 'a'] },
+  link: { maxKeyCount: MAX_KEY_COUNT, kinds: ['t', 'k', 'e', 'd', 'ty', 'ky', 'x', 'a'] },
 };
 
 /** Candidate pairs: records sharing a key of an allowed kind held by at most `maxKeyCount` records. */

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { seeded } from './stats';
 import { estimate, reportPopulation, runPopulation } from './calibration';
-import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, personRecord, type PreparedRecord } from '../src/matching';
+import { arabicPairs, HEBREW, HEBREW_WORDS, RUSSIAN, variantGroups, type Part } from './name-sets';
+import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, type PreparedRecord } from '../src/matching';
+import { personRecord } from '../src/resolution/person-csv';
 
 const DATA = path.resolve(__dirname, '..', '..', 'data');
 const model = new MatchModel(DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS);
@@ -23,29 +25,8 @@ function nameOnly(id: string, name: string): PreparedRecord {
   return prepare({ id, names: [name] });
 }
 
-/**
- * Hebrew words, not names, that the Wikidata alignment pairs with Latin tokens often enough to
- * pass the count filter: "the first" (I, England, Portugal …), "the second" (II, Scotland,
- * Norway …) and "king" (Valdemar, Olaf, Canute …). Their groups hold 104 of the set's 1,683
- * pairs, none of them spellings of one name; `npm run evaluate` reports the set with and without
- * them.
- */
-export const HEBREW_WORDS: readonly string[] = ['ה ר א ש ו ן', 'ה ש נ י', 'מ ל ך'];
-
-export function variantGroups(file: string, skipSources: readonly string[] = []): string[][] {
-  const groups = new Map<string, Set<string>>();
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const [latin, source, count] = line.split('\t');
-    if (!latin || !source || Number(count) < 3 || !/^[a-z]+$/.test(latin) || skipSources.includes(source)) continue;
-    const g = groups.get(source) ?? new Set<string>();
-    g.add(latin);
-    groups.set(source, g);
-  }
-  return [...groups.values()].map((g) => [...g]).filter((g) => g.length > 1);
-}
-
-function evaluateVariants(label: string, file: string, rand: () => number, skipSources: readonly string[] = []) {
-  const groups = variantGroups(file, skipSources);
+function evaluateVariants(label: string, file: string, rand: () => number, skipSources: readonly string[] = [], part: Part = 'all') {
+  const groups = variantGroups(file, part, skipSources);
   let tp = 0, positives = 0;
   const misses: string[] = [];
   for (const g of groups) {
@@ -73,8 +54,8 @@ function evaluateVariants(label: string, file: string, rand: () => number, skipS
   return { recall: tp / positives, fpRate: fp / negatives };
 }
 
-function evaluateArabic(rand: () => number) {
-  const pairs = fs.readFileSync(path.join(DATA, 'names', 'ar2en-train.txt'), 'utf8').split('\n').map((l) => l.split('\t')).filter((p) => p.length === 2 && p[0] && p[1]) as [string, string][];
+function evaluateArabic(rand: () => number, part: Part = 'all') {
+  const pairs = arabicPairs(part);
   let tp = 0, fp = 0;
   const misses: string[] = [];
   const falses: string[] = [];
@@ -87,7 +68,7 @@ function evaluateArabic(rand: () => number) {
       if (falses.length < 15) falses.push(`${ar}/${other[1]}`);
     }
   }
-  console.log(`arabic→latin: recall ${(tp / pairs.length).toFixed(4)} (${tp}/${pairs.length}), false positives ${(fp / pairs.length * 100).toFixed(3)}%`);
+  console.log(`arabic→latin${part === 'all' ? '' : ` (${part})`}: recall ${(tp / pairs.length).toFixed(4)} (${tp}/${pairs.length}), false positives ${(fp / pairs.length * 100).toFixed(3)}%`);
   console.log(`  missed e.g. ${misses.join(' ')}\n  false e.g. ${falses.join(' ')}`);
 }
 
@@ -129,13 +110,19 @@ if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
   const rand = seeded(7);
   const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'names') {
-    const hebrew = path.join(DATA, 'names', 'wd_hebrew.normalized.aligned.tokens');
-    evaluateVariants('russian variants', path.join(DATA, 'names', 'wd_russian_80'), rand);
-    evaluateVariants('hebrew variants', hebrew, rand);
+    evaluateVariants('russian variants', RUSSIAN, rand);
+    evaluateVariants('hebrew variants', HEBREW, rand);
     evaluateArabic(rand);
     // The same Hebrew set without the groups of words that are not names (its own random stream,
     // so that the figures above stay comparable with earlier runs).
-    evaluateVariants('hebrew variants, name groups only', hebrew, seeded(7), HEBREW_WORDS);
+    evaluateVariants('hebrew variants, name groups only', HEBREW, seeded(7), HEBREW_WORDS);
+  }
+  if (which === 'all' || which === 'names' || which === 'held-out') {
+    // The fifth of each set the learned name tables were not fitted to (bench/name-sets.ts).
+    const held = seeded(11);
+    evaluateVariants('russian variants (held out)', RUSSIAN, held, [], 'held-out');
+    evaluateVariants('hebrew variants, name groups only (held out)', HEBREW, held, HEBREW_WORDS, 'held-out');
+    evaluateArabic(held, 'held-out');
   }
   if (which === 'estimate') estimate(DEFAULT_PARAMETERS, 6000, 1, console.log);
   if (which === 'all' || which === 'population') reportPopulation('population (6,000 children, seed 23)', runPopulation(model, 6000, 23), console.log);

@@ -11,7 +11,7 @@
 import type { Pool } from 'pg';
 import type { Db } from '../src/db';
 import { KEYS_VERSION } from '../src/matching';
-import { rekeyStore } from '../src/matching/candidates';
+import { rekeyStore } from '../src/resolution';
 
 const SYLLABLES = ['an', 'bi', 'da', 'el', 'fa', 'gi', 'ha', 'ka', 'la', 'ma', 'na', 'ra', 'sa', 'ta', 'va', 'ya', 'zu', 'mi', 'lo', 'ne',
   'ri', 'so', 'tu', 'de', 'mo', 'ku', 'be', 'li', 'no', 'pa', 'qa', 'wi', 'ez', 'ol', 'ar', 'um', 'in', 'es', 'or', 'ul'];

@@ -9,7 +9,7 @@
  */
 import { rng as seededRng } from '../src/demo/generate';
 import fs from 'node:fs';
-import { PERSON_COLUMNS } from '../src/matching';
+import { PERSON_COLUMNS } from '../src/resolution';
 import { csvCell } from '../connectors/kit/csv';
 
 const SYLLABLES = ['an', 'bi', 'da', 'el', 'fa', 'gi', 'ha', 'ka', 'la', 'ma', 'na', 'ra', 'sa', 'ta', 'va', 'ya', 'zu', 'mi', 'lo', 'ne',

@@ -10,7 +10,7 @@ import { freePort } from '../src/db';
 import { pushRecords } from '../src/ingest';
 import { rootLogger } from '../src/log';
 import { prepare } from '../src/matching';
-import { MissingChildren } from '../src/matching/candidates';
+import { MissingChildren } from '../src/resolution';
 import { startTestHub, type TestHub } from './support/hub';
 
 let hub: TestHub;

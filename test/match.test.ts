@@ -13,8 +13,9 @@ import { writePersonFiles } from '../bench/persons';
 import { generateDemo } from '../src/demo/generate';
 import { loadGenerated } from '../src/demo/load';
 import { rootLogger } from '../src/log';
-import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, fhirGrade, MatchModel, personRecord, prepare } from '../src/matching';
-import { dedupeStore, recordFrequencies } from '../src/matching/candidates';
+import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, fhirGrade, MatchModel, prepare } from '../src/matching';
+import { personRecord } from '../src/resolution';
+import { dedupeStore, recordFrequencies } from '../src/resolution';
 import { createTestDatabase, createTestDatabaseUrl, testConfig } from './support/db';
 import { assertBuilt } from './support/processes';
 
@@ -50,7 +51,7 @@ test('match link writes every pair graded possible or better, with FHIR grades a
   const pairs = out.slice(1).map((l) => l.split(',').slice(0, 4));
   expect(pairs.map((p) => `${p[0]}-${p[1]}`).sort()).toEqual(['L1-R1', 'L3-R3']);
   expect(pairs.find((p) => p[0] === 'L1')![3]).toBe('certain'); // the same phone
-  expect(out.find((l) => l.startsWith('L3'))).toContain('transliteration variants (aleksandr / alexander)');
+  expect(out.find((l) => l.startsWith('L3'))).toContain('recorded spellings of one name (aleksandr / alexander)');
 }, 60000);
 
 test('match link on 2,000 × 2,000 records runs in a 96 MB heap and writes the pairs and values of scoring them with all the records\' frequencies', async () => {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pushRecords } from '../src/ingest';
 import { prepare } from '../src/matching';
-import { searchCandidates } from '../src/matching/candidates';
+import { searchCandidates } from '../src/resolution';
 import { rootLogger } from '../src/log';
 import { startTestHub, type TestHub } from './support/hub';
 import { searchable, type Viewer } from './support/oracle';
@@ -172,13 +172,13 @@ test('an empty example or a bad date is a coded BAD_USER_INPUT error', async () 
   expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 });
 
-test('a name given in another language\'s form ("Dawit" for David) finds the record through the name it is a form of, and says so', async () => {
+test('a spelling the name corpus attests for the same name ("Jusuf" for Yusuf, both written for Russian Юсуф) finds the record through the corpus group, and says so', async () => {
   await pushRecords(hub.database.db, log, 'home-office', 'HO', [
-    { type: 'person', person_ref: 'HO-E2468135', names: [{ given: 'David', family: 'Haile', kind: 'LEGAL' }], dob: '2011-09-01', sex: 'M', nationality: 'ERI', updated_at: '2026-03-01T12:00:00Z' },
+    { type: 'person', person_ref: 'HO-E2468135', names: [{ given: 'Yusuf', family: 'Haile', kind: 'LEGAL' }], dob: '2011-09-01', sex: 'M', nationality: 'ERI', updated_at: '2026-03-01T12:00:00Z' },
   ], false);
-  const response = await hub.execute<{ identitySearch: Candidate[] }>(la(), SEARCH, { example: { names: [{ full: 'Dawit' }], sex: 'MALE' } });
+  const response = await hub.execute<{ identitySearch: Candidate[] }>(la(), SEARCH, { example: { names: [{ full: 'Jusuf' }], sex: 'MALE' } });
   expect(response.errors).toBeUndefined();
-  const found = response.data!.identitySearch.find((c) => c.reasons.some((r) => r.includes('forms of one name in different languages (dawit / david)')));
+  const found = response.data!.identitySearch.find((c) => c.reasons.some((r) => r.includes('recorded spellings of one name (jusuf / yusuf)')));
   expect(found?.person.identities.map((i) => i.agency)).toEqual(['HO']);
 });
 

@@ -15,7 +15,7 @@ import { load } from './lazy';
 
 // The matching model and its store load when a match command runs, not when the CLI starts.
 const matching = () => load<typeof import('../matching')>('../matching');
-const candidates = () => load<typeof import('../matching/candidates')>('../matching/candidates');
+const candidates = () => load<typeof import('../resolution')>('../resolution');
 const progress = () => load<typeof import('cli-progress')>('cli-progress');
 
 type WithDatabase = (config: HarbourConfig, log: Logger, work: (database: Database) => Promise<void>) => Promise<void>;
@@ -66,11 +66,11 @@ async function* csvBatches(file: string, required: string, size = 5000): AsyncGe
 function rowRecords(file: string, { row, line }: CsvRow, prefixes: readonly string[], idOf: (row: Record<string, string>, prefix: string) => string | undefined): MatchRecord[] | undefined {
   const problems: string[] = [];
   try {
-    const records = prefixes.map((prefix) => matching().personRecord(row, prefix, idOf(row, prefix), problems));
+    const records = prefixes.map((prefix) => candidates().personRecord(row, prefix, idOf(row, prefix), problems));
     for (const p of problems) console.error(`[match] ${file} line ${line}, column ${p}; that value is left out`);
     return records;
   } catch (error) {
-    if (!(error instanceof matching().PersonCsvError)) throw error;
+    if (!(error instanceof candidates().PersonCsvError)) throw error;
     console.error(`[match] ${file} line ${line}: ${error.message}; that row is left out`);
     return undefined;
   }

@@ -10,7 +10,7 @@
  */
 import type { Db } from '../db';
 import { SHARED_ABOVE, type GradeThresholds, type PreparedRecord } from '../matching';
-import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys, suggestOnArrival, type MissingChildren } from '../matching/candidates';
+import { autoLink, currentModel, raiseAlerts, rebuildPersons, refreshMatchKeys, suggestOnArrival, type MissingChildren } from '../resolution';
 
 /** `missing`: the missing children held in memory by the run, from batch to batch. */
 export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThresholds, missing: MissingChildren): Promise<string[]> {

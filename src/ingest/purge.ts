@@ -9,7 +9,7 @@
  */
 import type { Db } from '../db';
 import { HarbourError, ErrorCode } from '../errors';
-import { rebuildPersons } from '../matching/candidates';
+import { rebuildPersons } from '../resolution';
 
 export interface PurgeResult {
   /** Source identities purged. */

@@ -19,7 +19,7 @@ import type { Db } from '../db';
 import { ErrorCode, HarbourError } from '../errors';
 import type { Logger } from '../log';
 import { DEFAULT_THRESHOLDS, type GradeThresholds } from '../matching';
-import { MissingChildren } from '../matching/candidates';
+import { MissingChildren } from '../resolution';
 import { matchOnArrival } from './match';
 import { feedAgencyRefusal, upsert, type FeedApplier } from './feed';
 

@@ -4,9 +4,20 @@
  */
 import type { PreparedDob, PreparedRecord, PreparedToken } from './record';
 import { valueKey } from './keys';
-import { jaroWinkler, transliterationDistance, withinOneEdit } from './strings';
+import { jaroWinkler, withinOneEdit } from './strings';
+import { EDIT_COSTS, editDistance, LATIN_COSTS, perLetter, SCRIPT_COSTS, type EditCosts } from './edit-costs';
+import { equivalenceSupport } from './equivalences';
 
-export const TOKEN_LEVELS = ['EXACT', 'SCRIPT_SKELETON', 'VARIANT', 'PHONETIC', 'JW_HIGH', 'SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT'] as const;
+/**
+ * Levels of a pair of name parts, strongest first, one mechanism each: the same spelling;
+ * spellings of one name by the equivalence corpus (`equivalences.ts`); Arabic or Hebrew script
+ * against Latin within the script table's line; Latin spellings within the learned distance's
+ * VARIANT line (`edit-costs.ts`); a typo (Jaro–Winkler ≥ 0.92 and one edit apart: JW_HIGH);
+ * within the distance's SIMILAR line; Jaro–Winkler ≥ 0.85 (JW_MID); within the ALIKE line; an
+ * initial; different. A typo is a different process from transliteration, so it has levels of
+ * its own, and it is stronger evidence than a spelling only SIMILAR.
+ */
+export const TOKEN_LEVELS = ['EXACT', 'EQUIVALENT', 'SCRIPT', 'VARIANT', 'JW_HIGH', 'SIMILAR', 'JW_MID', 'ALIKE', 'INITIAL', 'DIFFERENT'] as const;
 export type TokenLevel = (typeof TOKEN_LEVELS)[number];
 
 export const DOB_LEVELS = ['EXACT', 'SWAP', 'TYPO', 'MONTH', 'YEAR', 'NEAR_YEAR', 'DIFFERENT', 'FAR'] as const;
@@ -48,21 +59,8 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
   return false;
 }
 
-/**
- * Transliteration distance (`transliterationDistance`) within which two spellings are variants
- * of one name: 12.5 % of the longer spelling plus 0.07 (a vowel and a glide apart in a
- * three-letter name, an edit in eight letters); a shared variant key counts only within 0.7, a
- * shared phonetic key only within 20 % of the longer spelling ("Neal"/"Nil", not "Dani"/"Dawn"),
- * and spellings alike by Jaro–Winkler only within one edit or two letters swapped
- * ("Friedman"/"Fried", "Levi"/"Levine" share a beginning, not a name). Set on the Wikidata
- * Cyrillic and Hebrew variant sets (`npm run evaluate`) for recall at no more than 0.1 % of
- * random different names, and checked on each half of their groups.
- */
-const VARIANT_SHARE = 0.125;
-const VARIANT_SLACK = 0.07;
-const PHONETIC_SHARE = 0.2;
-const JW_DISTANCE = 1;
-const KEYED_DISTANCE = 0.7;
+/** The learned lines (bits per letter of both spellings), set by the training script on random pairs of different names. */
+const LINES = EDIT_COSTS.levels;
 
 /**
  * A name and the same name with an ending added are two names, a brother and a sister or a name
@@ -106,43 +104,48 @@ export function compareTokens(a: PreparedToken, b: PreparedToken): TokenLevel {
 
 function tokenLevel(a: PreparedToken, b: PreparedToken): TokenLevel {
   if (a.text === b.text || intersects(a.forms, b.forms)) return 'EXACT';
-  // Arabic or Hebrew script against Latin: the script wrote no short vowels, so consonants decide.
-  if (a.abjad !== b.abjad && intersects(a.skeleton, b.skeleton)) return 'SCRIPT_SKELETON';
   if (a.text.length === 1 || b.text.length === 1) return a.text[0] === b.text[0] ? 'INITIAL' : 'DIFFERENT';
+  if (support(a, b) > 0) return 'EQUIVALENT';
+  // Arabic or Hebrew script against Latin: the script table, from the script's letters to Latin.
+  // A spelling it does not place (Kurdish and Persian letters any-ascii folds to Latin vowels,
+  // "کەریم" → "kerim") is compared as Latin.
+  if (a.abjad !== b.abjad) {
+    const [script, latin] = a.abjad ? [a, b] : [b, a];
+    if (closest(script.forms, latin.forms, SCRIPT_COSTS, LINES.script.SCRIPT) <= LINES.script.SCRIPT) return 'SCRIPT';
+  }
   const jw = jaroWinkler(a.text, b.text);
-  if (endingAdded(a.text, b.text) || endingAdded(a.sound, b.sound)) return weakLevel(a, b, jw);
-  // Keys that agree are kept only when the spellings are close by sound too ("Rice"/"Reyes"
-  // share a key, not a name); spellings that close are variants even when a key differs
-  // ("Yakov"/"Jakov", "Yevgeni"/"Jewgeni", "Ivans"/"Ivan").
-  const distance = transliterationDistance(a.sound, b.sound);
-  const longer = Math.max(a.sound.length, b.sound.length);
-  const close = distance <= VARIANT_SHARE * longer + VARIANT_SLACK;
-  // (Arabic or Hebrew script wrote no short vowels, so its distance to Latin says little.)
-  const abjad = a.abjad || b.abjad;
-  // Forms of one name in two languages ("Yusuf"/"Joseph") are variants too; `nameReason` says which.
-  if (close || ((abjad || distance <= KEYED_DISTANCE) && intersects(a.variant, b.variant) && (a.variant[0]!.length >= 3 || jw >= 0.8)) || (a.cognate !== null && a.cognate === b.cognate)) return 'VARIANT';
-  if ((abjad || distance <= PHONETIC_SHARE * longer) && intersects(a.phonetic, b.phonetic) && jw >= 0.75) return 'PHONETIC';
-  // One long syllable spelled two ways ("Kane"/"Cain"), however far apart the letters.
-  if (a.syllable !== null && a.syllable === b.syllable) return 'PHONETIC';
-  // One spelling in a script that writes only long vowels, read back two ways ("Pitt"/"Pete").
-  if (a.vowelClasses !== null && a.vowelClasses === b.vowelClasses) return 'PHONETIC';
-  if (jw >= 0.92 && (distance <= JW_DISTANCE || withinOneEdit(a.text, b.text))) return 'JW_HIGH';
-  return weakLevel(a, b, jw);
+  const distance = closest(a.forms, b.forms, LATIN_COSTS, LINES.latin.ALIKE);
+  if (!endingAdded(a.text, b.text)) {
+    if (distance <= LINES.latin.VARIANT) return 'VARIANT';
+    if (jw >= 0.92 && withinOneEdit(a.text, b.text)) return 'JW_HIGH';
+    if (distance <= LINES.latin.SIMILAR) return 'SIMILAR';
+  }
+  if (jw >= 0.85) return 'JW_MID';
+  if (distance <= LINES.latin.ALIKE) return 'ALIKE';
+  return 'DIFFERENT';
 }
 
-/** The levels that say only that two names look alike. */
-function weakLevel(a: PreparedToken, b: PreparedToken, jw: number): TokenLevel {
-  if (intersects(a.skeleton, b.skeleton) && a.skeleton[0]!.length >= 2) return 'SKELETON';
-  if (jw >= 0.85) return 'JW_MID';
-  return 'DIFFERENT';
+/**
+ * The least distance (bits per letter) between any form of one and any form of the other, or
+ * Infinity where none is within `line` bits per letter (the widest line the caller asks about).
+ */
+function closest(xs: readonly string[], ys: readonly string[], costs: EditCosts, line: number): number {
+  let best = Infinity;
+  for (const x of xs) for (const y of ys) best = Math.min(best, perLetter(editDistance(x, y, costs, line * (x.length + y.length)), x, y));
+  return best;
+}
+
+/** The corpus support of two name parts being one name (0: none), by any of their forms. */
+export function support(a: PreparedToken, b: PreparedToken): number {
+  let best = 0;
+  for (const x of a.equivalenceKeys) for (const y of b.equivalenceKeys) best = Math.max(best, equivalenceSupport(x, y));
+  return best;
 }
 
 export interface TokenMatch {
   readonly a: string;
   readonly b: string;
   readonly level: TokenLevel;
-  /** Both are listed forms of one name (`cognateOf`), by any of their forms ("Al-Ibrahim" is Ibrahim). */
-  readonly sameName?: boolean;
 }
 
 export interface NameAlignment {
@@ -192,7 +195,7 @@ function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[],
     usedA.add(p.i);
     usedB.add(p.j);
     const [a, b] = [na[p.i]!, nb[p.j]!];
-    matches.push({ a: a.text, b: b.text, level: p.level, sameName: a.cognate !== null && a.cognate === b.cognate });
+    matches.push({ a: a.text, b: b.text, level: p.level });
     weight += p.weight;
   }
   // Unpaired tokens of the shorter name: each is a disagreement.

@@ -2,17 +2,16 @@
  * Blocking keys: what a record is filed under so that candidate generation in PostgreSQL can find
  * it. One flat list of prefixed strings per record:
  *
- * - `t:` a name token (and its bare form), `v:` its variant key, `s:` its consonant skeleton,
- *   `p:` its Double Metaphone codes, `c:` the name it is a form of in another language
- *   (`cognateOf`: "Yusuf" and "Joseph" both `c:joseph`) — the name passes;
+ * - `t:` a name token (and its bare form), `k:` its coarse sound key (`soundKey`, derived from the
+ *   learned name distance's table), `e:` each group of the equivalence corpus it is a spelling in
+ *   ("Yusuf" and "Jusuf" share one) — the name passes;
  * - `y:` a birth year (and the neighbouring years when the date is imprecise), `d:` a full date
- *   of birth — the DOB passes; `ty:` and `vy:` a name token or its variant key with a birth year;
+ *   of birth — the DOB passes; `ty:` and `ky:` a name token or its sound key with a birth year;
  * - `x:` an exact identifier, biometric reference or contact — the exact pass (and, for batch
  *   linkage, `n:` an identifier with one character deleted);
  * - `pc:` a postcode, `a:` a house number and street.
  *
- * Skeletons shorter than three consonants and keys of one letter are left out: they would file
- * half the store under one key.
+ * Sound keys of one letter are left out (`soundKey`): they would file half the store under one key.
  */
 import type { MatchRecord, PreparedRecord, PreparedToken } from './record';
 
@@ -39,7 +38,7 @@ export function valueKeys(r: MatchRecord): string[] {
  * Bumped whenever `blockingKeys` files records differently: a store keyed by an older version
  * must be re-keyed (`harbour match rekey`) for search and dedupe to find what the new keys find.
  */
-export const KEYS_VERSION = 5;
+export const KEYS_VERSION = 6;
 
 export interface KeyOptions {
   /**
@@ -69,21 +68,19 @@ export function birthYears(r: PreparedRecord): Set<number> {
 }
 
 /**
- * The keys of one name token (none for a token of one letter): `t:`, `v:`, `s:`, `p:`, `c:`, and with
- * each birth year `ty:` and `vy:` — a name part with a year is selective where either alone is
- * common ("Mohammed", 2009).
+ * The keys of one name token (none for a token of one letter): `t:`, `k:`, `e:`, and with each
+ * birth year `ty:` and `ky:` — a name part with a year is selective where either alone is common
+ * ("Mohammed", 2009).
  */
 export function tokenKeys(t: PreparedToken, years: ReadonlySet<number>): string[] {
   if (t.text.length < 2) return [];
   const keys: string[] = [];
   for (const f of t.forms) keys.push(`t:${f}`);
-  for (const v of t.variant) if (v.length >= 2) keys.push(`v:${v}`);
-  for (const s of t.skeleton) if (s.length >= 3) keys.push(`s:${s}`);
-  for (const p of t.phonetic) if (p.length >= 2) keys.push(`p:${p}`);
-  if (t.cognate) keys.push(`c:${t.cognate}`);
+  for (const k of t.soundKeys) keys.push(`k:${k}`);
+  for (const g of t.groups) keys.push(`e:${g}`);
   for (const y of years) {
     for (const f of t.forms) keys.push(`ty:${f}|${y}`);
-    for (const v of t.variant) if (v.length >= 2) keys.push(`vy:${v}|${y}`);
+    for (const k of t.soundKeys) keys.push(`ky:${k}|${y}`);
   }
   return keys;
 }

@@ -17,6 +17,8 @@ import {
   TOKEN_LEVELS, type DobLevel, type Frequencies, type NameAlignment, type TokenLevel, type TokenMatch,
 } from './compare';
 import type { PreparedRecord, PreparedToken } from './record';
+import { support } from './compare';
+import { supportShare } from './equivalences';
 
 export const FIELDS = ['name', 'dob', 'sex', 'nationality', 'identifiers', 'biometrics', 'contacts', 'address', 'postcode'] as const;
 export type Field = (typeof FIELDS)[number];
@@ -97,7 +99,7 @@ export interface Score {
 const log2 = Math.log2;
 
 /** Name part levels that say only that two names look alike, or differ: brothers' and sisters' given names do. */
-const LOOK_ALIKE: ReadonlySet<TokenLevel> = new Set(['SKELETON', 'JW_MID', 'INITIAL', 'DIFFERENT']);
+const LOOK_ALIKE: ReadonlySet<TokenLevel> = new Set(['ALIKE', 'JW_MID', 'INITIAL', 'DIFFERENT']);
 
 /** Names with no part in common weigh at least this many differing name parts against a match. */
 const NAMES_DIFFER_PARTS = 2;
@@ -130,9 +132,13 @@ export class MatchModel {
     return p;
   }
 
-  /** A name part pair's weight; an exact or variant agreement on a common token weighs less. */
-  tokenWeight(level: TokenLevel, a: PreparedToken, _b: PreparedToken, freq?: Frequencies, parts = 1): number {
-    return this.partWeight(level, a.text, this.level('name', level).m, parts, freq);
+  /**
+   * A name part pair's weight; an exact, equivalent or variant agreement on a common token weighs
+   * less, and an equivalence the corpus attests rarely keeps less of its m (`supportShare`).
+   */
+  tokenWeight(level: TokenLevel, a: PreparedToken, b: PreparedToken, freq?: Frequencies, parts = 1): number {
+    const m = this.level('name', level).m * (level === 'EQUIVALENT' ? supportShare(support(a, b)) : 1);
+    return this.partWeight(level, a.text, m, parts, freq);
   }
 
   /**
@@ -143,7 +149,7 @@ export class MatchModel {
    */
   private partWeight(level: TokenLevel, text: string, p: number, parts: number, freq?: Frequencies): number {
     const tries = level === 'DIFFERENT' ? 1 : parts;
-    if ((level === 'EXACT' || level === 'VARIANT') && freq?.tokenFrequency) {
+    if ((level === 'EXACT' || level === 'EQUIVALENT' || level === 'VARIANT') && freq?.tokenFrequency) {
       const f = freq.tokenFrequency(text);
       if (f !== undefined) return log2(p / Math.min(1, Math.max(f, this.parameters.minTokenFrequency) * tries));
     }
@@ -265,14 +271,13 @@ function nameReason(matches: readonly TokenMatch[]): string {
   const of = (level: TokenLevel) => agreeing.filter((m) => m.level === level);
   const exact = of('EXACT').length;
   if (exact) kinds.push(agreeing.length === exact && !differing ? 'names agree' : exact > 1 ? `${exact} name parts agree` : '1 name part agrees');
-  const spellings = of('VARIANT').filter((m) => !m.sameName);
-  const forms = of('VARIANT').filter((m) => m.sameName);
-  if (spellings.length) kinds.push(`names are transliteration variants (${spellings.map(words).join(', ')})`);
-  if (forms.length) kinds.push(`names are forms of one name in different languages (${forms.map(words).join(', ')})`);
-  if (of('PHONETIC').length) kinds.push(`names sound alike (${of('PHONETIC').map(words).join(', ')})`);
+  const list = (level: TokenLevel) => of(level).map(words).join(', ');
+  if (of('EQUIVALENT').length) kinds.push(`names are recorded spellings of one name (${list('EQUIVALENT')})`);
+  if (of('VARIANT').length) kinds.push(`names are transliteration variants (${list('VARIANT')})`);
+  if (of('SIMILAR').length) kinds.push(`names are close transliterations (${list('SIMILAR')})`);
+  if (of('SCRIPT').length) kinds.push(`names are one name in two scripts (${list('SCRIPT')})`);
   if (of('JW_HIGH').length || of('JW_MID').length) kinds.push(`names spelled similarly (${[...of('JW_HIGH'), ...of('JW_MID')].map(words).join(', ')})`);
-  if (of('SCRIPT_SKELETON').length) kinds.push(`names agree in their consonants across scripts (${of('SCRIPT_SKELETON').map(words).join(', ')})`);
-  if (of('SKELETON').length) kinds.push(`names share their consonant skeleton (${of('SKELETON').map(words).join(', ')})`);
+  if (of('ALIKE').length) kinds.push(`names look alike (${list('ALIKE')})`);
   if (of('INITIAL').length) kinds.push('an initial agrees');
   if (differing) kinds.push(`${differing} name part${differing > 1 ? 's' : ''} differ${differing > 1 ? '' : 's'}`);
   return kinds.join('; ');

@@ -12,7 +12,7 @@
 import type { GradeThresholds, ModelParameters } from './model';
 
 export const DEFAULT_PARAMETERS: ModelParameters = {
-  version: 'default-2026-12-03',
+  version: 'default-2026-12-03-names',
   // u comes from random pairs, not candidate pairs: the prior is the odds of a match among all
   // the pairs a source considers (the keys that made a candidate pair are evidence, counted once,
   // in the fields). dedupe and link: the intercept that calibrates the scores on a generated
@@ -27,16 +27,25 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
   fields: {
     // Per name part: an aligned pair of parts counts at its level; parts of the shorter name left unpaired count as DIFFERENT.
     name: {
-      // u of the fuzzy levels: random pairs of distinct name tokens (Wikidata name sets), ~0.02–0.1 %.
+      // SCRIPT (the consonant skeleton across scripts before), the Jaro–Winkler levels, EXACT,
+      // INITIAL and DIFFERENT keep their m and u. u of VARIANT, SIMILAR and ALIKE is the share of
+      // random pairs of different Wikidata names between their lines (VARIANT's 0.06 %, SIMILAR's
+      // 0.5 %, ALIKE's 2 %; `npm run train:names`); VARIANT keeps the m of the variants it still
+      // holds (corpus pairs are EQUIVALENT now, the levels that merely sounded alike are gone),
+      // SIMILAR's and ALIKE's m are what the training population (seed 1) shows: a pair only that
+      // close is about as often two children as one.
+      // EQUIVALENT (a spelling pair the corpus attests): u as the training population shows it
+      // (7 bits for a corpus pair), and a pair keeps only `supportShare` of its m.
       EXACT: { m: 0.754716, u: 0.00471698 },
-      SCRIPT_SKELETON: { m: 0.04717, u: 0.00009434 },
-      VARIANT: { m: 0.075472, u: 0.0009434 },
-      PHONETIC: { m: 0.037736, u: 0.00037736 },
+      EQUIVALENT: { m: 0.03, u: 0.0002 },
+      SCRIPT: { m: 0.04717, u: 0.00009434 },
+      VARIANT: { m: 0.067642, u: 0.0006 },
+      SIMILAR: { m: 0.02, u: 0.004 },
       JW_HIGH: { m: 0.037736, u: 0.00023585 },
-      SKELETON: { m: 0.009434, u: 0.00141509 },
+      ALIKE: { m: 0.005, u: 0.015 },
       JW_MID: { m: 0.014151, u: 0.0009434 },
       INITIAL: { m: 0.004717, u: 0.00188679 },
-      DIFFERENT: { m: 0.018868, u: 0.98938679 },
+      DIFFERENT: { m: 0.018868, u: 0.97232264 },
     },
     dob: {
       // u: two children born within ~18 years, one in five dates a placeholder or a year.
@@ -74,7 +83,7 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
     share: 0.0002,
     allPartsAgree: 0.0155,
     fields: {
-      name: { EXACT: 0.4617, VARIANT: 0.0297, SCRIPT_SKELETON: 0.016, DIFFERENT: 0.4789 },
+      name: { EXACT: 0.4617, VARIANT: 0.0297, SCRIPT: 0.016, DIFFERENT: 0.4789 },
       dob: { EXACT: 0.0478, SWAP: 0.0004, TYPO: 0.0043, MONTH: 0.0016, YEAR: 0.0319, NEAR_YEAR: 0.0939, DIFFERENT: 0.4367, FAR: 0.3834 },
       nationality: { AGREE: 0.981, DISAGREE: 0.019 },
       contacts: { EQUAL: 0.7482, SHARED: 0.1448, DIFFERENT: 0.107 },

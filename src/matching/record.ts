@@ -2,8 +2,9 @@
  * What the matcher knows of one record (a source identity, a search example or a row of a
  * person-record CSV), and its prepared form: every key the comparators need, computed once.
  */
-import { nameTokens, phoneticKeys, skeleton, soundForm, syllableKey, variantKey, vowelClassSpelling, foldText } from './normalise';
-import { cognateOf } from './cognates';
+import { nameTokens, foldText } from './normalise';
+import { soundKey } from './edit-costs';
+import { equivalenceGroups, equivalenceKey } from './equivalences';
 
 export type Precision = 'DAY' | 'MONTH' | 'YEAR';
 
@@ -35,19 +36,14 @@ export interface MatchRecord {
 export interface PreparedToken {
   readonly text: string;
   readonly forms: readonly string[];
-  readonly variant: readonly string[];
-  readonly skeleton: readonly string[];
-  readonly phonetic: readonly string[];
-  /** `text` spelled by sound, for the transliteration distance. */
-  readonly sound: string;
-  /** The long syllable a one-syllable name says (`syllableKey`), or null. */
-  readonly syllable: string | null;
-  /** How a script that writes only long vowels would spell it (`vowelClassSpelling`), or null. */
-  readonly vowelClasses: string | null;
-  /** Written in a script without short vowels (Arabic, Hebrew): compared by consonant skeleton. */
+  /** Written in a script without short vowels (Arabic, Hebrew): compared with Latin by the script table of the name distance. */
   readonly abjad: boolean;
-  /** The name this is a form of in another language (`cognateOf`), if it is listed. */
-  readonly cognate: string | null;
+  /** The coarse sound key of each form (`soundKey`), where it has one: what blocking files it under. */
+  readonly soundKeys: readonly string[];
+  /** Each form's key in the equivalence corpus (`equivalenceKey`). */
+  readonly equivalenceKeys: readonly string[];
+  /** The corpus groups any form belongs to (`equivalenceGroups`). */
+  readonly groups: readonly number[];
 }
 
 export interface PreparedDob {
@@ -72,7 +68,7 @@ const ABJAD = /[\u0590-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufef
 
 /**
  * Prepared tokens by text: names repeat (a search reranks hundreds of records with a few dozen
- * distinct tokens), and preparing one (transliteration, Double Metaphone) costs more than
+ * distinct tokens), and preparing one (transliteration, keys, corpus look-ups) costs more than
  * comparing it. Bounded: the cache is dropped whole when full.
  */
 const preparedTokens = new Map<string, PreparedToken>();
@@ -90,17 +86,14 @@ export function prepareToken(text: string, forms: readonly string[], abjad = fal
 }
 
 function computeToken(text: string, forms: readonly string[], abjad: boolean): PreparedToken {
+  const equivalenceKeys = forms.map((f) => equivalenceKey(f, abjad));
   return {
     abjad,
     text,
     forms,
-    variant: forms.map(variantKey),
-    skeleton: forms.map(skeleton),
-    phonetic: [...new Set(forms.flatMap(phoneticKeys))],
-    sound: soundForm(text),
-    syllable: abjad ? null : syllableKey(text),
-    vowelClasses: abjad ? null : vowelClassSpelling(text),
-    cognate: forms.map(cognateOf).find((c) => c !== null) ?? null,
+    soundKeys: [...new Set(forms.map(soundKey).filter((k): k is string => k !== null))],
+    equivalenceKeys,
+    groups: [...new Set(equivalenceKeys.flatMap(equivalenceGroups))],
   };
 }
 

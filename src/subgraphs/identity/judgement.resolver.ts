@@ -10,7 +10,7 @@ import { Arg, Ctx, ID, Info, Mutation, Resolver, registerEnumType } from 'type-g
 import { DataCategory, GuardedInResolver, signature } from '../../access';
 import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
-import { linkIfAllowed, rebuildPersons, unlink, type PersonChange } from '../../matching/candidates';
+import { linkIfAllowed, rebuildPersons, unlink, type PersonChange } from '../../resolution';
 import { identityLoaders, isUuid } from './identity.loader';
 import { effectOf, insertJudgement, personsOf, settleJudgement } from './judgements';
 import { Person } from './identity.types';

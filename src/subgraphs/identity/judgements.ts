@@ -5,7 +5,7 @@
  */
 import { claimedAgency, type Principal } from '../../access';
 import type { Db } from '../../db';
-import type { PersonChange } from '../../matching/candidates';
+import type { PersonChange } from '../../resolution';
 
 export type StoredJudgement = 'POSITIVE' | 'NEGATIVE' | 'UNSURE';
 export type JudgementEffect = 'MERGED' | 'SPLIT' | 'UNDONE' | 'KEPT_APART' | 'NO_CHANGE';

@@ -15,7 +15,7 @@ import { clientPath, type RequestContext, type ResponsePath } from '../../contex
 import type { Db } from '../../db';
 import { ErrorCode, HarbourError } from '../../errors';
 import type { Contribution } from '../../matching';
-import { linkIfAllowed, rebuildPersons } from '../../matching/candidates';
+import { linkIfAllowed, rebuildPersons } from '../../resolution';
 import { DateTimeScalar } from '../scalars';
 import { PageInfo } from '../connection';
 import { withDates, type JsonRow } from '../shared';

@@ -4,9 +4,8 @@
  * for the rerank in Node.
  *
  * - exact identifiers, biometric references and contacts (`x:`), full dates of birth (`d:`);
- * - name tokens (`t:`), their variant keys (`v:`), Double Metaphone codes (`p:`), skeletons (`s:`),
- *   the name they are a form of in another language (`c:`), and tokens and variant keys with a
- *   birth year (`ty:`, `vy:`);
+ * - name tokens (`t:`), their sound keys (`k:`), the equivalence-corpus groups they are spellings
+ *   in (`e:`), and tokens and sound keys with a birth year (`ty:`, `ky:`);
  * - fuzzy expansion: each query token to its most similar vocabulary tokens (trigram index),
  *   then the posting lists of the tokens found;
  * - the birth-year window is left to the rerank: on its own a year files a twentieth of the store.
@@ -20,12 +19,12 @@
  * the shortlist, and made up half the rows to aggregate. Only a query of nothing but common keys
  * is answered from samples.
  */
-import type { Db } from '../../db';
-import { birthYears, blockingKeys, tokenKeys } from '../keys';
-import { foldText } from '../normalise';
-import type { PreparedRecord, PreparedToken } from '../record';
+import type { Db } from '../db';
+import { birthYears, blockingKeys, tokenKeys } from '../matching';
+import { foldText } from '../matching';
+import type { PreparedRecord, PreparedToken } from '../matching';
 
-const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, ty: 3.5, t: 3, vy: 2.5, v: 2, c: 2, p: 1.5, s: 1, pc: 1, a: 1 };
+const KEY_WEIGHT: Record<string, number> = { x: 12, d: 4, ty: 3.5, t: 3, ky: 2.5, e: 2, k: 1.5, pc: 1, a: 1 };
 
 export interface SearchOptions {
   /** Identities passed to the rerank. @default 300 */
@@ -57,7 +56,7 @@ export async function searchCandidates(db: Db, query: PreparedRecord, options: S
   // Birth years are left to the rerank: on its own a year files a twentieth of the store.
   const keys = blockingKeys(query).filter((k) => !k.startsWith('y:'));
   const queryTokens = [...new Map(query.names.flat().map((t) => [t.text, t])).values()];
-  // Short tokens are left to their variant and phonetic keys: their trigram neighbourhood is most
+  // Short tokens are left to their sound and equivalence keys: their trigram neighbourhood is most
   // of the vocabulary (measured: 23 ms a token of four letters at 1M identities).
   const tokens = queryTokens.filter((t) => t.text.length >= 5);
   if (!keys.length && !tokens.length) return [];

@@ -10,9 +10,9 @@
  * A NEGATIVE judgement is never overridden: a link that would put a negatively judged pair in
  * one person is not made (`linkIfAllowed` answers false).
  */
-import type { Db } from '../../db';
-import type { MatchModel, Score } from '../model';
-import { prepare } from '../record';
+import type { Db } from '../db';
+import type { MatchModel, Score } from '../matching';
+import { prepare } from '../matching';
 import { loadRecords } from './store';
 import { writeSuggestions, type Suggestion } from './suggestions';
 

@@ -5,9 +5,9 @@
  * persons a person judged DIFFERENT is never suggested again; a pair suggested again is updated
  * while it waits (OPEN or UNSURE), and a decided one is left as it was decided.
  */
-import type { Db } from '../../db';
-import type { MatchModel, Score } from '../model';
-import { prepare, type PreparedRecord } from '../record';
+import type { Db } from '../db';
+import type { MatchModel, Score } from '../matching';
+import { prepare, type PreparedRecord } from '../matching';
 import { loadRecords, storeFrequencies } from './store';
 
 export interface Suggestion {
@@ -40,7 +40,7 @@ export async function writeSuggestions(db: Db, suggestions: readonly Suggestion[
 }
 
 /** Key kinds that make a pair on arrival, and how many records may hold a key for it to count. */
-const ARRIVAL_KINDS = '^(x|d|ty|vy|a):';
+const ARRIVAL_KINDS = '^(x|d|ty|ky|a):';
 const ARRIVAL_MAX_HOLDERS = 100;
 
 /**

@@ -9,7 +9,7 @@
  * `preparePairSpace` computes the usable keys and similar tokens once; `candidatePairs` can then be
  * asked for the pairs of a chunk of left records at a time.
  */
-import type { Db } from '../../db';
+import type { Db } from '../db';
 
 export interface PairSpace {
   readonly schema: string;
@@ -54,7 +54,7 @@ export interface StorePairOptions {
  * and keys of up to 1000 holders, 5000 identities made 11M pairs): exact values, full dates of
  * birth, name tokens and tokens with a birth year, addresses — held by at most 100 identities.
  */
-export const STORE_DEDUPE_PAIRS: StorePairOptions = { maxKeyCount: 100, kinds: ['x', 'd', 't', 'ty', 'vy', 'a'] };
+export const STORE_DEDUPE_PAIRS: StorePairOptions = { maxKeyCount: 100, kinds: ['x', 'd', 't', 'ty', 'ky', 'a'] };
 
 /** A pair space over the store's own keys (views in `schema`, which must not exist yet). */
 export async function openStorePairSpace(db: Db, schema: string, options: StorePairOptions = {}): Promise<void> {

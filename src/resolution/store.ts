@@ -3,12 +3,12 @@
  * step with their facts (`identity.match_dirty`, filled by triggers, drained here), and the
  * frequencies that demote shared values and common name tokens.
  */
-import type { Db } from '../../db';
-import { blockingKeys, valueKeys } from '../keys';
-import { prepare, type MatchRecord, type PreparedRecord } from '../record';
-import type { Frequencies } from '../compare';
-import { MatchModel, type GradeThresholds, type ModelParameters } from '../model';
-import { DEFAULT_PARAMETERS } from '../parameters';
+import type { Db } from '../db';
+import { blockingKeys, valueKeys } from '../matching';
+import { prepare, type MatchRecord, type PreparedRecord } from '../matching';
+import { TOKEN_LEVELS, type Frequencies } from '../matching';
+import { MatchModel, type GradeThresholds, type ModelParameters } from '../matching';
+import { DEFAULT_PARAMETERS } from '../matching';
 
 const SEX: Record<string, 'M' | 'F' | null> = { MALE: 'M', FEMALE: 'F', OTHER: null, UNKNOWN: null };
 
@@ -190,9 +190,12 @@ export function frequencies(values: ReadonlyMap<string, number>, tokens: Readonl
 /**
  * The model in use: the latest trained parameters stored, else the defaults shipped with the code.
  * Parameters trained before the model had a prior per candidate source and a family term are
- * stale (their m were not probabilities): the defaults serve until `match train` runs again.
+ * stale (their m were not probabilities), and so are parameters with other name levels than the
+ * comparator's (trained before the learned name distance): the defaults serve until `match train`
+ * runs again.
  */
 export async function currentModel(db: Db, thresholds: GradeThresholds): Promise<MatchModel> {
   const [row] = await db.query<{ parameters: ModelParameters }>(`select parameters from identity.match_model order by trained_at desc limit 1`);
-  return new MatchModel(row?.parameters.priors && row.parameters.family ? row.parameters : DEFAULT_PARAMETERS, thresholds);
+  const current = row?.parameters.priors && row.parameters.family && TOKEN_LEVELS.every((level) => level in row.parameters.fields.name);
+  return new MatchModel(current ? row.parameters : DEFAULT_PARAMETERS, thresholds);
 }

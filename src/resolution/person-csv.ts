@@ -5,7 +5,7 @@
  * the pairs file of `harbour match compare` (`pair_id` and the same columns prefixed `a_`, `b_`).
  */
 import { canonicalIdentifier, canonicalPhone } from '../../connectors/kit/identifiers';
-import type { MatchRecord } from './record';
+import type { MatchRecord } from '../matching';
 
 export const PERSON_COLUMNS = ['record_id', 'full_name', 'given_name', 'family_name', 'dob', 'sex', 'nationality', 'phone', 'fingerprint_ref', 'identifiers', 'address', 'postcode'] as const;
 

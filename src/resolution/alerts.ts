@@ -9,11 +9,11 @@
  * re-sending its own child is not a sighting); a pair raises one open alert, however often it
  * arrives again.
  */
-import type { Db } from '../../db';
-import { birthYears, otherKeys, tokenKeys } from '../keys';
-import type { MatchModel } from '../model';
-import { datesDigitApart } from '../compare';
-import { prepare, type PreparedRecord } from '../record';
+import type { Db } from '../db';
+import { birthYears, otherKeys, tokenKeys } from '../matching';
+import type { MatchModel } from '../matching';
+import { datesDigitApart } from '../matching';
+import { prepare, type PreparedRecord } from '../matching';
 import { loadRecords, storeFrequencies } from './store';
 
 export interface RaisedAlert {

@@ -5,10 +5,10 @@
  * stored, versioned, in `identity.match_model`; `currentModel` uses the latest from then on.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db';
-import type { MatchModel } from '../model';
-import { prepare } from '../record';
-import { train, vectorOf, type ComparisonVector, type TrainingResult } from '../train';
+import type { Db } from '../db';
+import type { MatchModel } from '../matching';
+import { prepare } from '../matching';
+import { train, vectorOf, type ComparisonVector, type TrainingResult } from '../matching';
 import { candidatePairs, openStorePairSpace, STORE_DEDUPE_PAIRS } from './pairs';
 import { loadRecords, storeFrequencies } from './store';
 

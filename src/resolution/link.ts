@@ -16,10 +16,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Db } from '../../db';
-import { blockingKeys, valueKeys } from '../keys';
-import type { MatchModel, Score } from '../model';
-import { prepare, type MatchRecord, type PreparedRecord } from '../record';
+import type { Db } from '../db';
+import { blockingKeys, valueKeys } from '../matching';
+import type { MatchModel, Score } from '../matching';
+import { prepare, type MatchRecord, type PreparedRecord } from '../matching';
 import { candidatePairsQuery, createPairSpace, indexPairSpace, type PairSpace } from './pairs';
 import { frequencies } from './store';
 

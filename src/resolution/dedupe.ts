@@ -6,10 +6,10 @@
  * suggestions for a person to judge — unless a judgement on that pair exists already.
  */
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db';
-import { SHARED_ABOVE } from '../compare';
-import type { MatchModel } from '../model';
-import { prepare } from '../record';
+import type { Db } from '../db';
+import { SHARED_ABOVE } from '../matching';
+import type { MatchModel } from '../matching';
+import { prepare } from '../matching';
 import { candidatePairs, openStorePairSpace, STORE_DEDUPE_PAIRS } from './pairs';
 import { autoLink, rebuildPersons } from './persons';
 import { loadRecords, storeFrequencies } from './store';
