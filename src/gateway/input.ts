@@ -179,7 +179,7 @@ export function clientInputPlugin<T extends BaseContext>(): ApolloServerPlugin<T
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          const rank = (e: GraphQLFormattedError) => (e.extensions?.code === ErrorCode.BAD_USER_INPUT ? 0 : e.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX ? 2 : 1);
+          const rank = (e: GraphQLFormattedError) => (e.extensions?.code === ErrorCode.BAD_USER_INPUT ? 0 : 1);
           if (result.errors && result.errors.length > 1) result.errors = [...result.errors].sort((a, b) => rank(a) - rank(b));
         },
         async didResolveOperation({ operation, document, request, schema }) {
