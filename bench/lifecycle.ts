@@ -111,9 +111,12 @@ export async function lifecycleScenario(databaseUrl: string, rounds: number, war
   const row = (r: Omit<LifecycleResult, 'persons' | 'source_identities'>) => results.push({ ...r, persons: before.persons, source_identities: before.identities });
   await client.query('begin');
   try {
-    // Children with 5 source identities, drawn by the seed; the first is the SAR's.
+    // Children with 5 source identities, drawn by the seed; the first is the SAR's, and has had no
+    // disclosure yet (the read scenarios audit theirs): it has the 500 planted below and no other.
     const children = (await client.query<{ person_id: string }>(
-      `select person_id from identity.source_identity group by person_id having count(*) = 5 order by md5(person_id::text || $1) limit $2`,
+      `select person_id from (select person_id from identity.source_identity group by person_id having count(*) = 5) c
+        where not exists (select 1 from audit.event e where e.person_id = c.person_id)
+        order by md5(person_id::text || $1) limit $2`,
       [String(seed), rounds + warmup + 1],
     )).rows.map((r) => r.person_id);
     const identitiesOf = async (personId: string) => (await client.query<{ id: string; person_id: string; local_id: string; agency: string; feed: string }>(
