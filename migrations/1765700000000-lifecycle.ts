@@ -8,7 +8,16 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `identity.correction`: a correction at source (which facts changed, never their values), one
  *   row per record corrected; it rests on its source identity, so a purge takes it too.
  * - the timeline gains `RECORD_CORRECTED` events from it (IDENTITY).
+ * - an index on every column that references a source identity without one: deleting an identity
+ *   checks each referencing table for rows of it, and without an index that check read the whole
+ *   table once per identity (a retention run over 1M identities spent its time there).
  */
+const UNINDEXED: readonly [table: string, column: string][] = [
+  ['identity.person_event', 'source_identity_id'], ['identity.judgement', 'b'], ['identity.link', 'a'], ['identity.link', 'b'],
+  ['identity.match_alert', 'missing_identity_id'], ['identity.match_alert', 'candidate_identity_id'],
+  ['immigration.asylum_status', 'source_identity_id'], ['care.uasc_status', 'source_identity_id'],
+];
+const indexName = (table: string, column: string) => `${table.split('.')[1]}_${column}_ref`;
 const CORRECTED = `
       select si.person_id, c.source_identity_id, si.agency, si.feed, 'RECORD_CORRECTED'::text as kind, 'IDENTITY'::text as category,
              c.at, 'identity.correction'::text as record_table, c.id::text as record_id
@@ -43,9 +52,11 @@ export class Lifecycle1765700000000 implements MigrationInterface {
       )`);
     await q.query(`create index correction_source on identity.correction (source_identity_id)`);
     await q.query(`create or replace view safeguarding.timeline_event as ${await timeline(q)}\n      union all${CORRECTED}`);
+    for (const [table, column] of UNINDEXED) await q.query(`create index ${indexName(table, column)} on ${table} (${column})`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const [table, column] of UNINDEXED) await q.query(`drop index ${table.split('.')[0]}.${indexName(table, column)}`);
     const def = await timeline(q);
     const at = def.lastIndexOf('UNION ALL');
     await q.query(`create or replace view safeguarding.timeline_event as ${def.slice(0, at)}`);
