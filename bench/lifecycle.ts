@@ -103,7 +103,13 @@ async function once(client: Client, work: () => Promise<unknown>): Promise<numbe
 const CATEGORIES = [DataCategory.IDENTITY, DataCategory.IDENTIFIERS, DataCategory.BIOMETRIC_REFS, DataCategory.CONTACT, DataCategory.MISSING,
   DataCategory.LOCATION, DataCategory.FAMILY, DataCategory.IMMIGRATION, DataCategory.EXPLOITATION, DataCategory.HEALTH];
 
-export async function lifecycleScenario(databaseUrl: string, rounds: number, warmup: number, seed: number, say: (m: string) => void): Promise<LifecycleResult[]> {
+/**
+ * `disableTriggers`: a pattern; the store's triggers whose name contains it are disabled inside the
+ * transaction (so rolled back too). For a store another branch migrated with triggers main does
+ * not have (the shared store carries one's suggestion-queue triggers): to time this code without
+ * them as well as with them.
+ */
+export async function lifecycleScenario(databaseUrl: string, rounds: number, warmup: number, seed: number, say: (m: string) => void, disableTriggers?: string): Promise<LifecycleResult[]> {
   const client = new Client({ connectionString: databaseUrl, application_name: 'harbour bench lifecycle' });
   await client.connect();
   const db = clientDb(client);
@@ -124,6 +130,12 @@ export async function lifecycleScenario(databaseUrl: string, rounds: number, war
       if (applied.has(migration.name ?? Migration.name)) continue;
       say(`lifecycle: migration ${migration.name ?? Migration.name}, inside the transaction (rolled back with it)`);
       await migration.up(runner);
+    }
+    if (disableTriggers) {
+      const triggers = (await client.query<{ t: string; name: string }>(
+        `select tgrelid::regclass::text as t, tgname as name from pg_trigger where not tgisinternal and strpos(tgname, $1) > 0 order by 1, 2`, [disableTriggers])).rows;
+      for (const { t, name } of triggers) await client.query(`alter table ${t} disable trigger ${name}`);
+      say(`lifecycle: ${triggers.length} triggers named *${disableTriggers}* disabled inside the transaction: ${triggers.map((x) => x.name).join(', ')}`);
     }
     // Children with 5 source identities, drawn by the seed; the first is the SAR's, and has had no
     // disclosure yet (the read scenarios audit theirs): it has the 500 planted below and no other.
@@ -210,7 +222,7 @@ export async function lifecycleScenario(databaseUrl: string, rounds: number, war
     });
     row({ scenario: 'lifecycle/retention-10pct', baseline: 'the same rows deleted set-based, one statement per table, planned once', rounds: 1,
       p50_ms: +retention.toFixed(0), baseline_p50_ms: +retentionBase.toFixed(0), ratio_p50: +(retention / retentionBase).toFixed(2), target_ms: 300_000,
-      detail: `${due} identities due of ${before.identities}; chunks of 500 as savepoints of the outer transaction; one round each` });
+      detail: `${due} identities due of ${before.identities}; chunks of 500 as savepoints of the outer transaction; one round each${disableTriggers ? `; triggers *${disableTriggers}* off` : ''}` });
   } finally {
     await client.query('rollback');
   }

@@ -29,7 +29,7 @@
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
  * --match-records N (20000; 100000 x 100000 is measured in the README),
- * --lifecycle-rounds N (30),
+ * --lifecycle-rounds N (30), --lifecycle-disable-triggers PATTERN (triggers whose name contains it off, inside the rolled-back transaction),
  * --only read|ingest|access|search|match|console|lifecycle (lifecycle: bench/lifecycle.ts alone, on the read store as it is,
  *   without running its migrations, leaving it as it found it; console: bench/console.ts on its own demo database; access: only the access scenarios; search: only the
  *   identitySearch scenario; match: only match/link-peak-rss).
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   }
   if (only === 'lifecycle') {
     // The read store as it is: not migrated, not generated (a store that is not there is an error).
-    const results = await lifecycleScenario(databaseUrl, option('lifecycle-rounds', 30), 3, seed, say);
+    const results = await lifecycleScenario(databaseUrl, option('lifecycle-rounds', 30), 3, seed, say, textOption('lifecycle-disable-triggers'));
     reportLifecycle(results);
     writeResults(results);
     await embedded?.stop();
