@@ -19,14 +19,16 @@ export async function matchOnArrival(tx: Db, cause: string, thresholds: GradeThr
   const changed = await refreshMatchKeys(tx, undefined, prepared);
   if (!changed.length) return changed;
   const model = await currentModel(tx, thresholds);
-  // A correction at source: a link that rested only on a value no longer held goes first, and the
-  // pair is matched again below like any other.
+  // A correction at source: the suggestions waiting on these records are scored again first (one
+  // no longer likely leaves the queue; a pair held back below from an automatic link is written
+  // again after), and a link that rested only on a value no longer held goes, the pair matched
+  // again below like any other.
+  await rescoreSuggestions(tx, model, changed, prepared);
   const unlinked = await unlinkUnsupported(tx, changed);
   if (unlinked.length) await rebuildPersons(tx, unlinked, `automatic link withdrawn: its shared reference was corrected at source, ${cause}`);
   const linked = await autoLink(tx, changed, SHARED_ABOVE, model);
   if (linked.length) await rebuildPersons(tx, [...new Set(linked.flat())], `automatic link, ${cause}`);
   await raiseAlerts(tx, model, changed, cause, prepared, missing);
-  await rescoreSuggestions(tx, model, changed, prepared);
   await suggestOnArrival(tx, model, changed, prepared);
   return changed;
 }
