@@ -22,11 +22,16 @@
  *                            chronology events vs the raw SQL of the same facts      p95 ≤ 100 ms
  *   match/link-peak-rss      `harbour match link` (the real CLI, its 384 MB heap) on two generated
  *                            person CSVs of --match-records each: wall time, peak RSS  target < 500 MB
+ *   lifecycle/…              purge of one child's records (≤ 1 s), a retention run with 10 % of the
+ *                            store due (≤ 5 min), subject access for a child with 5 identities and
+ *                            500 disclosures (≤ 2 s): bench/lifecycle.ts, in one transaction rolled back
  *
  * Options: --persons N (340000: about 1M source identities), --rounds N (400), --warmup N (50), --seed N (42),
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
  * --match-records N (20000; 100000 x 100000 is measured in the README),
- * --only read|ingest|access|search|match|console (console: bench/console.ts on its own demo database; access: only the access scenarios; search: only the
+ * --lifecycle-rounds N (30), --lifecycle-disable-triggers PATTERN (triggers whose name contains it off, inside the rolled-back transaction),
+ * --only read|ingest|access|search|match|console|lifecycle (lifecycle: bench/lifecycle.ts alone, on the read store as it is,
+ *   without running its migrations, leaving it as it found it; console: bench/console.ts on its own demo database; access: only the access scenarios; search: only the
  *   identitySearch scenario; match: only match/link-peak-rss).
  * The read scenarios start with the store read into PostgreSQL's buffer cache as far as it fits,
  * the rest into the OS cache (`warmStore`).
@@ -50,6 +55,7 @@ import { strategyScenario, type StrategyResult } from './strategy';
 import { matchScenario, type MatchResult } from './match';
 import { alternate, latencies, type Compared } from './stats';
 import { consoleResultRows, consoleScenario, reportConsole } from './console';
+import { lifecycleScenario, reportLifecycle } from './lifecycle';
 
 function textOption(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -118,6 +124,14 @@ async function main(): Promise<void> {
     const result = await consoleScenario(config, adminUrl, log, option('console-rounds', 15), say);
     reportConsole(result);
     writeResults(consoleResultRows(result));
+    await embedded?.stop();
+    return;
+  }
+  if (only === 'lifecycle') {
+    // The read store as it is: not migrated, not generated (a store that is not there is an error).
+    const results = await lifecycleScenario(databaseUrl, option('lifecycle-rounds', 30), 3, seed, say, textOption('lifecycle-disable-triggers'));
+    reportLifecycle(results);
+    writeResults(results);
     await embedded?.stop();
     return;
   }
@@ -233,9 +247,11 @@ async function main(): Promise<void> {
 
   report(results, ingestResults, searchResult, auditResult, strategyResult, matchResult);
   if (!only) {
+    const lifecycle = await lifecycleScenario(databaseUrl, option('lifecycle-rounds', 30), 3, seed, say);
+    reportLifecycle(lifecycle);
     const consoleResult = await consoleScenario(config, adminUrl, log, option('console-rounds', 15), say);
     reportConsole(consoleResult);
-    writeResults([...readResults(), ...consoleResultRows(consoleResult)]);
+    writeResults([...readResults(), ...lifecycle, ...consoleResultRows(consoleResult)]);
   }
 
   await unguarded.stop();

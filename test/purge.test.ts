@@ -5,6 +5,7 @@
  * Refused purges delete nothing. All values invented.
  */
 import { startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
+import { residues as scan, residuesOf } from './support/residues';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -21,17 +22,7 @@ const code = (r: GraphQLResponse<unknown>) => r.errors?.[0]?.extensions?.code;
 /** Values that appear nowhere else, so any row holding one is a residue. */
 const V = { localId: 'C886-PURGE1', given: 'Zephyrinea', family: 'Quillfeatherby', phone: '07700 900777', phoneCanonical: '+447700900777', upn: 'A123456789012', alias: 'Zefira' };
 
-/** Every table of every schema whose row, as text, contains `value` (a residue). */
-async function residues(value: string): Promise<string[]> {
-  const tables = await hub.database.db.query<{ t: string }>(
-    `select format('%I.%I', schemaname, tablename) as t from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`);
-  const found: string[] = [];
-  for (const { t } of tables) {
-    const [row] = await hub.database.db.query<{ n: number }>(`select count(*)::int as n from ${t} x where x::text ilike '%' || $1 || '%'`, [value]);
-    if (row!.n > 0) found.push(t);
-  }
-  return found;
-}
+const residues = (value: string) => scan(hub.database.db, value);
 
 beforeAll(async () => {
   const r1 = await hub.execute<{ submitRecords: { rejected: number } }>(la(), SUBMIT, { feed: 'LA_PERSON', records: [
@@ -68,12 +59,7 @@ test('after the purge no table in any schema holds the record’s id or any of i
   const purged = await hub.execute<{ purgeRecords: { purged: number } }>(la(), PURGE, { feed: 'LA_PERSON', ids: [V.localId] });
   expect(purged.errors).toBeUndefined();
   expect(purged.data!.purgeRecords.purged).toBe(1);
-  const left: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries({ ...V, id })) {
-    const tables = await residues(value);
-    if (tables.length) left[name] = tables;
-  }
-  expect(left).toEqual({});
+  expect(await residuesOf(hub.database.db, { ...V, id })).toEqual({});
   // The police record is untouched; the audit has the purge as a change to the child.
   expect(await residues('P-KENT-PURGE')).toEqual(expect.arrayContaining(['identity.source_identity']));
   const events = await hub.database.db.query<{ outcome: string; person_id: string }>(`select outcome, person_id from audit.event where request_id = $1`, [purged.extensions!.requestId]);

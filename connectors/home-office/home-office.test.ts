@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Item } from '../kit/contract';
+import type { Item, PurgeRecord } from '../kit/contract';
 import { collect, jsonlConformanceSuite } from '../kit/conformance';
 import { homeOffice, type HomeOfficeRecord } from './index';
 
@@ -22,7 +22,7 @@ function jsonl(lines: string[]): string {
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
-const records = (items: Item<HomeOfficeRecord>[]) => items.flatMap((i) => (i.kind === 'record' ? [i.record] : []));
+const records = (items: Item<HomeOfficeRecord | PurgeRecord>[]) => items.flatMap((i) => (i.kind === 'record' && i.record.type !== 'purge' ? [i.record as HomeOfficeRecord] : []));
 
 test('the feeds.md records parse; the passport number verifies and becomes an identifier', async () => {
   const items = await collect(homeOffice, [jsonl([person(), ENCOUNTER, STATUS, NRM])]);

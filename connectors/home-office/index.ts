@@ -6,11 +6,11 @@
  * `encounter`, `status` (one per person) and `nrm` (with reasonable and conclusive grounds).
  */
 import { parse as parseMrz } from 'mrz';
-import { FieldError, type Warning } from '../kit/contract';
+import { FieldError, type PurgeRecord, type Warning } from '../kit/contract';
 import { date, dateTime, objects, oneOf, optBool, optDate, optObject, optOneOf, optStr, str, strings } from '../kit/fields';
 import type { CanonicalIdentifier } from '../kit/identifiers';
-import { jsonlConnector } from '../kit/jsonl-connector';
-import { personFacts, type PersonFacts } from '../kit/person';
+import { jsonlConnector, notPurged } from '../kit/jsonl-connector';
+import { personFacts, purgeOf, type PersonFacts } from '../kit/person';
 
 export const ASYLUM_STATUSES = ['PENDING', 'REFUGEE', 'HUMANITARIAN_PROTECTION', 'UASC_LEAVE', 'REFUSED', 'APPEAL'] as const;
 export const NRM_OUTCOMES = ['POSITIVE', 'NEGATIVE', 'PENDING'] as const;
@@ -57,8 +57,10 @@ function outcome(o: Record<string, unknown>, field: 'rg' | 'cg'): [(typeof NRM_O
   return [optOneOf(decision, 'outcome', NRM_OUTCOMES, `${field}.outcome`), optDate(decision, 'at', `${field}.at`)];
 }
 
-export const homeOffice = jsonlConnector<HomeOfficeRecord>('home-office', {
+export const homeOffice = jsonlConnector<HomeOfficeRecord | PurgeRecord>('home-office', {
   person: (o, warnings) => {
+    const purge = purgeOf(o);
+    if (purge) return purge;
     const facts = personFacts(o, warnings);
     objects(o, 'documents').forEach((d, i) => {
       const id = documentIdentifier(strings(d, 'mrz'), `documents[${i}].mrz`, warnings);
@@ -73,11 +75,12 @@ export const homeOffice = jsonlConnector<HomeOfficeRecord>('home-office', {
     };
     return { type: 'person', key: str(o, 'person_ref'), facts, ageDispute };
   },
-  encounter: (o) => ({
+  encounter: (o) => notPurged(o, 'encounter') ?? ({
     type: 'encounter', key: str(o, 'encounter_ref'), personRef: str(o, 'person_ref'), at: dateTime(o, 'at'), kind: str(o, 'kind').toUpperCase(),
     location: optStr(o, 'location'), unaccompanied: optBool(o, 'unaccompanied'), referredToLa: optStr(o, 'referred_to_la'), borderFlagSet: optBool(o, 'border_flag_set'),
   }),
   status: (o) => {
+    notPurged(o, 'status');
     const claimedAt = optDate(o, 'asylum_claimed_at');
     const decidedAt = optDate(o, 'decided_at');
     if (claimedAt && decidedAt && decidedAt < claimedAt) throw new FieldError('decided_at', 'DATES_OUT_OF_ORDER', `decided (${decidedAt}) before claimed (${claimedAt})`);
@@ -85,6 +88,7 @@ export const homeOffice = jsonlConnector<HomeOfficeRecord>('home-office', {
     return { type: 'status', key: personRef, personRef, claimedAt, status: oneOf(o, 'status', ASYLUM_STATUSES), decidedAt, leaveExpiresAt: optDate(o, 'leave_expires_at') };
   },
   nrm: (o) => {
+    notPurged(o, 'nrm');
     const referredAt = date(o, 'referred_at');
     const [reasonableGrounds, reasonableGroundsAt] = outcome(o, 'rg');
     const [conclusiveGrounds, conclusiveGroundsAt] = outcome(o, 'cg');

@@ -26,7 +26,8 @@ export type IssueCode =
   | 'NUL_CHARACTER'
   | 'TOO_DEEP'
   | 'DUPLICATE_COLUMN'
-  | 'UNKNOWN_ENCODING';
+  | 'UNKNOWN_ENCODING'
+  | 'UNKNOWN_RECORD';
 
 /**
  * The codes that say an input is not whole: empty, cut off (a last line without its line end, a
@@ -101,6 +102,27 @@ export function describe(feed: string, r: Rejection): string {
 export interface Keyed {
   type: string;
   key: string;
+}
+
+/**
+ * A source's deletion of a record (the DfE CSC API payload's `purge` flag): the record whose local
+ * id is `key` is purged, with everything derived from it, as `purgeRecords` does. It carries no
+ * other value: a deleted record needs none.
+ */
+export interface PurgeRecord {
+  type: 'purge';
+  key: string;
+}
+
+const YES = new Set(['TRUE', 'Y', 'YES', '1']);
+const NO = new Set(['', 'FALSE', 'N', 'NO', '0']);
+
+/** A CSV purge flag: true, false (or empty), Y/N, yes/no, 1/0, any case; anything else rejects the row. */
+export function csvPurgeFlag(value: string | undefined, column: string): boolean {
+  const v = (value ?? '').trim().toUpperCase();
+  if (YES.has(v)) return true;
+  if (NO.has(v)) return false;
+  throw new FieldError(column, 'UNKNOWN_CODE', `expected true or false (or Y/N, 1/0), received "${(value ?? '').slice(0, 40)}"`);
 }
 
 /**

@@ -2,7 +2,7 @@
  * A JSON Lines connector from one parser per record `type`: dispatch, duplicate keys, and every
  * FieldError turned into a rejection with file, line, field path, code and the raw line.
  */
-import { itemOf, type Connector, type InputFile, type Item, type Keyed, type Warning } from './contract';
+import { FieldError, itemOf, type Connector, type InputFile, type Item, type Keyed, type Warning } from './contract';
 import { readJsonl } from './jsonl';
 
 export type RecordParser<R> = (o: Record<string, unknown>, warnings: Warning[]) => R;
@@ -31,4 +31,15 @@ export function jsonlConnector<R extends Keyed>(feed: string, parsers: Record<st
       }
     },
   };
+}
+
+/**
+ * Only a person record carries `purge` (it deletes the record and every row of it): true on any
+ * other record rejects it, naming the field. Returns undefined, for `notPurged(o) ?? record`.
+ */
+export function notPurged(o: Record<string, unknown>, type: string): undefined {
+  if (o.purge !== undefined && o.purge !== null && o.purge !== false) {
+    throw new FieldError('purge', 'UNKNOWN_CODE', `a ${type} record cannot be purged on its own: purge its person (person_ref), or leave it out of a full snapshot sent with purge-missing`);
+  }
+  return undefined;
 }

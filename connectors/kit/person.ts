@@ -4,8 +4,8 @@
  * biometric references and contact points. A record with no usable name is rejected; a bad
  * identifier is kept unverified with a warning.
  */
-import { FieldError, type Warning } from './contract';
-import { date, objects, oneOf, optOneOf, optStr, str } from './fields';
+import { FieldError, type PurgeRecord, type Warning } from './contract';
+import { date, objects, oneOf, optBool, optOneOf, optStr, str } from './fields';
 import { canonicalHandle, canonicalIdentifier, canonicalPhone, type CanonicalIdentifier } from './identifiers';
 
 export const NAME_KINDS = ['LEGAL', 'ASSERTED', 'ALTERNATE', 'NICKNAME', 'WEAK'] as const;
@@ -75,4 +75,12 @@ export function contactPoint(kind: ContactPoint['kind'], platform: string | null
   else if (kind === 'EMAIL') canonical = value.trim().toLowerCase();
   else canonical = value.replace(/\s+/g, '').toUpperCase();
   return { kind, platform, value, canonical };
+}
+
+/**
+ * A person record with `"purge": true` (the DfE CSC API payload's flag): a deletion of the record
+ * `person_ref` names, with no other value needed. Undefined when the record is not purged.
+ */
+export function purgeOf(o: Obj): PurgeRecord | undefined {
+  return optBool(o, 'purge') === true ? { type: 'purge', key: str(o, 'person_ref') } : undefined;
 }

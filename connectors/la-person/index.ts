@@ -3,7 +3,7 @@
  * (feeds.md §2): person, linked identifiers, aliases, contacts, plan items, consent records.
  * Files are told apart by header; `pers_person_id` is the same id as SSDA903 `CHILD`.
  */
-import { FieldError } from '../kit/contract';
+import { csvPurgeFlag, FieldError, type PurgeRecord } from '../kit/contract';
 import { csvConnector } from '../kit/csv-connector';
 import { parseIsoDateTime, parseIsoOrUkDate } from '../kit/dates';
 import type { CanonicalIdentifier } from '../kit/identifiers';
@@ -55,11 +55,13 @@ function list(v: Row, c: string, allowed: string[]): string[] {
   return values;
 }
 
-export const laPerson = csvConnector<LaPersonRecord>('la-person', [
+export const laPerson = csvConnector<LaPersonRecord | PurgeRecord>('la-person', [
   {
     name: 'person.csv', signature: 'pers_person_id', required: ['pers_person_id', 'pers_forename', 'pers_surname', 'pers_sex', 'pers_dob'],
     parse: (v, warnings) => {
       const child = need(v, 'pers_person_id');
+      // The CSC API payload's purge flag: the record is deleted at source, and needs no other value.
+      if (csvPurgeFlag(v.pers_purge, 'pers_purge')) return { type: 'purge', key: child };
       const sex = opt(v, 'pers_sex')?.toUpperCase() ?? null;
       if (sex !== null && !(sex in SEXES)) throw new FieldError('pers_sex', 'UNKNOWN_CODE', `expected M, F, X or U, received "${v.pers_sex}"`);
       const nationality = opt(v, 'pers_nationality')?.toUpperCase() ?? null;

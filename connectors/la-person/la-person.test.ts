@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Item } from '../kit/contract';
+import type { Item, PurgeRecord } from '../kit/contract';
 import { collect, conformanceSuite } from '../kit/conformance';
 import { laPerson, type LaPersonRecord } from './index';
 
@@ -10,8 +10,8 @@ function csv(name: string, content: string): string {
   fs.writeFileSync(file, content);
   return file;
 }
-const records = (items: Item<LaPersonRecord>[]) => items.flatMap((i) => (i.kind === 'record' ? [i.record] : []));
-const rejections = (items: Item<LaPersonRecord>[]) => items.flatMap((i) => (i.kind === 'rejection' ? [i.rejection] : []));
+const records = (items: Item<LaPersonRecord | PurgeRecord>[]) => items.flatMap((i) => (i.kind === 'record' && i.record.type !== 'purge' ? [i.record as LaPersonRecord] : []));
+const rejections = (items: Item<LaPersonRecord | PurgeRecord>[]) => items.flatMap((i) => (i.kind === 'rejection' ? [i.rejection] : []));
 
 const PERSON = 'pers_person_id,pers_forename,pers_surname,pers_sex,pers_dob,pers_dob_precision,pers_nationality,pers_upn,pers_common_child_id\n';
 

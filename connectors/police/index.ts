@@ -4,10 +4,10 @@
  * re-grading history; `custody` → a custody record. A found time before the last-seen time, or a
  * re-grading before the report, is out of order and rejected.
  */
-import { FieldError } from '../kit/contract';
+import { FieldError, type PurgeRecord } from '../kit/contract';
 import { dateTime, objects, oneOf, optBool, optDateTime, optStr, str } from '../kit/fields';
-import { jsonlConnector } from '../kit/jsonl-connector';
-import { personFacts, type PersonFacts } from '../kit/person';
+import { jsonlConnector, notPurged } from '../kit/jsonl-connector';
+import { personFacts, purgeOf, type PersonFacts } from '../kit/person';
 
 export const RISK_LEVELS = ['NO_APPARENT_RISK', 'LOW', 'MEDIUM', 'HIGH'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
@@ -21,9 +21,10 @@ export type PoliceRecord =
     }
   | { type: 'custody'; key: string; personRef: string; arrestedAt: string; location: string | null; offence: string | null; fingerprintsTaken: boolean; updatedAt: string | null };
 
-export const police = jsonlConnector<PoliceRecord>('police', {
-  person: (o, warnings) => ({ type: 'person', key: str(o, 'person_ref'), facts: personFacts(o, warnings), updatedAt: optDateTime(o, 'updated_at') }),
+export const police = jsonlConnector<PoliceRecord | PurgeRecord>('police', {
+  person: (o, warnings) => purgeOf(o) ?? { type: 'person', key: str(o, 'person_ref'), facts: personFacts(o, warnings), updatedAt: optDateTime(o, 'updated_at') },
   missing_report: (o) => {
+    notPurged(o, 'missing_report');
     const reportedAt = dateTime(o, 'reported_at');
     const lastSeenAt = optDateTime(o, 'last_seen_at');
     const foundAt = optDateTime(o, 'found_at');
@@ -35,7 +36,7 @@ export const police = jsonlConnector<PoliceRecord>('police', {
       ukmpuNotifiedAt: optDateTime(o, 'ukmpu_notified_at'), foundAt, foundLocation: optStr(o, 'found_location'), foundBy: optStr(o, 'found_by'), updatedAt: optDateTime(o, 'updated_at'),
     };
   },
-  custody: (o) => ({
+  custody: (o) => notPurged(o, 'custody') ?? ({
     type: 'custody', key: str(o, 'custody_ref'), personRef: str(o, 'person_ref'), arrestedAt: dateTime(o, 'arrested_at'), location: optStr(o, 'location'),
     offence: optStr(o, 'offence'), fingerprintsTaken: optBool(o, 'fingerprints_taken') ?? false, updatedAt: optDateTime(o, 'updated_at'),
   }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Item } from '../kit/contract';
+import type { Item, PurgeRecord } from '../kit/contract';
 import { collect, jsonlConformanceSuite } from '../kit/conformance';
 import { police, type PoliceRecord } from './index';
 
@@ -15,8 +15,8 @@ function jsonl(lines: string[]): string {
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
-const records = (items: Item<PoliceRecord>[]) => items.flatMap((i) => (i.kind === 'record' ? [i.record] : []));
-const rejections = (items: Item<PoliceRecord>[]) => items.flatMap((i) => (i.kind === 'rejection' ? [i.rejection] : []));
+const records = (items: Item<PoliceRecord | PurgeRecord>[]) => items.flatMap((i) => (i.kind === 'record' && i.record.type !== 'purge' ? [i.record as PoliceRecord] : []));
+const rejections = (items: Item<PoliceRecord | PurgeRecord>[]) => items.flatMap((i) => (i.kind === 'rejection' ? [i.rejection] : []));
 
 test('the feeds.md examples parse, identifiers verified and the phone in E.164', async () => {
   const items = records(await collect(police, [jsonl([PERSON, REPORT, CUSTODY])]));

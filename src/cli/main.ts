@@ -185,15 +185,18 @@ export function program(): Command {
     .argument('<paths...>', 'input files, or a folder of them (SSDA903 CSV: one file per table)')
     .requiredOption('--agency <code>', 'the supplying agency, e.g. LA-213')
     .option('--full', 'the input is the agency’s complete current set: retract what it no longer holds')
+    .option('--purge-missing', 'with --full: what the set no longer holds was deleted at source: purge it, with everything derived from it, instead of retracting it')
     .option('--json', 'print one JSON summary on stdout')
-    .action(async (feed: string, paths: string[], options: { agency: string; full?: boolean; json?: boolean }) => {
+    .action(async (feed: string, paths: string[], options: { agency: string; full?: boolean; purgeMissing?: boolean; json?: boolean }) => {
       if (!FEED_NAMES.includes(feed)) throw new UsageError(`harbour sync: there is no feed "${feed}"; use one of ${FEED_NAMES.join(', ')}.`);
+      if (options.purgeMissing && !options.full) throw new UsageError('harbour sync: --purge-missing needs --full: only a whole current set says what was deleted.');
       agencyOf('sync', options.agency);
       const files = syncInputs(feed, paths);
       const config = loadConfig();
       const log = rootLogger(options.json ? 'warn' : config.logLevel);
       const { Presets, SingleBar } = load<typeof import('cli-progress')>('cli-progress');
       const { feedAgencyRefusal, FEEDS, ingest } = load<typeof import('../ingest')>('../ingest');
+      const { appendAudit, DataCategory, loadAuditKey } = load<typeof import('../access')>('../access');
       const applier = FEEDS[feed]!;
       const refusal = feedAgencyRefusal(applier, options.agency);
       if (refusal) throw new UsageError(`harbour sync: ${refusal}`);
@@ -203,26 +206,32 @@ export function program(): Command {
           ? new SingleBar({ format: `${feed} {bar} {percentage}% | {value} rows | {speed} rows/s | {rejected} rejected`, stream: process.stderr, hideCursor: true }, Presets.shades_classic)
           : undefined;
         const started = Date.now();
+        // A purge (a record's purge flag, or --purge-missing) is audited as purgeRecords audits it:
+        // a RECORDED change to each child, by the agency's system, in the batch's transaction.
+        const principal = { sub: 'harbour sync', agency: options.agency, agencyKind: applier.agencyKind, roles: ['SYSTEM' as const] };
         const summary = await ingest(database.db, log, applier, {
           agency: options.agency,
           files,
           full: options.full,
+          purgeMissing: options.purgeMissing,
+          onPurged: (tx, personIds, runId) => appendAudit(tx, loadAuditKey(config.auditKeyFile, config.env !== 'production'), `ingest run ${runId}`, principal,
+            personIds.map((personId) => ({ personId, category: DataCategory.IDENTITY, path: ['sync', feed], decision: { kind: 'RECORDED' as const } }))),
           matchThresholds: config.matchThresholds,
           onStart: ({ lines, resumedAt }) => bar?.start(lines, resumedAt, { speed: 0, rejected: 0 }),
           onProgress: ({ read, rejected }) => bar?.update(read, { speed: Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)), rejected }),
         });
         bar?.stop();
-        const { runId, read, inserted, updated, unchanged, rejected, retracted, durationMs } = summary;
+        const { runId, read, inserted, updated, unchanged, rejected, retracted, purged, durationMs } = summary;
         // The rejections are listed with the summary (the first 1000; all are kept with the run).
         const rejections = await database.db.query<{ file: string; line: number | null; path: string | null; field: string | null; code: string; reason: string }>(
           'select file, line, path, field, code, reason from ingest.rejection where run_id = $1 order by ordinal limit 1000',
           [runId],
         );
         if (options.json) {
-          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, incompleteSnapshot: summary.incompleteSnapshot, durationMs, rejections }));
+          console.log(JSON.stringify({ runId, feed, agency: options.agency, read, inserted, updated, unchanged, rejected, retracted, purged, incompleteSnapshot: summary.incompleteSnapshot, durationMs, rejections }));
         } else {
           for (const r of rejections) console.error(`[connector:${feed}] ${r.file}${r.line !== null ? ` line ${r.line}` : r.path ? ` at ${r.path}` : ''}${r.field ? `, column ${r.field}` : ''}: ${r.reason} (${r.code})`);
-          console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, warnings ${summary.warnings} in ${durationMs} ms${summary.incompleteSnapshot ? `; ${summary.incompleteSnapshot}` : ''}`);
+          console.log(`run ${runId}${summary.resumed ? ' (resumed)' : ''}: read ${read}, inserted ${inserted}, updated ${updated}, unchanged ${unchanged}, rejected ${rejected}, retracted ${retracted}, purged ${purged}, warnings ${summary.warnings} in ${durationMs} ms${summary.incompleteSnapshot ? `; ${summary.incompleteSnapshot}` : ''}`);
         }
       });
     });

@@ -1,14 +1,24 @@
 /** What the pipeline needs to know of a feed: its connector, record identity, and how to apply. */
-import type { Connector, Keyed } from '../../connectors/kit/contract';
+import type { Connector, Keyed, PurgeRecord } from '../../connectors/kit/contract';
 import { kindOfCode, type AgencyKind } from '../access/principal';
 import type { Db } from '../db';
+import { deleteWithDependants } from './purge';
 
 /** A feed's records are keyed: `type` (child, episode, …) and `key`, unique per type and agency. */
 export interface FeedApplier<R extends Keyed> {
   readonly feed: string;
   /** The kind of agency the feed comes from: it is loaded under no other (`feedAgencyRefusal`). */
   readonly agencyKind: AgencyKind;
-  readonly connector: Connector<R>;
+  /** Its records, and a source's deletions of them (`PurgeRecord`, the feed's purge flag) where the format carries one. */
+  readonly connector: Connector<R | PurgeRecord>;
+  /** The kind of record whose key is the source identity's local id (`person`, SSDA903 `child`). */
+  readonly identityKind: string;
+  /**
+   * Kinds whose keys do not start with the local id of the record they belong to (a police report
+   * ref, a consent id), with the table and key column of their rows: a purge finds their ingest
+   * state through them.
+   */
+  readonly keyedRows: Readonly<Record<string, readonly [table: string, column: string]>>;
   /**
    * Write new or changed records, in the batch's transaction. `firstLoad`: no other run has state
    * for this agency's feed, so no row of it can exist yet (see `upsert`).
@@ -16,6 +26,11 @@ export interface FeedApplier<R extends Keyed> {
   apply(db: Db, agency: string, records: readonly R[], firstLoad: boolean): Promise<void>;
   /** Mark the domain rows of these keys retracted (a full snapshot no longer has them). */
   retract(db: Db, agency: string, kind: string, keys: readonly string[]): Promise<void>;
+  /**
+   * Delete the rows of these keys of a kind other than `identityKind`, with every row that rests
+   * on them (a full snapshot sent with purge-missing no longer has them).
+   */
+  purge(db: Db, agency: string, kind: string, keys: readonly string[]): Promise<void>;
 }
 
 /** Who supplies each kind of feed, in plain words. */
@@ -117,6 +132,11 @@ export async function retractSourceIdentities(db: Db, agency: string, feed: stri
 /** Retract an agency's rows of a domain table by their key column. */
 export async function retractRows(db: Db, table: string, keyColumn: string, agency: string, keys: readonly string[]): Promise<void> {
   await db.query(`update ${table} set retracted_at = now() where agency = $1 and ${keyColumn} = any($2::text[])`, [agency, keys]);
+}
+
+/** Delete an agency's rows of a domain table by their key column, and every row resting on them. */
+export async function purgeRows(db: Db, table: string, keyColumn: string, agency: string, keys: readonly string[]): Promise<void> {
+  await deleteWithDependants(db, table, 'id', `select id from ${table} where agency = $1 and ${keyColumn} = any($2::text[])`, [agency, keys]);
 }
 
 /**

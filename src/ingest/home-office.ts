@@ -1,7 +1,8 @@
 /** Applying Home Office records: persons (with documents and age dispute), encounters, status, NRM. */
 import { homeOffice, type HomeOfficeRecord } from '../../connectors/home-office';
 import type { Db } from '../db';
-import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
+import { deleteWithDependants } from './purge';
+import { ensureSourceIdentities, ofType, purgeRows, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { applyPersonFacts, attributesOf, columnsOf } from './person';
 
 const FEED = 'home-office';
@@ -72,6 +73,9 @@ export const homeOfficeFeed: FeedApplier<HomeOfficeRecord> = {
   feed: FEED,
   agencyKind: 'IMMIGRATION',
   connector: homeOffice,
+  identityKind: 'person',
+  // A status is keyed by its person's ref.
+  keyedRows: { encounter: ['immigration.encounter', 'encounter_ref'], nrm: ['immigration.nrm_referral', 'nrm_ref'] },
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     switch (kind) {
@@ -87,6 +91,21 @@ export const homeOfficeFeed: FeedApplier<HomeOfficeRecord> = {
             where a.source_identity_id = s.id and s.agency = $1 and s.feed = $2 and s.local_id = any($3::text[])`,
           [agency, FEED, keys],
         );
+        return;
+      default:
+        throw new Error(`home-office: no table for kind ${kind}`);
+    }
+  },
+  async purge(db, agency, kind, keys) {
+    switch (kind) {
+      case 'encounter':
+        return purgeRows(db, 'immigration.encounter', 'encounter_ref', agency, keys);
+      case 'nrm':
+        return purgeRows(db, 'immigration.nrm_referral', 'nrm_ref', agency, keys);
+      case 'status':
+        await deleteWithDependants(db, 'immigration.asylum_status', 'id',
+          `select a.id from immigration.asylum_status a join identity.source_identity s on s.id = a.source_identity_id where s.agency = $1 and s.feed = $2 and s.local_id = any($3::text[])`,
+          [agency, FEED, keys]);
         return;
       default:
         throw new Error(`home-office: no table for kind ${kind}`);

@@ -5,7 +5,7 @@
  */
 import { laPerson, type LaPersonRecord } from '../../connectors/la-person';
 import type { Db } from '../db';
-import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, purgeRows, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { columnsOf } from './person';
 
 const FEED = 'la-person';
@@ -95,6 +95,9 @@ export const laPersonFeed: FeedApplier<LaPersonRecord> = {
   feed: FEED,
   agencyKind: 'CHILDRENS_SERVICES',
   connector: laPerson,
+  identityKind: 'person',
+  // A consent is keyed by its own id; every other key starts with the child's.
+  keyedRows: { consent: ['care.consent', 'local_key'] },
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     switch (kind) {
@@ -110,6 +113,27 @@ export const laPersonFeed: FeedApplier<LaPersonRecord> = {
         const table = kind === 'alias' ? 'name' : kind === 'contact' ? 'contact_point' : 'identifier';
         await db.query(
           `update identity.${table} f set retracted_at = now() from identity.source_identity s
+            where f.source_identity_id = s.id and s.agency = $1 and s.feed = $2 and f.record_key = any($3::text[])`,
+          [agency, FEED, keys.map((k) => `${kind}:${k}`)],
+        );
+        return;
+      }
+      default:
+        throw new Error(`la-person: no table for kind ${kind}`);
+    }
+  },
+  async purge(db, agency, kind, keys) {
+    switch (kind) {
+      case 'plan':
+        return purgeRows(db, 'care.plan_item', 'local_key', agency, keys);
+      case 'consent':
+        return purgeRows(db, 'care.consent', 'local_key', agency, keys);
+      case 'identifier':
+      case 'alias':
+      case 'contact': {
+        const table = kind === 'alias' ? 'name' : kind === 'contact' ? 'contact_point' : 'identifier';
+        await db.query(
+          `delete from identity.${table} f using identity.source_identity s
             where f.source_identity_id = s.id and s.agency = $1 and s.feed = $2 and f.record_key = any($3::text[])`,
           [agency, FEED, keys.map((k) => `${kind}:${k}`)],
         );

@@ -1,7 +1,7 @@
 /** Applying police records: persons, missing reports with their risk history, custody. */
 import { police, type PoliceRecord } from '../../connectors/police';
 import type { Db } from '../db';
-import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, purgeRows, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 import { applyPersonFacts, attributesOf, columnsOf } from './person';
 
 const FEED = 'police';
@@ -60,11 +60,18 @@ export const policeFeed: FeedApplier<PoliceRecord> = {
   feed: FEED,
   agencyKind: 'POLICE',
   connector: police,
+  identityKind: 'person',
+  keyedRows: TABLES,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     if (kind === 'person') return retractSourceIdentities(db, agency, FEED, keys);
     const [table, column] = TABLES[kind] ?? [];
     if (!table || !column) throw new Error(`police: no table for kind ${kind}`);
     return retractRows(db, table, column, agency, keys);
+  },
+  async purge(db, agency, kind, keys) {
+    const [table, column] = TABLES[kind] ?? [];
+    if (!table || !column) throw new Error(`police: no table for kind ${kind}`);
+    return purgeRows(db, table, column, agency, keys);
   },
 };

@@ -7,9 +7,14 @@
  * rejected lines of the records, and name tokens no other record holds. The children they belonged
  * to are rebuilt from what is left. The audit keeps its events: they hold ids and categories only.
  */
+import type { Keyed } from '../../connectors/kit/contract';
 import type { Db } from '../db';
 import { HarbourError, ErrorCode } from '../errors';
 import { rebuildPersons } from '../resolution';
+import type { FeedApplier } from './feed';
+
+/** What a purge needs to know of a feed: its name, and how to find the ingest state of rows keyed by their own refs. */
+export type PurgeSource = Pick<FeedApplier<Keyed>, 'feed' | 'keyedRows'>;
 
 export interface PurgeResult {
   /** Source identities purged. */
@@ -22,8 +27,27 @@ const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export interface ForeignKey { child: string; column: string; parentColumn: string }
 
+/**
+ * The foreign keys of each table, read from the catalog once per process and database: the schema
+ * changes only by migration, which runs before a process purges anything. A purge of one child
+ * walked the catalog ~20 times; at 1M identities that walk was most of its time.
+ */
+const foreignKeys = new Map<string, Promise<ForeignKey[]>>();
+
 /** The foreign keys that reference `table` (schema-qualified), from the catalog. */
 export async function referencing(db: Db, table: string): Promise<ForeignKey[]> {
+  const [{ database }] = (await db.query<{ database: string }>('select current_database() as database')) as [{ database: string }];
+  const key = `${database}\0${table}`;
+  let found = foreignKeys.get(key);
+  if (!found) {
+    found = readReferencing(db, table);
+    foreignKeys.set(key, found);
+    found.catch(() => foreignKeys.delete(key));
+  }
+  return found;
+}
+
+async function readReferencing(db: Db, table: string): Promise<ForeignKey[]> {
   return db.query<ForeignKey>(
     `select c.conrelid::regclass::text as child, a.attname as column, pa.attname as "parentColumn"
        from pg_constraint c
@@ -47,7 +71,8 @@ export async function deleteWithDependants(db: Db, table: string, column: string
  * name a record the agency holds in that feed: otherwise BAD_USER_INPUT naming the first that
  * does not, and nothing is deleted.
  */
-export async function purgeRecords(db: Db, agency: string, feed: string, localIds: readonly string[], cause: string): Promise<PurgeResult> {
+export async function purgeRecords(db: Db, agency: string, source: PurgeSource, localIds: readonly string[], cause: string): Promise<PurgeResult> {
+  const { feed } = source;
   const ids = [...new Set(localIds)];
   const found = await db.query<{ id: string; person_id: string; local_id: string }>(
     `select id, person_id, local_id from identity.source_identity where agency = $1 and feed = $2 and local_id = any($3::text[])`,
@@ -55,14 +80,22 @@ export async function purgeRecords(db: Db, agency: string, feed: string, localId
   );
   const unknown = ids.find((id) => !found.some((f) => f.local_id === id));
   if (unknown !== undefined) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `localIds: your agency holds no ${feed} record "${unknown.slice(0, 60)}"; nothing was purged`, { argument: 'localIds' });
-  return purgeIdentities(db, agency, feed, found, cause);
+  return purgeIdentities(db, agency, source, found, cause);
 }
 
 /** Purge these source identities of one agency's feed (found by the caller), in the caller's transaction. */
-export async function purgeIdentities(db: Db, agency: string, feed: string, found: readonly { id: string; person_id: string; local_id: string | null }[], cause: string): Promise<PurgeResult> {
+export async function purgeIdentities(db: Db, agency: string, source: PurgeSource, found: readonly { id: string; person_id: string; local_id: string | null }[], cause: string): Promise<PurgeResult> {
+  const { feed } = source;
   // An empty id would match every key and every line: a record without one has none to purge.
   const ids = [...new Set(found.map((f) => f.local_id).filter((x): x is string => !!x))];
   const sourceIds = found.map((f) => f.id);
+  // The keys of the records' rows that are keyed by their own refs (a police report, a consent),
+  // read before the rows go: their ingest state holds those keys.
+  const rowKeys: { kind: string; keys: string[] }[] = [];
+  for (const [kind, [table, column]] of Object.entries(source.keyedRows)) {
+    const keys = (await db.query<{ key: string }>(`select ${column} as key from ${table} where source_identity_id = any($1::uuid[])`, [sourceIds])).map((r) => r.key);
+    if (keys.length) rowKeys.push({ kind, keys });
+  }
   const personIds = [...new Set(found.map((f) => f.person_id))];
   // The records' name tokens leave the vocabulary; a token no record holds any more goes.
   await db.query(
@@ -80,6 +113,10 @@ export async function purgeIdentities(db: Db, agency: string, feed: string, foun
   const keyed = [agency, feed, ids, ids.map((x) => `${likeEscape(x)}/%`)];
   await db.query(`delete from ingest.record_state where agency = $1 and feed = $2 and (local_key = any($3::text[]) or local_key like any($4::text[]))`, keyed);
   await db.query(`delete from ingest.warning t using ingest.run r where r.id = t.run_id and r.agency = $1 and r.feed = $2 and (t.local_key = any($3::text[]) or t.local_key like any($4::text[]))`, keyed);
+  for (const { kind, keys } of rowKeys) {
+    await db.query(`delete from ingest.record_state where agency = $1 and feed = $2 and kind = $3 and local_key = any($4::text[])`, [agency, feed, kind, keys]);
+    await db.query(`delete from ingest.warning t using ingest.run r where r.id = t.run_id and r.agency = $1 and r.feed = $2 and t.local_key = any($3::text[])`, [agency, feed, keys]);
+  }
   await db.query(`delete from ingest.rejection t using ingest.run r where r.id = t.run_id and r.agency = $1 and r.feed = $2 and t.raw like any($3::text[])`,
     [agency, feed, ids.map((x) => `%${likeEscape(x)}%`)]);
   if (others.length) await rebuildPersons(db, others, cause);

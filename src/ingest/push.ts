@@ -14,7 +14,7 @@ import type { Db } from '../db';
 import { ErrorCode, HarbourError } from '../errors';
 import type { Logger } from '../log';
 import { FEEDS } from './feeds';
-import { ingest, type IngestSummary } from './run';
+import { ingest, type IngestOptions, type IngestSummary } from './run';
 
 /** The CSV files of each CSV feed, by the `table` a pushed record names. */
 const CSV_TABLES: Record<string, Record<string, string>> = {
@@ -47,7 +47,10 @@ export interface PushResult {
   recordIndexOf: (file: string, line: number | null) => number | null;
 }
 
-export async function pushRecords(db: Db, log: Logger, feed: string, agency: string, records: Record<string, unknown>[], full: boolean, matchThresholds?: GradeThresholds): Promise<PushResult> {
+/** How pushed records are ingested besides `full`: purge-missing, thresholds, and the purge audit hook (IngestOptions). */
+export type PushOptions = Pick<IngestOptions, 'purgeMissing' | 'onPurged'> & { matchThresholds?: GradeThresholds };
+
+export async function pushRecords(db: Db, log: Logger, feed: string, agency: string, records: Record<string, unknown>[], full: boolean, options: PushOptions = {}): Promise<PushResult> {
   const applier = FEEDS[feed];
   if (!applier) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `unknown feed "${feed}" (known: ${Object.keys(FEEDS).join(', ')})`);
   if (records.length > MAX_PUSH_RECORDS) throw new HarbourError(ErrorCode.BAD_USER_INPUT, `at most ${MAX_PUSH_RECORDS} records in one push, received ${records.length}`);
@@ -79,7 +82,7 @@ export async function pushRecords(db: Db, log: Logger, feed: string, agency: str
         lineToIndex.set(name, new Map(rows.map(({ index }, i) => [i + 2, index])));
       }
     }
-    const summary = await ingest(db, log, applier, { agency, files, full, matchThresholds });
+    const summary = await ingest(db, log, applier, { agency, files, full, ...options });
     return { summary, recordIndexOf: (file, line) => (line === null ? null : (lineToIndex.get(file)?.get(line) ?? null)) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config/root';
 import type { Db } from '../db';
+import { FEEDS } from './feeds';
 import { deleteWithDependants, purgeIdentities } from './purge';
 
 export const RETENTION_KINDS = ['RETRACTED_RECORD', 'CLOSED_MISSING_EPISODE', 'FOUND_MISSING_REPORT'] as const;
@@ -72,7 +73,7 @@ export async function runRetention(db: Db, policy: RetentionPolicy, options: { d
           `select id, person_id, local_id, agency, feed from ${table} where ${condition} order by agency, feed, id limit ${CHUNK}`, [days]);
         const groups = new Map<string, typeof due>();
         for (const r of due) (groups.get(`${r.agency}|${r.feed}`) ?? groups.set(`${r.agency}|${r.feed}`, []).get(`${r.agency}|${r.feed}`)!).push(r);
-        for (const rows of groups.values()) await purgeIdentities(tx, rows[0]!.agency, rows[0]!.feed, rows, `retention (${policy.version}): retracted at source more than ${days} days ago`);
+        for (const rows of groups.values()) await purgeIdentities(tx, rows[0]!.agency, FEEDS[rows[0]!.feed] ?? { feed: rows[0]!.feed, keyedRows: {} }, rows, `retention (${policy.version}): retracted at source more than ${days} days ago`);
         return due.length;
       });
       counts[kind] += done;

@@ -7,21 +7,24 @@
  * parsed but not re-applied, so the final state and counts are those of an uninterrupted run.
  * A run stopped by an error ends FAILED with a coded reason, and resumes the same way.
  * A full snapshot retracts only when it is whole (`IngestSummary.incompleteSnapshot`).
- * Unchanged records cost a hash comparison. `read = inserted + updated + unchanged + rejected`
- * holds in the database (a check constraint), batch by batch.
+ * Unchanged records cost a hash comparison. `read = inserted + updated + unchanged + rejected +
+ * purged` (records with the purge flag) holds in the database (a check constraint), batch by batch.
+ * With purge-missing, a whole snapshot purges what it no longer holds instead of retracting it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { DatabaseError } from 'pg';
-import { NOT_WHOLE, type Item, type Keyed, type Position, type Rejection, type Warning } from '../../connectors/kit/contract';
+import { NOT_WHOLE, type Item, type Keyed, type Position, type PurgeRecord, type Rejection, type Warning } from '../../connectors/kit/contract';
 import type { Db } from '../db';
 import { ErrorCode, HarbourError } from '../errors';
 import type { Logger } from '../log';
 import { DEFAULT_THRESHOLDS, type GradeThresholds } from '../matching';
 import { MissingChildren } from '../resolution';
 import { matchOnArrival } from './match';
+import { noteCorrections, factDigests } from './correction';
 import { feedAgencyRefusal, upsert, type FeedApplier } from './feed';
+import { purgeIdentities } from './purge';
 
 export interface IngestOptions {
   agency: string;
@@ -31,6 +34,16 @@ export interface IngestOptions {
    * input is whole (see `incompleteSnapshot`).
    */
   full?: boolean;
+  /**
+   * With `full`: what the snapshot no longer holds was deleted at source, and is purged (as
+   * `purgeRecords` does) rather than retracted; under the same rule, only when the input is whole.
+   */
+  purgeMissing?: boolean;
+  /**
+   * Called in the transaction of each batch (and of the run's end) that purged records, with the
+   * children they belonged to: the caller audits the purge (ids only).
+   */
+  onPurged?: (tx: Db, personIds: readonly string[], runId: string) => Promise<void>;
   /** Items per transaction. @default 5000 */
   batchSize?: number;
   /** Called once the input is known: its line count (an upper bound on the items to read). */
@@ -50,24 +63,26 @@ export interface IngestSummary {
   unchanged: number;
   rejected: number;
   retracted: number;
+  /** Records purged: by their purge flag, or (purge-missing) gone from a whole snapshot. */
+  purged: number;
   warnings: number;
   durationMs: number;
   resumed: boolean;
   /**
    * For a full snapshot that is not whole (no record accepted, or a NOT_WHOLE rejection or warning:
-   * empty, cut off, not closed, a file not readable as a whole): why nothing was retracted.
+   * empty, cut off, not closed, a file not readable as a whole): why nothing was retracted (or purged).
    */
   incompleteSnapshot: string | null;
 }
 
-interface Counts { read: number; inserted: number; updated: number; unchanged: number; rejected: number; warnings: number }
+interface Counts { read: number; inserted: number; updated: number; unchanged: number; rejected: number; purged: number; warnings: number }
 
 /**
  * The same input (feed, agency, --full, file names and bytes) has the same digest: that is what a
  * resume matches. The same pass counts lines, for the progress bar.
  */
-async function inputDigest(feed: string, agency: string, full: boolean, files: string[]): Promise<{ digest: string; lines: number }> {
-  const hash = createHash('sha256').update(`${feed}\0${agency}\0${full}\0`);
+async function inputDigest(feed: string, agency: string, full: boolean, purgeMissing: boolean, files: string[]): Promise<{ digest: string; lines: number }> {
+  const hash = createHash('sha256').update(`${feed}\0${agency}\0${full}\0${purgeMissing ? 'purge-missing\0' : ''}`);
   let lines = 0;
   for (const file of files) {
     hash.update(`${path.basename(file)}\0`);
@@ -87,26 +102,26 @@ const contentHash = (record: unknown) => createHash('sha256').update(JSON.string
  * unless a later run of the feed for the agency has completed since: its rows would then land on
  * newer ones with the rows before the checkpoint skipped, so the input starts again instead.
  */
-async function startOrResume(db: Db, feed: string, agency: string, full: boolean, digest: string) {
+async function startOrResume(db: Db, feed: string, agency: string, full: boolean, purgeMissing: boolean, digest: string) {
   const running = await db.query<{ id: string; checkpoint: number } & Counts>(
     `update ingest.run set phase = 'RUNNING', failure = null, finished_at = null
       where id = (select r.id from ingest.run r where r.feed = $1 and r.agency = $2 and r.input_digest = $3 and r.phase <> 'COMPLETED'
                      and not exists (select 1 from ingest.run later where later.feed = r.feed and later.agency = r.agency
                                         and later.phase = 'COMPLETED' and later.started_at > r.started_at)
                    order by r.started_at desc limit 1)
-      returning id, checkpoint, read, inserted, updated, unchanged, rejected, warnings`,
+      returning id, checkpoint, read, inserted, updated, unchanged, rejected, purged, warnings`,
     [feed, agency, digest],
   );
   if (running[0]) return { ...running[0], resumed: true };
   const [created] = await db.query<{ id: string }>(
-    `insert into ingest.run (feed, agency, full_snapshot, input_digest, phase) values ($1, $2, $3, $4, 'RUNNING') returning id`,
-    [feed, agency, full, digest],
+    `insert into ingest.run (feed, agency, full_snapshot, purge_missing, input_digest, phase) values ($1, $2, $3, $4, $5, 'RUNNING') returning id`,
+    [feed, agency, full, purgeMissing, digest],
   );
-  return { id: created!.id, checkpoint: 0, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0, resumed: false };
+  return { id: created!.id, checkpoint: 0, read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, purged: 0, warnings: 0, resumed: false };
 }
 
 /** An item waiting for its batch; a record's content hash is computed as it is read, while the previous batch is written. */
-interface Pending<R extends Keyed> { ordinal: number; item: Item<R>; hash?: string }
+interface Pending<R extends Keyed> { ordinal: number; item: Item<R | PurgeRecord>; hash?: string }
 
 const YIELD_EVERY = 100;
 
@@ -137,19 +152,25 @@ function failureOf(error: unknown): { code: string; words: string } {
  * feed started meanwhile makes this one fail on a duplicate key; it ends FAILED and, run
  * again, resumes with the lookup (the other run's state then exists).
  */
-async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean, matchBatch: (tx: Db) => Promise<unknown>): Promise<Counts> {
+async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agency: string, runId: string, batch: Pending<R>[], done: number, firstLoad: boolean,
+  matchBatch: (tx: Db) => Promise<unknown>, onPurged: IngestOptions['onPurged']): Promise<Counts> {
   return db.transaction(async (tx) => {
-    const counts: Counts = { read: batch.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: 0 };
+    const counts: Counts = { read: batch.length, inserted: 0, updated: 0, unchanged: 0, rejected: 0, purged: 0, warnings: 0 };
     const rejections: (Rejection & { ordinal: number })[] = [];
     const warnings: (Warning & { ordinal: number; file: string; line?: number; key: string })[] = [];
     const records: { record: R; kind: string; key: string; hash: string }[] = [];
+    const purges: { ordinal: number; key: string; position: Position }[] = [];
     for (const { ordinal, item, hash } of batch) {
       if (item.kind === 'rejection') {
         rejections.push({ ...item.rejection, ordinal });
         continue;
       }
       const key = item.record.key;
-      records.push({ record: item.record, kind: item.record.type, key, hash: hash! });
+      if (isPurge(item.record)) {
+        purges.push({ ordinal, key, position: item.position });
+        continue;
+      }
+      records.push({ record: item.record as R, kind: item.record.type, key, hash: hash! });
       for (const w of item.warnings) warnings.push({ ...w, ordinal, file: item.position.file, line: item.position.line, key });
     }
     const known = records.length && !firstLoad
@@ -166,18 +187,25 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
       : [];
     const previous = new Map(known.map((k) => [`${k.kind}\0${k.local_key}`, k]));
     const changed: R[] = [];
+    // Records of the source identity kind sent again with new content: a correction at source is
+    // noted (which facts changed, never their values) once applied.
+    const corrected: string[] = [];
     for (const r of records) {
       const before = previous.get(`${r.kind}\0${r.key}`);
       if (!before) counts.inserted++;
-      else if (before.content_hash !== r.hash || before.retracted_at !== null) counts.updated++;
-      else {
+      else if (before.content_hash !== r.hash || before.retracted_at !== null) {
+        counts.updated++;
+        if (r.kind === applier.identityKind) corrected.push(r.key);
+      } else {
         counts.unchanged++;
         continue;
       }
       changed.push(r.record);
     }
     if (changed.length) {
+      const factsBefore = corrected.length ? await factDigests(tx, agency, applier.feed, corrected) : undefined;
       await applier.apply(tx, agency, changed, firstLoad);
+      if (factsBefore) await noteCorrections(tx, factsBefore, await factDigests(tx, agency, applier.feed, corrected));
       // Blocking keys follow the facts in the same transaction (a committed batch is searchable),
       // and verified biometric references and identifiers link identities on arrival.
       await matchBatch(tx);
@@ -192,6 +220,24 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
         ),
         [agency, applier.feed, records.map((r) => r.kind), records.map((r) => r.key), records.map((r) => r.hash), runId],
       );
+    }
+    if (purges.length) {
+      // A purge flag: the record goes as purgeRecords removes it, after anything else of it this
+      // batch brought. One the agency does not hold in this feed (never sent, or purged already)
+      // is a rejection naming it: nothing of another agency's can be reached this way.
+      const found = await tx.query<{ id: string; person_id: string; local_id: string }>(
+        `select id, person_id, local_id from identity.source_identity where agency = $1 and feed = $2 and local_id = any($3::text[])`,
+        [agency, applier.feed, purges.map((p) => p.key)],
+      );
+      const held = new Set(found.map((f) => f.local_id));
+      for (const p of purges) {
+        if (held.has(p.key)) counts.purged++;
+        else rejections.push({ ...p.position, ordinal: p.ordinal, field: 'purge', code: 'UNKNOWN_RECORD', reason: `your agency holds no ${applier.feed} record "${p.key.slice(0, 60)}": nothing was purged`, raw: `purge ${p.key.slice(0, 200)}` });
+      }
+      if (found.length) {
+        const result = await purgeIdentities(tx, agency, applier as unknown as FeedApplier<Keyed>, found, `purged at source (purge flag), ingest run ${runId}`);
+        await onPurged?.(tx, result.personIds, runId);
+      }
     }
     if (rejections.length) {
       counts.rejected = rejections.length;
@@ -213,17 +259,54 @@ async function applyBatch<R extends Keyed>(db: Db, applier: FeedApplier<R>, agen
     }
     await tx.query(
       `update ingest.run set read = read + $2, inserted = inserted + $3, updated = updated + $4, unchanged = unchanged + $5,
-         rejected = rejected + $6, warnings = warnings + $7, checkpoint = $8 where id = $1`,
-      [runId, counts.read, counts.inserted, counts.updated, counts.unchanged, counts.rejected, counts.warnings, done],
+         rejected = rejected + $6, warnings = warnings + $7, checkpoint = $8, purged = purged + $9 where id = $1`,
+      [runId, counts.read, counts.inserted, counts.updated, counts.unchanged, counts.rejected, counts.warnings, done, counts.purged],
     );
     return counts;
   });
 }
 
-/** Retract what a whole, complete snapshot no longer contains, and finish the run, in one transaction. */
-async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, retract: boolean, matchBatch: (tx: Db) => Promise<unknown>): Promise<number> {
+const isPurge = (record: Keyed): record is PurgeRecord => record.type === 'purge';
+
+/**
+ * Purge what a whole snapshot sent with purge-missing no longer contains (retracted earlier or
+ * not): the identities of the records gone, with everything of theirs, then rows of other kinds
+ * gone from identities that stay. Returns how many records.
+ */
+async function purgeMissing(tx: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, onPurged: IngestOptions['onPurged']): Promise<number> {
+  const gone = await tx.query<{ kind: string; keys: string[] }>(
+    `select kind, array_agg(local_key) as keys from ingest.record_state where agency = $1 and feed = $2 and last_run_id <> $3 group by kind`,
+    [agency, applier.feed, runId],
+  );
+  let purged = 0;
+  const identities = gone.find((g) => g.kind === applier.identityKind)?.keys ?? [];
+  if (identities.length) {
+    const found = await tx.query<{ id: string; person_id: string; local_id: string }>(
+      `select id, person_id, local_id from identity.source_identity where agency = $1 and feed = $2 and local_id = any($3::text[])`,
+      [agency, applier.feed, identities],
+    );
+    const result = await purgeIdentities(tx, agency, applier, found, `purged at source (gone from a full snapshot), ingest run ${runId}`);
+    if (result.personIds.length) await onPurged?.(tx, result.personIds, runId);
+  }
+  for (const { kind, keys } of gone) {
+    if (kind !== applier.identityKind) await applier.purge(tx, agency, kind, keys);
+    purged += keys.length;
+  }
+  // What is left of their ingest state (purgeIdentities removed its own records').
+  await tx.query('delete from ingest.record_state where agency = $1 and feed = $2 and last_run_id <> $3', [agency, applier.feed, runId]);
+  return purged;
+}
+
+/** Retract (or purge) what a whole, complete snapshot no longer contains, and finish the run, in one transaction. */
+async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId: string, retract: boolean, purge: boolean, matchBatch: (tx: Db) => Promise<unknown>, onPurged: IngestOptions['onPurged']): Promise<{ retracted: number; purged: number }> {
   return db.transaction(async (tx) => {
     let retracted = 0;
+    if (retract && purge) {
+      const purged = await purgeMissing(tx, applier, agency, runId, onPurged);
+      await matchBatch(tx);
+      await tx.query(`update ingest.run set phase = 'COMPLETED', finished_at = now(), purged_missing = $2 where id = $1`, [runId, purged]);
+      return { retracted: 0, purged };
+    }
     if (retract) {
       const gone = await tx.query<{ kind: string; keys: string[] }>(
         `select kind, array_agg(local_key) as keys from ingest.record_state
@@ -238,7 +321,7 @@ async function finish(db: Db, applier: FeedApplier<Keyed>, agency: string, runId
       await matchBatch(tx);
     }
     await tx.query(`update ingest.run set phase = 'COMPLETED', finished_at = now(), retracted = $2 where id = $1`, [runId, retracted]);
-    return retracted;
+    return { retracted, purged: 0 };
   });
 }
 
@@ -253,9 +336,11 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
   const refusal = feedAgencyRefusal(applier as unknown as FeedApplier<Keyed>, options.agency);
   if (refusal) throw new HarbourError(ErrorCode.FORBIDDEN, refusal);
   const full = options.full ?? false;
+  const purgeMissingToo = options.purgeMissing ?? false;
+  if (purgeMissingToo && !full) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'purge-missing needs a full snapshot (full): only a whole current set can say what was deleted', { argument: 'purgeMissing' });
   const batchSize = options.batchSize ?? 5000;
-  const { digest, lines } = await inputDigest(applier.feed, options.agency, full, options.files);
-  const run = await startOrResume(db, applier.feed, options.agency, full, digest);
+  const { digest, lines } = await inputDigest(applier.feed, options.agency, full, purgeMissingToo, options.files);
+  const run = await startOrResume(db, applier.feed, options.agency, full, purgeMissingToo, digest);
   options.onStart?.({ lines, resumedAt: run.checkpoint });
   const [prior] = await db.query<{ exists: boolean }>(
     'select exists (select 1 from ingest.record_state where agency = $1 and feed = $2 and last_run_id <> $3) as exists',
@@ -265,7 +350,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
   // Match on arrival, after each batch; the run holds the missing children in memory between batches.
   const missing = new MissingChildren();
   const matchBatch = (tx: Db) => matchOnArrival(tx, `ingest run ${run.id}`, options.matchThresholds ?? DEFAULT_THRESHOLDS, missing);
-  const totals: Counts = { read: run.read, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, warnings: run.warnings };
+  const totals: Counts = { read: run.read, inserted: run.inserted, updated: run.updated, unchanged: run.unchanged, rejected: run.rejected, purged: run.purged, warnings: run.warnings };
   log.info({ runId: run.id, feed: applier.feed, agency: options.agency, resumed: run.resumed, checkpoint: run.checkpoint }, 'ingest run');
   let ordinal = 0;
   let batch: Pending<R>[] = [];
@@ -276,7 +361,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     const upTo = ordinal;
     batch = [];
     await writing;
-    writing = applyBatch(db, applier, options.agency, run.id, items, upTo, firstLoad, matchBatch).then((counts) => {
+    writing = applyBatch(db, applier, options.agency, run.id, items, upTo, firstLoad, matchBatch, options.onPurged).then((counts) => {
       for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += counts[k];
       options.onProgress?.({ read: totals.read, rejected: totals.rejected });
     });
@@ -287,6 +372,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
   let accepted = 0;
   let incomplete: string | undefined;
   let retracted: number;
+  let purgedMissing: number;
   try {
     for await (const item of applier.connector.parse(options.files.map((p) => ({ path: p })))) {
       ordinal++;
@@ -302,7 +388,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     if (batch.length) await flush();
     await writing;
     if (accepted === 0) incomplete ??= 'the input holds no record';
-    retracted = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full && incomplete === undefined, matchBatch);
+    ({ retracted, purged: purgedMissing } = await finish(db, applier as unknown as FeedApplier<Keyed>, options.agency, run.id, full && incomplete === undefined, purgeMissingToo, matchBatch, options.onPurged));
   } catch (error) {
     // The batches committed stay; the run is FAILED, and the same input resumes it from its checkpoint.
     await writing.catch(() => undefined);
@@ -312,7 +398,7 @@ export async function ingest<R extends Keyed>(db: Db, log: Logger, applier: Feed
     log.error({ runId: run.id, failure: failure.code, errorName: (error as Error).name }, 'ingest run failed');
     throw new HarbourError(ErrorCode.INTERNAL_SERVER_ERROR, `ingest run ${run.id} failed (${failure.code}): ${failure.words}. What was committed before stays; the same input run again resumes from there.`, { runId: run.id, failure: failure.code });
   }
-  const incompleteSnapshot = full && incomplete !== undefined ? `nothing retracted: the input is not a whole snapshot (${incomplete})` : null;
-  if (incompleteSnapshot) log.warn({ runId: run.id }, 'full snapshot not whole: nothing retracted');
-  return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, retracted, durationMs: Date.now() - started, resumed: run.resumed, incompleteSnapshot };
+  const incompleteSnapshot = full && incomplete !== undefined ? `nothing ${purgeMissingToo ? 'purged' : 'retracted'}: the input is not a whole snapshot (${incomplete})` : null;
+  if (incompleteSnapshot) log.warn({ runId: run.id }, `full snapshot not whole: nothing ${purgeMissingToo ? 'purged' : 'retracted'}`);
+  return { runId: run.id, feed: applier.feed, agency: options.agency, ...totals, purged: totals.purged + purgedMissing, retracted, durationMs: Date.now() - started, resumed: run.resumed, incompleteSnapshot };
 }

@@ -1,7 +1,7 @@
 /** Applying SSDA903 records: children to source identities, episodes to placements, missing periods, UASC. */
 import { ssda903, type Ssda903Record } from '../../connectors/ssda903';
 import type { Db } from '../db';
-import { ensureSourceIdentities, ofType, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
+import { ensureSourceIdentities, ofType, purgeRows, upsert, retractRows, retractSourceIdentities, type FeedApplier } from './feed';
 
 const FEED = 'ssda903';
 
@@ -83,11 +83,19 @@ export const ssda903Feed: FeedApplier<Ssda903Record> = {
   feed: FEED,
   agencyKind: 'CHILDRENS_SERVICES',
   connector: ssda903,
+  identityKind: 'child',
+  // Episode, missing and UASC keys start with the child's id.
+  keyedRows: {},
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
     if (kind === 'child') return retractSourceIdentities(db, agency, FEED, keys);
     const table = TABLES[kind as keyof typeof TABLES];
     if (!table) throw new Error(`ssda903: no table for kind ${kind}`);
     return retractRows(db, table, 'local_key', agency, keys);
+  },
+  async purge(db, agency, kind, keys) {
+    const table = TABLES[kind as keyof typeof TABLES];
+    if (!table) throw new Error(`ssda903: no table for kind ${kind}`);
+    return purgeRows(db, table, 'local_key', agency, keys);
   },
 };

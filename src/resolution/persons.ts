@@ -80,6 +80,32 @@ export async function unlink(db: Db, id: string): Promise<string[]> {
   return rows.map((r) => r.other);
 }
 
+/**
+ * Withdraw the automatic links of `ids` that no longer rest on anything (a correction at source:
+ * the shared biometric reference or verified identifier that made the link is no longer held by
+ * both). The pair is then matched as any other (it may become a suggestion); links from a
+ * judgement stay, and so do those of a retracted record (its facts are kept as they were).
+ * Returns the identities of the links withdrawn, for `rebuildPersons`.
+ */
+export async function unlinkUnsupported(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const verified = (side: string) => `exists (select 1 from identity.identifier i where i.source_identity_id = l.${side} and i.check_status = 'VALID' and i.retracted_at is null
+                                              and 'x:id:' || i.scheme || ':' || i.canonical = ta.key)`;
+  const rows = await db.query<{ a: string; b: string }>(
+    `update identity.link l set removed_at = now()
+      where l.removed_at is null and l.method in ('BIOMETRIC', 'IDENTIFIER') and (l.a = any($1::uuid[]) or l.b = any($1::uuid[]))
+        and not exists (select 1 from identity.source_identity s where s.id in (l.a, l.b) and s.retracted_at is not null)
+        and not exists (
+          select 1 from identity.match_token ta join identity.match_token tb on tb.key = ta.key and tb.source_identity_id = l.b
+           where ta.source_identity_id = l.a
+             and (ta.key like 'x:bio:%' or ta.key like 'x:id:HO\\_REF:%'
+                  or ((ta.key like 'x:id:PNC\\_ID:%' or ta.key like 'x:id:CRO:%') and ${verified('a')} and ${verified('b')})))
+      returning l.a, l.b`,
+    [ids],
+  );
+  return [...new Set(rows.flatMap((r) => [r.a, r.b]))];
+}
+
 export interface PersonChange {
   readonly kind: 'MERGED_INTO' | 'SPLIT_FROM';
   readonly personId: string;

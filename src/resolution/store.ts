@@ -120,6 +120,8 @@ export async function refreshMatchKeys(db: Db, limit?: number, prepared?: Map<st
            from (select substr(k, 3) as token, count(*)::int as c from unnest($1::text[]) as k group by 1) g where v.token = g.token`,
         [goneTokens],
       );
+      // A token no record holds any more leaves the vocabulary (a name corrected at source).
+      await db.query(`delete from identity.match_vocabulary where token = any($1::text[]) and n <= 0`, [goneTokens.map((k) => k.slice(2))]);
     }
   }
   if (keys.length) {

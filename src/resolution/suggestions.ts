@@ -77,3 +77,35 @@ export async function suggestOnArrival(db: Db, model: MatchModel, changed: reado
   }
   return writeSuggestions(db, suggestions, model.parameters.version);
 }
+
+/**
+ * Re-score the suggestions waiting for a person (OPEN or UNSURE) that involve `changed` records
+ * (a correction at source): one that no longer reaches probable leaves the queue, the others carry
+ * their new score and reasons. New pairs are `suggestOnArrival`'s. Returns how many left.
+ */
+export async function rescoreSuggestions(db: Db, model: MatchModel, changed: readonly string[], prepared: ReadonlyMap<string, PreparedRecord>): Promise<number> {
+  if (!changed.length) return 0;
+  const pairs = await db.query<{ a: string; b: string }>(
+    `select a, b from identity.match_suggestion where status in ('OPEN', 'UNSURE') and (a = any($1::uuid[]) or b = any($1::uuid[]))`,
+    [changed],
+  );
+  if (!pairs.length) return 0;
+  const stored = await loadRecords(db, [...new Set(pairs.flatMap((p) => [p.a, p.b]))]);
+  const records = new Map([...stored].map(([id, r]) => [id, prepared.get(id) ?? prepare(r)]));
+  const freq = await storeFrequencies(db, [...records.values()]);
+  const gone: { a: string; b: string }[] = [];
+  const kept: Suggestion[] = [];
+  for (const { a, b } of pairs) {
+    const [x, y] = [records.get(a), records.get(b)];
+    // A record with nothing left to match on (retracted) leaves the queue too.
+    const score = x && y ? model.score(x, y, freq, 'dedupe') : undefined;
+    if (score && (score.grade === 'CERTAIN' || score.grade === 'PROBABLE')) kept.push({ a, b, score });
+    else gone.push({ a, b });
+  }
+  if (gone.length) {
+    await db.query(`delete from identity.match_suggestion m using unnest($1::uuid[], $2::uuid[]) as t(a, b) where m.a = t.a and m.b = t.b and m.status in ('OPEN', 'UNSURE')`,
+      [gone.map((g) => g.a), gone.map((g) => g.b)]);
+  }
+  await writeSuggestions(db, kept, model.parameters.version);
+  return gone.length;
+}

@@ -195,7 +195,7 @@ const KIND_SENTENCE: Record<string, string> = {
   CONSENT_WITHDRAWN: 'Consent withdrawn', MISSING_REPORTED: 'Reported missing', RISK_GRADED: 'Risk graded', UKMPU_NOTIFIED: 'UK Missing Persons Unit notified',
   FOUND: 'Found', CUSTODY: 'Taken into custody', ENCOUNTER: 'Encountered by the Home Office', ASYLUM_CLAIMED: 'Claimed asylum', ASYLUM_DECIDED: 'Asylum decided',
   NRM_REFERRED: 'Referred to the National Referral Mechanism', NRM_REASONABLE_GROUNDS: 'NRM reasonable grounds decision', NRM_CONCLUSIVE_GROUNDS: 'NRM conclusive grounds decision',
-  AGE_ASSESSED: 'Age assessed', STRATEGY_DISCUSSION: 'Strategy discussion held',
+  AGE_ASSESSED: 'Age assessed', STRATEGY_DISCUSSION: 'Strategy discussion held', RECORD_CORRECTED: 'Record corrected at source',
 };
 
 type TimelineEvent = NonNullable<Person['safeguarding']>['chronology'][number];

@@ -33,7 +33,8 @@ export class IngestRejection {
 }
 
 /**
- * What became of what a run read: read = inserted + updated + unchanged + rejected. The fields of
+ * What became of what a run read: read = inserted + updated + unchanged + rejected + the records
+ * purged by their purge flag. The fields of
  * both types below; type-graphql emits only reachable types, so this base never appears itself.
  */
 @ObjectType()
@@ -46,6 +47,7 @@ abstract class IngestCounts {
   @Field(() => Int) unchanged!: number;
   @Field(() => Int) rejected!: number;
   @Field(() => Int) retracted!: number;
+  @Field(() => Int, { description: 'Records purged, with everything derived from them: by their purge flag, or (purgeMissing) gone from a whole snapshot.' }) purged!: number;
   @Field(() => Int) warnings!: number;
 }
 
@@ -54,7 +56,7 @@ abstract class IngestCounts {
 export class IngestSummary extends IngestCounts {
   @Field(() => ID) runId!: string;
   @Field(() => Int) durationMs!: number;
-  @Field(() => String, { nullable: true, description: 'For full: true, when the records are not a whole snapshot (none accepted, or the input is empty or cut off): why nothing was retracted. Null otherwise.' })
+  @Field(() => String, { nullable: true, description: 'For full: true, when the records are not a whole snapshot (none accepted, or the input is empty or cut off): why nothing was retracted (or, with purgeMissing, purged). Null otherwise.' })
   incompleteSnapshot!: string | null;
   @Field(() => [IngestRejection]) rejections!: IngestRejection[];
 }
@@ -67,6 +69,7 @@ export class IngestRun extends IngestCounts {
   @Field(() => String, { nullable: true, description: 'Why a FAILED run stopped: READ_FAILED, DATABASE_FAILED or INTERNAL_ERROR. The same input pushed again resumes it.' })
   failure!: string | null;
   @Field() fullSnapshot!: boolean;
+  @Field({ description: 'A full snapshot sent with purgeMissing: what it no longer held was purged, not retracted.' }) purgeMissing!: boolean;
   @Field(() => DateTimeScalar) startedAt!: Date;
   @Field(() => DateTimeScalar, { nullable: true }) finishedAt!: Date | null;
 
@@ -116,11 +119,19 @@ export class IngestResolver {
     @Arg('feed', () => Feed) feed: Feed,
     @Arg('records', () => [GraphQLJSONObject]) records: Record<string, unknown>[],
     @Arg('full', { defaultValue: false, description: 'The records are the agency’s complete current set of this feed.' }) full: boolean,
+    @Arg('purgeMissing', { defaultValue: false, description: 'With full: what the set no longer holds was deleted at source, and is purged (as purgeRecords does) rather than retracted; only when the set is whole.' }) purgeMissing: boolean,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<IngestSummary> {
     const agency = sourceSystem(ctx, feed, 'submit');
-    const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, agency, records, full, ctx.matchThresholds);
-    ctx.log.info({ runId: summary.runId, feed, read: summary.read, rejected: summary.rejected }, 'records pushed');
+    if (purgeMissing && !full) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'purgeMissing: only with full: true (a whole current set says what was deleted)', { argument: 'purgeMissing' });
+    // Records purged (a purge flag, or gone from a snapshot sent with purgeMissing) are audited as
+    // purgeRecords audits them: a change to each child they belonged to.
+    const purgedFrom = new Set<string>();
+    const { summary, recordIndexOf } = await pushRecords(ctx.db, ctx.log, feed, agency, records, full, { purgeMissing, matchThresholds: ctx.matchThresholds,
+      onPurged: async (_tx, personIds) => personIds.forEach((p) => purgedFrom.add(p)) });
+    for (const personId of purgedFrom) ctx.access.recordChange(personId, DataCategory.IDENTITY, clientPath(info.path, ctx));
+    ctx.log.info({ runId: summary.runId, feed, read: summary.read, rejected: summary.rejected, purged: summary.purged }, 'records pushed');
     return Object.assign(new IngestSummary(), summary, { rejections: await rejectionsOf(ctx, summary.runId, 1000, 0, recordIndexOf) });
   }
 
@@ -134,7 +145,8 @@ export class IngestResolver {
   ): Promise<PurgeSummary> {
     const agency = sourceSystem(ctx, feed, 'purge');
     if (localIds.length === 0 || localIds.length > 1000) throw new HarbourError(ErrorCode.BAD_USER_INPUT, 'localIds: give 1 to 1000 local ids', { argument: 'localIds' });
-    const result = await ctx.db.transaction((tx) => purge(tx, agency, FEEDS[feed]!.feed, localIds, `purged at source by ${signature(ctx.principal)}`));
+    const result = await ctx.db.transaction((tx) => purge(tx, agency, FEEDS[feed]!, localIds, `purged at source by ${signature(ctx.principal)}`));
+    // The same audit as a purge flag's (submitRecords): a change to each child the records belonged to.
     for (const personId of result.personIds) ctx.access.recordChange(personId, DataCategory.IDENTITY, clientPath(info.path, ctx));
     ctx.log.info({ feed, purged: result.purged }, 'records purged at source');
     return Object.assign(new PurgeSummary(), { purged: result.purged });
@@ -145,8 +157,8 @@ export class IngestResolver {
   async ingestRun(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<IngestRun | null> {
     if (!isUuid(id) || ctx.access.own === undefined) return null;
     const [row] = await ctx.db.query<Record<string, unknown>>(
-      `select id, feed, agency, phase, failure, full_snapshot as "fullSnapshot", started_at as "startedAt", finished_at as "finishedAt",
-              read, inserted, updated, unchanged, rejected, retracted, warnings
+      `select id, feed, agency, phase, failure, full_snapshot as "fullSnapshot", purge_missing as "purgeMissing", started_at as "startedAt", finished_at as "finishedAt",
+              read, inserted, updated, unchanged, rejected, retracted, purged + purged_missing as purged, warnings
          from ingest.run where id = $1 and agency = $2`,
       [id, ctx.access.own],
     );

@@ -30,6 +30,7 @@ const DETAILS: Record<string, { sql: string; uuid: boolean }> = {
   'immigration.nrm_referral': { uuid: true, sql: `'types', t.exploitation_types, 'rg', t.reasonable_grounds, 'cg', t.conclusive_grounds` },
   'immigration.age_dispute': { uuid: true, sql: `'status', t.status, 'merton', t.merton_compliant` },
   'safeguarding.strategy_discussion': { uuid: true, sql: `'agencies', t.agencies` },
+  'identity.correction': { uuid: true, sql: `'fields', t.fields` },
 };
 
 /** Details by `table:id`, one statement per table of a batch. */
@@ -150,6 +151,11 @@ export function sentence(kind: string, agency: string, details: Details | null, 
     case 'STRATEGY_DISCUSSION': {
       const others = Array.isArray(d.agencies) ? d.agencies.filter((a) => a !== agency).map((a) => agencyName(String(a))) : [];
       return `Strategy discussion convened by ${by}${others.length ? ` with ${others.join(', ')}` : ''}`;
+    }
+    case 'RECORD_CORRECTED': {
+      // Which facts the source corrected, never what they were or are.
+      const fields = Array.isArray(d.fields) && d.fields.length ? `: ${d.fields.map(String).join(', ')}` : '';
+      return `Record corrected by ${by}${fields}`;
     }
     default:
       return null;
