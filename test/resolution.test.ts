@@ -3,6 +3,7 @@
  * what may be the same child, a caseworker decides, the child's view changes; a mistaken SAME is
  * undone exactly. All values synthetic (the demo generator).
  */
+import { queueDrift } from '../src/matching/candidates';
 import { loadDemo, startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
 
 let hub: TestHub;
@@ -110,4 +111,10 @@ test('a record arriving for a child who is not missing becomes a suggestion in i
       { table: 'contacts', person_id: 'C886-NEW', kind: 'PHONE', value: '07700 900411' }] });
   const { nodes } = await queue();
   expect(nodes.find((n) => n.records.some((r) => r.localId === 'C886-NEW') && n.records.some((r) => r.localId === 'P-WYP-NEW'))).toBeDefined();
+});
+
+test('after the story, the queue kept in step with every write equals the queue rebuilt from scratch', async () => {
+  const [{ n }] = (await hub.database.db.query<{ n: number }>(`select count(*)::int as n from identity.suggestion_queue`)) as [{ n: number }];
+  expect(n).toBeGreaterThan(0);
+  expect(await queueDrift(hub.database.db)).toEqual({ extra: 0, missing: 0 });
 });

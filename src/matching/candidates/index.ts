@@ -8,3 +8,4 @@ export { MissingChildren, raiseAlerts, type RaisedAlert } from './alerts';
 export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';
 export { trainFromStore, type StoreTraining } from './train';
 export { suggestOnArrival, writeSuggestions, type Suggestion } from './suggestions';
+export { refreshQueue, rebuildQueue, queueDrift } from './queue';
