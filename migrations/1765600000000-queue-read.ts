@@ -6,7 +6,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * agency holds a record of either child — with the pair's likeliest suggestion (its head), its
  * probability and whether either child is missing now (an open LA missing episode or police report
  * on any of its records). A page of `matchSuggestions` is a walk of `suggestion_queue_page` with a
- * limit, and its counts are counts of that index.
+ * limit, and its counts are sums of a few rows of `identity.suggestion_queue_count`.
  *
  * It is maintained set-wise in the writing transaction by statement-level triggers with transition
  * tables, one call of `identity.refresh_queue(persons)` per statement, on whatever a row depends on:
@@ -73,20 +73,46 @@ export class QueueRead1765600000000 implements MigrationInterface {
             using array(select id from identity.source_identity where person_id = any(p));
         end if;
       end $fn$`);
+    // The badge's counts without a count of the queue: each statement appends its net change per
+    // agency and status (appends take no lock, so concurrent batches never wait on a counter row),
+    // and a statement that finds more than 64 rows folds them into one per agency and status,
+    // unless another transaction is folding (a lock tried, never waited for).
+    await q.query(`
+      create table identity.suggestion_queue_count (
+        agency text not null,
+        status text not null,
+        n bigint not null
+      )`);
+    await q.query(`create index suggestion_queue_count_agency on identity.suggestion_queue_count (agency, status)`);
     await q.query(`
       create function identity.refresh_queue(p uuid[]) returns void language plpgsql as $fn$
+      declare
+        gone_agency text[];
+        gone_status text[];
+        gone_n bigint[];
       begin
         if p is null or cardinality(p) = 0 then return; end if;
-        delete from identity.suggestion_queue q where q.person_a = any(p) or q.person_b = any(p);
-        insert into identity.suggestion_queue select * from identity.queue_rows(p);
+        with gone as (delete from identity.suggestion_queue q where q.person_a = any(p) or q.person_b = any(p) returning q.agency, q.status)
+        select array_agg(g.agency), array_agg(g.status), array_agg(g.n) into gone_agency, gone_status, gone_n
+          from (select agency, status, count(*) as n from gone group by 1, 2) g;
+        with came as (insert into identity.suggestion_queue select * from identity.queue_rows(p) returning agency, status),
+             delta as (select agency, status, count(*) as n from came group by 1, 2
+                       union all select a, s, -n from unnest(gone_agency, gone_status, gone_n) as g(a, s, n))
+        insert into identity.suggestion_queue_count (agency, status, n) select agency, status, sum(n) from delta group by 1, 2 having sum(n) <> 0;
+        if (select count(*) from (select 1 from identity.suggestion_queue_count limit 65) c) > 64
+           and pg_try_advisory_xact_lock(hashtext('identity.suggestion_queue_count')) then
+          with folded as (delete from identity.suggestion_queue_count returning agency, status, n)
+          insert into identity.suggestion_queue_count (agency, status, n) select agency, status, sum(n) from folded group by 1, 2 having sum(n) <> 0;
+        end if;
       end $fn$`);
     await q.query(`
       create function identity.rebuild_queue() returns void language plpgsql as $fn$
       begin
         delete from identity.suggestion_queue;
         insert into identity.suggestion_queue select * from identity.queue_rows(null);
+        delete from identity.suggestion_queue_count;
+        insert into identity.suggestion_queue_count (agency, status, n) select agency, status, count(*) from identity.suggestion_queue group by 1, 2;
       end $fn$`);
-
     // The triggers: the persons a statement touched, refreshed once per statement.
     const fn = (name: string, persons: string) => q.query(`
       create function identity.${name}() returns trigger language plpgsql as $fn$
@@ -139,6 +165,7 @@ export class QueueRead1765600000000 implements MigrationInterface {
       'rebuild_queue']) await q.query(`drop function identity.${f}()`);
     await q.query(`drop function identity.refresh_queue(uuid[])`);
     await q.query(`drop function identity.queue_rows(uuid[])`);
+    await q.query(`drop table identity.suggestion_queue_count`);
     await q.query(`drop table identity.suggestion_queue`);
   }
 }

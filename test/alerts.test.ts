@@ -176,5 +176,5 @@ test('one open alert per missing child and candidate child: a second record of t
 });
 
 test('after the alerts, the queue kept in step with every write equals the queue rebuilt from scratch', async () => {
-  expect(await queueDrift(hub.database.db)).toEqual({ extra: 0, missing: 0 });
+  expect(await queueDrift(hub.database.db)).toEqual({ extra: 0, missing: 0, miscounted: 0 });
 });
