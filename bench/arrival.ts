@@ -23,16 +23,13 @@ import { openDatabase, startEmbedded, type Db } from '../src/db';
 import { pushRecords } from '../src/ingest';
 import { rootLogger } from '../src/log';
 import { blockingKeys, DEFAULT_THRESHOLDS, prepare, type MatchRecord } from '../src/matching';
-import { currentModel, loadRecords, storeFrequencies } from '../src/matching/candidates';
+import { ARRIVAL_KINDS, ARRIVAL_MAX_HOLDERS, currentModel, loadRecords, storeFrequencies } from '../src/matching/candidates';
 import { population, type PopulationRecord, type RecordAgency } from './population';
 
 /** Each kind of agency as one agency of it, loaded in this order. */
 const AGENCIES: readonly [RecordAgency, string, string][] = [['LA', 'LA-213', 'la-person'], ['POLICE', 'POLICE-MPS', 'police'], ['HO', 'HO', 'home-office']];
 /** Records in one delivered batch (one push: one ingest run, one transaction). */
 const BATCH = 500;
-/** As `suggestOnArrival`: the key kinds it pairs on and the most records a key may be held by. */
-const ARRIVAL_KINDS = /^(x|d|ty|vy|a):/;
-const ARRIVAL_MAX_HOLDERS = 100;
 
 const SCHEME_OF_SSD: Record<string, string> = { UPN: 'UPN', HO_REF: 'HO_REF' };
 
@@ -94,6 +91,9 @@ export interface ArrivalReport {
   readonly openTrue: number;
   readonly precision: number;
   readonly misses: Readonly<Record<'no arrival key' | 'keys over the cap' | 'below probable' | 'other', number>>;
+  /** Of the pairs below probable: how many score possible (0.5 ≤ p < the probable threshold). */
+  readonly possible: number;
+  readonly thresholds: { readonly probable: number; readonly possible: number };
 }
 
 interface Loaded { readonly index: number; readonly agency: string; readonly localId: string }
@@ -128,7 +128,7 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
       for (let start = 0; start < mine.length; start += BATCH) {
         const batch = mine.slice(start, start + BATCH);
         const rows = batch.flatMap(([r, i]) => (kind === 'LA' ? laRows(r.record, `R${i}`) : [personRecord(r.record, `R${i}`)]));
-        await pushRecords(db, log, feed, agency, rows, false);
+        await pushRecords(db, log, feed, agency, rows, false, base.matchThresholds);
         batches++;
         for (const [, i] of batch) {
           loaded.push({ index: i, agency, localId: `R${i}` });
@@ -159,8 +159,9 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
       const [x, y] = [identityOf.get(s.a), identityOf.get(s.b)];
       return x !== undefined && y !== undefined && pop.records[x]!.child === pop.records[y]!.child;
     }).length;
-    const misses = await why(db, missed, pop.records);
+    const { misses, possible } = await why(db, missed, pop.records, base.matchThresholds);
     return {
+      possible, thresholds: base.matchThresholds,
       seed, records: pop.records.length, children: byChild.size, batches, crossPairs, onePerson, suggested,
       recall: (onePerson + suggested) / crossPairs, openSuggestions: open.length, openTrue, precision: openTrue / Math.max(1, open.length), misses,
     };
@@ -188,16 +189,17 @@ async function storeState(db: Db): Promise<{ identity: Map<string, string>; pers
 }
 
 /** Why each missed pair was missed, from the records as the store holds them. */
-async function why(db: Db, missed: readonly [number, number][], records: readonly PopulationRecord[]): Promise<ArrivalReport['misses']> {
+async function why(db: Db, missed: readonly [number, number][], records: readonly PopulationRecord[], thresholds: typeof DEFAULT_THRESHOLDS): Promise<{ misses: ArrivalReport['misses']; possible: number }> {
   const out = { 'no arrival key': 0, 'keys over the cap': 0, 'below probable': 0, other: 0 };
-  if (!missed.length) return out;
+  let possible = 0;
+  if (!missed.length) return { misses: out, possible };
   const ids = await db.query<{ key: string; id: string }>(`select agency || '|' || local_id as key, id from identity.source_identity`);
   const idOf = new Map(ids.map((r) => [r.key, r.id]));
   const sid = (i: number) => idOf.get(`${AGENCY_OF[records[i]!.agency]}|R${i}`);
   const stored = await loadRecords(db, [...new Set(missed.flatMap(([i, j]) => [sid(i), sid(j)]).filter((x): x is string => !!x))]);
   const prepared = new Map([...stored].map(([id, r]) => [id, prepare(r)]));
   const holders = new Map((await db.query<{ key: string; n: number }>(`select key, count(*)::int as n from identity.match_token group by key having count(*) > 1`)).map((r) => [r.key, r.n]));
-  const model = await currentModel(db, DEFAULT_THRESHOLDS);
+  const model = await currentModel(db, thresholds);
   const freq = await storeFrequencies(db, [...prepared.values()]);
   for (const [i, j] of missed) {
     const [x, y] = [prepared.get(sid(i) ?? ''), prepared.get(sid(j) ?? '')];
@@ -205,19 +207,26 @@ async function why(db: Db, missed: readonly [number, number][], records: readonl
       out.other++;
       continue;
     }
-    const mine = new Set(blockingKeys(x).filter((k) => ARRIVAL_KINDS.test(k)));
+    const arrivalKind = new RegExp(ARRIVAL_KINDS);
+    const mine = new Set(blockingKeys(x).filter((k) => arrivalKind.test(k)));
     const shared = blockingKeys(y).filter((k) => mine.has(k));
     if (!shared.length) out['no arrival key']++;
     else if (shared.every((k) => (holders.get(k) ?? 0) > ARRIVAL_MAX_HOLDERS)) out['keys over the cap']++;
-    else if (!['CERTAIN', 'PROBABLE'].includes(model.score(x, y, freq, 'dedupe').grade)) out['below probable']++;
-    else out.other++;
+    else {
+      const { grade } = model.score(x, y, freq, 'dedupe');
+      if (grade === 'CERTAIN' || grade === 'PROBABLE') out.other++;
+      else {
+        out['below probable']++;
+        if (grade === 'POSSIBLE') possible++;
+      }
+    }
   }
-  return out;
+  return { misses: out, possible };
 }
 
 export function reportArrival(r: ArrivalReport, print: (line: string) => void): void {
   print(`arrival (population seed ${r.seed}: ${r.records} records of ${r.children} children, loaded LA → police → Home Office in ${r.batches} batches of up to ${BATCH}):`);
   print(`  true cross-agency pairs ${r.crossPairs}: one person ${r.onePerson}, open suggestion ${r.suggested}; recall at the batch's commit ${r.recall.toFixed(4)} (target ≥ 0.95)`);
   print(`  queue precision ${r.precision.toFixed(4)} (${r.openTrue} of ${r.openSuggestions} open suggestions are one child)`);
-  print(`  missed: ${Object.entries(r.misses).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  print(`  missed: ${Object.entries(r.misses).map(([k, n]) => `${k} ${n}`).join(', ')} (of those below probable, ${r.possible} graded possible); thresholds: probable ${r.thresholds.probable}, possible ${r.thresholds.possible}`);
 }

@@ -7,5 +7,5 @@ export { autoLink, linkIfAllowed, rebuildPersons, unlink, type PersonChange, typ
 export { MissingChildren, raiseAlerts, type RaisedAlert } from './alerts';
 export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';
 export { trainFromStore, type StoreTraining } from './train';
-export { suggestOnArrival, writeSuggestions, type Suggestion } from './suggestions';
+export { suggestOnArrival, writeSuggestions, ARRIVAL_KINDS, ARRIVAL_MAX_HOLDERS, type Suggestion } from './suggestions';
 export { refreshQueue, rebuildQueue, queueDrift } from './queue';
