@@ -3,7 +3,7 @@
  * what may be the same child, a caseworker decides, the child's view changes; a mistaken SAME is
  * undone exactly. All values synthetic (the demo generator).
  */
-import { queueDrift } from '../src/matching/candidates';
+import { queueDrift, writeSuggestions } from '../src/matching/candidates';
 import { loadDemo, startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
 
 let hub: TestHub;
@@ -143,6 +143,40 @@ test('UNSURE moves a suggestion from the open queue to the unsure one; DIFFERENT
   const r = await hub.execute<{ matchSuggestions: { totalCount: number; edges: { node: { id: string } }[] } }>(la886(), `{ matchSuggestions(status: UNSURE) { totalCount edges { node { id } } } }`);
   expect(r.data!.matchSuggestions.edges.map((e) => e.node.id)).toContain(unsure!.id);
   expect(r.data!.matchSuggestions.totalCount).toBeGreaterThanOrEqual(1);
+});
+
+test('undoing a merge gives the absorbed child back the children merged into it before: their old ids resolve to it again, not to the survivor', async () => {
+  const officer = hub.token({ agency: 'POLICE-WYP', kind: 'POLICE', roles: ['OFFICER'], sub: 'pc-wyp' });
+  const system = hub.token({ agency: 'POLICE-WYP', kind: 'POLICE', roles: ['SYSTEM'] });
+  const person = (ref: string, given: string, dob: string) => ({ type: 'person', person_ref: ref, names: [{ given, family: 'Okonkwo', kind: 'ASSERTED' }], dob, dob_precision: 'DAY', sex: 'F', nationality: 'NGA' });
+  const push = (records: unknown[]) => hub.execute(system, `mutation ($feed: Feed!, $records: [JSONObject!]!) { submitRecords(feed: $feed, records: $records) { rejected } }`, { feed: 'POLICE', records });
+  // A's two records first (A is the older child), then B's and C's.
+  await push([person('U-A1', 'Adaeze', '2011-02-03'), person('U-A2', 'Ada', '2011-02-03')]);
+  await push([person('U-B', 'Chiamaka', '2012-07-08'), person('U-C', 'Chi', '2012-07-08')]);
+  const id = async (ref: string) => (await hub.database.db.query<{ id: string }>(`select id from identity.source_identity where agency = 'POLICE-WYP' and local_id = $1`, [ref]))[0]!.id;
+  const [a1, a2, b, c] = [await id('U-A1'), await id('U-A2'), await id('U-B'), await id('U-C')];
+  const score = { weight: 5, probability: 0.97, grade: 'PROBABLE' as const, reasons: ['names agree'], contributions: [] };
+  await writeSuggestions(hub.database.db, [{ a: a1, b: a2, score }, { a: b, b: c, score }, { a: a1, b, score }], 'test');
+  const suggestion = async (x: string, y: string) => (await hub.database.db.query<{ id: string }>(`select id from identity.match_suggestion where a = least($1::uuid, $2::uuid) and b = greatest($1::uuid, $2::uuid)`, [x, y]))[0]!.id;
+  const decideAs = async (sid: string, d: string, reason: string) => {
+    const r = await hub.execute<{ decideSuggestion: { persons: { id: string }[] } }>(officer,
+      `mutation ($id: ID!, $d: SuggestionDecision!, $r: String!) { decideSuggestion(id: $id, decision: $d, reason: $r) { persons { id } } }`, { id: sid, d, r: reason });
+    expect(r.errors).toBeUndefined();
+    return r.data!.decideSuggestion.persons.map((p) => p.id);
+  };
+  await decideAs(await suggestion(a1, a2), 'SAME', 'one girl: her mother confirmed the pet name');
+  const before = { c: await personOf('POLICE-WYP', 'U-C') };
+  const bChild = (await decideAs(await suggestion(b, c), 'SAME', 'one girl: her mother confirmed the pet name'))[0]!;
+  const cChild = before.c === bChild ? await hub.database.db.query<{ id: string }>(`select id from identity.person where replaced_by = $1`, [bChild]).then((r) => r[0]!.id) : before.c;
+  const aChild = (await decideAs(await suggestion(a1, b), 'SAME', 'the officer thought these were one girl'))[0]!;
+  expect(aChild).not.toBe(bChild);
+  const replacedBy = async (p: string) => (await hub.database.db.query<{ replaced_by: string | null }>(`select replaced_by from identity.person where id = $1`, [p]))[0]!.replaced_by;
+  expect(await replacedBy(cChild)).toBe(aChild);
+  await decideAs(await suggestion(a1, b), 'DIFFERENT', 'two sisters: the school knows both of them');
+  expect(await replacedBy(bChild)).toBeNull();
+  expect(await replacedBy(cChild)).toBe(bChild);
+  const view = await hub.execute<{ person: { id: string } }>(officer, `query ($id: ID!) { person(id: $id) { id } }`, { id: cChild });
+  expect(view.data!.person.id).toBe(bChild);
 });
 
 test('after the story, the queue kept in step with every write equals the queue rebuilt from scratch', async () => {

@@ -194,6 +194,19 @@ async function restore(tx: Db, row: SuggestionRow, cause: string): Promise<void>
   const merged = row.merged!;
   await tx.query(`update identity.link set removed_at = now() where a = $1 and b = $2 and method = 'JUDGEMENT' and removed_at is null`, [row.a, row.b]);
   await tx.query(`update identity.person set replaced_by = null, replaced_at = null where id = $1`, [merged.absorbed]);
+  // Children merged into the absorbed one earlier were re-pointed at the survivor by the merge
+  // (`replaced_by` is one step): they point at the absorbed child again. Those whose last merge
+  // was into it, or into one of them, and that the survivor holds now.
+  await tx.query(
+    `with recursive merged_into (id) as (
+       select $1::uuid
+       union
+       select e.person_id from identity.person_event e join merged_into m on e.other_person_id = m.id
+        where e.kind = 'MERGED_INTO'
+          and not exists (select 1 from identity.person_event later where later.person_id = e.person_id and later.kind = 'MERGED_INTO' and later.id > e.id))
+     update identity.person p set replaced_by = $1 where p.id in (select id from merged_into) and p.id <> $1 and p.replaced_by = $2`,
+    [merged.absorbed, merged.survivor],
+  );
   await tx.query(`update identity.source_identity set person_id = $1 where id = any($2::uuid[])`, [merged.absorbed, merged.members]);
   const changes = await rebuildPersons(tx, [row.a, row.b], cause);
   const [after] = await tx.query<{ same: boolean }>(`select (select person_id from identity.source_identity where id = $1) = (select person_id from identity.source_identity where id = $2) as same`, [row.a, row.b]);
