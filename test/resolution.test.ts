@@ -87,6 +87,22 @@ test('a SAME across an LA and a police force is on record with both: the forceâ€
   expect(events).toContainEqual({ sub: 'sw-886', agency: 'LA-886', person: child });
 });
 
+test('a page of the queue costs the same statements for 1 or 20 suggestions: a walk of the queueâ€™s table and its counts, not the suggestions', async () => {
+  const tableOf = (sql: string) => /^select (audit\.append)|(?:from|into) (\w+\.\w+)/.exec(sql)?.slice(1).find(Boolean);
+  const statements = async (first: number) => {
+    hub.database.recorder.start();
+    const r = await hub.execute<{ matchSuggestions: { edges: unknown[] } }>(la886(), QUEUE, { first });
+    const sql = hub.database.recorder.stop();
+    expect(r.data!.matchSuggestions.edges).toHaveLength(first);
+    return sql.map(tableOf);
+  };
+  const one = await statements(1);
+  const twenty = await statements(20);
+  expect(twenty).toHaveLength(one.length);
+  expect(twenty).toEqual(expect.arrayContaining(['identity.suggestion_queue', 'identity.suggestion_queue_count']));
+  expect(twenty).not.toContain('identity.match_suggestion');
+});
+
 test('a DIFFERENT after a SAME restores both children with their own ids, and the pair is not suggested again', async () => {
   const { nodes } = await queue();
   const suggestion = nodes.find((n) => n.persons.length === 2);
