@@ -2,13 +2,15 @@
  * Quality on the development sets (`npm run evaluate`): FEBRL deduplication, Latin
  * transliteration variants (Wikidata Cyrillic/Hebrew groups), Arabic script against Latin, and a
  * generated population of ~6,000 children deduplicated (bench/calibration.ts, held out: seed 23).
- * Pairs graded CERTAIN or PROBABLE count as predicted matches.
+ * Pairs graded CERTAIN or PROBABLE count as predicted matches. `arrival [seed]` (not in `all`)
+ * loads the population through the feeds and measures the suggestion queue (bench/arrival.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { seeded } from './stats';
 import { estimate, reportPopulation, runPopulation } from './calibration';
+import { arrival, reportArrival } from './arrival';
 import { arabicPairs, HEBREW, HEBREW_WORDS, RUSSIAN, variantGroups, type Part } from './name-sets';
 import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, type PreparedRecord } from '../src/matching';
 import { personRecord } from '../src/resolution/person-csv';
@@ -126,6 +128,13 @@ if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
   }
   if (which === 'estimate') estimate(DEFAULT_PARAMETERS, 6000, 1, console.log);
   if (which === 'all' || which === 'population') reportPopulation('population (6,000 children, seed 23)', runPopulation(model, 6000, 23), console.log);
+  // Not in `all`: it loads the population into a database of its own (a minute or two).
+  if (which === 'arrival') {
+    arrival(Number(process.argv[3] ?? 23), (m) => console.error(`[evaluate] ${m}`)).then((r) => reportArrival(r, console.log), (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+  }
   if (which === 'all' || which === 'febrl') for (const f of (process.argv[3] ?? 'dataset1.csv,dataset2.csv,dataset3.csv').split(',')) evaluateFebrl(path.join(DATA, 'febrl', f));
 }
 

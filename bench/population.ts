@@ -132,10 +132,15 @@ const STREETS = ['Station Road', 'High Street', 'Church Lane', 'Victoria Road', 
 const TOWNS = [['Leeds', 'LS'], ['Croydon', 'CR'], ['Dover', 'CT'], ['Manchester', 'M'], ['Birmingham', 'B'], ['Hillingdon', 'UB'], ['Kent', 'ME'], ['Glasgow', 'G']] as const;
 const HOTELS = ['Airport Inn', 'Central Lodge', 'Riverside Hotel', 'Station Hotel', 'Park View Hotel', 'Gateway Inn', 'Harbour Lodge', 'Victoria Hotel', 'Crown Hotel', 'Beacon House'];
 
+/** The kind of agency that holds a record. */
+export type RecordAgency = 'LA' | 'POLICE' | 'HO';
+
 export interface PopulationRecord {
   readonly record: MatchRecord;
   /** The child the record is of. */
   readonly child: number;
+  /** The kind of agency that wrote it. */
+  readonly agency: RecordAgency;
 }
 
 export interface Population {
@@ -249,14 +254,14 @@ export function population(children: number, seed: number): Population {
   const records: PopulationRecord[] = [];
   for (const child of kids) {
     const n = pick([1, 1, 1, 2, 2, 2, 2, 3, 3, 4]);
-    for (let r = 0; r < n; r++) records.push({ record: recordOf(child, `r${records.length}`, r), child: child.id });
+    for (let r = 0; r < n; r++) records.push({ ...recordOf(child, `r${records.length}`, r), child: child.id });
   }
   return { records, family, twin };
 
   /** One agency's record of a child: its own way of writing the name, the date it was given, the identifiers it holds. */
-  function recordOf(c: Child, id: string, nth: number): MatchRecord {
+  function recordOf(c: Child, id: string, nth: number): { record: MatchRecord; agency: RecordAgency } {
     const migrant = c.community.key !== 'british';
-    const agency = migrant ? pick(['LA', 'LA', 'POLICE', 'POLICE', 'HO', 'HO']) : pick(['LA', 'LA', 'POLICE']);
+    const agency = migrant ? pick(['LA', 'LA', 'POLICE', 'POLICE', 'HO', 'HO'] as const) : pick(['LA', 'LA', 'POLICE'] as const);
     const spell = (name: Name) => (name.length > 1 && chance(migrant ? 0.35 : 0.15) ? pick(name.slice(1)) : name[0]);
     const typo = (s: string) => {
       if (s.length < 4 || !chance(0.04)) return s;
@@ -314,7 +319,7 @@ export function population(children: number, seed: number): Population {
     }
     const where = agency === 'POLICE' && chance(0.5) ? address() : c.address;
     const withAddress = chance(agency === 'POLICE' ? 0.6 : 0.85);
-    return {
+    return { agency, record: {
       id,
       names,
       dobs: dob,
@@ -325,6 +330,6 @@ export function population(children: number, seed: number): Population {
       contacts: c.phones.filter(() => chance(0.4)),
       address: withAddress ? where.text : null,
       postcode: withAddress && chance(0.8) ? where.postcode : null,
-    };
+    } };
   }
 }

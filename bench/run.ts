@@ -20,6 +20,9 @@
  *                            plain table                                          target ≥ 5000/s
  *   strategy/view-vs-sql     the strategy-discussion query for children with 5 identities and ~50
  *                            chronology events vs the raw SQL of the same facts      p95 ≤ 100 ms
+ *   queue/page-vs-sql        the LA's first page of the suggestion queue (matchSuggestions, first 20,
+ *                            with its counts) through the gateway with 100k open suggestions vs the
+ *                            plain SQL of 20 open suggestions by probability          p95 ≤ 50 ms
  *   match/link-peak-rss      `harbour match link` (the real CLI, its 384 MB heap) on two generated
  *                            person CSVs of --match-records each: wall time, peak RSS  target < 500 MB
  *   lifecycle/…              purge of one child's records (≤ 1 s), a retention run with 10 % of the
@@ -30,7 +33,7 @@
  * --ingest-rows N (1000000), --feeds ssda903-csv,ssda903-xml,la-person-csv,police-jsonl,home-office-jsonl (all),
  * --match-records N (20000; 100000 x 100000 is measured in the README),
  * --lifecycle-rounds N (30), --lifecycle-disable-triggers PATTERN (triggers whose name contains it off, inside the rolled-back transaction),
- * --only read|ingest|access|search|match|console|lifecycle (lifecycle: bench/lifecycle.ts alone, on the read store as it is,
+ * --only read|ingest|access|search|match|queue|console|lifecycle (queue: only queue/page-vs-sql; lifecycle: bench/lifecycle.ts alone, on the read store as it is,
  *   without running its migrations, leaving it as it found it; console: bench/console.ts on its own demo database; access: only the access scenarios; search: only the
  *   identitySearch scenario; match: only match/link-peak-rss).
  * The read scenarios start with the store read into PostgreSQL's buffer cache as far as it fits,
@@ -52,6 +55,7 @@ import { ingestScenarios, type IngestResult } from './ingest';
 import { auditScenario, type AuditResult } from './audit';
 import { searchScenario, type SearchResult } from './search';
 import { strategyScenario, type StrategyResult } from './strategy';
+import { queueScenario, type QueueResult } from './queue';
 import { matchScenario, type MatchResult } from './match';
 import { alternate, latencies, type Compared } from './stats';
 import { consoleResultRows, consoleScenario, reportConsole } from './console';
@@ -222,7 +226,7 @@ async function main(): Promise<void> {
 
   const results: ReadResult[] = [];
   for (const s of scenarios) {
-    if ((only === 'access' && !s.scenario.startsWith('access/')) || only === 'search') continue;
+    if ((only === 'access' && !s.scenario.startsWith('access/')) || only === 'search' || only === 'queue') continue;
     const idOf = (round: number) => ids[round % ids.length]!;
     const [subject, baseline] = await alternate(rounds, warmup, (round) => s.subject(idOf(round)), (round) => s.baseline(idOf(round)));
     const r = {
@@ -238,14 +242,15 @@ async function main(): Promise<void> {
   }
 
   let searchResult: SearchResult | undefined;
-  if (only !== 'access') {
+  if (only !== 'access' && only !== 'queue') {
     say('search: identitySearch vs pg_trgm on planted matches');
     searchResult = await searchScenario(pool, gateway.url, clientAuth, Math.min(rounds, 400), warmup, seed, say);
   }
-  const auditResult = only === 'search' ? undefined : await auditScenario(database.db, pool, ids, 100, say);
-  const strategyResult = only === 'access' || only === 'search' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
+  const auditResult = only === 'search' || only === 'queue' ? undefined : await auditScenario(database.db, pool, ids, 100, say);
+  const strategyResult = only === 'access' || only === 'search' || only === 'queue' ? undefined : await strategyScenario(pool, gateway.url, clientAuth, rounds, warmup, say);
+  const queueResult = only && only !== 'queue' ? undefined : await queueScenario(pool, database.db, gateway.url, clientAuth, rounds, warmup, seed, say);
 
-  report(results, ingestResults, searchResult, auditResult, strategyResult, matchResult);
+  report(results, ingestResults, searchResult, auditResult, strategyResult, matchResult, queueResult);
   if (!only) {
     const lifecycle = await lifecycleScenario(databaseUrl, option('lifecycle-rounds', 30), 3, seed, say);
     reportLifecycle(lifecycle);
@@ -264,7 +269,7 @@ async function main(): Promise<void> {
 
 type ReadResult = Compared & { target_ratio_p50: number; rounds: number; persons: number; source_identities: number };
 
-function report(results: ReadResult[], ingestResults: IngestResult[], searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult, matchResult?: MatchResult): void {
+function report(results: ReadResult[], ingestResults: IngestResult[], searchResult?: SearchResult, auditResult?: AuditResult, strategyResult?: StrategyResult, matchResult?: MatchResult, queueResult?: QueueResult): void {
   if (results.length) {
     console.log(`\nharbour bench — ${results[0]!.persons} persons, ${results[0]!.source_identities} source identities, ${results[0]!.rounds} alternating rounds\n`);
     console.log(`${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'target'.padStart(8)}  baseline`);
@@ -291,6 +296,12 @@ function report(results: ReadResult[], ingestResults: IngestResult[], searchResu
     console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}  p95 ≤ ${r.target_p95_ms} ms ${r.p95_ms <= r.target_p95_ms ? 'ok' : 'OVER'}`);
     console.log(`  ${r.persons} persons; each child ${r.identities} identities, ${r.chronology_events} chronology events the viewer sees; baseline: ${r.baseline}`);
   }
+  if (queueResult) {
+    const r = queueResult;
+    console.log(`\n${'scenario'.padEnd(30)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'base p50'.padStart(10)}${'base p95'.padStart(10)}${'ratio p50'.padStart(11)}${'ratio p95'.padStart(11)}  target`);
+    console.log(`${r.scenario.padEnd(30)}${r.p50_ms.toFixed(2).padStart(9)}${r.p95_ms.toFixed(2).padStart(9)}${r.baseline_p50_ms.toFixed(2).padStart(10)}${r.baseline_p95_ms.toFixed(2).padStart(10)}${`${r.ratio_p50}×`.padStart(11)}${`${r.ratio_p95}×`.padStart(11)}  p95 ≤ ${r.target_p95_ms} ms ${r.p95_ms <= r.target_p95_ms ? 'ok' : 'OVER'}`);
+    console.log(`  ${r.source_identities} source identities, ${r.open_suggestions} open suggestions (${r.agency_open} in the agency's queue), ${r.rounds} rounds; baseline: ${r.baseline}`);
+  }
   if (ingestResults.length) {
     console.log(`\n${'scenario'.padEnd(34)}${'rows'.padStart(10)}${'rows/s'.padStart(10)}${'base rows/s'.padStart(13)}${'ratio'.padStart(8)}${'target'.padStart(8)}${'peak RSS'.padStart(10)}  baseline`);
     for (const r of ingestResults) {
@@ -304,7 +315,7 @@ function report(results: ReadResult[], ingestResults: IngestResult[], searchResu
     console.log(`\n${'scenario'.padEnd(30)}${'per file'.padStart(10)}${'candidates'.padStart(12)}${'pairs'.padStart(10)}${'wall s'.padStart(9)}${'peak RSS'.padStart(10)}  target`);
     console.log(`${r.scenario.padEnd(30)}${String(r.records_per_file).padStart(10)}${String(r.candidate_pairs).padStart(12)}${String(r.pairs).padStart(10)}${r.wall_s.toFixed(1).padStart(9)}${`${r.peak_rss_mb ?? '?'} MB`.padStart(10)}  < ${r.target_peak_rss_mb} MB ${ok}`);
   }
-  writeResults([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...(matchResult ? [matchResult] : []), ...ingestResults]);
+  writeResults([...results, ...(searchResult ? [searchResult] : []), ...(auditResult ? [auditResult] : []), ...(strategyResult ? [strategyResult] : []), ...(matchResult ? [matchResult] : []), ...(queueResult ? [queueResult] : []), ...ingestResults]);
 }
 
 const RESULTS = () => path.join(projectRoot(), 'bench', 'results', 'latest.json');

@@ -19,7 +19,8 @@ import { RuntimeRole1765272800000 } from './1765272800000-runtime-role';
 import { AlertPerChild1765300000000 } from './1765300000000-alert-per-child';
 import { ActionUpdates1765400000000 } from './1765400000000-action-updates';
 import { JudgementEffect1765500000000 } from './1765500000000-judgement-effect';
+import { QueueRead1765600000000 } from './1765600000000-queue-read';
 import { Lifecycle1765700000000 } from './1765700000000-lifecycle';
 import { AuditCanonicalFast1765900000000 } from './1765900000000-audit-canonical-fast';
 
-export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000, LaPerson1764115200000, Timeline1764201600000, Matching1764288000000, MatchAlerts1764374400000, Access1764460800000, Strategy1764547200000, Bases1764633600000, BareIdentities1764720000000, KeysVersion1764806400000, RunFailure1764892800000, ConsentRecord1765000000000, SuggestionQueue1765100000000, AuditKeyed1765186400000, RuntimeRole1765272800000, AlertPerChild1765300000000, ActionUpdates1765400000000, JudgementEffect1765500000000, Lifecycle1765700000000, AuditCanonicalFast1765900000000];
+export const migrations = [Foundation1763856000000, Ingest1763942400000, HomeOffice1764028800000, LaPerson1764115200000, Timeline1764201600000, Matching1764288000000, MatchAlerts1764374400000, Access1764460800000, Strategy1764547200000, Bases1764633600000, BareIdentities1764720000000, KeysVersion1764806400000, RunFailure1764892800000, ConsentRecord1765000000000, SuggestionQueue1765100000000, AuditKeyed1765186400000, RuntimeRole1765272800000, AlertPerChild1765300000000, ActionUpdates1765400000000, JudgementEffect1765500000000, QueueRead1765600000000, Lifecycle1765700000000, AuditCanonicalFast1765900000000];

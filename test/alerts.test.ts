@@ -10,7 +10,7 @@ import { freePort } from '../src/db';
 import { pushRecords } from '../src/ingest';
 import { rootLogger } from '../src/log';
 import { prepare } from '../src/matching';
-import { MissingChildren } from '../src/resolution';
+import { MissingChildren, queueDrift } from '../src/resolution';
 import { startTestHub, type TestHub } from './support/hub';
 
 let hub: TestHub;
@@ -173,4 +173,8 @@ test('one open alert per missing child and candidate child: a second record of t
   expect(rows).toEqual([{ n: 1, records: 2 }]);
   const listed = await hub.execute<{ matchAlerts: { edges: { node: { candidates: { localId: string }[] } }[] } }>(la(), `{ matchAlerts(status: OPEN) { edges { node { candidates { localId } } } } }`);
   expect(listed.data!.matchAlerts.edges.map((e) => e.node.candidates.map((c) => c.localId).sort())).toContainEqual(['HO-T1', 'HO-T2']);
+});
+
+test('after the alerts, the queue kept in step with every write equals the queue rebuilt from scratch', async () => {
+  expect(await queueDrift(hub.database.db)).toEqual({ extra: 0, missing: 0, miscounted: 0 });
 });

@@ -17,7 +17,7 @@ import { DataCategory, ReleaseBasis, SEALED } from './categories';
 import { ownAgency, type AgencyKind, type Principal } from './principal';
 import { isUuid } from '../ids';
 
-export type BasisKind = 'OWN_AGENCY' | 'AGREEMENT' | 'CONSENT' | 'JUSTIFICATION' | 'MISSING_CHILD_RULE';
+export type BasisKind = 'OWN_AGENCY' | 'AGREEMENT' | 'CONSENT' | 'JUSTIFICATION' | 'MISSING_CHILD_RULE' | 'CROSS_AGENCY_DECISION';
 
 export type Decision =
   | { readonly kind: 'RELEASED'; readonly basis: BasisKind; readonly basisId?: string }

@@ -40,8 +40,8 @@ export async function writeSuggestions(db: Db, suggestions: readonly Suggestion[
 }
 
 /** Key kinds that make a pair on arrival, and how many records may hold a key for it to count. */
-const ARRIVAL_KINDS = '^(x|d|ty|ky|a):';
-const ARRIVAL_MAX_HOLDERS = 100;
+export const ARRIVAL_KINDS = '^(x|d|ty|ky|a):';
+export const ARRIVAL_MAX_HOLDERS = 100;
 
 /**
  * Suggestions on arrival, in the batch's transaction: each changed record is scored against the

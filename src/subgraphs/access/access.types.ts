@@ -14,11 +14,15 @@ export enum StatutoryBasis {
   MODERN_SLAVERY_ACT_2015_S52 = 'MODERN_SLAVERY_ACT_2015_S52',
 }
 export enum AgreementRuleEnum { ALWAYS = 'ALWAYS', WITH_BASIS = 'WITH_BASIS', NEVER = 'NEVER' }
-export enum AccessBasis { OWN_AGENCY = 'OWN_AGENCY', AGREEMENT = 'AGREEMENT', CONSENT = 'CONSENT', JUSTIFICATION = 'JUSTIFICATION', MISSING_CHILD_RULE = 'MISSING_CHILD_RULE' }
+export enum AccessBasis { OWN_AGENCY = 'OWN_AGENCY', AGREEMENT = 'AGREEMENT', CONSENT = 'CONSENT', JUSTIFICATION = 'JUSTIFICATION', MISSING_CHILD_RULE = 'MISSING_CHILD_RULE', CROSS_AGENCY_DECISION = 'CROSS_AGENCY_DECISION' }
 export enum AuditOutcome { RELEASED = 'RELEASED', WITHHELD = 'WITHHELD', RECORDED = 'RECORDED' }
 registerEnumType(StatutoryBasis, { name: 'StatutoryBasis', description: 'The law a safeguarding justification relies on.' });
 registerEnumType(AgreementRuleEnum, { name: 'AgreementRule' });
-registerEnumType(AccessBasis, { name: 'AccessBasis', description: 'Why a category was released.' });
+registerEnumType(AccessBasis, {
+  name: 'AccessBasis',
+  description: 'Why a category was released (or, on a RECORDED event, the basis a change made or ended).',
+  valuesConfig: { CROSS_AGENCY_DECISION: { description: 'On a RECORDED event: a match decision on records of agencies of two kinds, on record with the other agency (basisId: its code).' } },
+});
 registerEnumType(AuditOutcome, { name: 'AuditOutcome' });
 
 @Contained()

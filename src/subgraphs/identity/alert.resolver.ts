@@ -14,7 +14,7 @@ import { PageInfo } from '../connection';
 import { withDates, type JsonRow } from '../shared';
 import { guardEvidence } from './evidence';
 import { isUuid } from './identity.loader';
-import { insertJudgement, personsOf, settleJudgement } from './judgements';
+import { auditDecision, insertJudgement, personsOf, settleJudgement } from './judgements';
 import { IDENTITY_DATES, identityJson, Person, SourceIdentity, type SourceIdentityRow } from './identity.types';
 import { FieldContribution, MatchGradeEnum } from './search.types';
 
@@ -183,7 +183,9 @@ export class AlertResolver {
       if (!alert) throw notFound();
       const [a, b] = alert.m < alert.c ? [alert.m, alert.c] : [alert.c, alert.m];
       const persons = await personsOf(tx, [a, b]);
-      await settleJudgement(tx, await insertJudgement(tx, a, b, 'NEGATIVE', reason, principal), persons.length > 1 ? 'KEPT_APART' : 'NO_CHANGE', persons);
+      const { id: judgementId, other } = await insertJudgement(tx, a, b, 'NEGATIVE', reason, principal);
+      await settleJudgement(tx, judgementId, persons.length > 1 ? 'KEPT_APART' : 'NO_CHANGE', persons);
+      auditDecision(ctx.access, persons, other, clientPath(info.path, ctx));
     });
     const [row] = await ctx.db.query<AlertRow>(`${SELECT} where a.id = $1`, [id]);
     return toAlert(ctx, row!, clientPath(info.path, ctx));

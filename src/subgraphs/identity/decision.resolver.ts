@@ -37,6 +37,7 @@ export class MatchDecision {
   @Public('when a decision was recorded') @Field(() => DateTimeScalar) at!: Date;
   @Public('the user who decided: a professional, not a child') @Field({ description: 'The user who decided (the token’s sub).' }) sub!: string;
   @Public('the decider’s agency') @Field({ description: 'The decider’s agency code, as their token said.' }) agency!: string;
+  @Public('the other agency of a cross-agency decision') @Field(() => String, { nullable: true, description: 'A cross-agency decision (records of agencies of two kinds, such as an LA’s and a police force’s): the other agency, whose record it decided on. Null otherwise.' }) otherAgency!: string | null;
   @Public('the decision') @Field(() => SuggestionDecision, { description: 'SAME, DIFFERENT or UNSURE (a recordJudgement’s POSITIVE, NEGATIVE or UNSURE).' }) decision!: SuggestionDecision;
   @Public('the decider’s reason, about the match, not the child') @Field() reason!: string;
   @Public('what the decision did') @Field(() => MatchDecisionEffect) effect!: MatchDecisionEffect;
@@ -60,7 +61,7 @@ export class MatchDecisionConnection {
 }
 
 interface DecisionRow {
-  id: string; recorded_at: Date; judgement: StoredJudgement; reason: string; sub: string; agency: string; effect: JudgementEffect;
+  id: string; recorded_at: Date; judgement: StoredJudgement; reason: string; sub: string; agency: string; other_agency: string | null; effect: JudgementEffect;
   record_a: JsonRow<SourceIdentityRow>; record_b: JsonRow<SourceIdentityRow>; persons: { id: string; replaced_by: string | null }[];
 }
 
@@ -75,11 +76,11 @@ const bad = (argument: string, message: string) => new HarbourError(ErrorCode.BA
 const PERSONS = `coalesce(j.persons, case when sa.person_id = sb.person_id then array[sa.person_id] else array[sa.person_id, sb.person_id] end)`;
 
 /**
- * The DPO's agency (`$1`) sees a decision made by one of its users, or about a child it holds a
- * record of: the child either record belongs to now, or a child the decision concerned (where it
+ * The DPO's agency (`$1`) sees a decision made by one of its users, one it is the other agency of,
+ * or one about a child it holds a record of: the child either record belongs to now, or a child the decision concerned (where it
  * has gone since).
  */
-const IN_DPO_SCOPE = `(j.agency = $1 or exists (select 1 from identity.source_identity o where o.agency = $1 and o.retracted_at is null
+const IN_DPO_SCOPE = `(j.agency = $1 or j.other_agency = $1 or exists (select 1 from identity.source_identity o where o.agency = $1 and o.retracted_at is null
   and (o.person_id in (sa.person_id, sb.person_id) or o.person_id in (select coalesce(p.replaced_by, p.id) from identity.person p where p.id = any(${PERSONS})))))`;
 
 @Resolver()
@@ -114,7 +115,7 @@ export class MatchDecisionResolver {
       and ($4::timestamptz is null or j.recorded_at >= $4) and ($5::timestamptz is null or j.recorded_at <= $5)`;
     const from_ = `from identity.judgement j join identity.source_identity sa on sa.id = j.a join identity.source_identity sb on sb.id = j.b`;
     const rows = await ctx.db.query<DecisionRow>(
-      `select j.id::text, j.recorded_at, j.judgement, j.reason, j.sub, j.agency,
+      `select j.id::text, j.recorded_at, j.judgement, j.reason, j.sub, j.agency, j.other_agency,
               coalesce(j.effect, case when j.judgement = 'NEGATIVE' and sa.person_id <> sb.person_id then 'KEPT_APART' else 'NO_CHANGE' end) as effect,
               ${identityJson('sa')} as record_a, ${identityJson('sb')} as record_b,
               (select json_agg(json_build_object('id', p.id, 'replaced_by', p.replaced_by) order by u.k)
@@ -130,7 +131,7 @@ export class MatchDecisionResolver {
       edges: page.map((r) => Object.assign(new MatchDecisionEdge(), {
         cursor: encodeCursor(r.id),
         node: Object.assign(new MatchDecision(), {
-          id: r.id, at: r.recorded_at, sub: r.sub, agency: r.agency, decision: DECISION[r.judgement], reason: r.reason, effect: r.effect,
+          id: r.id, at: r.recorded_at, sub: r.sub, agency: r.agency, otherAgency: r.other_agency, decision: DECISION[r.judgement], reason: r.reason, effect: r.effect,
           records: [r.record_a, r.record_b].map((s) => SourceIdentity.fromRow(withDates<SourceIdentityRow>(s, IDENTITY_DATES))),
           persons: (r.persons ?? []).map((p) => Object.assign(new Person(), { id: p.id, replacedBy: p.replaced_by })),
         }),

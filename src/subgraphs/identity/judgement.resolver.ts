@@ -12,7 +12,7 @@ import { clientPath, type RequestContext } from '../../context';
 import { ErrorCode, HarbourError } from '../../errors';
 import { linkIfAllowed, rebuildPersons, unlink, type PersonChange } from '../../resolution';
 import { identityLoaders, isUuid } from './identity.loader';
-import { effectOf, insertJudgement, personsOf, settleJudgement } from './judgements';
+import { auditDecision, effectOf, insertJudgement, personsOf, settleJudgement } from './judgements';
 import { Person } from './identity.types';
 
 export enum Judgement { POSITIVE = 'POSITIVE', NEGATIVE = 'NEGATIVE', UNSURE = 'UNSURE' }
@@ -50,7 +50,7 @@ export class JudgementResolver {
     const cause = `${judgement} judgement by ${signature(principal)}`;
     await ctx.db.transaction(async (tx) => {
       const before = await personsOf(tx, [x, y]);
-      const id = await insertJudgement(tx, x, y, judgement, reason, principal);
+      const { id, other } = await insertJudgement(tx, x, y, judgement, reason, principal);
       let changes: PersonChange[] = [];
       switch (judgement) {
         case Judgement.POSITIVE:
@@ -69,6 +69,7 @@ export class JudgementResolver {
       }
       const { effect, persons } = effectOf(judgement, changes, before);
       await settleJudgement(tx, id, effect, persons);
+      auditDecision(ctx.access, before, other, path);
     });
     const [after] = await ctx.db.query<{ person_id: string }>(`select person_id from identity.source_identity where id = $1`, [a]);
     return after ? identityLoaders(ctx).person.load(after.person_id) : null;

@@ -3,21 +3,64 @@
  * decideSuggestion, rejectMatchAlert), with what it did (`effect`) and the children it concerned
  * then (`persons`), for the DPO's `matchDecisions`.
  */
-import { claimedAgency, type Principal } from '../../access';
+import { claimedAgency, DataCategory, kindOfCode, type Principal } from '../../access';
+import type { ResponsePath } from '../../context';
 import type { Db } from '../../db';
 import type { PersonChange } from '../../resolution';
 
 export type StoredJudgement = 'POSITIVE' | 'NEGATIVE' | 'UNSURE';
 export type JudgementEffect = 'MERGED' | 'SPLIT' | 'UNDONE' | 'KEPT_APART' | 'NO_CHANGE';
 
-/** Insert the judgement of the pair `x`, `y` (in either order); its id, to settle once its effect is known. */
-export async function insertJudgement(tx: Db, x: string, y: string, judgement: StoredJudgement, reason: string, principal: Principal): Promise<string> {
+/** The other agency of a cross-agency decision, and the child its record belonged to when decided. */
+export interface OtherAgency {
+  readonly agency: string;
+  readonly personId: string;
+}
+
+/** A judgement inserted: its id (to settle once its effect is known) and the other agency, if cross-agency. */
+export interface InsertedJudgement {
+  readonly id: string;
+  readonly other: OtherAgency | null;
+}
+
+/**
+ * The other agency of a decision on records `x`, `y`: when they belong to agencies of two kinds
+ * (an LA's and a police force's, say), the one that is not the decider's — of another kind than
+ * the decider's when neither record is theirs. Null for records of one kind of agency.
+ */
+async function otherAgencyOf(tx: Db, x: string, y: string, principal: Principal): Promise<OtherAgency | null> {
+  const rows = await tx.query<{ agency: string; person_id: string }>(`select agency, person_id from identity.source_identity where id = any($1::uuid[]) order by id`, [[x, y]]);
+  if (rows.length !== 2 || kindOfCode(rows[0]!.agency) === kindOfCode(rows[1]!.agency)) return null;
+  const own = claimedAgency(principal);
+  const other = rows.find((r) => r.agency !== own && kindOfCode(r.agency) !== principal.agencyKind) ?? rows.find((r) => r.agency !== own);
+  return other ? { agency: other.agency, personId: other.person_id } : null;
+}
+
+/** Insert the judgement of the pair `x`, `y` (in either order), with the other agency of a cross-agency decision. */
+export async function insertJudgement(tx: Db, x: string, y: string, judgement: StoredJudgement, reason: string, principal: Principal): Promise<InsertedJudgement> {
   const [a, b] = x < y ? [x, y] : [y, x];
+  const other = await otherAgencyOf(tx, a, b, principal);
   const [row] = await tx.query<{ id: string }>(
-    `insert into identity.judgement (a, b, judgement, reason, sub, agency) values ($1, $2, $3, $4, $5, $6) returning id::text`,
-    [a, b, judgement, reason.trim(), principal.sub, claimedAgency(principal)],
+    `insert into identity.judgement (a, b, judgement, reason, sub, agency, other_agency) values ($1, $2, $3, $4, $5, $6, $7) returning id::text`,
+    [a, b, judgement, reason.trim(), principal.sub, claimedAgency(principal), other?.agency ?? null],
   );
-  return row!.id;
+  return { id: row!.id, other };
+}
+
+/** Where a decision's audit events go: the access decisions of the request. */
+interface Recorder {
+  recordChange(personId: string, category: DataCategory, path: ResponsePath, basis?: { kind: 'CROSS_AGENCY_DECISION'; id: string }): void;
+}
+
+/**
+ * Audit a decision (RECORDED) on each child it concerned, as they were before it; the child of the
+ * other agency's record in a cross-agency decision with that agency (`CROSS_AGENCY_DECISION`,
+ * basis id the agency's code), so the decision is on record with both agencies.
+ */
+export function auditDecision(access: Recorder, persons: readonly string[], other: OtherAgency | null, path: ResponsePath): void {
+  for (const personId of new Set(persons)) {
+    access.recordChange(personId, DataCategory.IDENTITY, path, other?.personId === personId ? { kind: 'CROSS_AGENCY_DECISION', id: other.agency } : undefined);
+  }
 }
 
 /** The persons the identities belong to now, in the order given, without repeats. */
