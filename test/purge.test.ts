@@ -65,3 +65,14 @@ test('after the purge no table in any schema holds the record’s id or any of i
   const events = await hub.database.db.query<{ outcome: string; person_id: string }>(`select outcome, person_id from audit.event where request_id = $1`, [purged.extensions!.requestId]);
   expect(events).toEqual([{ outcome: 'RECORDED', person_id: personId }]);
 });
+
+test('every column that references a child or a record is indexed: deleting one never reads a whole table to check it', async () => {
+  const unindexed = await hub.database.db.query<{ reference: string }>(
+    `select c.conrelid::regclass || '.' || a.attname as reference
+       from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+      where c.contype = 'f' and c.confrelid in ('identity.source_identity'::regclass, 'identity.person'::regclass)
+        and not exists (select 1 from pg_index i where i.indrelid = c.conrelid and i.indkey[0] = c.conkey[1])
+      order by 1`,
+  );
+  expect(unindexed.map((r) => r.reference)).toEqual([]);
+});
