@@ -106,7 +106,8 @@ function readPidFile(dataDir: string): { pid: number; port: number } | undefined
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this machine runs (one we may not signal runs too). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

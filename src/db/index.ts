@@ -11,7 +11,7 @@ import type { Logger } from '../log';
 import { createDataSource, createRequestPool, StatementRecorder } from './data-source';
 import { startEmbedded, type EmbeddedServer } from './embedded';
 
-export { startEmbedded, freePort, loginRuntimeRole, machineSharedBuffersMb, RUNTIME_ROLE, type EmbeddedServer } from './embedded';
+export { alive as processAlive, startEmbedded, freePort, loginRuntimeRole, machineSharedBuffersMb, RUNTIME_ROLE, type EmbeddedServer } from './embedded';
 export { createDataSource, createRequestPool, StatementRecorder } from './data-source';
 
 /** What subgraphs see of the store: parameterised SQL, nothing else. */

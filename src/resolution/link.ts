@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Db } from '../db';
+import { processAlive, type Db } from '../db';
 import { blockingKeys, valueKeys } from '../matching';
 import type { MatchModel, Score } from '../matching';
 import { prepare, type MatchRecord, type PreparedRecord } from '../matching';
@@ -83,15 +83,6 @@ function countedKeys(r: PreparedRecord): string[] {
 /** Who made a scratch schema: this machine and process, written as the schema's comment. */
 const scratchOwner = () => `${hostname()}:${process.pid}`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Drop the scratch schemas of linkages whose process is gone (a Ctrl-C or a kill in the middle
  * of `match link` leaves its schema behind): those made on this machine by a process that no
@@ -104,7 +95,7 @@ async function sweepScratch(db: Db): Promise<void> {
   );
   for (const { name, owner } of rows) {
     const [host, pid] = (owner ?? '').split(':');
-    if (host === hostname() && Number(pid) > 0 && Number(pid) !== process.pid && !alive(Number(pid))) await db.query(`drop schema if exists ${name} cascade`);
+    if (host === hostname() && Number(pid) > 0 && Number(pid) !== process.pid && !processAlive(Number(pid))) await db.query(`drop schema if exists ${name} cascade`);
   }
 }
 
