@@ -91,6 +91,20 @@ async function applyBatch(db: Db, agency: string, records: readonly LaPersonReco
   }
 }
 
+
+/** A person's own facts of one kind, kept in the identity tables under `<kind>:<key>` record keys. */
+const FACT_TABLES = { identifier: 'identifier', alias: 'name', contact: 'contact_point' } as const;
+
+/** Retract (keep, marked) or purge (delete) the agency's facts of a kind by their record keys. */
+async function personFacts(db: Db, action: 'retract' | 'purge', agency: string, kind: keyof typeof FACT_TABLES, keys: readonly string[]): Promise<void> {
+  const table = `identity.${FACT_TABLES[kind]}`;
+  const where = `f.source_identity_id = s.id and s.agency = $1 and s.feed = $2 and f.record_key = any($3::text[])`;
+  await db.query(
+    action === 'retract' ? `update ${table} f set retracted_at = now() from identity.source_identity s where ${where}` : `delete from ${table} f using identity.source_identity s where ${where}`,
+    [agency, FEED, keys.map((k) => `${kind}:${k}`)],
+  );
+}
+
 export const laPersonFeed: FeedApplier<LaPersonRecord> = {
   feed: FEED,
   agencyKind: 'CHILDRENS_SERVICES',
@@ -109,15 +123,8 @@ export const laPersonFeed: FeedApplier<LaPersonRecord> = {
         return retractRows(db, 'care.consent', 'local_key', agency, keys);
       case 'identifier':
       case 'alias':
-      case 'contact': {
-        const table = kind === 'alias' ? 'name' : kind === 'contact' ? 'contact_point' : 'identifier';
-        await db.query(
-          `update identity.${table} f set retracted_at = now() from identity.source_identity s
-            where f.source_identity_id = s.id and s.agency = $1 and s.feed = $2 and f.record_key = any($3::text[])`,
-          [agency, FEED, keys.map((k) => `${kind}:${k}`)],
-        );
-        return;
-      }
+      case 'contact':
+        return personFacts(db, 'retract', agency, kind, keys);
       default:
         throw new Error(`la-person: no table for kind ${kind}`);
     }
@@ -130,15 +137,8 @@ export const laPersonFeed: FeedApplier<LaPersonRecord> = {
         return purgeRows(db, 'care.consent', 'local_key', agency, keys);
       case 'identifier':
       case 'alias':
-      case 'contact': {
-        const table = kind === 'alias' ? 'name' : kind === 'contact' ? 'contact_point' : 'identifier';
-        await db.query(
-          `delete from identity.${table} f using identity.source_identity s
-            where f.source_identity_id = s.id and s.agency = $1 and s.feed = $2 and f.record_key = any($3::text[])`,
-          [agency, FEED, keys.map((k) => `${kind}:${k}`)],
-        );
-        return;
-      }
+      case 'contact':
+        return personFacts(db, 'purge', agency, kind, keys);
       default:
         throw new Error(`la-person: no table for kind ${kind}`);
     }
