@@ -13,4 +13,4 @@ export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';
 export { trainFromStore, type StoreTraining } from './train';
 export { rescoreSuggestions, suggestOnArrival, writeSuggestions, ARRIVAL_KINDS, ARRIVAL_MAX_HOLDERS, type Suggestion } from './suggestions';
 export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
-export { refreshQueue, rebuildQueue, queueDrift } from './queue';
+export { queueDrift } from './queue';

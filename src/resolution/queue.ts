@@ -1,19 +1,10 @@
 /**
  * The suggestion queue's derived table, `identity.suggestion_queue` (migration QueueRead): one row
  * per agency and waiting pair of persons, kept in step by statement-level triggers in the writing
- * transaction (see the migration). These are its maintenance entry points for code.
+ * transaction (see the migration; `identity.rebuild_queue()` rebuilds it from the suggestions).
+ * `queueDrift` tells whether a write escaped them.
  */
 import type { Db } from '../db';
-
-/** Recompute the queue's rows of these persons now (the triggers do it for every write they see). */
-export async function refreshQueue(db: Db, personIds: readonly string[]): Promise<void> {
-  if (personIds.length) await db.query(`select identity.refresh_queue($1::uuid[])`, [[...new Set(personIds)]]);
-}
-
-/** Rebuild the whole queue from the suggestions (after a restore from backup, or to repair it). */
-export async function rebuildQueue(db: Db): Promise<void> {
-  await db.query(`select identity.rebuild_queue()`);
-}
 
 /**
  * Rows the maintained queue has and a from-scratch one has not, and the other way round, and
