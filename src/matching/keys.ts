@@ -38,7 +38,7 @@ export function valueKeys(r: MatchRecord): string[] {
  * Bumped whenever `blockingKeys` files records differently: a store keyed by an older version
  * must be re-keyed (`harbour match rekey`) for search and dedupe to find what the new keys find.
  */
-export const KEYS_VERSION = 6;
+export const KEYS_VERSION = 7;
 
 export interface KeyOptions {
   /**

@@ -88,7 +88,7 @@ describe('name token levels, strongest first', () => {
 describe('date of birth levels', () => {
   const dob = (a: string, b: string, pa?: 'DAY' | 'MONTH' | 'YEAR') => compareDobs(prepare({ id: 'a', names: [], dobs: [{ value: a, precision: pa }] }), prepare({ id: 'b', names: [], dobs: [{ value: b }] }))?.level;
   test.each([
-    ['2009-03-15', '2009-03-15', 'YEAR'], // the 15th is a placeholder: year precision only
+    ['2009-03-15', '2009-03-15', 'EXACT'], // the 15th is a real day (only 1 January is a placeholder)
     ['2009-03-14', '2009-03-14', 'EXACT'],
     ['2009-03-04', '2009-04-03', 'SWAP'],
     ['2009-03-14', '2009-03-17', 'TYPO'],
@@ -109,7 +109,7 @@ describe('the model', () => {
   test('contributions sum to the weight, prior included, and reasons are plain words', () => {
     const s = score(
       { names: ['Van Anh'], dobs: [{ value: '2009', precision: 'YEAR' }], sex: 'M', biometrics: [{ repository: 'IABS', reference: 'IABS-1', modality: 'FINGERPRINT' }] },
-      { names: ['Nguyen Van Anh'], dobs: [{ value: '2009-03-15' }], sex: 'M', biometrics: [{ repository: 'IABS', reference: 'IABS-1', modality: 'FINGERPRINT' }] },
+      { names: ['Nguyen Van Anh'], dobs: [{ value: '2009-01-01' }], sex: 'M', biometrics: [{ repository: 'IABS', reference: 'IABS-1', modality: 'FINGERPRINT' }] },
     );
     expect(s.contributions.reduce((sum, c) => sum + c.weight, 0)).toBeCloseTo(s.weight, 9);
     expect(s.contributions[0]).toMatchObject({ field: 'prior', weight: DEFAULT_PARAMETERS.priors.pair });
