@@ -94,6 +94,8 @@ export interface ArrivalReport {
   /** Of the pairs below probable: how many score possible (0.5 ≤ p < the probable threshold). */
   readonly possible: number;
   readonly thresholds: { readonly probable: number; readonly possible: number };
+  /** Wall time of one batch's push (ingest, match on arrival and commit), mean and slowest. */
+  readonly batchMs: { readonly mean: number; readonly max: number };
 }
 
 interface Loaded { readonly index: number; readonly agency: string; readonly localId: string }
@@ -118,6 +120,7 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
     let onePerson = 0;
     let suggested = 0;
     let batches = 0;
+    const batchMs: number[] = [];
     const missed: [number, number][] = [];
     // True pairs of records of one child held by two agencies, by the later record.
     const byChild = new Map<number, number[]>();
@@ -128,7 +131,9 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
       for (let start = 0; start < mine.length; start += BATCH) {
         const batch = mine.slice(start, start + BATCH);
         const rows = batch.flatMap(([r, i]) => (kind === 'LA' ? laRows(r.record, `R${i}`) : [personRecord(r.record, `R${i}`)]));
+        const started = process.hrtime.bigint();
         await pushRecords(db, log, feed, agency, rows, false, { matchThresholds: base.matchThresholds });
+        batchMs.push(Number(process.hrtime.bigint() - started) / 1e6);
         batches++;
         for (const [, i] of batch) {
           loaded.push({ index: i, agency, localId: `R${i}` });
@@ -161,7 +166,7 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
     }).length;
     const { misses, possible } = await why(db, missed, pop.records, base.matchThresholds);
     return {
-      possible, thresholds: base.matchThresholds,
+      possible, thresholds: base.matchThresholds, batchMs: { mean: batchMs.reduce((a, b) => a + b, 0) / batchMs.length, max: Math.max(...batchMs) },
       seed, records: pop.records.length, children: byChild.size, batches, crossPairs, onePerson, suggested,
       recall: (onePerson + suggested) / crossPairs, openSuggestions: open.length, openTrue, precision: openTrue / Math.max(1, open.length), misses,
     };
@@ -228,5 +233,6 @@ export function reportArrival(r: ArrivalReport, print: (line: string) => void): 
   print(`arrival (population seed ${r.seed}: ${r.records} records of ${r.children} children, loaded LA → police → Home Office in ${r.batches} batches of up to ${BATCH}):`);
   print(`  true cross-agency pairs ${r.crossPairs}: one person ${r.onePerson}, open suggestion ${r.suggested}; recall at the batch's commit ${r.recall.toFixed(4)} (target ≥ 0.95)`);
   print(`  queue precision ${r.precision.toFixed(4)} (${r.openTrue} of ${r.openSuggestions} open suggestions are one child)`);
+  print(`  time per batch (push to commit): mean ${Math.round(r.batchMs.mean)} ms, slowest ${Math.round(r.batchMs.max)} ms`);
   print(`  missed: ${Object.entries(r.misses).map(([k, n]) => `${k} ${n}`).join(', ')} (of those below probable, ${r.possible} graded possible); thresholds: probable ${r.thresholds.probable}, possible ${r.thresholds.possible}`);
 }

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../db';
 import type { MatchModel, Score } from '../matching';
-import { prepare, type PreparedRecord } from '../matching';
+import { birthYears, otherKeys, prepare, tokenKeys, type PreparedRecord } from '../matching';
 import { loadRecords, storeFrequencies } from './store';
 
 export interface Suggestion {
@@ -42,6 +42,29 @@ export async function writeSuggestions(db: Db, suggestions: readonly Suggestion[
 /** Key kinds that make a pair on arrival, and how many records may hold a key for it to count. */
 export const ARRIVAL_KINDS = '^(x|d|ty|ky|a):';
 export const ARRIVAL_MAX_HOLDERS = 100;
+
+export interface ArrivalKeyOptions {
+  /** Also look a name part up with the birth years either side of the record's own. */
+  readonly nearYears: boolean;
+  /** Also look a name part up alone (`t:`, `k:`, `e:`) when at most this many records hold it; 0: not. */
+  readonly rareTokens: number;
+}
+
+/**
+ * The keys an arriving record looks up in the store, each with how many records may hold it for
+ * it to make a pair.
+ */
+export function arrivalKeys(r: PreparedRecord, options: ArrivalKeyOptions): { key: string; cap: number }[] {
+  const years = birthYears(r);
+  const near = options.nearYears ? new Set([...years].flatMap((y) => [y - 1, y, y + 1])) : years;
+  const keys = new Map<string, number>();
+  for (const k of otherKeys(r, years)) if (/^(x|d|a):/.test(k)) keys.set(k, ARRIVAL_MAX_HOLDERS);
+  for (const name of r.names) for (const t of name) for (const k of tokenKeys(t, near)) {
+    if (/^(ty|ky):/.test(k)) keys.set(k, ARRIVAL_MAX_HOLDERS);
+    else if (options.rareTokens) keys.set(k, options.rareTokens);
+  }
+  return [...keys].map(([key, cap]) => ({ key, cap }));
+}
 
 /**
  * Suggestions on arrival, in the batch's transaction: each changed record is scored against the
