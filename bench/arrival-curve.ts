@@ -14,15 +14,15 @@
  *   counts it; precision is of the queue's pairs of records of two persons.
  *
  * The review bar the queue uses (`REVIEW_BAR` in src/resolution/suggestions.ts) is read off this
- * curve: the lowest t whose queue precision, pooled over the seeds, stays at or above
- * `BAR_PRECISION`.
+ * curve: the highest t at which the queue finds `RECALL_TARGET` of the true pairs of the seeds
+ * together, reported with the queue's precision there.
  */
 import { blockingKeys, DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, type PreparedRecord } from '../src/matching';
 import { arrivalKeys, recordFrequencies, type ArrivalKeyOptions } from '../src/resolution';
 import { population } from './population';
 
-/** The queue's precision the review bar keeps, pooled over the development seeds. */
-export const BAR_PRECISION = 0.5;
+/** The share of true cross-agency pairs the queue is to find (issue 24's target). */
+export const RECALL_TARGET = 0.95;
 const LADDER = [0.999, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001];
 
 const VARIANTS: readonly [string, ArrivalKeyOptions][] = [
@@ -34,10 +34,13 @@ const VARIANTS: readonly [string, ArrivalKeyOptions][] = [
 ];
 
 interface SeedCurve {
+  readonly seed: number;
   readonly truePairs: number;
   readonly coverage: { readonly variant: string; readonly keyed: number; readonly candidates: number }[];
-  /** Per t of the ladder: true pairs found, queue pairs, queue pairs true. */
-  readonly ladder: { readonly t: number; readonly found: number; readonly queued: number; readonly queuedTrue: number }[];
+  /** Per variant: for each true pair, the highest probability of a candidate pair between its two persons (1 when one person, 0 when none). */
+  readonly best: number[][];
+  /** Per variant: the probability of each candidate pair of two persons, and whether it is of one child. */
+  readonly scored: { readonly p: number; readonly same: boolean }[][];
 }
 
 function find(parent: number[], i: number): number {
@@ -79,37 +82,42 @@ export function arrivalCurve(seed: number): SeedCurve {
     });
     return pairs;
   };
-  const coverage = VARIANTS.map(([variant, options]) => {
-    const pairs = candidatesOf(options);
-    return { variant, keyed: truePairs.filter(([a, b]) => person(a) === person(b) || pairs.has(pairKey(a, b))).length, candidates: pairs.size };
-  });
-  const widest = candidatesOf(VARIANTS[VARIANTS.length - 1]![1]);
   const model = new MatchModel(DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS);
   const freq = recordFrequencies(records);
-  const scored: { a: number; b: number; p: number; same: boolean }[] = [];
-  for (const key of widest) {
-    const [a, b] = [Math.floor(key / 1e6), key % 1e6];
-    if (person(a) === person(b)) continue;
-    scored.push({ a, b, p: model.score(records[a]!, records[b]!, freq, 'dedupe').probability, same: pop.records[a]!.child === pop.records[b]!.child });
+  const probability = new Map<number, number>();
+  const coverage: SeedCurve['coverage'] = [];
+  const best: number[][] = [];
+  const scored: SeedCurve['scored'] = [];
+  for (const [variant, options] of VARIANTS) {
+    const pairs = candidatesOf(options);
+    coverage.push({ variant, keyed: truePairs.filter(([a, b]) => person(a) === person(b) || pairs.has(pairKey(a, b))).length, candidates: pairs.size });
+    const between = new Map<number, number>(); // pair of persons → highest probability
+    const mine: { p: number; same: boolean }[] = [];
+    for (const key of pairs) {
+      const [a, b] = [Math.floor(key / 1e6), key % 1e6];
+      if (person(a) === person(b)) continue;
+      let p = probability.get(key);
+      if (p === undefined) probability.set(key, (p = model.score(records[a]!, records[b]!, freq, 'dedupe').probability));
+      mine.push({ p, same: pop.records[a]!.child === pop.records[b]!.child });
+      const persons = pairKey(person(a), person(b));
+      between.set(persons, Math.max(p, between.get(persons) ?? 0));
+    }
+    best.push(truePairs.map(([a, b]) => (person(a) === person(b) ? 1 : between.get(pairKey(person(a), person(b))) ?? 0)));
+    scored.push(mine);
   }
-  const ladder = LADDER.map((t) => {
-    const queued = scored.filter((s) => s.p >= t);
-    const open = new Set(queued.map((s) => pairKey(person(s.a), person(s.b))));
-    const found = truePairs.filter(([a, b]) => person(a) === person(b) || open.has(pairKey(person(a), person(b)))).length;
-    return { t, found, queued: queued.length, queuedTrue: queued.filter((s) => s.same).length };
-  });
-  return { truePairs: truePairs.length, coverage, ladder };
+  return { seed, truePairs: truePairs.length, coverage, best, scored };
 }
 
-/** The lowest t of the ladder whose pooled queue precision is at least `BAR_PRECISION`. */
-export function reviewBar(curves: readonly SeedCurve[]): number {
-  let bar = LADDER[0]!;
-  for (let i = 0; i < LADDER.length; i++) {
-    const queued = curves.reduce((n, c) => n + c.ladder[i]!.queued, 0);
-    const queuedTrue = curves.reduce((n, c) => n + c.ladder[i]!.queuedTrue, 0);
-    if (queued && queuedTrue / queued >= BAR_PRECISION) bar = LADDER[i]!;
-  }
-  return bar;
+const recallAt = (best: readonly number[], t: number) => best.filter((p) => p >= t).length / Math.max(1, best.length);
+const precisionAt = (scored: readonly { p: number; same: boolean }[], t: number) => {
+  const queued = scored.filter((s) => s.p >= t);
+  return { queued: queued.length, precision: queued.filter((s) => s.same).length / Math.max(1, queued.length) };
+};
+
+/** The highest bar at which the queue finds `RECALL_TARGET` of the true pairs of all the curves together (variant `v`). */
+export function reviewBar(curves: readonly SeedCurve[], v: number): number {
+  const best = curves.flatMap((c) => c.best[v]!).sort((a, b) => b - a);
+  return best[Math.ceil(RECALL_TARGET * best.length) - 1] ?? 0;
 }
 
 export function reportArrivalCurve(seeds: readonly number[], print: (line: string) => void): void {
@@ -117,9 +125,17 @@ export function reportArrivalCurve(seeds: readonly number[], print: (line: strin
     const curve = arrivalCurve(seed);
     print(`seed ${seed}: ${curve.truePairs} true cross-agency pairs`);
     for (const c of curve.coverage) print(`  ${c.variant}: one person or a candidate ${c.keyed} (${(c.keyed / curve.truePairs).toFixed(4)}), candidate pairs ${c.candidates}`);
-    print(`  enter the queue if p ≥ t (widest keys):`);
-    for (const l of curve.ladder) print(`    t ${String(l.t).padEnd(6)} recall ${(l.found / curve.truePairs).toFixed(4)}  queue ${l.queued}, precision ${(l.queuedTrue / Math.max(1, l.queued)).toFixed(4)}`);
     return curve;
   });
-  print(`review bar (lowest t with pooled queue precision ≥ ${BAR_PRECISION}): ${reviewBar(curves)}`);
+  VARIANTS.forEach(([variant], v) => {
+    print(`enter the queue if p ≥ t, keys "${variant}": recall and queue precision per seed`);
+    for (const t of LADDER) {
+      print(`  t ${String(t).padEnd(6)} ${curves.map((c) => {
+        const { queued, precision } = precisionAt(c.scored[v]!, t);
+        return `seed ${c.seed}: recall ${recallAt(c.best[v]!, t).toFixed(4)} precision ${precision.toFixed(4)} (${queued})`;
+      }).join('  ')}`);
+    }
+    const bar = reviewBar(curves, v);
+    print(`  review bar (highest t with pooled recall ≥ ${RECALL_TARGET}): ${bar.toPrecision(3)}; ${curves.map((c) => `seed ${c.seed}: recall ${recallAt(c.best[v]!, bar).toFixed(4)} precision ${precisionAt(c.scored[v]!, bar).precision.toFixed(4)}`).join(', ')}`);
+  });
 }
