@@ -72,20 +72,21 @@ export function arrivalKeys(r: PreparedRecord, options: ArrivalKeyOptions): { ke
  * The keys arrival looks up. A name part with the years either side: an assessed age is often a
  * year or two off the date another agency holds. A name part alone when few records hold it: a
  * child with no date, or dates further apart, still meets a record under an unusual name. On the
- * generated population (`node dist/bench/evaluate.js arrival-curve`, seeds 1–3) the keys of
- * today reach 92 % of the true cross-agency pairs, the years either side 94 %, and a rare name
- * part alone 97 %, at about 2.4 times the candidate pairs.
+ * generated population (`node dist/bench/evaluate.js arrival-curve`, seeds 1–3) the record's own
+ * keys reach 92 % of the true cross-agency pairs, with the years either side 94 %, with a rare
+ * name part alone 97 %, for 2.4 times the candidate pairs (1.7 times a batch's at 1M identities).
  */
 export const ARRIVAL_KEYS: ArrivalKeyOptions = { nearYears: true, rareTokens: ARRIVAL_MAX_HOLDERS };
 
 /**
  * The review bar: a pair of two persons scored at least this likely goes to a person to judge.
- * It is below POSSIBLE, and the grades keep their meaning: about one true cross-agency pair in
- * six scores below POSSIBLE (an assessed age, a name written in another script, an alias), and the
- * queue is to put 95 % of them in front of a person. Derived, not tuned: the highest bar at which
- * the queue finds 95 % of the true pairs of the development seeds together (`arrival-curve`, which
- * prints it). The price is precision: most suggestions below PROBABLE are two children, and the
- * queue shows each one's grade so that a caseworker sees it is weak.
+ * It is below POSSIBLE, and the grades keep their meaning: about one true cross-agency pair in six
+ * scores below POSSIBLE (an assessed age, a name written in another script, an alias), and the
+ * queue is to put 95 % of the true pairs in front of a person. Derived, not tuned: the highest bar
+ * at which the queue finds 95 % of the true pairs of the development seeds together
+ * (`arrival-curve` prints it: 0.0241 on seeds 1–3, rounded down here). The price is precision:
+ * most suggestions below PROBABLE are two children, and each shows its grade, so a caseworker
+ * sees that it is weak.
  */
 export const REVIEW_BAR = 0.024;
 
