@@ -12,7 +12,8 @@
  * Reported: that recall, the queue's precision at the end (the share of open suggestions whose two
  * records are truly one child), and why the missed pairs were missed — no key of the kinds arrival
  * pairs on shared (the feeds carry no address), shared keys all held by more records than the cap,
- * or scored below PROBABLE.
+ * or scored below the review bar (`REVIEW_BAR`). The queue's precision is given for the suggestions
+ * graded probable or better and for the weaker ones apart too.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,7 @@ import { openDatabase, startEmbedded, type Db } from '../src/db';
 import { pushRecords } from '../src/ingest';
 import { rootLogger } from '../src/log';
 import { blockingKeys, DEFAULT_THRESHOLDS, prepare, type MatchRecord } from '../src/matching';
-import { ARRIVAL_KINDS, ARRIVAL_MAX_HOLDERS, currentModel, loadRecords, storeFrequencies } from '../src/resolution';
+import { ARRIVAL_KEYS, arrivalKeys, currentModel, forReview, loadRecords, REVIEW_BAR, storeFrequencies } from '../src/resolution';
 import { population, type PopulationRecord, type RecordAgency } from './population';
 
 /** Each kind of agency as one agency of it, loaded in this order. */
@@ -90,10 +91,14 @@ export interface ArrivalReport {
   readonly openSuggestions: number;
   readonly openTrue: number;
   readonly precision: number;
-  readonly misses: Readonly<Record<'no arrival key' | 'keys over the cap' | 'below probable' | 'other', number>>;
-  /** Of the pairs below probable: how many score possible (0.5 ≤ p < the probable threshold). */
+  /** The open suggestions graded probable or better, and how many of them are one child. */
+  readonly strong: { readonly open: number; readonly true: number };
+  readonly misses: Readonly<Record<'no arrival key' | 'keys over the cap' | 'below the review bar' | 'other', number>>;
+  /** Of the pairs below the review bar: how many are graded possible. */
   readonly possible: number;
   readonly thresholds: { readonly probable: number; readonly possible: number };
+  /** Wall time of one batch's push (ingest, match on arrival and commit), mean and slowest. */
+  readonly batchMs: { readonly mean: number; readonly max: number };
 }
 
 interface Loaded { readonly index: number; readonly agency: string; readonly localId: string }
@@ -118,6 +123,7 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
     let onePerson = 0;
     let suggested = 0;
     let batches = 0;
+    const batchMs: number[] = [];
     const missed: [number, number][] = [];
     // True pairs of records of one child held by two agencies, by the later record.
     const byChild = new Map<number, number[]>();
@@ -128,7 +134,9 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
       for (let start = 0; start < mine.length; start += BATCH) {
         const batch = mine.slice(start, start + BATCH);
         const rows = batch.flatMap(([r, i]) => (kind === 'LA' ? laRows(r.record, `R${i}`) : [personRecord(r.record, `R${i}`)]));
+        const started = process.hrtime.bigint();
         await pushRecords(db, log, feed, agency, rows, false, { matchThresholds: base.matchThresholds });
+        batchMs.push(Number(process.hrtime.bigint() - started) / 1e6);
         batches++;
         for (const [, i] of batch) {
           loaded.push({ index: i, agency, localId: `R${i}` });
@@ -154,16 +162,19 @@ export async function arrival(seed: number, say: (m: string) => void): Promise<A
       }
       say(`arrival: ${agency} loaded (${mine.length} records); recall so far ${((onePerson + suggested) / Math.max(1, crossPairs)).toFixed(4)} of ${crossPairs} cross-agency pairs`);
     }
-    const open = await db.query<{ a: string; b: string }>(`select a, b from identity.match_suggestion where status = 'OPEN'`);
-    const openTrue = open.filter((s) => {
+    const open = await db.query<{ a: string; b: string; grade: string }>(`select a, b, grade from identity.match_suggestion where status = 'OPEN'`);
+    const isTrue = (s: { a: string; b: string }) => {
       const [x, y] = [identityOf.get(s.a), identityOf.get(s.b)];
       return x !== undefined && y !== undefined && pop.records[x]!.child === pop.records[y]!.child;
-    }).length;
+    };
+    const openTrue = open.filter(isTrue).length;
+    const strong = open.filter((s) => s.grade === 'CERTAIN' || s.grade === 'PROBABLE');
     const { misses, possible } = await why(db, missed, pop.records, base.matchThresholds);
     return {
-      possible, thresholds: base.matchThresholds,
+      possible, thresholds: base.matchThresholds, batchMs: { mean: batchMs.reduce((a, b) => a + b, 0) / batchMs.length, max: Math.max(...batchMs) },
       seed, records: pop.records.length, children: byChild.size, batches, crossPairs, onePerson, suggested,
       recall: (onePerson + suggested) / crossPairs, openSuggestions: open.length, openTrue, precision: openTrue / Math.max(1, open.length), misses,
+      strong: { open: strong.length, true: strong.filter(isTrue).length },
     };
   } finally {
     await database.close();
@@ -190,7 +201,7 @@ async function storeState(db: Db): Promise<{ identity: Map<string, string>; pers
 
 /** Why each missed pair was missed, from the records as the store holds them. */
 async function why(db: Db, missed: readonly [number, number][], records: readonly PopulationRecord[], thresholds: typeof DEFAULT_THRESHOLDS): Promise<{ misses: ArrivalReport['misses']; possible: number }> {
-  const out = { 'no arrival key': 0, 'keys over the cap': 0, 'below probable': 0, other: 0 };
+  const out = { 'no arrival key': 0, 'keys over the cap': 0, 'below the review bar': 0, other: 0 };
   let possible = 0;
   if (!missed.length) return { misses: out, possible };
   const ids = await db.query<{ key: string; id: string }>(`select agency || '|' || local_id as key, id from identity.source_identity`);
@@ -207,17 +218,18 @@ async function why(db: Db, missed: readonly [number, number][], records: readonl
       out.other++;
       continue;
     }
-    const arrivalKind = new RegExp(ARRIVAL_KINDS);
-    const mine = new Set(blockingKeys(x).filter((k) => arrivalKind.test(k)));
-    const shared = blockingKeys(y).filter((k) => mine.has(k));
+    // Either record may have arrived second: the keys it looked up that the other is filed under.
+    const filed = (r: typeof x) => new Set(blockingKeys(r));
+    const [xFiled, yFiled] = [filed(x), filed(y)];
+    const shared = [...arrivalKeys(x, ARRIVAL_KEYS).filter((k) => yFiled.has(k.key)), ...arrivalKeys(y, ARRIVAL_KEYS).filter((k) => xFiled.has(k.key))];
     if (!shared.length) out['no arrival key']++;
-    else if (shared.every((k) => (holders.get(k) ?? 0) > ARRIVAL_MAX_HOLDERS)) out['keys over the cap']++;
+    else if (shared.every((k) => (holders.get(k.key) ?? 0) > k.cap)) out['keys over the cap']++;
     else {
-      const { grade } = model.score(x, y, freq, 'dedupe');
-      if (grade === 'CERTAIN' || grade === 'PROBABLE') out.other++;
+      const score = model.score(x, y, freq, 'dedupe');
+      if (forReview(score)) out.other++;
       else {
-        out['below probable']++;
-        if (grade === 'POSSIBLE') possible++;
+        out['below the review bar']++;
+        if (score.grade === 'POSSIBLE') possible++;
       }
     }
   }
@@ -228,5 +240,8 @@ export function reportArrival(r: ArrivalReport, print: (line: string) => void): 
   print(`arrival (population seed ${r.seed}: ${r.records} records of ${r.children} children, loaded LA → police → Home Office in ${r.batches} batches of up to ${BATCH}):`);
   print(`  true cross-agency pairs ${r.crossPairs}: one person ${r.onePerson}, open suggestion ${r.suggested}; recall at the batch's commit ${r.recall.toFixed(4)} (target ≥ 0.95)`);
   print(`  queue precision ${r.precision.toFixed(4)} (${r.openTrue} of ${r.openSuggestions} open suggestions are one child)`);
-  print(`  missed: ${Object.entries(r.misses).map(([k, n]) => `${k} ${n}`).join(', ')} (of those below probable, ${r.possible} graded possible); thresholds: probable ${r.thresholds.probable}, possible ${r.thresholds.possible}`);
+  const weak = { open: r.openSuggestions - r.strong.open, true: r.openTrue - r.strong.true };
+  print(`    graded probable or better: ${(r.strong.true / Math.max(1, r.strong.open)).toFixed(4)} (${r.strong.true} of ${r.strong.open}); below: ${(weak.true / Math.max(1, weak.open)).toFixed(4)} (${weak.true} of ${weak.open})`);
+  print(`  time per batch (push to commit): mean ${Math.round(r.batchMs.mean)} ms, slowest ${Math.round(r.batchMs.max)} ms`);
+  print(`  missed: ${Object.entries(r.misses).map(([k, n]) => `${k} ${n}`).join(', ')} (of those below the bar, ${r.possible} graded possible); review bar ${REVIEW_BAR}, thresholds: probable ${r.thresholds.probable}, possible ${r.thresholds.possible}`);
 }

@@ -11,6 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { seeded } from './stats';
 import { estimate, reportPopulation, runPopulation } from './calibration';
 import { arrival, reportArrival } from './arrival';
+import { reportArrivalCurve } from './arrival-curve';
 import { arabicPairs, HEBREW, HEBREW_WORDS, RUSSIAN, variantGroups, type Part } from './name-sets';
 import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, MatchModel, prepare, type PreparedRecord } from '../src/matching';
 import { personRecord } from '../src/resolution/person-csv';
@@ -129,6 +130,10 @@ if (require.main === module && !process.argv[2]?.startsWith('febrl-')) {
   if (which === 'estimate') estimate(DEFAULT_PARAMETERS, 6000, 1, console.log);
   if (which === 'all' || which === 'population') reportPopulation('population (6,000 children, seed 23)', runPopulation(model, 6000, 23), console.log);
   // Not in `all`: it loads the population into a database of its own (a minute or two).
+  if (which === 'arrival-curve') {
+    const seeds = process.argv.slice(3).map(Number);
+    reportArrivalCurve(seeds.length ? seeds : [1, 2, 3], console.log);
+  }
   if (which === 'arrival') {
     arrival(Number(process.argv[3] ?? 23), (m) => console.error(`[evaluate] ${m}`)).then((r) => reportArrival(r, console.log), (error: unknown) => {
       console.error(error);

@@ -3,7 +3,7 @@
  * what may be the same child, a caseworker decides, the child's view changes; a mistaken SAME is
  * undone exactly. All values synthetic (the demo generator).
  */
-import { queueDrift, writeSuggestions } from '../src/resolution';
+import { queueDrift, REVIEW_BAR, writeSuggestions } from '../src/resolution';
 import { loadDemo, startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
 
 let hub: TestHub;
@@ -145,6 +145,27 @@ test('a record arriving for a child who is not missing becomes a suggestion in i
       { table: 'contacts', person_id: 'C886-NEW', kind: 'PHONE', value: '07700 900411' }] });
   const { nodes } = await queue();
   expect(nodes.find((n) => n.records.some((r) => r.localId === 'C886-NEW') && n.records.some((r) => r.localId === 'P-WYP-NEW'))).toBeDefined();
+});
+
+test('a weaker pair (below possible, at or above the review bar) enters the queue too, showing its grade', async () => {
+  await hub.execute(hub.token({ agency: 'POLICE-WYP', kind: 'POLICE', roles: ['SYSTEM'] }),
+    `mutation ($feed: Feed!, $records: [JSONObject!]!) { submitRecords(feed: $feed, records: $records) { rejected } }`,
+    { feed: 'POLICE', records: [{ type: 'person', person_ref: 'P-WYP-WEAK', names: [{ given: 'Zabihullah', family: 'Stanekzai', kind: 'ASSERTED' }], dob: '2009-03-04', dob_precision: 'DAY', sex: 'M', nationality: 'AFG' }] });
+  await hub.execute(hub.token({ agency: 'LA-886', kind: 'CHILDRENS_SERVICES', roles: ['SYSTEM'] }),
+    `mutation ($feed: Feed!, $records: [JSONObject!]!) { submitRecords(feed: $feed, records: $records) { rejected } }`,
+    { feed: 'LA_PERSON', records: [{ table: 'person', pers_person_id: 'C886-WEAK', pers_forename: 'Zabiullah', pers_surname: 'Stanikzai', pers_sex: 'M', pers_dob: '2011-01-01', pers_dob_precision: 'DAY', pers_nationality: 'AFG', pers_upn: '', pers_common_child_id: '' }] });
+  const [row] = await hub.database.db.query<{ probability: number; grade: string }>(
+    `select m.probability, m.grade from identity.match_suggestion m join identity.source_identity sa on sa.id = m.a join identity.source_identity sb on sb.id = m.b
+      where m.status = 'OPEN' and array[sa.local_id, sb.local_id] @> array['C886-WEAK', 'P-WYP-WEAK']`);
+  expect(row).toBeDefined();
+  expect(row!.probability).toBeGreaterThanOrEqual(REVIEW_BAR);
+  expect(row!.probability).toBeLessThan(0.5);
+  const { nodes } = await queue();
+  const weak = nodes.findIndex((n) => n.records.some((r) => r.localId === 'C886-WEAK') && n.records.some((r) => r.localId === 'P-WYP-WEAK'));
+  expect(weak).toBeGreaterThanOrEqual(0);
+  // Its grade tells the caseworker how weak it is.
+  expect(nodes[weak]!.grade).toBe(row!.grade);
+  expect(['CERTAIN', 'PROBABLE']).not.toContain(nodes[weak]!.grade);
 });
 
 test('UNSURE moves a suggestion from the open queue to the unsure one; DIFFERENT on an open one takes it out of the queue for good', async () => {

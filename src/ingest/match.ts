@@ -3,8 +3,8 @@
  * changed are rewritten; identities sharing a verified biometric reference or identifier are
  * linked into one person (method and evidence recorded; a NEGATIVE judgement is never
  * overridden; a pair that disagrees on who the child is becomes a suggestion instead); every
- * changed identity graded probable or better against another child's record becomes a suggestion
- * for a person to judge (a suggestion waiting that no longer reaches probable leaves the queue, and
+ * changed identity scored at or above the review bar (`REVIEW_BAR`) against another child's record
+ * becomes a suggestion for a person to judge (a suggestion waiting that no longer reaches it leaves the queue, and
  * an automatic link whose shared reference was corrected away is withdrawn); and a changed identity that matches a child with an open missing episode raises a
  * match alert, its webhook deliveries queued in the outbox. All of it commits with the batch, so
  * an alert exists the moment its batch does.

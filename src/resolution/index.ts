@@ -11,6 +11,6 @@ export { autoLink, linkIfAllowed, rebuildPersons, unlink, unlinkUnsupported, typ
 export { MissingChildren, raiseAlerts, type RaisedAlert } from './alerts';
 export { dedupeStore, type DedupeProgress, type DedupeOptions } from './dedupe';
 export { trainFromStore, type StoreTraining } from './train';
-export { rescoreSuggestions, suggestOnArrival, writeSuggestions, ARRIVAL_KINDS, ARRIVAL_MAX_HOLDERS, type Suggestion } from './suggestions';
+export { rescoreSuggestions, suggestOnArrival, writeSuggestions, ARRIVAL_KEYS, ARRIVAL_MAX_HOLDERS, REVIEW_BAR, arrivalKeys, forReview, type ArrivalKeyOptions, type Suggestion } from './suggestions';
 export { personRecord, PersonCsvError, PERSON_COLUMNS, matchIdentifier, matchPhone } from './person-csv';
 export { queueDrift } from './queue';

@@ -7,6 +7,8 @@ import { isPractitioner } from '../session';
 import { Decision } from './Child';
 
 const STATUSES = ['OPEN', 'UNSURE', 'SAME', 'DIFFERENT'] as const;
+/** Grades below probable: the queue takes them too (the review bar, src/resolution/suggestions.ts). */
+const WEAK = new Set(['POSSIBLE', 'CERTAINLY_NOT']);
 
 export function Review() {
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('OPEN');
@@ -37,6 +39,7 @@ export function Review() {
               ))}
             </div>
             <p><Grade grade={s.grade} probability={s.probability} /> {s.reasons.slice(0, 3).join('; ')}</p>
+            {WEAK.has(s.grade) ? <p class="meta">A weak suggestion: shown so that no likely other record of a child is missed, but most pairs this weak are two children.</p> : null}
             <details><summary>The evidence, field by field</summary><Evidence contributions={s.contributions} /></details>
             {s.decidedBy ? <p class="meta">Decided by {s.decidedBy}: {s.decisionReason}</p> : null}
             {isPractitioner() && (s.status === 'OPEN' || s.status === 'UNSURE') ? <Decision id={s.id} label="Is this the same child?" onDone={(m) => { setMessage(m); queue.reload(); }} /> : null}
