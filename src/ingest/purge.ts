@@ -102,12 +102,17 @@ export async function purgeIdentities(db: Db, agency: string, source: PurgeSourc
   }
   const personIds = [...new Set(found.map((f) => f.person_id))];
   // The records' name tokens leave the vocabulary; a token no record holds any more goes.
-  const tokens = await db.query<{ token: string }>(
-    `with gone as (select substr(key, 3) as token, count(*)::int as c from identity.match_token where source_identity_id = any($1::uuid[]) and key like 't:%' group by 1)
-     update identity.match_vocabulary v set n = v.n - gone.c from gone where v.token = gone.token returning v.token`,
-    [sourceIds],
-  );
-  await db.query(`delete from identity.match_vocabulary where token = any($1::text[]) and n <= 0`, [tokens.map((t) => t.token)]);
+  // Read first, then updated by the tokens themselves: as one statement the planner joined the
+  // whole vocabulary (a hash join over every token, 0.25 s a retention chunk at 1M identities).
+  const tokens = (await db.query<{ token: string }>(
+    `select substr(key, 3) as token from identity.match_token where source_identity_id = any($1::uuid[]) and key like 't:%'`, [sourceIds])).map((r) => r.token);
+  if (tokens.length) {
+    await db.query(
+      `update identity.match_vocabulary v set n = v.n - g.c from (select token, count(*)::int as c from unnest($1::text[]) as token group by 1) g where v.token = g.token`,
+      [tokens],
+    );
+    await db.query(`delete from identity.match_vocabulary where token = any($1::text[]) and n <= 0`, [[...new Set(tokens)]]);
+  }
   // The records' other members, to rebuild their children from once they are gone.
   const others = (await db.query<{ id: string }>(`select id from identity.source_identity where person_id = any($1::uuid[]) and id <> all($2::uuid[])`, [personIds, sourceIds])).map((r) => r.id);
   await deleteWithDependants(db, 'identity.source_identity', 'id', 'select unnest($1::uuid[])', [sourceIds]);
