@@ -180,9 +180,9 @@ export async function rebuildPersons(db: Db, ids: readonly string[], cause: stri
   const merges = [...takenBy].filter(([person]) => emptied.has(person)).map(([person, step]) => [person, steps[step]!.survivor] as const);
   if (merges.length) {
     const [from, into] = [merges.map((m) => m[0]), merges.map((m) => m[1])];
-    await db.query(`update identity.person p set replaced_by = m.into, replaced_at = now() from unnest($1::uuid[], $2::uuid[]) as m(id, into) where p.id = m.id`, [from, into]);
+    await db.query(`update identity.person p set replaced_by = m.survivor, replaced_at = now() from unnest($1::uuid[], $2::uuid[]) as m(id, survivor) where p.id = m.id`, [from, into]);
     // One step suffices for whoever pointed at them (src/subgraphs/shared.ts): they point at the survivor.
-    await db.query(`update identity.person p set replaced_by = m.into from unnest($1::uuid[], $2::uuid[]) as m(id, into) where p.replaced_by = m.id`, [from, into]);
+    await db.query(`update identity.person p set replaced_by = m.survivor from unnest($1::uuid[], $2::uuid[]) as m(id, survivor) where p.replaced_by = m.id`, [from, into]);
   }
   const events: { person: string; kind: string; other: string | null; identity: string | null }[] = [];
   steps.forEach(({ survivor, splitFrom, moving }, step) => {
