@@ -174,7 +174,7 @@ export async function lifecycleScenario(databaseUrl: string, rounds: number, war
     const subjectRows = await identitiesOf(children[0]!);
     const key = randomBytes(32); // the planted events are rolled back: their MACs need no real key
     for (let request = 0; request < 50; request++) {
-      await appendAudit(db, key, `bench-sar-${request}`, { sub: `bench-officer-${request % 7}`, agency: 'POLICE-MPS', agencyKind: 'POLICE', roles: ['OFFICER'] },
+      await appendAudit(db, key, `bench-sar-${request}`, { sub: `bench-officer-${request % 7}`, agency: 'POLICE-MPS', roles: ['OFFICER'] },
         CATEGORIES.map((category) => ({ personId: children[0]!, category, path: ['person', 'identities'], decision: { kind: 'RELEASED' as const, basis: 'MISSING_CHILD_RULE' as const } })));
     }
     const requester = subjectRows[0]!;

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadAuditKey, verifyAudit } from '../src/access';
 import { insertChildEverywhere } from './fixtures/persons';
 import { readRetentionPolicy, runRetention } from '../src/ingest/retention';
 import { createTestDatabase } from './support/db';
@@ -57,5 +58,40 @@ test('a dry run counts by kind and removes nothing; a run removes what is due, w
     expect(await runRetention(db, policy)).toEqual({ RETRACTED_RECORD: 0, FOUND_MISSING_REPORT: 0, CLOSED_MISSING_EPISODE: 0 });
   } finally {
     await close();
+  }
+});
+
+test('a run killed after a chunk committed is finished by the next, with the same result; the run that finishes records one audit event of counts', async () => {
+  const { database, config } = await createTestDatabase();
+  try {
+    const db = database.db;
+    const key = loadAuditKey(config.auditKeyFile, true);
+    const children = [];
+    for (let i = 0; i < 5; i++) children.push(await insertChildEverywhere(db, `retk${i}`));
+    await db.query(`update identity.source_identity set retracted_at = now() - interval '40 days' where person_id = any($1::uuid[]) and agency = 'LA-213'`, [children.map((c) => c.personId)]);
+    const policy = readRetentionPolicy(policyFile('# version: t2\nRETRACTED_RECORD,30,x\n'));
+    const due = async () => (await db.query<{ n: number }>(`select count(*)::int as n from identity.source_identity where retracted_at is not null`))[0]!.n;
+    const events = () => db.query<{ request_id: string; sub: string; person_id: string | null; paths: string; outcome: string }>(
+      `select request_id, sub, person_id, paths, outcome from audit.event where sub = 'harbour retention' order by seq`);
+    // Killed once its first chunk (2 records) committed: the process dies before the next.
+    await expect(runRetention(db, policy, { chunkSize: 2, auditKey: key, onProgress: () => { throw new Error('killed'); } })).rejects.toThrow('killed');
+    expect(await due()).toBe(3);
+    expect(await events()).toEqual([]);
+    expect(await runRetention(db, policy, { chunkSize: 2, auditKey: key })).toEqual({ RETRACTED_RECORD: 3, CLOSED_MISSING_EPISODE: 0, FOUND_MISSING_REPORT: 0 });
+    expect(await due()).toBe(0);
+    const left = await db.query<{ agency: string }>(`select agency from identity.source_identity where person_id = any($1::uuid[]) or id = any($2::uuid[]) order by agency`,
+      [children.map((c) => c.personId), children.flatMap((c) => c.sourceIdentityIds)]);
+    expect(left.map((r) => r.agency)).toEqual([...Array(5).fill('HO'), ...Array(5).fill('POLICE-MPS')]);
+    // One event for the run: on no child, counts by kind, the policy version; no record's id.
+    const [event, ...more] = await events();
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ person_id: null, outcome: 'RECORDED', paths: JSON.stringify([['retention', 'RETRACTED_RECORD', 3]]) });
+    expect(event!.request_id).toMatch(/^retention run [0-9a-f-]{36} \(policy t2\)$/);
+    expect((await verifyAudit(db, key)).problem).toBeUndefined();
+    // A dry run records nothing.
+    await runRetention(db, policy, { dryRun: true, auditKey: key });
+    expect(await events()).toHaveLength(1);
+  } finally {
+    await database.close();
   }
 });

@@ -52,7 +52,10 @@ export function eventMac(key: Buffer, e: AuditContent): Buffer {
 const basisOf = (d: RecordedDecision['decision']) => (d.kind === 'WITHHELD' ? undefined : d.basis);
 const basisIdOf = (d: RecordedDecision['decision']) => (d.kind === 'WITHHELD' ? undefined : d.basisId);
 
-export async function appendAudit(db: Db, key: Buffer, requestId: string, principal: Principal, recorded: readonly RecordedDecision[]): Promise<void> {
+/** Who an event names: a person's principal, or harbour itself for its own work (a retention run), which has no agency kind. */
+export type AuditActor = Pick<Principal, 'sub' | 'agency' | 'roles'>;
+
+export async function appendAudit(db: Db, key: Buffer, requestId: string, principal: AuditActor, recorded: readonly RecordedDecision[]): Promise<void> {
   if (recorded.length === 0) return;
   // One row per decision, with every client path it governed, in the order first made.
   const decisions = new Map<string, { personId: string; category: string; decision: RecordedDecision['decision']; paths: RecordedDecision['path'][] }>();

@@ -2,7 +2,7 @@ export { Authenticator, AUDIENCE, signDevToken, verifyToken, principalFromClaims
 export type { OidcClientSettings, TrustedIssuer, VerificationKey } from './authenticate';
 export { DataCategory, ReleaseBasis, SEALED } from './categories';
 export { AgreementError, AGREEMENT_RULES, defaultAgreementFile, parseAgreement, readAgreement, ruleFor, type SharingAgreement, type AgreementRule } from './agreement';
-export { appendAudit, appendCheckpoint, readCheckpoints, startCheckpoints, takeCheckpoint, verifyAudit, type Checkpoint, type FiledCheckpoint, type VerifyResult } from './audit';
+export { appendAudit, appendCheckpoint, readCheckpoints, startCheckpoints, takeCheckpoint, verifyAudit, type AuditActor, type Checkpoint, type FiledCheckpoint, type VerifyResult } from './audit';
 export { AccessDecisions, OWN_AGENCY, MISSING_CHILD_CATEGORIES, SEARCHING_KINDS, type BasisKind, type BreakGlassEntry, type Decision, type WithheldEntry } from './decisions';
 export { Contained, CONTAINED_TYPES, GUARDED_FIELDS, GuardedInResolver, RESOLVER_GUARDED, Public, PUBLIC_FIELDS, PUBLIC_TYPES, PublicType, Sensitive, type Owned } from './guard';
 export { devIssuerKeys, loadAuditKey, loadKeyPair, loadPublicKey, DEV_ISSUER, type KeyPair } from './keys';

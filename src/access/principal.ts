@@ -61,7 +61,7 @@ export function requireDpo(principal: Principal, what: string): string {
  * The agency code the token claims: to record who did something, never to decide what they may do
  * (that is `ownAgency`'s; test/hygiene.test.ts keeps `principal.agency` in this file).
  */
-export function claimedAgency(principal: Principal): string {
+export function claimedAgency(principal: Pick<Principal, 'agency'>): string {
   return principal.agency;
 }
 

@@ -137,7 +137,7 @@ export function program(): Command {
         if (!options.subgraph) {
           // The retention policy, daily; a failed run is logged and tried again the next day.
           const daily = setInterval(() => {
-            retention.runRetention(database.db, policy).then((counts) => log.info({ policy: policy.version, ...counts }, 'retention run'), (error: Error) => log.error({ err: error.name }, 'retention run failed'));
+            retention.runRetention(database.db, policy, { auditKey: auditKey(config) }).then((counts) => log.info({ policy: policy.version, ...counts }, 'retention run'), (error: Error) => log.error({ err: error.name }, 'retention run failed'));
           }, 86_400_000);
           daily.unref();
           onStop(async () => clearInterval(daily));
@@ -403,6 +403,7 @@ export function program(): Command {
         let current = '';
         const counts = await runRetention(database.db, policy, {
           dryRun: options.dryRun,
+          auditKey: options.dryRun ? undefined : auditKey(config),
           onProgress: (kind, done, total) => {
             if (kind !== current) bar?.start(total, 0, { kind });
             current = kind;

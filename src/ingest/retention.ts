@@ -6,8 +6,10 @@
  * applies it; `serve` runs it daily. Each chunk commits on its own, and what is due is chosen afresh
  * on every run, so a run killed midway is finished by the next with the same result.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { appendAudit, DataCategory, type AuditActor } from '../access';
 import { projectRoot } from '../config/root';
 import type { Db } from '../db';
 import { FEEDS } from './feeds';
@@ -47,7 +49,6 @@ export function readRetentionPolicy(file = defaultRetentionFile()): RetentionPol
 
 export type RetentionCounts = Record<RetentionKind, number>;
 
-const CHUNK = 500;
 
 /** The rows each kind would remove now: [table, id column, condition]. */
 const DUE: Record<RetentionKind, [string, string]> = {
@@ -56,9 +57,26 @@ const DUE: Record<RetentionKind, [string, string]> = {
   FOUND_MISSING_REPORT: ['police.missing_report', `found_at < now() - make_interval(days => $1)`],
 };
 
+/** Harbour itself, applying the DPO's policy: what a run's audit event names. */
+const RETENTION_ACTOR: AuditActor = { sub: 'harbour retention', agency: 'harbour', roles: ['SYSTEM'] };
+
+export interface RetentionOptions {
+  dryRun?: boolean;
+  onProgress?: (kind: RetentionKind, done: number, total: number) => void;
+  /**
+   * The audit key: a run (not a dry run) is then recorded as one RECORDED event, on no child, with
+   * the policy version in its request id and what each kind removed as its paths
+   * (`["retention", kind, count]`): counts only, never a record's id or values.
+   */
+  auditKey?: Buffer;
+  /** Rows a chunk (one transaction) removes. @default 500 */
+  chunkSize?: number;
+}
+
 /** Apply the policy (or, with `dryRun`, count what it would remove), by kind. */
-export async function runRetention(db: Db, policy: RetentionPolicy, options: { dryRun?: boolean; onProgress?: (kind: RetentionKind, done: number, total: number) => void } = {}): Promise<RetentionCounts> {
+export async function runRetention(db: Db, policy: RetentionPolicy, options: RetentionOptions = {}): Promise<RetentionCounts> {
   const counts = Object.fromEntries(RETENTION_KINDS.map((k) => [k, 0])) as RetentionCounts;
+  const chunk = options.chunkSize ?? 500;
   for (const [kind, days] of policy.days) {
     const [table, condition] = DUE[kind];
     const [{ n }] = (await db.query<{ n: number }>(`select count(*)::int as n from ${table} where ${condition}`, [days])) as [{ n: number }];
@@ -66,11 +84,17 @@ export async function runRetention(db: Db, policy: RetentionPolicy, options: { d
       counts[kind] = n;
       continue;
     }
+    // Records are taken in (agency, feed, id) order from where the last chunk ended, by the index
+    // of retracted records: a chunk reads its own rows, not every one before it.
+    let after: [agency: string, feed: string, id: string] | undefined;
     for (;;) {
       const done = await db.transaction(async (tx) => {
-        if (kind !== 'RETRACTED_RECORD') return deleteWithDependants(tx, table, 'id', `select id from ${table} where ${condition} order by id limit ${CHUNK}`, [days]);
+        if (kind !== 'RETRACTED_RECORD') return deleteWithDependants(tx, table, 'id', `select id from ${table} where ${condition} order by id limit ${chunk}`, [days]);
         const due = await tx.query<{ id: string; person_id: string; local_id: string | null; agency: string; feed: string }>(
-          `select id, person_id, local_id, agency, feed from ${table} where ${condition} order by agency, feed, id limit ${CHUNK}`, [days]);
+          `select id, person_id, local_id, agency, feed from ${table} where ${condition}${after ? ' and (agency, feed, id) > ($2, $3, $4::uuid)' : ''} order by agency, feed, id limit ${chunk}`,
+          after ? [days, ...after] : [days]);
+        const last = due[due.length - 1];
+        if (last) after = [last.agency, last.feed, last.id];
         const groups = new Map<string, typeof due>();
         for (const r of due) (groups.get(`${r.agency}|${r.feed}`) ?? groups.set(`${r.agency}|${r.feed}`, []).get(`${r.agency}|${r.feed}`)!).push(r);
         for (const rows of groups.values()) await purgeIdentities(tx, rows[0]!.agency, FEEDS[rows[0]!.feed] ?? { feed: rows[0]!.feed, keyedRows: {} }, rows, `retention (${policy.version}): retracted at source more than ${days} days ago`);
@@ -78,8 +102,14 @@ export async function runRetention(db: Db, policy: RetentionPolicy, options: { d
       });
       counts[kind] += done;
       options.onProgress?.(kind, counts[kind], n);
-      if (done < CHUNK) break;
+      if (done < chunk) break;
     }
+  }
+  if (options.auditKey && !options.dryRun) {
+    // After the last chunk: a run killed midway records nothing, and the run that finishes its work
+    // records what that run removed.
+    await appendAudit(db, options.auditKey, `retention run ${randomUUID()} (policy ${policy.version})`, RETENTION_ACTOR,
+      [...policy.days.keys()].map((kind) => ({ personId: '', category: DataCategory.IDENTITY, path: ['retention', kind, counts[kind]], decision: { kind: 'RECORDED' as const } })));
   }
   return counts;
 }

@@ -10,6 +10,7 @@
  * A NEGATIVE judgement is never overridden: a link that would put a negatively judged pair in
  * one person is not made (`linkIfAllowed` answers false).
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db';
 import type { MatchModel, Score } from '../matching';
 import { prepare } from '../matching';
@@ -112,7 +113,14 @@ export interface PersonChange {
   readonly otherPersonId: string;
 }
 
-/** Recompute the persons around `ids` (see the module comment); returns what changed. */
+/**
+ * Recompute the persons around `ids` (see the module comment); returns what changed.
+ *
+ * Decided in memory, component by component (larger first), then written with a fixed number of
+ * set-based statements whatever the number of components: a retention chunk rebuilds hundreds of
+ * persons at once, and six statements a component (with the triggers each fires) were most of its
+ * time. The events are written in the order the decisions were made.
+ */
 export async function rebuildPersons(db: Db, ids: readonly string[], cause: string): Promise<PersonChange[]> {
   if (!ids.length) return [];
   const changes: PersonChange[] = [];
@@ -125,6 +133,12 @@ export async function rebuildPersons(db: Db, ids: readonly string[], cause: stri
     )).map((r) => [r.id, r]),
   );
   const claimed = new Set<string>();
+  const created: string[] = [];
+  const moved = { ids: [] as string[], persons: [] as string[] };
+  // Per component, in order: its survivor, whether it is new (and split from which person), who moved.
+  const steps: { survivor: string; splitFrom?: string | null; moving: string[] }[] = [];
+  // The component that last took identities from a person: the person it merges into if left empty.
+  const takenBy = new Map<string, number>();
   // Larger components choose first: after a split the bigger part keeps the person's id.
   for (const members of [...comps.values()].sort((x, y) => y.length - x.length)) {
     // The survivor: the person most members hold already (ties: the oldest), unless another component claimed it.
@@ -138,39 +152,60 @@ export async function rebuildPersons(db: Db, ids: readonly string[], cause: stri
     }
     const ranked = [...votes.entries()].filter(([p]) => !claimed.has(p)).sort((x, y) => y[1].n - x[1].n || x[1].created.getTime() - y[1].created.getTime());
     let survivor = ranked[0]?.[0];
+    let splitFrom: string | null | undefined;
     if (!survivor) {
-      const [created] = await db.query<{ id: string }>(`insert into identity.person default values returning id`);
-      survivor = created!.id;
-      const from = current.get(members[0]!)?.person_id;
-      await db.query(`insert into identity.person_event (person_id, kind, other_person_id, cause) values ($1, 'CREATED', $2, $3)`, [survivor, from ?? null, cause]);
-      if (from) {
-        await db.query(`insert into identity.person_event (person_id, kind, other_person_id, cause) values ($1, 'SPLIT_FROM', $2, $3)`, [survivor, from, cause]);
-        changes.push({ kind: 'SPLIT_FROM', personId: survivor, otherPersonId: from });
-      }
+      survivor = randomUUID();
+      created.push(survivor);
+      splitFrom = current.get(members[0]!)?.person_id ?? null;
     }
     claimed.add(survivor);
     const moving = members.filter((m) => current.get(m)?.person_id !== survivor);
-    if (!moving.length) continue;
-    await db.query(`update identity.source_identity set person_id = $1 where id = any($2::uuid[])`, [survivor, moving]);
-    await db.query(
-      `insert into identity.person_event (person_id, kind, other_person_id, source_identity_id, cause) select $1, 'IDENTITY_MOVED', $2, m, $3 from unnest($4::uuid[]) as m`,
-      [survivor, null, cause, moving],
-    );
-    // Persons left with no identity were merged into the survivor.
-    const left = [...new Set(moving.map((m) => current.get(m)?.person_id).filter((p): p is string => !!p && p !== survivor))];
-    const emptied = await db.query<{ id: string }>(
-      `update identity.person p set replaced_by = $1, replaced_at = now()
-        where p.id = any($2::uuid[]) and not exists (select 1 from identity.source_identity s where s.person_id = p.id) returning id`,
-      [survivor, left],
-    );
-    for (const { id } of emptied) {
-      await db.query(`update identity.person set replaced_by = $1 where replaced_by = $2`, [survivor, id]);
-      await db.query(
-        `insert into identity.person_event (person_id, kind, other_person_id, cause) values ($1, 'MERGED_INTO', $2, $3), ($2, 'ABSORBED', $1, $3)`,
-        [id, survivor, cause],
-      );
-      changes.push({ kind: 'MERGED_INTO', personId: id, otherPersonId: survivor });
+    steps.push({ survivor, splitFrom, moving });
+    for (const m of moving) {
+      moved.ids.push(m);
+      moved.persons.push(survivor);
+      const from = current.get(m)?.person_id;
+      if (from && from !== survivor) takenBy.set(from, steps.length - 1);
     }
+  }
+  if (created.length) await db.query(`insert into identity.person (id) select unnest($1::uuid[])`, [created]);
+  if (moved.ids.length) {
+    await db.query(`update identity.source_identity s set person_id = m.person_id from unnest($1::uuid[], $2::uuid[]) as m(id, person_id) where s.id = m.id`, [moved.ids, moved.persons]);
+  }
+  // Persons left with no identity were merged into the survivor of the component that took their last.
+  const emptied = new Set((await db.query<{ id: string }>(
+    `select p.id from identity.person p where p.id = any($1::uuid[]) and not exists (select 1 from identity.source_identity s where s.person_id = p.id)`,
+    [[...takenBy.keys()]],
+  )).map((r) => r.id));
+  const merges = [...takenBy].filter(([person]) => emptied.has(person)).map(([person, step]) => [person, steps[step]!.survivor] as const);
+  if (merges.length) {
+    const [from, into] = [merges.map((m) => m[0]), merges.map((m) => m[1])];
+    await db.query(`update identity.person p set replaced_by = m.survivor, replaced_at = now() from unnest($1::uuid[], $2::uuid[]) as m(id, survivor) where p.id = m.id`, [from, into]);
+    // One step suffices for whoever pointed at them (src/subgraphs/shared.ts): they point at the survivor.
+    await db.query(`update identity.person p set replaced_by = m.survivor from unnest($1::uuid[], $2::uuid[]) as m(id, survivor) where p.replaced_by = m.id`, [from, into]);
+  }
+  const events: { person: string; kind: string; other: string | null; identity: string | null }[] = [];
+  steps.forEach(({ survivor, splitFrom, moving }, step) => {
+    if (splitFrom !== undefined) {
+      events.push({ person: survivor, kind: 'CREATED', other: splitFrom, identity: null });
+      if (splitFrom) {
+        events.push({ person: survivor, kind: 'SPLIT_FROM', other: splitFrom, identity: null });
+        changes.push({ kind: 'SPLIT_FROM', personId: survivor, otherPersonId: splitFrom });
+      }
+    }
+    for (const m of moving) events.push({ person: survivor, kind: 'IDENTITY_MOVED', other: null, identity: m });
+    for (const [person, into] of merges) {
+      if (takenBy.get(person) !== step) continue;
+      events.push({ person, kind: 'MERGED_INTO', other: into, identity: null }, { person: into, kind: 'ABSORBED', other: person, identity: null });
+      changes.push({ kind: 'MERGED_INTO', personId: person, otherPersonId: into });
+    }
+  });
+  if (events.length) {
+    await db.query(
+      `insert into identity.person_event (person_id, kind, other_person_id, source_identity_id, cause)
+       select e.person_id, e.kind, e.other_person_id, e.source_identity_id, $5 from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[]) with ordinality as e(person_id, kind, other_person_id, source_identity_id, n) order by e.n`,
+      [events.map((e) => e.person), events.map((e) => e.kind), events.map((e) => e.other), events.map((e) => e.identity), cause],
+    );
   }
   return changes;
 }
