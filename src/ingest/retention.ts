@@ -49,7 +49,6 @@ export function readRetentionPolicy(file = defaultRetentionFile()): RetentionPol
 
 export type RetentionCounts = Record<RetentionKind, number>;
 
-
 /** The rows each kind would remove now: [table, id column, condition]. */
 const DUE: Record<RetentionKind, [string, string]> = {
   RETRACTED_RECORD: ['identity.source_identity', `retracted_at < now() - make_interval(days => $1)`],
