@@ -86,18 +86,27 @@ export async function runRetention(db: Db, policy: RetentionPolicy, options: Ret
     // Records are taken in (agency, feed, id) order from where the last chunk ended, by the index
     // of retracted records: a chunk reads its own rows, not every one before it.
     let after: [agency: string, feed: string, id: string] | undefined;
+    /** One chunk, in its transaction: the rows of `kind` it removed. */
+    const retire = async (tx: Db): Promise<number> => {
+      if (kind !== 'RETRACTED_RECORD') return deleteWithDependants(tx, table, 'id', `select id from ${table} where ${condition} order by id limit ${chunk}`, [days]);
+      const due = await tx.query<{ id: string; person_id: string; local_id: string | null; agency: string; feed: string }>(
+        `select id, person_id, local_id, agency, feed from ${table} where ${condition}${after ? ' and (agency, feed, id) > ($2, $3, $4::uuid)' : ''} order by agency, feed, id limit ${chunk}`,
+        after ? [days, ...after] : [days]);
+      const last = due[due.length - 1];
+      if (last) after = [last.agency, last.feed, last.id];
+      const groups = new Map<string, typeof due>();
+      for (const r of due) (groups.get(`${r.agency}|${r.feed}`) ?? groups.set(`${r.agency}|${r.feed}`, []).get(`${r.agency}|${r.feed}`)!).push(r);
+      for (const rows of groups.values()) await purgeIdentities(tx, rows[0]!.agency, FEEDS[rows[0]!.feed] ?? { feed: rows[0]!.feed, keyedRows: {} }, rows, `retention (${policy.version}): retracted at source more than ${days} days ago`);
+      return due.length;
+    };
     for (;;) {
       const done = await db.transaction(async (tx) => {
-        if (kind !== 'RETRACTED_RECORD') return deleteWithDependants(tx, table, 'id', `select id from ${table} where ${condition} order by id limit ${chunk}`, [days]);
-        const due = await tx.query<{ id: string; person_id: string; local_id: string | null; agency: string; feed: string }>(
-          `select id, person_id, local_id, agency, feed from ${table} where ${condition}${after ? ' and (agency, feed, id) > ($2, $3, $4::uuid)' : ''} order by agency, feed, id limit ${chunk}`,
-          after ? [days, ...after] : [days]);
-        const last = due[due.length - 1];
-        if (last) after = [last.agency, last.feed, last.id];
-        const groups = new Map<string, typeof due>();
-        for (const r of due) (groups.get(`${r.agency}|${r.feed}`) ?? groups.set(`${r.agency}|${r.feed}`, []).get(`${r.agency}|${r.feed}`)!).push(r);
-        for (const rows of groups.values()) await purgeIdentities(tx, rows[0]!.agency, FEEDS[rows[0]!.feed] ?? { feed: rows[0]!.feed, keyedRows: {} }, rows, `retention (${policy.version}): retracted at source more than ${days} days ago`);
-        return due.length;
+        // The suggestion queue is refreshed once, before the chunk commits, not by each of its
+        // statements (migration QueueDeferred1766300000000).
+        await tx.query(`select set_config('harbour.queue_deferred', 'on', true)`);
+        const removed = await retire(tx);
+        await tx.query(`select identity.flush_queue()`);
+        return removed;
       });
       counts[kind] += done;
       options.onProgress?.(kind, counts[kind], n);
