@@ -69,22 +69,23 @@ async function applyBatch(db: Db, agency: string, records: readonly HomeOfficeRe
   }
 }
 
+/** The rows keyed by their own refs: the table and key column of each kind. */
+const TABLES: Record<string, [string, string]> = { encounter: ['immigration.encounter', 'encounter_ref'], nrm: ['immigration.nrm_referral', 'nrm_ref'] };
+
 export const homeOfficeFeed: FeedApplier<HomeOfficeRecord> = {
   feed: FEED,
   agencyKind: 'IMMIGRATION',
   connector: homeOffice,
   identityKind: 'person',
   // A status is keyed by its person's ref.
-  keyedRows: { encounter: ['immigration.encounter', 'encounter_ref'], nrm: ['immigration.nrm_referral', 'nrm_ref'] },
+  keyedRows: TABLES,
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
+    const row = TABLES[kind];
+    if (row) return retractRows(db, ...row, agency, keys);
     switch (kind) {
       case 'person':
         return retractSourceIdentities(db, agency, FEED, keys);
-      case 'encounter':
-        return retractRows(db, 'immigration.encounter', 'encounter_ref', agency, keys);
-      case 'nrm':
-        return retractRows(db, 'immigration.nrm_referral', 'nrm_ref', agency, keys);
       case 'status':
         await db.query(
           `update immigration.asylum_status a set retracted_at = now() from identity.source_identity s
@@ -97,11 +98,9 @@ export const homeOfficeFeed: FeedApplier<HomeOfficeRecord> = {
     }
   },
   async purge(db, agency, kind, keys) {
+    const row = TABLES[kind];
+    if (row) return purgeRows(db, ...row, agency, keys);
     switch (kind) {
-      case 'encounter':
-        return purgeRows(db, 'immigration.encounter', 'encounter_ref', agency, keys);
-      case 'nrm':
-        return purgeRows(db, 'immigration.nrm_referral', 'nrm_ref', agency, keys);
       case 'status':
         await deleteWithDependants(db, 'immigration.asylum_status', 'id',
           `select a.id from immigration.asylum_status a join identity.source_identity s on s.id = a.source_identity_id where s.agency = $1 and s.feed = $2 and s.local_id = any($3::text[])`,

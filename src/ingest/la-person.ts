@@ -105,22 +105,23 @@ async function personFacts(db: Db, action: 'retract' | 'purge', agency: string, 
   );
 }
 
+/** The domain rows of each kind: table and key column. */
+const TABLES: Record<string, [string, string]> = { plan: ['care.plan_item', 'local_key'], consent: ['care.consent', 'local_key'] };
+
 export const laPersonFeed: FeedApplier<LaPersonRecord> = {
   feed: FEED,
   agencyKind: 'CHILDRENS_SERVICES',
   connector: laPerson,
   identityKind: 'person',
   // A consent is keyed by its own id; every other key starts with the child's.
-  keyedRows: { consent: ['care.consent', 'local_key'] },
+  keyedRows: { consent: TABLES.consent! },
   apply: applyBatch,
   async retract(db, agency, kind, keys) {
+    const row = TABLES[kind];
+    if (row) return retractRows(db, ...row, agency, keys);
     switch (kind) {
       case 'person':
         return retractSourceIdentities(db, agency, FEED, keys);
-      case 'plan':
-        return retractRows(db, 'care.plan_item', 'local_key', agency, keys);
-      case 'consent':
-        return retractRows(db, 'care.consent', 'local_key', agency, keys);
       case 'identifier':
       case 'alias':
       case 'contact':
@@ -130,11 +131,9 @@ export const laPersonFeed: FeedApplier<LaPersonRecord> = {
     }
   },
   async purge(db, agency, kind, keys) {
+    const row = TABLES[kind];
+    if (row) return purgeRows(db, ...row, agency, keys);
     switch (kind) {
-      case 'plan':
-        return purgeRows(db, 'care.plan_item', 'local_key', agency, keys);
-      case 'consent':
-        return purgeRows(db, 'care.consent', 'local_key', agency, keys);
       case 'identifier':
       case 'alias':
       case 'contact':
