@@ -133,8 +133,6 @@ export async function rebuildPersons(db: Db, ids: readonly string[], cause: stri
     )).map((r) => [r.id, r]),
   );
   const claimed = new Set<string>();
-  const created: string[] = [];
-  const moved = { ids: [] as string[], persons: [] as string[] };
   // Per component, in order: its survivor, whether it is new (and split from which person), who moved.
   const steps: { survivor: string; splitFrom?: string | null; moving: string[] }[] = [];
   // The component that last took identities from a person: the person it merges into if left empty.
@@ -155,22 +153,23 @@ export async function rebuildPersons(db: Db, ids: readonly string[], cause: stri
     let splitFrom: string | null | undefined;
     if (!survivor) {
       survivor = randomUUID();
-      created.push(survivor);
       splitFrom = current.get(members[0]!)?.person_id ?? null;
     }
     claimed.add(survivor);
     const moving = members.filter((m) => current.get(m)?.person_id !== survivor);
     steps.push({ survivor, splitFrom, moving });
     for (const m of moving) {
-      moved.ids.push(m);
-      moved.persons.push(survivor);
       const from = current.get(m)?.person_id;
       if (from && from !== survivor) takenBy.set(from, steps.length - 1);
     }
   }
+  // A new person is a step with the person it split from (or null): `splitFrom` is set only for those.
+  const created = steps.filter((step) => step.splitFrom !== undefined).map((step) => step.survivor);
   if (created.length) await db.query(`insert into identity.person (id) select unnest($1::uuid[])`, [created]);
-  if (moved.ids.length) {
-    await db.query(`update identity.source_identity s set person_id = m.person_id from unnest($1::uuid[], $2::uuid[]) as m(id, person_id) where s.id = m.id`, [moved.ids, moved.persons]);
+  const moved = steps.flatMap((step) => step.moving.map((id) => ({ id, person: step.survivor })));
+  if (moved.length) {
+    await db.query(`update identity.source_identity s set person_id = m.person_id from unnest($1::uuid[], $2::uuid[]) as m(id, person_id) where s.id = m.id`,
+      [moved.map((m) => m.id), moved.map((m) => m.person)]);
   }
   // Persons left with no identity were merged into the survivor of the component that took their last.
   const emptied = new Set((await db.query<{ id: string }>(
