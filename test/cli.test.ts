@@ -96,3 +96,11 @@ test('harbour sar: an unknown record is one sentence, exit 2; a known one writes
   expect(sar.records.map((r) => r.heldBy)).toEqual(['LA-901']);
   expect(fs.readFileSync(path.join(out, 'sar.html'), 'utf8')).toContain('Subject access');
 });
+
+test('a statement the database refuses is one sentence with its SQLSTATE, never PostgreSQL’s own text (which can quote a value), exit 1', async () => {
+  // The hub's runtime role may not create the scratch schema a dedupe works in.
+  const { code, stderr } = await run(['match', 'dedupe', '--json']);
+  expect(code).toBe(1);
+  expectOneSentence(stderr, /^harbour: the database refused a statement \(SQLSTATE 42501\)/);
+  expect(stderr).not.toMatch(/permission denied/);
+});

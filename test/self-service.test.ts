@@ -3,6 +3,8 @@
  * recorded by the agency it releases to, a copied fingerprint reference, a borrowed agency code,
  * convening about any child, a record's existence told by null). All values invented.
  */
+import { DEFAULT_THRESHOLDS } from '../src/matching';
+import { currentModel, dedupeStore } from '../src/resolution';
 import { insertChildEverywhere } from './fixtures/persons';
 import { startTestHub, type GraphQLResponse, type TestHub } from './support/hub';
 
@@ -132,4 +134,17 @@ test('a copied fingerprint reference on a record that disagrees on who the child
   const [suggestion] = await hub.database.db.query<{ reasons: string[] }>(`select reasons from identity.match_suggestion where $1 in (a, b) and $2 in (a, b)`, [persons[0]!.id, persons[1]!.id]);
   expect(suggestion!.reasons[0]).toMatch(/not linked automatically/);
   expect(suggestion!.reasons).toEqual(expect.arrayContaining(['different sex recorded']));
+});
+
+test('match dedupe over a store holding that pair runs to the end and keeps the one suggestion (each record finds the other by the shared reference)', async () => {
+  const ids = await hub.database.db.query<{ id: string }>(`select id from identity.source_identity where local_id in ('HO-S7', 'P-WYP-7')`);
+  expect(ids).toHaveLength(2);
+  // Both records in one chunk: the pair is met from each side. One statement wrote it twice and
+  // PostgreSQL refused ("ON CONFLICT DO UPDATE command cannot affect row a second time").
+  // As `harbour match dedupe` runs: as the owner (it makes a scratch schema).
+  const result = await dedupeStore(hub.owner.db, await currentModel(hub.owner.db, DEFAULT_THRESHOLDS));
+  expect(result.done).toBe(result.total);
+  const suggestions = await hub.database.db.query<{ reasons: string[] }>(`select reasons from identity.match_suggestion where $1 in (a, b) and $2 in (a, b)`, [ids[0]!.id, ids[1]!.id]);
+  expect(suggestions).toHaveLength(1);
+  expect(suggestions[0]!.reasons[0]).toMatch(/not linked automatically/);
 });

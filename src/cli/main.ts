@@ -467,14 +467,26 @@ function packageVersion(): string {
 }
 
 /**
+ * What the CLI says of an error that ends a command. PostgreSQL's own text is never printed: it
+ * can quote a value (a name, a date of birth) and means nothing to an operator; its SQLSTATE is.
+ */
+export function failureMessage(error: unknown): string {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string') {
+    return `harbour: the database refused a statement (SQLSTATE ${code}); what was committed before it is kept. Run the command again; if it fails the same way, report it with that code.`;
+  }
+  return (error as Error).message;
+}
+
+/**
  * Run the CLI (what `bin/harbour.js` calls). A user's mistake (a usage or configuration error)
- * is one sentence on stderr and exit 2; anything else is its message and exit 1.
+ * is one sentence on stderr and exit 2; anything else is its message (`failureMessage`) and exit 1.
  */
 export function run(argv: string[] = process.argv): void {
   program()
     .parseAsync(argv)
     .catch((error: unknown) => {
-      console.error((error as Error).message);
+      console.error(failureMessage(error));
       process.exit(error instanceof UsageError || error instanceof ConfigError ? 2 : 1);
     });
 }

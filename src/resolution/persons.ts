@@ -256,7 +256,12 @@ export async function autoLink(db: Db, ids: readonly string[], sharedAbove: numb
   const prepared = new Map([...records].map(([id, record]) => [id, prepare(record)]));
   const linked: [string, string][] = [];
   const held: Suggestion[] = [];
+  // A pair of the chunk's own identities comes once from each side, and once per reference they share.
+  const seen = new Set<string>();
   for (const r of shared) {
+    const pair = r.a < r.b ? `${r.a} ${r.b}` : `${r.b} ${r.a}`;
+    if (seen.has(pair)) continue;
+    seen.add(pair);
     const method: LinkMethod = r.key.startsWith('x:bio:') ? 'BIOMETRIC' : 'IDENTIFIER';
     const evidence = `same ${r.key.split(':').slice(2, 3)[0] ?? ''} ${method === 'BIOMETRIC' ? 'reference' : ''}`.trim();
     const [x, y] = [prepared.get(r.a), prepared.get(r.b)];

@@ -18,10 +18,18 @@ export interface Suggestion {
   readonly score: Pick<Score, 'weight' | 'probability' | 'grade' | 'reasons' | 'contributions'>;
 }
 
-/** Write suggestions (each pair in either order); returns how many were written. */
+/**
+ * Write suggestions (each pair in either order; a pair given twice is written once, as last
+ * given: one statement may not update a row twice); returns how many were written.
+ */
 export async function writeSuggestions(db: Db, suggestions: readonly Suggestion[], modelVersion: string): Promise<number> {
   if (!suggestions.length) return 0;
-  const pairs = suggestions.map((s) => (s.a < s.b ? s : { ...s, a: s.b, b: s.a }));
+  const byPair = new Map<string, Suggestion>();
+  for (const s of suggestions) {
+    const pair = s.a < s.b ? s : { ...s, a: s.b, b: s.a };
+    byPair.set(`${pair.a} ${pair.b}`, pair);
+  }
+  const pairs = [...byPair.values()];
   const rows = await db.query(
     `insert into identity.match_suggestion as m (a, b, weight, probability, grade, reasons, contributions, model_version)
      select t.a, t.b, t.w, t.p, t.g, t.r::jsonb, t.c::jsonb, $8
