@@ -199,8 +199,12 @@ function scratchLinkage(db: Db, space: PairSpace): ScratchLinkage {
             const rights = await load(tx, right, [...new Set(rows.map((r) => r.b))]);
             await lookUp(tx, rights.values(), counts);
             for (const { a, b } of rows) {
-              const { weight, probability, grade, reasons } = model.score(lefts.get(a)!, rights.get(b)!, freq, 'link');
-              if (grade !== 'CERTAINLY_NOT') kept.push({ left: a, right: b, score: { weight, probability, grade, reasons } });
+              // Most candidate pairs are dropped: only those kept are explained (the same weight, to the bit).
+              const x = lefts.get(a)!;
+              const y = rights.get(b)!;
+              if (model.weigh(x, y, freq, 'link').grade === 'CERTAINLY_NOT') continue;
+              const { weight, probability, grade, reasons } = model.score(x, y, freq, 'link');
+              kept.push({ left: a, right: b, score: { weight, probability, grade, reasons } });
             }
             progress.candidates += rows.length;
           }
