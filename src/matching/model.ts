@@ -214,14 +214,16 @@ export class MatchModel {
     const family = this.parameters.family;
     // log2 P(x | one family) / P(x | strangers), field by field.
     let familyRatio = 0;
-    const add = (field: Field, level: string | null | undefined, reason: (level: string) => string) => {
+    const add = (field: Field, level: string | null | undefined, reason: ((level: string) => string) | false) => {
       if (!level) return;
       const p = this.level(field, level);
       const w = weightOf(p);
       weight += w;
-      contributions?.push({ field, level, weight: w, reason: reason(level) });
+      if (reason) contributions?.push({ field, level, weight: w, reason: reason(level) });
       familyRatio += log2((family.fields[field]?.[level] ?? p.u) / p.u);
     };
+    // The reasons' wording only when explaining (`explain &&`: no function made a pair otherwise).
+    const explain = contributions !== null;
 
     const names = alignNamesInto(a, b, (level, x, y, parts) => this.tokenWeight(level, x, y, freq, parts));
     let nameLevels: TokenLevel[] = [];
@@ -247,22 +249,22 @@ export class MatchModel {
     }
 
     const dob = compareDobs(a, b);
-    add('dob', dob?.level, (level) => dobReason(level, dob?.placeholder ?? false));
-    add('sex', compareAgree(a.source.sex, b.source.sex), (l) => (l === 'AGREE' ? 'same sex' : 'different sex recorded'));
-    add('nationality', compareAgree(a.source.nationality, b.source.nationality), (l) => (l === 'AGREE' ? 'same nationality' : 'different nationality recorded'));
+    add('dob', dob?.level, explain && ((level) => dobReason(level, dob?.placeholder ?? false)));
+    add('sex', compareAgree(a.source.sex, b.source.sex), explain && ((l) => (l === 'AGREE' ? 'same sex' : 'different sex recorded')));
+    add('nationality', compareAgree(a.source.nationality, b.source.nationality), explain && ((l) => (l === 'AGREE' ? 'same nationality' : 'different nationality recorded')));
     const ids = compareIdentifiers(a, b, freq);
-    add('identifiers', ids?.level, (l) => identifierReason(l, ids?.what ?? ''));
+    add('identifiers', ids?.level, explain && ((l) => identifierReason(l, ids?.what ?? '')));
     const bio = compareBiometrics(a, b, freq);
-    add('biometrics', bio?.level, (l) => biometricReason(l, bio?.what ?? '', a, b));
+    add('biometrics', bio?.level, explain && ((l) => biometricReason(l, bio?.what ?? '', a, b)));
     const contact = compareContacts(a, b, freq);
-    add('contacts', contact?.level, (l) => ({ EQUAL: `same ${contact!.what}`, SHARED: `same ${contact!.what}, but many identities share it`, DIFFERENT: 'no phone or contact in common' })[l] ?? l);
+    add('contacts', contact?.level, explain && ((l) => ({ EQUAL: `same ${contact!.what}`, SHARED: `same ${contact!.what}, but many identities share it`, DIFFERENT: 'no phone or contact in common' })[l] ?? l));
     const address = compareAddress(a, b);
-    add('address', address, (l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l);
+    add('address', address, explain && ((l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l));
     // The postcode is part of the address: it counts where there is no address to compare, and
     // otherwise only when it agrees where the addresses do not (a different postcode at a
     // different address tells nothing more).
     const postcode = comparePostcode(a, b);
-    if (!address || (address !== 'EXACT' && address !== 'HIGH' && postcode !== 'DIFFERENT')) add('postcode', postcode, (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
+    if (!address || (address !== 'EXACT' && address !== 'HIGH' && postcode !== 'DIFFERENT')) add('postcode', postcode, explain && ((l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l));
 
     const kin = -log2(1 - family.share + family.share * 2 ** familyRatio);
     if (kin !== 0) {
