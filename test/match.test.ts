@@ -15,7 +15,7 @@ import { loadGenerated } from '../src/demo/load';
 import { rootLogger } from '../src/log';
 import { DEFAULT_PARAMETERS, DEFAULT_THRESHOLDS, fhirGrade, MatchModel, prepare } from '../src/matching';
 import { personRecord } from '../src/resolution';
-import { dedupeStore, recordFrequencies } from '../src/resolution';
+import { dedupeStore, recordFrequencies, withScratchLinkage, type LinkedPair } from '../src/resolution';
 import { createTestDatabase, createTestDatabaseUrl, testConfig } from './support/db';
 import { assertBuilt } from './support/processes';
 
@@ -82,6 +82,43 @@ test('match link on 2,000 × 2,000 records runs in a 96 MB heap and writes the p
   expect(truth).toHaveLength(planted);
   expect(truth.filter((p) => found.has(p)).length).toBeGreaterThanOrEqual(0.99 * planted);
 }, 180000);
+
+test('match link a chunk at a time, the next chunk opened while one is scored: the same pairs in the same order whatever the chunk and fetch; a failed write gives up the chunk waiting and drops the scratch schema', async () => {
+  writePersonFiles({ records: 300, seed: 11, left: path.join(dir, 'chunk-left.csv'), right: path.join(dir, 'chunk-right.csv') });
+  const read = (file: string) => (parse(fs.readFileSync(path.join(dir, file), 'utf8'), { columns: true }) as Record<string, string>[]).map((row) => personRecord(row));
+  const [left, right] = [read('chunk-left.csv'), read('chunk-right.csv')];
+  const { database, config } = await createTestDatabase();
+  try {
+    const model = new MatchModel(DEFAULT_PARAMETERS, config.matchThresholds);
+    const link = (options: { chunk: number; fetch: number }, write: (pairs: LinkedPair[]) => Promise<void>) => withScratchLinkage(database.db, 'link', async (linkage) => {
+      await linkage.add('L', left);
+      await linkage.add('R', right);
+      return linkage.pairs(model, write, options);
+    });
+    const whole: LinkedPair[] = [];
+    const once = await link({ chunk: 10_000, fetch: 100_000 }, async (pairs) => void whole.push(...pairs));
+    const chunked: LinkedPair[] = [];
+    let writes = 0;
+    const inChunks = await link({ chunk: 23, fetch: 40 }, async (pairs) => {
+      writes++;
+      chunked.push(...pairs);
+    });
+    expect(writes).toBe(Math.ceil(300 / 23));
+    expect(whole.length).toBeGreaterThan(50);
+    expect(chunked).toEqual(whole);
+    expect({ ...inChunks }).toEqual({ ...once });
+    // A write that fails in the middle: the linkage fails with its error, and leaves nothing behind.
+    let calls = 0;
+    await expect(link({ chunk: 23, fetch: 40 }, async () => {
+      if (++calls === 3) throw new Error('disk full');
+    })).rejects.toThrow('disk full');
+    expect(calls).toBe(3);
+    const [remaining] = await database.db.query<{ n: number }>(`select count(*)::int as n from pg_namespace where nspname like 'match\\_scratch\\_%'`);
+    expect(remaining!.n).toBe(0);
+  } finally {
+    await database.close();
+  }
+}, 120000);
 
 test('match link: a row without record_id, or with one an earlier row has, is reported by line and left out; a missing file is named', async () => {
   fs.writeFileSync(path.join(dir, 'dup.csv'), [HEADER,

@@ -82,23 +82,44 @@ function endingAdded(a: string, b: string): boolean {
 
 /**
  * Levels already found, by token pair: prepared tokens are shared objects (`prepareToken`), and
- * scoring a batch meets the same pairs of names again and again. Bounded: dropped whole when full.
+ * scoring a batch meets the same pairs of names again and again. An open-addressing table keyed
+ * by the two tokens' ids (`PreparedToken.id`), in typed arrays (a lookup allocates nothing and
+ * costs a hash and a probe or two, where a map of maps by token cost more than most levels do to
+ * find); emptied whole when it is 5/8 full (1.3M pairs, 19 MB, allocated on first use: the 5k x 5k
+ * bench linkage meets 920k distinct pairs).
  */
-let levels = new WeakMap<PreparedToken, Map<PreparedToken, TokenLevel>>();
+const LEVEL_SLOTS_LOG2 = 21;
+const LEVEL_SLOTS = 1 << LEVEL_SLOTS_LOG2;
+const MAX_CACHED_LEVELS = (LEVEL_SLOTS >> 3) * 5;
+let levelKeyA: Int32Array | undefined;
+let levelKeyB: Int32Array | undefined;
+/** The level's index in TOKEN_LEVELS; a slot is empty where levelKeyA is 0 (ids start at 1). */
+let levelOf: Uint8Array | undefined;
 let cachedLevels = 0;
-const MAX_CACHED_LEVELS = 250_000;
 
 export function compareTokens(a: PreparedToken, b: PreparedToken): TokenLevel {
-  let row = levels.get(a);
-  if (!row) levels.set(a, (row = new Map()));
-  let level = row.get(b);
-  if (level === undefined) {
-    level = tokenLevel(a, b);
-    if (++cachedLevels > MAX_CACHED_LEVELS) {
-      levels = new WeakMap();
-      cachedLevels = 0;
-    } else row.set(b, level);
+  if (!levelKeyA || cachedLevels >= MAX_CACHED_LEVELS) {
+    levelKeyA = new Int32Array(LEVEL_SLOTS);
+    levelKeyB = new Int32Array(LEVEL_SLOTS);
+    levelOf = new Uint8Array(LEVEL_SLOTS);
+    cachedLevels = 0;
   }
+  const keysA = levelKeyA;
+  const keysB = levelKeyB!;
+  const x = a.id;
+  const y = b.id;
+  let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x632be5ab, 0x85ebca77)) >>> (32 - LEVEL_SLOTS_LOG2);
+  for (;;) {
+    const k = keysA[slot]!;
+    if (k === 0) break;
+    if (k === x && keysB[slot] === y) return TOKEN_LEVELS[levelOf![slot]!]!;
+    slot = (slot + 1) & (LEVEL_SLOTS - 1);
+  }
+  const level = tokenLevel(a, b);
+  keysA[slot] = x;
+  keysB[slot] = y;
+  levelOf![slot] = TOKEN_LEVELS.indexOf(level);
+  cachedLevels++;
   return level;
 }
 
@@ -137,6 +158,8 @@ function closest(xs: readonly string[], ys: readonly string[], costs: EditCosts,
 
 /** The corpus support of two name parts being one name (0: none), by any of their forms. */
 export function support(a: PreparedToken, b: PreparedToken): number {
+  // No group in common (the groups of all their forms): no support, without looking up each pair of forms.
+  if (!a.groups.length || !b.groups.length || !a.groups.some((g) => b.groups.includes(g))) return 0;
   let best = 0;
   for (const x of a.equivalenceKeys) for (const y of b.equivalenceKeys) best = Math.max(best, equivalenceSupport(x, y));
   return best;
@@ -159,6 +182,33 @@ export interface NameAlignment {
 export type PartWeight = (level: TokenLevel, a: PreparedToken, b: PreparedToken, parts: number) => number;
 
 /**
+ * An alignment written into reused arrays (`alignNamesInto`): the aligned pairs of name parts in
+ * order (`count` of them: each pair's level and its two tokens), the weight and `parts`. What
+ * scoring a candidate pair needs without making an object a pair of parts; `matches()` makes them.
+ */
+export class AlignmentBuffer {
+  count = 0;
+  weight = 0;
+  parts = 0;
+  readonly levels: TokenLevel[] = [];
+  readonly a: PreparedToken[] = [];
+  readonly b: PreparedToken[] = [];
+
+  push(level: TokenLevel, a: PreparedToken, b: PreparedToken): void {
+    this.levels[this.count] = level;
+    this.a[this.count] = a;
+    this.b[this.count] = b;
+    this.count++;
+  }
+
+  matches(): TokenMatch[] {
+    const out: TokenMatch[] = [];
+    for (let k = 0; k < this.count; k++) out.push({ a: this.a[k]!.text, b: this.b[k]!.text, level: this.levels[k]! });
+    return out;
+  }
+}
+
+/**
  * Order-free alignment of two names' tokens ("Nguyen Van Anh" / "Anh Nguyen", an Eritrean
  * given + father's + grandfather's name against given + father's): token pairs are taken
  * greedily by weight; a token of the shorter name left without a partner counts as DIFFERENT,
@@ -166,46 +216,97 @@ export type PartWeight = (level: TokenLevel, a: PreparedToken, b: PreparedToken,
  * The best pair of names across both records' names wins.
  */
 export function alignNames(a: PreparedRecord, b: PreparedRecord, tokenWeight: PartWeight): NameAlignment | null {
-  let best: NameAlignment | null = null;
-  for (const na of a.names) {
-    for (const nb of b.names) {
-      const alignment = alignTokens(na, nb, tokenWeight);
-      if (!best || alignment.weight > best.weight) best = alignment;
-    }
-  }
-  return best;
+  const best = alignNamesInto(a, b, tokenWeight);
+  return best && { matches: best.matches(), weight: best.weight, parts: best.parts };
 }
 
-function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[], tokenWeight: PartWeight): NameAlignment {
+/** The two buffers `alignNamesInto` writes to: the best alignment so far and the one being made. */
+let bestAlignment = new AlignmentBuffer();
+let nextAlignment = new AlignmentBuffer();
+
+/**
+ * `alignNames` into a buffer of this module's, valid until the next call (no object made a
+ * pair of parts); null when either record has no name.
+ */
+export function alignNamesInto(a: PreparedRecord, b: PreparedRecord, tokenWeight: PartWeight): AlignmentBuffer | null {
+  let found = false;
+  for (const na of a.names) {
+    for (const nb of b.names) {
+      alignTokens(na, nb, tokenWeight, nextAlignment);
+      if (!found || nextAlignment.weight > bestAlignment.weight) {
+        [bestAlignment, nextAlignment] = [nextAlignment, bestAlignment];
+        found = true;
+      }
+    }
+  }
+  return found ? bestAlignment : null;
+}
+
+/** Scratch of `alignTokens`, grown as needed: the candidate pairs of parts (index into na, nb; level; weight), their order, and the parts taken. */
+let pairI = new Int32Array(64);
+let pairJ = new Int32Array(64);
+let pairWeight = new Float64Array(64);
+const pairLevel: TokenLevel[] = [];
+let pairOrder = new Int32Array(64);
+let usedA = new Uint8Array(16);
+let usedB = new Uint8Array(16);
+
+function alignTokens(na: readonly PreparedToken[], nb: readonly PreparedToken[], tokenWeight: PartWeight, out: AlignmentBuffer): void {
   const parts = Math.max(na.length, nb.length);
-  const pairs: { i: number; j: number; level: TokenLevel; weight: number }[] = [];
+  if (pairI.length < na.length * nb.length) {
+    const size = na.length * nb.length * 2;
+    [pairI, pairJ, pairWeight, pairOrder] = [new Int32Array(size), new Int32Array(size), new Float64Array(size), new Int32Array(size)];
+  }
+  let n = 0;
   for (let i = 0; i < na.length; i++) {
     for (let j = 0; j < nb.length; j++) {
       const level = compareTokens(na[i]!, nb[j]!);
-      if (level !== 'DIFFERENT') pairs.push({ i, j, level, weight: tokenWeight(level, na[i]!, nb[j]!, parts) });
+      if (level === 'DIFFERENT') continue;
+      pairI[n] = i;
+      pairJ[n] = j;
+      pairLevel[n] = level;
+      pairWeight[n] = tokenWeight(level, na[i]!, nb[j]!, parts);
+      // Insertion into the order: weight (highest first), then i, then j (as made: i and j only grow).
+      let k = n;
+      for (; k > 0; k--) {
+        const before = pairOrder[k - 1]!;
+        if (!(pairWeight[before]! < pairWeight[n]!)) break;
+        pairOrder[k] = before;
+      }
+      pairOrder[k] = n;
+      n++;
     }
   }
-  pairs.sort((x, y) => y.weight - x.weight || x.i - y.i || x.j - y.j);
-  const usedA = new Set<number>();
-  const usedB = new Set<number>();
-  const matches: TokenMatch[] = [];
+  if (usedA.length < na.length) usedA = new Uint8Array(na.length * 2);
+  if (usedB.length < nb.length) usedB = new Uint8Array(nb.length * 2);
+  usedA.fill(0, 0, na.length);
+  usedB.fill(0, 0, nb.length);
+  out.count = 0;
+  out.parts = parts;
   let weight = 0;
-  for (const p of pairs) {
-    if (usedA.has(p.i) || usedB.has(p.j) || p.weight <= 0) continue;
-    usedA.add(p.i);
-    usedB.add(p.j);
-    const [a, b] = [na[p.i]!, nb[p.j]!];
-    matches.push({ a: a.text, b: b.text, level: p.level });
-    weight += p.weight;
+  for (let k = 0; k < n; k++) {
+    const p = pairOrder[k]!;
+    const i = pairI[p]!;
+    const j = pairJ[p]!;
+    if (usedA[i] || usedB[j] || pairWeight[p]! <= 0) continue;
+    usedA[i] = 1;
+    usedB[j] = 1;
+    out.push(pairLevel[p]!, na[i]!, nb[j]!);
+    weight += pairWeight[p]!;
   }
   // Unpaired tokens of the shorter name: each is a disagreement.
-  const leftA = na.filter((_, i) => !usedA.has(i));
-  const leftB = nb.filter((_, j) => !usedB.has(j));
-  for (let k = 0; k < Math.min(leftA.length, leftB.length); k++) {
-    matches.push({ a: leftA[k]!.text, b: leftB[k]!.text, level: 'DIFFERENT' });
-    weight += tokenWeight('DIFFERENT', leftA[k]!, leftB[k]!, parts);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < na.length && usedA[i]) i++;
+    while (j < nb.length && usedB[j]) j++;
+    if (i >= na.length || j >= nb.length) break;
+    out.push('DIFFERENT', na[i]!, nb[j]!);
+    weight += tokenWeight('DIFFERENT', na[i]!, nb[j]!, parts);
+    i++;
+    j++;
   }
-  return { matches, weight, parts };
+  out.weight = weight;
 }
 
 /** Whether two full dates of birth are a digit apart, the year's included (2009-03-15, 2008-03-15). */
@@ -309,23 +410,34 @@ export function compareBiometrics(a: PreparedRecord, b: PreparedRecord, freq?: F
 
 /** Contacts in common; DIFFERENT when both records hold contacts and share none. */
 export function compareContacts(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies): KeyedComparison<ContactLevel> | null {
-  const right = new Set(b.source.contacts ?? []);
-  let best: KeyedComparison<ContactLevel> | null = a.source.contacts?.length && right.size ? { level: 'DIFFERENT', what: 'contact' } : null;
+  const right = b.source.contacts ?? [];
+  let best: KeyedComparison<ContactLevel> | null = a.source.contacts?.length && right.length ? { level: 'DIFFERENT', what: 'contact' } : null;
   for (const value of a.source.contacts ?? []) {
-    if (!right.has(value)) continue;
+    if (!right.includes(value)) continue;
     if (!shared(freq, valueKey.contact(value))) return { level: 'EQUAL', what: value.startsWith('+') ? 'phone' : 'contact' };
     best = { level: 'SHARED', what: value.startsWith('+') ? 'phone' : 'contact' };
   }
   return best;
 }
 
+/** Whether two lists of tokens are the same tokens in the same order (tokens hold no space: what comparing them joined by spaces asked, without making the strings). */
+function sameTokens(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function compareAddress(a: PreparedRecord, b: PreparedRecord): AddressLevel | null {
   if (!a.address.length || !b.address.length) return null;
-  if (a.address.join(' ') === b.address.join(' ')) return 'EXACT';
+  if (sameTokens(a.address, b.address)) return 'EXACT';
   // Mean over the shorter address of each token's best Jaro–Winkler against the other's tokens.
   const [short, long] = a.address.length <= b.address.length ? [a.address, b.address] : [b.address, a.address];
   let sum = 0;
-  for (const t of short) sum += Math.max(...long.map((u) => jaroWinkler(t, u)));
+  for (const t of short) {
+    let best = -Infinity;
+    for (const u of long) best = Math.max(best, jaroWinkler(t, u));
+    sum += best;
+  }
   const similarity = sum / short.length;
   const coverage = short.length / long.length;
   if (similarity >= 0.95 && coverage >= 0.6) return 'HIGH';

@@ -197,6 +197,45 @@ describe('the model', () => {
   });
 });
 
+describe('weighing without explaining', () => {
+  // Records of a few families and spellings, every pair of which is weighed: names that agree,
+  // vary, differ or are missing, dates of each precision, shared phones and addresses.
+  const givens = ['Mohammed Ali', 'Muhammad Aly', 'Ali', 'Anh Nguyen Van', 'NGUYEN, Anh', 'Thien Nguyen', 'Harry Williams', 'Jack Williams', 'محمد علي', 'Yusuf Joseph', 'Yosef', 'Ilir Hoxha', 'Iliri Hoxha', 'Karim', 'Karima', ''];
+  const dobs = ['2009-03-14', '2009-01-01', '2009', '2008-03-14', '2009-14-03', '2012-07-30', ''];
+  const records = givens.flatMap((name, i) => dobs.map((dob, j): MatchRecord => ({
+    id: `${i}-${j}`, names: name ? [name, ...(i % 3 === 0 ? ['Abd al-Rahman Osman'] : [])] : [], dobs: dob ? [{ value: dob }] : [], sex: j % 3 === 0 ? null : j % 2 ? 'M' : 'F',
+    contacts: (i + j) % 4 === 0 ? ['+447700900123'] : (i + j) % 4 === 1 ? ['+447700900456'] : [], address: (i * j) % 3 === 0 ? '12 Station Road, Leeds' : j % 2 ? '12 Station Rd Leeds' : null,
+    postcode: j % 2 ? 'LS1 4AB' : 'LS1 4AP', identifiers: i % 4 === 0 ? [{ scheme: 'PNC_ID', value: `19/123456${j}A`, verified: j % 2 === 0 }] : [],
+  })));
+  const prepared = records.map(prepare);
+  const freq = { valueCount: (key: string) => (key.includes('900123') ? 9 : 1), tokenFrequency: (t: string) => (t === 'nguyen' ? 0.05 : t.length === 3 ? 0.01 : undefined), records: 5000 };
+
+  test('weigh finds the weight, probability and grade of score to the bit, and the contributions sum to it exactly', () => {
+    const grades = new Map<string, number>();
+    const differ: string[] = [];
+    for (const source of ['pair', 'link'] as const) {
+      for (const x of prepared) for (const y of prepared) {
+        const s = model.score(x, y, freq, source);
+        const w = model.weigh(x, y, freq, source);
+        const sum = s.contributions.reduce((total, c) => total + c.weight, 0);
+        if (!Object.is(w.weight, s.weight) || !Object.is(w.probability, s.probability) || w.grade !== s.grade || !Object.is(sum, s.weight)) differ.push(`${x.source.id}~${y.source.id} ${source}`);
+        grades.set(s.grade, (grades.get(s.grade) ?? 0) + 1);
+      }
+    }
+    expect(differ).toEqual([]);
+    // The pairs span the grades, not only certainly-not.
+    expect([...grades.keys()].sort()).toEqual(['CERTAIN', 'CERTAINLY_NOT', 'POSSIBLE', 'PROBABLE']);
+  });
+
+  test('the level of a token pair is the same from the cache as found afresh', () => {
+    const tokens = prepared.flatMap((r) => r.names.flat());
+    const first = tokens.flatMap((a) => tokens.map((b) => compareTokens(a, b)));
+    const again = tokens.flatMap((a) => tokens.map((b) => compareTokens(a, b)));
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBeGreaterThan(4);
+  });
+});
+
 describe('training', () => {
   // Matches agree on date of birth and names; non-matches mostly do not.
   const matchVector = { levels: { dob: 'EXACT', sex: 'AGREE' }, nameLevels: ['EXACT', 'VARIANT'] };

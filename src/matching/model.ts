@@ -13,8 +13,8 @@
  * strongly negative for twins and siblings, so that the sum is still log2 P(x | match) / P(x | not).
  */
 import {
-  alignNames, compareAddress, compareAgree, compareBiometrics, compareContacts, compareDobs, compareIdentifiers, comparePostcode,
-  TOKEN_LEVELS, type DobLevel, type Frequencies, type NameAlignment, type TokenLevel, type TokenMatch,
+  alignNamesInto, compareAddress, compareAgree, compareBiometrics, compareContacts, compareDobs, compareIdentifiers, comparePostcode,
+  TOKEN_LEVELS, type AlignmentBuffer, type DobLevel, type Frequencies, type TokenLevel, type TokenMatch,
 } from './compare';
 import type { PreparedRecord, PreparedToken } from './record';
 import { support } from './compare';
@@ -66,6 +66,9 @@ export interface ModelParameters {
 }
 
 export type MatchGrade = 'CERTAIN' | 'PROBABLE' | 'POSSIBLE' | 'CERTAINLY_NOT';
+
+/** What `MatchModel.weigh` finds of a pair: a `Score` without its contributions and reasons. */
+export type Weighed = Pick<Score, 'weight' | 'probability' | 'grade'>;
 
 /** Grade thresholds on the match probability (configuration, not tuned per data set). */
 export interface GradeThresholds {
@@ -163,69 +166,116 @@ export class MatchModel {
    * looks alike at its own, and names with no such part at `allPartsAgree`. Telling a family name from a given
    * name takes names of two parts or more on both sides: a name of one part tells nothing here.
    */
-  private familyNames({ matches, parts }: NameAlignment, freq?: Frequencies): number {
-    if (matches.length < 2) return 0;
+  private familyNames(names: AlignmentBuffer, freq?: Frequencies): number {
+    const { count, levels, parts } = names;
+    if (count < 2) return 0;
     const f = this.parameters.family;
-    const agreeing = matches.filter((m) => !LOOK_ALIKE.has(m.level));
-    let ratio = agreeing.length === matches.length ? log2(f.allPartsAgree) : 0;
-    const own = (m: TokenMatch) => this.partWeight(m.level, m.a, f.fields.name?.[m.level] ?? this.level('name', m.level).u, parts, freq);
-    for (const m of matches) if (LOOK_ALIKE.has(m.level)) ratio += own(m);
-    if (agreeing.length) ratio += Math.max(...agreeing.map(own));
+    let agreeing = 0;
+    for (let k = 0; k < count; k++) if (!LOOK_ALIKE.has(levels[k]!)) agreeing++;
+    let ratio = agreeing === count ? log2(f.allPartsAgree) : 0;
+    const own = (k: number) => this.partWeight(levels[k]!, names.a[k]!.text, f.fields.name?.[levels[k]!] ?? this.level('name', levels[k]!).u, parts, freq);
+    for (let k = 0; k < count; k++) if (LOOK_ALIKE.has(levels[k]!)) ratio += own(k);
+    if (agreeing) {
+      let best = -Infinity;
+      for (let k = 0; k < count; k++) if (!LOOK_ALIKE.has(levels[k]!)) best = Math.max(best, own(k));
+      ratio += best;
+    }
     return ratio;
   }
 
   /** `source`: what made the pair (its prior). */
   score(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies, source: CandidateSource = 'pair'): Score {
+    const contributions: Contribution[] = [];
+    const { weight, probability, grade, nameLevels } = this.evaluate(a, b, freq, source, contributions);
+    return { weight, probability, grade, contributions, reasons: reasonsOf(contributions), nameLevels };
+  }
+
+  /**
+   * The pair's weight, probability and grade without the contributions and reasons (`score` has
+   * them, to the bit the same numbers): what batch linkage asks of every candidate pair, most of
+   * which it then drops.
+   */
+  weigh(a: PreparedRecord, b: PreparedRecord, freq?: Frequencies, source: CandidateSource = 'pair'): Weighed {
+    const { weight, probability, grade } = this.evaluate(a, b, freq, source, null);
+    return { weight, probability, grade };
+  }
+
+  /**
+   * The weight as the sum of the contributions in their order (prior, name, the fields, family),
+   * added up as they are found; each is pushed to `contributions`, with its reason, when that is
+   * given (and the reasons are worded only then).
+   */
+  private evaluate(a: PreparedRecord, b: PreparedRecord, freq: Frequencies | undefined, source: CandidateSource, contributions: Contribution[] | null): Weighed & { nameLevels: TokenLevel[] } {
     const scale = source !== 'pair' && freq?.records ? log2(this.parameters.priorRecords / Math.max(freq.records, 2)) : 0;
-    const contributions: Contribution[] = [{ field: 'prior', level: 'PRIOR', weight: this.parameters.priors[source] + scale, reason: `prior odds of a ${source === 'pair' ? 'chosen' : source} pair` }];
+    const prior = this.parameters.priors[source] + scale;
+    let weight = 0;
+    weight += prior;
+    contributions?.push({ field: 'prior', level: 'PRIOR', weight: prior, reason: `prior odds of a ${source === 'pair' ? 'chosen' : source} pair` });
     const family = this.parameters.family;
     // log2 P(x | one family) / P(x | strangers), field by field.
     let familyRatio = 0;
-    const add = (field: Field, level: string | null | undefined, reason: (level: string) => string) => {
+    const add = (field: Field, level: string | null | undefined, reason: ((level: string) => string) | false) => {
       if (!level) return;
       const p = this.level(field, level);
-      contributions.push({ field, level, weight: weightOf(p), reason: reason(level) });
+      const w = weightOf(p);
+      weight += w;
+      if (reason) contributions?.push({ field, level, weight: w, reason: reason(level) });
       familyRatio += log2((family.fields[field]?.[level] ?? p.u) / p.u);
     };
+    // The reasons' wording only when explaining (`explain &&`: no function made a pair otherwise).
+    const explain = contributions !== null;
 
-    const names = alignNames(a, b, (level, x, y, parts) => this.tokenWeight(level, x, y, freq, parts));
-    if (names && names.matches.length) {
+    const names = alignNamesInto(a, b, (level, x, y, parts) => this.tokenWeight(level, x, y, freq, parts));
+    let nameLevels: TokenLevel[] = [];
+    let matches: TokenMatch[] = [];
+    if (names && names.count) {
       // Names with no part in common disagree as a whole, however few parts one of them has: a
       // one-word name ("Ryan") that agrees with no part of "Adam Guymer" is as different as two
       // two-part names.
-      const disagree = names.matches.every((m) => m.level === 'DIFFERENT');
-      const parts = Math.min(NAMES_DIFFER_PARTS, Math.max(...a.names.map((n) => n.length), ...b.names.map((n) => n.length)));
-      const weight = disagree ? Math.min(names.weight, parts * weightOf(this.level('name', 'DIFFERENT'))) : names.weight;
-      contributions.push({ field: 'name', level: strongest(names.matches), weight, reason: nameReason(names.matches) });
+      let disagree = true;
+      for (let k = 0; k < names.count; k++) if (names.levels[k] !== 'DIFFERENT') disagree = false;
+      let longest = -Infinity;
+      for (const n of a.names) longest = Math.max(longest, n.length);
+      for (const n of b.names) longest = Math.max(longest, n.length);
+      const parts = Math.min(NAMES_DIFFER_PARTS, longest);
+      const nameWeight = disagree ? Math.min(names.weight, parts * weightOf(this.level('name', 'DIFFERENT'))) : names.weight;
+      weight += nameWeight;
+      if (contributions) {
+        matches = names.matches();
+        nameLevels = names.levels.slice(0, names.count);
+        contributions.push({ field: 'name', level: strongest(matches), weight: nameWeight, reason: nameReason(matches) });
+      }
       familyRatio += this.familyNames(names, freq);
     }
 
     const dob = compareDobs(a, b);
-    add('dob', dob?.level, (level) => dobReason(level, dob?.placeholder ?? false));
-    add('sex', compareAgree(a.source.sex, b.source.sex), (l) => (l === 'AGREE' ? 'same sex' : 'different sex recorded'));
-    add('nationality', compareAgree(a.source.nationality, b.source.nationality), (l) => (l === 'AGREE' ? 'same nationality' : 'different nationality recorded'));
+    add('dob', dob?.level, explain && ((level) => dobReason(level, dob?.placeholder ?? false)));
+    add('sex', compareAgree(a.source.sex, b.source.sex), explain && ((l) => (l === 'AGREE' ? 'same sex' : 'different sex recorded')));
+    add('nationality', compareAgree(a.source.nationality, b.source.nationality), explain && ((l) => (l === 'AGREE' ? 'same nationality' : 'different nationality recorded')));
     const ids = compareIdentifiers(a, b, freq);
-    add('identifiers', ids?.level, (l) => identifierReason(l, ids?.what ?? ''));
+    add('identifiers', ids?.level, explain && ((l) => identifierReason(l, ids?.what ?? '')));
     const bio = compareBiometrics(a, b, freq);
-    add('biometrics', bio?.level, (l) => biometricReason(l, bio?.what ?? '', a, b));
+    add('biometrics', bio?.level, explain && ((l) => biometricReason(l, bio?.what ?? '', a, b)));
     const contact = compareContacts(a, b, freq);
-    add('contacts', contact?.level, (l) => ({ EQUAL: `same ${contact!.what}`, SHARED: `same ${contact!.what}, but many identities share it`, DIFFERENT: 'no phone or contact in common' })[l] ?? l);
+    add('contacts', contact?.level, explain && ((l) => ({ EQUAL: `same ${contact!.what}`, SHARED: `same ${contact!.what}, but many identities share it`, DIFFERENT: 'no phone or contact in common' })[l] ?? l));
     const address = compareAddress(a, b);
-    add('address', address, (l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l);
+    add('address', address, explain && ((l) => ({ EXACT: 'same address', HIGH: 'addresses nearly the same', PARTIAL: 'addresses partly alike', DIFFERENT: 'different addresses' })[l] ?? l));
     // The postcode is part of the address: it counts where there is no address to compare, and
     // otherwise only when it agrees where the addresses do not (a different postcode at a
     // different address tells nothing more).
     const postcode = comparePostcode(a, b);
-    if (!address || (address !== 'EXACT' && address !== 'HIGH' && postcode !== 'DIFFERENT')) add('postcode', postcode, (l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l);
+    if (!address || (address !== 'EXACT' && address !== 'HIGH' && postcode !== 'DIFFERENT')) add('postcode', postcode, explain && ((l) => ({ EXACT: 'same postcode', NEAR: 'postcodes differ by one character', DIFFERENT: 'different postcodes' })[l] ?? l));
 
     const kin = -log2(1 - family.share + family.share * 2 ** familyRatio);
     if (kin !== 0) {
-      const level = familyLevel(kin, names?.matches ?? [], dob?.level);
-      contributions.push({ field: 'family', level, weight: kin, reason: FAMILY_REASONS[level] });
+      weight += kin;
+      if (contributions) {
+        const level = familyLevel(kin, matches, dob?.level);
+        contributions.push({ field: 'family', level, weight: kin, reason: FAMILY_REASONS[level] });
+      }
     }
-    const weight = contributions.reduce((s, c) => s + c.weight, 0);
     const probability = 1 / (1 + 2 ** -weight);
-    return { weight, probability, grade: gradeOf(probability, this.thresholds), contributions, reasons: reasonsOf(contributions), nameLevels: names?.matches.map((m) => m.level) ?? [] };
+    return { weight, probability, grade: gradeOf(probability, this.thresholds), nameLevels };
   }
 }
 

@@ -34,6 +34,8 @@ export interface MatchRecord {
 }
 
 export interface PreparedToken {
+  /** A serial number of its own (each prepared token object has one): what the comparators' cache of token pairs is keyed by. */
+  readonly id: number;
   readonly text: string;
   readonly forms: readonly string[];
   /** Written in a script without short vowels (Arabic, Hebrew): compared with Latin by the script table of the name distance. */
@@ -89,9 +91,16 @@ export function prepareToken(text: string, forms: readonly string[], abjad = fal
   return token;
 }
 
+/** The last token id given (`PreparedToken.id`); ids start at 1. */
+let lastTokenId = 0;
+
 function computeToken(text: string, forms: readonly string[], abjad: boolean): PreparedToken {
   const equivalenceKeys = forms.map((f) => equivalenceKey(f, abjad));
+  // Ids stay below 2^31 (the comparators' cache holds them in 32-bit integers); wrapping after two
+  // billion tokens, a token could only share its id with one prepared that long before.
+  lastTokenId = lastTokenId >= 0x7fffffff ? 1 : lastTokenId + 1;
   return {
+    id: lastTokenId,
     abjad,
     text,
     forms,

@@ -4,6 +4,10 @@
  * they run millions of times in a batch dedupe.
  */
 
+/** Which characters of each string are matched: scratch of `jaroWinkler`, grown as needed, so that a call allocates nothing. */
+let matchedA = new Uint8Array(64);
+let matchedB = new Uint8Array(64);
+
 /** Jaro–Winkler similarity with the usual prefix scale 0.1 over at most 4 characters. */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
@@ -11,8 +15,10 @@ export function jaroWinkler(a: string, b: string): number {
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-  const matchedA = new Uint8Array(la);
-  const matchedB = new Uint8Array(lb);
+  if (matchedA.length < la) matchedA = new Uint8Array(la * 2);
+  if (matchedB.length < lb) matchedB = new Uint8Array(lb * 2);
+  matchedA.fill(0, 0, la);
+  matchedB.fill(0, 0, lb);
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const from = Math.max(0, i - window);

@@ -66,8 +66,9 @@ export async function dedupeStore(db: Db, model: MatchModel, options: DedupeOpti
         const x = records.get(a);
         const y = records.get(b);
         if (!x || !y || x.personId === y.personId) continue;
-        const score = model.score(prepared.get(a)!, prepared.get(b)!, freq, 'dedupe');
-        if (score.grade === 'CERTAIN' || score.grade === 'PROBABLE') suggestions.push({ a, b, score });
+        // Most candidate pairs become no suggestion: only those that do are explained (the same weight, to the bit).
+        const grade = model.weigh(prepared.get(a)!, prepared.get(b)!, freq, 'dedupe').grade;
+        if (grade === 'CERTAIN' || grade === 'PROBABLE') suggestions.push({ a, b, score: model.score(prepared.get(a)!, prepared.get(b)!, freq, 'dedupe') });
       }
       progress.suggestions += await writeSuggestions(db, suggestions, model.parameters.version);
       progress.done += chunk.length;

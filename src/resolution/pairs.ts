@@ -38,7 +38,11 @@ export async function indexPairSpace(db: Db, schema: string, maxKeyCount = MAX_K
   await db.query(`create index on ${schema}.match_key (record_id)`);
   await db.query(`insert into ${schema}.match_vocabulary select substr(key, 3), count(*) from ${schema}.match_key where key like 't:%' group by 1`);
   await db.query(`create index on ${schema}.match_vocabulary using gin (token gin_trgm_ops)`);
-  await db.query(`analyze ${schema}.match_key`);
+  // Vacuumed, not only analysed: the visibility map lets the pairs' lookups of other records by key
+  // read the (key, side, record_id) index alone (first chunk of the 12,605-record population,
+  // 586k pairs: 2.0 s against 3.1 s reading the table's pages too; a vacuum of its 290k keys
+  // takes about 0.2 s).
+  await db.query(`vacuum (analyze) ${schema}.match_key`);
   await preparePairSpace(db, schema, maxKeyCount);
 }
 

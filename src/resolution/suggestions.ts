@@ -137,8 +137,8 @@ export async function suggestOnArrival(db: Db, model: MatchModel, changed: reado
     if (!x || !y || x.personId === y.personId || seen.has(key)) continue;
     seen.add(key);
     // The same key passes as the store's deduplication: its prior.
-    const score = model.score(records.get(a)!, records.get(b)!, freq, 'dedupe');
-    if (forReview(score)) suggestions.push({ a, b, score });
+    // Only a pair that reaches the review bar is explained (`weigh` first: the same weight, to the bit).
+    if (forReview(model.weigh(records.get(a)!, records.get(b)!, freq, 'dedupe'))) suggestions.push({ a, b, score: model.score(records.get(a)!, records.get(b)!, freq, 'dedupe') });
   }
   return writeSuggestions(db, suggestions, model.parameters.version);
 }
