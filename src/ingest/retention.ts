@@ -95,7 +95,12 @@ export async function runRetention(db: Db, policy: RetentionPolicy, options: Ret
       const last = due[due.length - 1];
       if (last) after = [last.agency, last.feed, last.id];
       const groups = new Map<string, typeof due>();
-      for (const r of due) (groups.get(`${r.agency}|${r.feed}`) ?? groups.set(`${r.agency}|${r.feed}`, []).get(`${r.agency}|${r.feed}`)!).push(r);
+      for (const r of due) {
+        const source = `${r.agency}|${r.feed}`;
+        const rows = groups.get(source);
+        if (rows) rows.push(r);
+        else groups.set(source, [r]);
+      }
       for (const rows of groups.values()) await purgeIdentities(tx, rows[0]!.agency, FEEDS[rows[0]!.feed] ?? { feed: rows[0]!.feed, keyedRows: {} }, rows, `retention (${policy.version}): retracted at source more than ${days} days ago`);
       return due.length;
     };
